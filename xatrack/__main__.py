@@ -1,0 +1,3 @@
+from xatrack.cli import main
+
+main()

@@ -1,0 +1,406 @@
+"""The command line. Each command parses its flags, calls the library and
+renders; the rules live in importer / registry / store / evaluate / queries.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xatrack.errors import InputError, XatrackError
+
+app = typer.Typer(
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="xatrack:政府工作报告目标任务的督办跟踪工具。",
+)
+
+OVERVIEW = """\
+xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
+
+按一个季度的工作顺序:
+  xatrack import 方案.txt           从官方文本生成任务清单 tasks.yaml
+  xatrack check                     检查 tasks.yaml、units.yaml 和进度记录
+  xatrack list --leader 洪声耀      查看某位领导、某个单位的事项
+  xatrack update 32 --done 120      报送进度(1 月起累计数)
+  xatrack show 32                   查看一项任务的全部情况
+  xatrack overdue --quarter Q2      列出滞后和未报送的事项
+
+每个命令的用法:xatrack 命令 --help
+"""
+
+from xatrack.cliutil import (
+    ActionOpt,
+    FormatOpt,
+    LeadOpt,
+    LeaderOpt,
+    QuarterOpt,
+    RootOpt,
+    SearchOpt,
+    SectionOpt,
+    Session,
+    StatusOpt,
+    UnitOpt,
+    check_format,
+    make_filters,
+    heading,
+    today,
+)
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.callback(invoke_without_command=True)
+def overview(ctx: typer.Context) -> None:
+    """xatrack:政府工作报告目标任务的督办跟踪工具。"""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW, nl=False)
+
+
+@app.command("import")
+def import_command(
+    plan_file: Annotated[Path, typer.Argument(metavar="方案文本", help="官方方案的文本文件(UTF-8)", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的任务清单")] = Path("tasks.yaml"),
+    overrides: Annotated[
+        Optional[Path],
+        typer.Option("--overrides", help="人工审定文件;默认为方案文本旁的 <名称>.overrides.yaml(若存在)", show_default=False),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="有无法识别的行时报错退出,不写文件")] = False,
+) -> None:
+    """从官方方案文本生成任务清单 tasks.yaml。
+
+    例:
+      xatrack import xatrack/data/2025-xianan.txt -o tasks.yaml
+      xatrack import 2026年方案.txt --strict
+    """
+    from xatrack.importer import import_file
+    from xatrack.registry import dump_plan
+    from xatrack.store import write_atomic
+
+    if overrides is None:
+        candidate = plan_file.with_name(plan_file.stem + ".overrides.yaml")
+        overrides = candidate if candidate.is_file() else None
+    result = import_file(plan_file, overrides)
+    for warning in result.warnings:
+        typer.echo(f"{plan_file}:{warning.line}: 警告: {warning.message}", err=True)
+    if strict and result.warnings:
+        raise InputError(f"{plan_file} 有 {len(result.warnings)} 行无法识别(--strict),未写入 {output}")
+    header = registry_header(plan_file, overrides)
+    write_atomic(output, dump_plan(result.plan, header=header))
+    plan = result.plan
+    metrics = sum(len(i.metrics) for i in plan.items)
+    used = f",已应用审定文件 {overrides}" if overrides else ""
+    typer.echo(
+        f"已写入 {output}:{len(plan.targets)} 项主要目标、{len(plan.actions)} 项行动、"
+        f"{len(plan.tasks)} 项任务、{metrics} 项量化指标{used};警告 {len(result.warnings)} 条"
+    )
+
+
+def registry_header(plan_file: Path, overrides: Path | None) -> str:
+    lines = [
+        "任务清单(registry):忠实记录官方方案的主要目标和任务。",
+        f"由 xatrack import 从 {plan_file.name} 生成"
+        + (f",人工审定见 {overrides.name}。" if overrides else "。"),
+        "修改官方内容请改方案文本或审定文件后重新生成;进度记录在 progress/ 中。",
+    ]
+    return "\n".join(lines)
+
+
+@app.command("check")
+def check_command(root: RootOpt = None) -> None:
+    """检查 tasks.yaml、units.yaml 和进度记录,一次列出全部问题(文件:行)。
+
+    有错误时退出码为 1,只有警告或没有问题时为 0。
+
+    例:
+      xatrack check
+      xatrack check --root ~/督办/2025
+    """
+    from xatrack.checks import check_tracker
+    from xatrack.store import Tracker, find_root
+
+    tracker = Tracker(find_root(root))
+    problems = check_tracker(tracker)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for problem in problems:
+        typer.echo(str(problem))
+    if errors:
+        typer.echo(f"发现 {len(errors)} 处错误、{len(warnings)} 处警告。")
+        raise typer.Exit(1)
+    typer.echo(f"检查通过:{len(warnings)} 处警告。" if warnings else "检查通过:没有发现问题。")
+
+
+@app.command("list")
+def list_command(
+    leader: LeaderOpt = None,
+    unit: UnitOpt = None,
+    lead: LeadOpt = None,
+    action: ActionOpt = None,
+    section: SectionOpt = None,
+    status: StatusOpt = None,
+    quarter: QuarterOpt = None,
+    search: SearchOpt = None,
+    fmt: FormatOpt = "term",
+    root: RootOpt = None,
+) -> None:
+    """列出目标和任务及其序时进度状态(先主要目标,再按编号列任务)。
+
+    例:
+      xatrack list --leader 洪声耀
+      xatrack list --unit 科经局 --quarter Q2
+      xatrack list --status 红 --format csv > 红色事项.csv
+    """
+    fmt = check_format(fmt, ("term", "json", "csv"))
+    session = Session(root)
+    filters = make_filters(leader, unit, lead, action, section, status, search)
+    selector = session.selector(filters)
+    q = session.quarter(quarter)
+    statuses = selector.select(session.evaluate(q))
+    _emit(statuses, fmt, lambda console: _render_list(console, statuses, heading(session, q, filters, "")))
+
+
+def _render_list(console, statuses, heading):
+    from xatrack.views.terminal import render_list
+
+    render_list(console, statuses, heading)
+
+
+def _emit(statuses, fmt: str, render_term) -> None:
+    if fmt == "json":
+        from xatrack.views.data import render_json
+
+        sys.stdout.write(render_json(statuses))
+    elif fmt == "csv":
+        from xatrack.views.data import render_csv
+
+        sys.stdout.write(render_csv(statuses))
+    else:
+        from xatrack.views.terminal import make_console
+
+        render_term(make_console())
+
+
+@app.command("overdue")
+def overdue_command(
+    leader: LeaderOpt = None,
+    unit: UnitOpt = None,
+    lead: LeadOpt = None,
+    action: ActionOpt = None,
+    section: SectionOpt = None,
+    status: StatusOpt = None,
+    quarter: QuarterOpt = None,
+    search: SearchOpt = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="分组:leader(按责任领导)或 unit(按牵头单位)", show_default=False)] = None,
+    fmt: FormatOpt = "term",
+    root: RootOpt = None,
+) -> None:
+    """列出滞后(黄)、严重滞后(红)和未报送的事项,最严重的在前。
+
+    例:
+      xatrack overdue --quarter Q2
+      xatrack overdue --quarter Q2 --by leader
+      xatrack overdue --unit 桂花镇 --format json
+    """
+    from xatrack.evaluate import sort_worst_first
+    from xatrack.model import BEHIND, MISSING, SEVERE
+
+    fmt = check_format(fmt, ("term", "json", "csv"))
+    grouping = _check_grouping(by)
+    session = Session(root)
+    filters = make_filters(leader, unit, lead, action, section, status, search)
+    selector = session.selector(filters)
+    q = session.quarter(quarter)
+    lagging = [s for s in selector.select(session.evaluate(q)) if s.state in (SEVERE, BEHIND, MISSING)]
+    statuses = sort_worst_first(lagging)
+    groups = _group(statuses, grouping, session.directory) if grouping else None
+    title = heading(session, q, filters, "滞后及未报送事项")
+
+    def render(console):
+        from xatrack.views.terminal import render_overdue
+
+        render_overdue(console, statuses, title, groups)
+
+    _emit(statuses, fmt, render)
+
+
+def _check_grouping(by: str | None) -> str | None:
+    if by is None:
+        return None
+    key = by.strip().lower()
+    aliases = {"leader": "leader", "领导": "leader", "unit": "unit", "单位": "unit", "lead": "unit", "牵头单位": "unit"}
+    if key not in aliases:
+        raise InputError(f"--by 的值\"{by}\"无效:应为 leader(按责任领导)或 unit(按牵头单位)")
+    return aliases[key]
+
+
+def _group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for status in statuses:
+        if grouping == "leader":
+            keys = status.item.leaders or ("(未列责任领导)",)
+        else:
+            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead)) or ("(未列牵头单位)",)
+        for key in keys:
+            groups.setdefault(key, []).append(status)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+@app.command("show")
+def show_command(
+    item_id: Annotated[str, typer.Argument(metavar="编号", help="目标或任务编号,如 32、G1", show_default=False)],
+    root: RootOpt = None,
+) -> None:
+    """显示一项目标或任务的全文、责任分工、各季度指标和报送记录。
+
+    例:
+      xatrack show 32
+      xatrack show G1
+    """
+    from xatrack.evaluate import evaluate
+    from xatrack.model import Quarter
+    from xatrack.recording import find_item
+    from xatrack.views.terminal import make_console, render_show
+
+    session = Session(root)
+    item = find_item(session.plan, item_id)
+    year = session.plan.info.year
+    per_quarter = []
+    for q in range(1, 5):
+        statuses = evaluate(session.plan, session.entries, Quarter(year, q))
+        per_quarter.append(next(s for s in statuses if s.item.id == item.id))
+    history = sorted(
+        (e for e in session.entries if e.item == item.id), key=lambda e: (e.date, e.quarter.q, e.seq)
+    )
+    render_show(make_console(), item, session.plan, per_quarter, history)
+
+
+@app.command("update")
+def update_command(
+    item_id: Annotated[str, typer.Argument(metavar="编号", help="目标或任务编号,如 32、G1", show_default=False)],
+    done: Annotated[Optional[str], typer.Option("--done", help="1 月起累计完成数(增速、比率类填百分数)", show_default=False)] = None,
+    metric: Annotated[Optional[str], typer.Option("--metric", "-m", help="指标编号或名称的一部分(多指标任务必填)", show_default=False)] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="未启动/推进中/已完成/滞后/受阻", show_default=False)] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="进展说明", show_default=False)] = None,
+    quarter: QuarterOpt = None,
+    day: Annotated[Optional[str], typer.Option("--date", help="报送日期,如 2025-06-28;默认今天(落在计划年度内)", show_default=False)] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="报送单位或人;默认为环境变量 XATRACK_USER 或系统用户名", show_default=False)] = None,
+    root: RootOpt = None,
+) -> None:
+    """报送一项目标或任务的进度,追加到该季度的进度记录。
+
+    例:
+      xatrack update 32 --done 120
+      xatrack update 16 --metric 规上 --done 12 --quarter Q2 --by 区科经局
+      xatrack update 28 --status 推进中 --note 已完成实验区方案编制
+    """
+    from xatrack.recording import Report, build_record
+
+    session = Session(root)
+    report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
+    now = datetime.now().astimezone()
+    recorded = build_record(session.plan, report, today=today(), now=now, default_by=_default_user())
+    path = session.tracker.append(recorded.quarter, recorded.record)
+    _confirm_update(session, recorded, path)
+
+
+def _default_user() -> str:
+    user = os.environ.get("XATRACK_USER")
+    if user:
+        return user
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:
+        return ""
+
+
+def _confirm_update(session: Session, recorded, path: Path) -> None:
+    from xatrack.evaluate import evaluate
+    from xatrack.store import read_log, read_text
+    from xatrack.views.terminal import fmt_number
+
+    item = recorded.item
+    record = recorded.record
+    what = f"{'目标' if item.is_target else '任务'} {item.id}"
+    parts = []
+    if recorded.metric is not None and "value" in record:
+        parts.append(f"{recorded.metric.name} {fmt_number(record['value'])}{recorded.metric.unit}")
+    if "status" in record:
+        parts.append(f"状态 {record['status']}")
+    if "note" in record:
+        parts.append("说明已记录")
+    display = session.tracker.display(path)
+    typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
+    others = [e for e in session.entries if e.quarter != recorded.quarter]
+    mine, _ = read_log(read_text(path), recorded.quarter, display)
+    status = next(s for s in evaluate(session.plan, others + mine, recorded.quarter) if s.item.id == item.id)
+    typer.echo(f"{what} 当前状态:{status.state}({status.reason})")
+
+
+# --------------------------------------------------------------------------- entry point
+
+_CLICK_MESSAGES = (
+    ("No such option:", "未知选项"),
+    ("No such command", "未知命令"),
+    ("Missing argument", "缺少参数"),
+    ("Missing option", "缺少选项"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("Got unexpected extra arguments", "多余的参数"),
+    ("requires an argument", "缺少值"),
+)
+
+
+def _usage_message(error) -> str:
+    import re
+
+    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    match = re.match(r"Invalid value for '([^']+)': (.*)", message)
+    if match:
+        flag, rest = match.groups()
+        value = re.search(r"'([^']*)' is not a valid (\w+)", rest)
+        if value:
+            kinds = {"integer": "整数", "float": "数字"}
+            return f"{flag} 的值\"{value.group(1)}\"无效:应为{kinds.get(value.group(2), value.group(2))}"
+        return f"{flag} 的值无效:{rest}"
+    for english, chinese in _CLICK_MESSAGES:
+        if english in message:
+            detail = message.split(english, 1)[1].strip(" :.")
+            return f"{chinese} {detail}".strip() + "(用 --help 查看用法)"
+    return f"命令行参数有误:{message}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    import click
+
+    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        result = command.main(args=args, prog_name="xatrack", standalone_mode=False)
+    except XatrackError as error:
+        typer.echo(f"错误:{error.message}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.UsageError as error:
+        typer.echo(f"错误:{_usage_message(error)}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        typer.echo("已取消。", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("已取消。", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    if isinstance(result, int) and result:
+        sys.exit(result)

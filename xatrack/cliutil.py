@@ -1,0 +1,115 @@
+"""What every command shares: the flags that mean the same everywhere, the
+session (tracker, plan, directory, entries) and small parsing helpers.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xatrack.errors import InputError, XatrackError
+
+RootOpt = Annotated[
+    Optional[Path],
+    typer.Option("--root", help="跟踪目录(含 tasks.yaml);默认为当前目录或其上级,或环境变量 XATRACK_ROOT", show_default=False),
+]
+LeaderOpt = Annotated[Optional[str], typer.Option("--leader", help="责任领导,如 洪声耀", show_default=False)]
+UnitOpt = Annotated[
+    Optional[str], typer.Option("--unit", help="牵头或责任单位(含别名、分组,可写简称如 科经局)", show_default=False)
+]
+LeadOpt = Annotated[Optional[str], typer.Option("--lead", help="只看牵头单位", show_default=False)]
+ActionOpt = Annotated[Optional[int], typer.Option("--action", help="行动编号 1–7", show_default=False)]
+SectionOpt = Annotated[Optional[str], typer.Option("--section", help="章节名称的一部分", show_default=False)]
+StatusOpt = Annotated[
+    Optional[str], typer.Option("--status", help="状态 已完成/正常/滞后/严重滞后/未报送,或颜色 绿/黄/红/灰", show_default=False)
+]
+QuarterOpt = Annotated[
+    Optional[str], typer.Option("--quarter", "-q", help="季度,如 Q2、2025-Q2、二季度;默认为当前季度", show_default=False)
+]
+SearchOpt = Annotated[Optional[str], typer.Option("--search", help="在任务文字和指标名称中查找", show_default=False)]
+FormatOpt = Annotated[str, typer.Option("--format", help="输出格式:term(表格)、json、csv")]
+
+
+def today() -> date:
+    """Today, or $XATRACK_TODAY (for demonstrations and tests)."""
+    fixed = os.environ.get("XATRACK_TODAY")
+    if fixed:
+        from xatrack.schedule import parse_date
+
+        try:
+            return parse_date(fixed)
+        except XatrackError:
+            raise InputError(f"环境变量 XATRACK_TODAY 的值\"{fixed}\"不是日期") from None
+    return date.today()
+
+
+class Session:
+    """What a query command needs: tracker, plan, directory, entries."""
+
+    def __init__(self, root: Path | None):
+        from xatrack.store import Tracker, find_root
+
+        self.tracker = Tracker(find_root(root))
+        self.plan = self.tracker.plan()
+        self.directory = self.tracker.directory()
+        self.entries, problems = self.tracker.entries(self.plan.info.year)
+        if problems:
+            first = problems[0]
+            typer.echo(
+                f"警告:进度记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{first});运行 xatrack check 查看",
+                err=True,
+            )
+
+    def quarter(self, text: str | None):
+        from xatrack.schedule import default_quarter, parse_quarter
+
+        if text:
+            return parse_quarter(text, self.plan.info.year)
+        return default_quarter(self.plan.info.year, today())
+
+    def evaluate(self, quarter):
+        from xatrack.evaluate import evaluate
+
+        return evaluate(self.plan, self.entries, quarter)
+
+    def selector(self, filters):
+        from xatrack.queries import Selector
+
+        return Selector(self.plan, self.directory, filters)
+
+
+def make_filters(leader, unit, lead, action, section, status, search):
+    from xatrack.queries import Filters
+
+    return Filters(leader=leader, unit=unit, lead=lead, action=action, section=section, status=status, search=search)
+
+
+def check_format(value: str, allowed: tuple[str, ...]) -> str:
+    key = value.strip().lower()
+    if key in ("table", "terminal", "txt", "text"):
+        key = "term"
+    if key not in allowed:
+        raise InputError(f"--format 的值\"{value}\"无效:应为 {'、'.join(allowed)}")
+    return key
+
+
+def heading(session: Session, quarter, filters, what: str) -> str:
+    parts = [f"{quarter.label}{what}"]
+    for flag, value in (
+        ("领导", filters.leader),
+        ("单位", filters.unit),
+        ("牵头", filters.lead),
+        ("行动", filters.action),
+        ("章节", filters.section),
+        ("状态", filters.status),
+        ("查找", filters.search),
+    ):
+        if value not in (None, ""):
+            parts.append(f"{flag}:{value}")
+    return " · ".join(parts)
+
+

@@ -1,0 +1,213 @@
+"""The data of a plan and its progress, as frozen values. No I/O here.
+
+Everything else in xatrack passes these around: the importer produces a
+``Plan``, the store loads one (and ``Entry`` values from the progress logs),
+evaluation turns (plan, entries, quarter) into states, views render them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# Kinds of metric.
+CUMULATIVE = "cumulative"  # counted up through the year (year-to-date values)
+GROWTH = "growth"  # year-on-year growth in %, judged against the target every quarter
+LEVEL = "level"  # a level to reach (森林覆盖率42%)
+KINDS = (CUMULATIVE, GROWTH, LEVEL)
+
+# Comparison of a metric: reach at least (>=) or stay within (<=, 不超过/控制在…以内).
+OPS = (">=", "<=")
+
+# What a unit may report as the status of an item (`update --status`).
+REPORT_STATUSES = ("未启动", "推进中", "已完成", "滞后", "受阻")
+
+# What evaluation says of an item at a quarter, best first.
+DONE = "已完成"
+ON_TRACK = "正常"
+BEHIND = "滞后"
+SEVERE = "严重滞后"
+MISSING = "未报送"
+STATES = (DONE, ON_TRACK, BEHIND, SEVERE, MISSING)
+# Colour of each state (三色预警); 未报送 is its own finding.
+STATE_COLOURS = {DONE: "green", ON_TRACK: "green", BEHIND: "yellow", SEVERE: "red", MISSING: "grey"}
+
+TARGET = "target"
+TASK = "task"
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A quantified goal of an item: 新建5G基站 336 个, cumulative."""
+
+    name: str
+    target: float
+    unit: str = ""
+    kind: str = CUMULATIVE
+    op: str = ">="
+    # Fraction of the target expected by the end of Q1..Q4 (cumulative only);
+    # None means the item's schedule, or q/4.
+    schedule: tuple[float, float, float, float] | None = None
+    note: str = ""  # reviewer's remark, e.g. why the kind was chosen
+    # The figure in the item's text this metric came from ("336个", "7%"),
+    # so every figure of the text can be accounted for; "" if none.
+    figure: str = ""
+
+
+@dataclass(frozen=True)
+class NotGoal:
+    """A figure in an item's text that is not a goal (e.g. 4个 existing bases)."""
+
+    figure: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A main target (G1…) or a numbered task (1…100)."""
+
+    id: str  # "G1" for targets, "32" for tasks
+    kind: str  # TARGET or TASK
+    text: str
+    leaders: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    action: int | None = None  # the action (七大行动) a task belongs to
+    section: str | None = None  # the heading inside the action (扩大有效投资)
+    due: int = 4  # quarter by which it must be finished
+    schedule: tuple[float, float, float, float] | None = None
+    not_goals: tuple[NotGoal, ...] = ()
+    source_line: int | None = None  # line in the official text it came from
+    line: int | None = None  # line in tasks.yaml (set when loaded from a file)
+
+    @property
+    def is_target(self) -> bool:
+        return self.kind == TARGET
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        """Targets first (G1, G2 …), then tasks by number."""
+        if self.kind == TARGET:
+            return (0, int(self.id[1:]) if self.id[1:].isdigit() else 0)
+        return (1, int(self.id) if self.id.isdigit() else 0)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One of the actions (七大行动) with its sections in document order."""
+
+    id: int
+    title: str
+    intro: str = ""
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    title: str = ""
+    issuer: str = ""
+    issued: date | None = None
+    year: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How far behind pace is still yellow rather than red.
+
+    cumulative / level: relative shortfall against what is expected
+    (0.2 = up to 20% short of the expected figure is 滞后, more is 严重滞后);
+    growth: shortfall in percentage points (1.0 = 6.2% against 7% is 滞后).
+    """
+
+    cumulative_tolerance: float = 0.2
+    level_tolerance: float = 0.05
+    growth_tolerance: float = 1.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    info: PlanInfo
+    actions: tuple[Action, ...] = ()
+    targets: tuple[Item, ...] = ()
+    tasks: tuple[Item, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return self.targets + self.tasks
+
+    def get(self, item_id: str) -> Item | None:
+        key = normalize_id(item_id)
+        for item in self.items:
+            if item.id == key:
+                return item
+        return None
+
+    def action(self, action_id: int) -> Action | None:
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        return None
+
+
+def normalize_id(raw: str | int) -> str:
+    """'g1' -> 'G1', ' 32 ' -> '32', 32 -> '32'."""
+    text = str(raw).strip()
+    if text[:1] in ("g", "G"):
+        return "G" + text[1:].strip()
+    return text
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    q: int  # 1..4
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.q}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{'一二三四'[self.q - 1]}季度"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.q - 2, 1)
+
+    @property
+    def end(self) -> date:
+        month = 3 * self.q
+        return date(self.year, month, 31 if month in (3, 12) else 30)
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def previous(self) -> Quarter | None:
+        return Quarter(self.year, self.q - 1) if self.q > 1 else None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One report recorded in a quarter's progress log.
+
+    ``value`` is year-to-date (1–6月累计) for cumulative metrics.
+    """
+
+    item: str  # item id, "32" or "G1"
+    quarter: Quarter
+    date: date  # the day the figures refer to / were reported
+    metric: str | None = None  # metric name, where the item has several
+    value: float | None = None
+    status: str | None = None  # one of REPORT_STATUSES
+    note: str | None = None
+    by: str = ""
+    at: datetime | None = None  # when it was recorded
+    file: str = ""
+    line: int = 0  # line in the log file (1-based)
+    seq: int = 0  # position in the file, for ordering ties
+
+
+def is_finite_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,0 +1,497 @@
+"""tasks.yaml <-> Plan.
+
+``parse_registry`` turns the registry's text into a ``Plan`` and a list of
+problems (file and line each), never raising for bad content;
+``dump_plan`` writes a ``Plan`` as the registry's text. No file I/O here:
+the store reads and writes files.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from datetime import date
+from typing import Any
+
+from xatrack.errors import Problem
+from xatrack.model import (
+    KINDS,
+    OPS,
+    TARGET,
+    TASK,
+    Action,
+    Item,
+    Metric,
+    NotGoal,
+    Plan,
+    PlanInfo,
+    Settings,
+)
+
+MAX_REGISTRY_BYTES = 20 * 1024 * 1024
+
+_TARGET_ID = re.compile(r"^G[1-9][0-9]{0,3}$")
+_QUARTER = re.compile(r"^(?:Q|q)?([1-4])$")
+
+
+# --------------------------------------------------------------------------- load
+
+
+def parse_registry(text: str, source: str = "tasks.yaml") -> tuple[Plan | None, list[Problem]]:
+    """Parse the registry. Returns (plan, problems); plan is None when unusable."""
+    from xatrack.yamlio import load_yaml
+
+    problems: list[Problem] = []
+    data, error = load_yaml(text, source, max_bytes=MAX_REGISTRY_BYTES)
+    if error is not None:
+        return None, [error]
+    if not isinstance(data, dict):
+        return None, [Problem(source, 1, "文件顶层应为映射(plan/actions/targets/tasks)")]
+    reader = _Reader(source, problems)
+    info = reader.plan_info(data.get("plan"), _line_of(data, "plan"))
+    settings = reader.settings(data.get("settings"), _line_of(data, "settings"))
+    actions = reader.actions(data.get("actions"), _line_of(data, "actions"))
+    targets = reader.items(data.get("targets"), TARGET, _line_of(data, "targets"))
+    tasks = reader.items(data.get("tasks"), TASK, _line_of(data, "tasks"))
+    if "targets" not in data and "tasks" not in data:
+        problems.append(Problem(source, 1, "缺少 targets 和 tasks"))
+    reader.check_ids(targets + tasks)
+    action_ids = {a.id for a in actions}
+    for item in tasks:
+        if item.action is not None and actions and item.action not in action_ids:
+            problems.append(Problem(source, item.line, f"任务 {item.id} 的 action {item.action} 不存在"))
+    known_keys = {"plan", "settings", "actions", "targets", "tasks"}
+    for key in data:
+        if key not in known_keys:
+            problems.append(Problem(source, _line_of(data, key), f"未知的顶层字段 {key}", "warning"))
+    plan = Plan(info=info, actions=tuple(actions), targets=tuple(targets), tasks=tuple(tasks), settings=settings)
+    return plan, problems
+
+
+def _line_of(container: Any, key: Any) -> int | None:
+    """1-based line of a key in a ruamel round-trip mapping / index in a sequence."""
+    try:
+        if isinstance(container, dict):
+            return container.lc.key(key)[0] + 1
+        return container.lc.item(key)[0] + 1
+    except Exception:  # plain dicts from other loaders have no positions
+        return None
+
+
+class _Reader:
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+
+    def error(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.source, line, message))
+
+    def warning(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.source, line, message, "warning"))
+
+    # -- plan, settings, actions
+
+    def plan_info(self, raw: Any, line: int | None) -> PlanInfo:
+        if raw is None:
+            self.error(1, "缺少 plan(title/issuer/issued/year)")
+            return PlanInfo()
+        if not isinstance(raw, dict):
+            self.error(line, "plan 应为映射")
+            return PlanInfo()
+        year = raw.get("year")
+        issued = raw.get("issued")
+        if issued is not None and not isinstance(issued, date):
+            self.error(_line_of(raw, "issued") or line, f"plan.issued 应为日期(如 2025-01-24),实为 {issued!r}")
+            issued = None
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+            self.error(_line_of(raw, "year") or line, f"plan.year 应为年份(如 2025),实为 {year!r}")
+            year = issued.year if isinstance(issued, date) else 0
+        return PlanInfo(
+            title=self.text(raw.get("title"), line, "plan.title", required=False),
+            issuer=self.text(raw.get("issuer"), line, "plan.issuer", required=False),
+            issued=issued,
+            year=year,
+        )
+
+    def settings(self, raw: Any, line: int | None) -> Settings:
+        if raw is None:
+            return Settings()
+        if not isinstance(raw, dict):
+            self.error(line, "settings 应为映射")
+            return Settings()
+        tolerance = raw.get("tolerance", {})
+        if not isinstance(tolerance, dict):
+            self.error(_line_of(raw, "tolerance") or line, "settings.tolerance 应为映射(cumulative/level/growth)")
+            return Settings()
+        values = {}
+        for kind in tolerance:
+            value = tolerance[kind]
+            where = _line_of(tolerance, kind) or line
+            if kind not in KINDS:
+                self.error(where, f"settings.tolerance 中未知的指标类型 {kind}(应为 {'/'.join(KINDS)})")
+            elif not _is_number(value) or value < 0 or (kind != "growth" and value >= 1):
+                self.error(where, f"settings.tolerance.{kind} 应为非负数(累计/水平类为小于 1 的比例),实为 {value!r}")
+            else:
+                values[f"{kind}_tolerance"] = float(value)
+        return Settings(**values)
+
+    def actions(self, raw: Any, line: int | None) -> list[Action]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.error(line, "actions 应为列表")
+            return []
+        result = []
+        for index, entry in enumerate(raw):
+            where = _line_of(raw, index) or line
+            if not isinstance(entry, dict):
+                self.error(where, "actions 的每一项应为映射(id/title)")
+                continue
+            action_id = entry.get("id")
+            if not isinstance(action_id, int) or isinstance(action_id, bool):
+                self.error(where, f"行动的 id 应为整数,实为 {action_id!r}")
+                continue
+            sections = entry.get("sections") or []
+            if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
+                self.error(where, f"行动 {action_id} 的 sections 应为文字列表")
+                sections = []
+            result.append(
+                Action(
+                    id=action_id,
+                    title=self.text(entry.get("title"), where, f"行动 {action_id} 的 title"),
+                    intro=self.text(entry.get("intro"), where, "intro", required=False),
+                    sections=tuple(sections),
+                )
+            )
+        return result
+
+    # -- items
+
+    def items(self, raw: Any, kind: str, line: int | None) -> list[Item]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.error(line, f"{kind}s 应为列表")
+            return []
+        result = []
+        for index, entry in enumerate(raw):
+            where = _line_of(raw, index) or line
+            item = self.item(entry, kind, where)
+            if item is not None:
+                result.append(item)
+        return result
+
+    def item(self, raw: Any, kind: str, line: int | None) -> Item | None:
+        label = "目标" if kind == TARGET else "任务"
+        if not isinstance(raw, dict):
+            self.error(line, f"{label}应为映射(id/text/leaders/lead/units/metrics)")
+            return None
+        raw_id = raw.get("id")
+        item_id = self.item_id(raw_id, kind, _line_of(raw, "id") or line)
+        if item_id is None:
+            return None
+        name = f"{label} {item_id}"
+        for key in raw:
+            if key not in _ITEM_KEYS:
+                self.warning(_line_of(raw, key) or line, f"{name} 中未知的字段 {key}")
+        action = raw.get("action")
+        if action is not None and (not isinstance(action, int) or isinstance(action, bool)):
+            self.error(_line_of(raw, "action") or line, f"{name} 的 action 应为整数,实为 {action!r}")
+            action = None
+        section = raw.get("section")
+        if section is not None and not isinstance(section, str):
+            self.error(_line_of(raw, "section") or line, f"{name} 的 section 应为文字")
+            section = None
+        return Item(
+            id=item_id,
+            kind=kind,
+            text=self.text(raw.get("text"), line, f"{name} 的 text"),
+            leaders=self.names(raw, "leaders", name, line),
+            lead=self.names(raw, "lead", name, line),
+            units=self.names(raw, "units", name, line),
+            metrics=self.metrics(raw.get("metrics"), name, _line_of(raw, "metrics") or line),
+            action=action,
+            section=section,
+            due=self.due(raw.get("due"), name, _line_of(raw, "due") or line),
+            schedule=self.schedule(raw.get("schedule"), name, _line_of(raw, "schedule") or line),
+            not_goals=self.not_goals(raw.get("not_goals"), name, _line_of(raw, "not_goals") or line),
+            source_line=raw.get("doc_line") if isinstance(raw.get("doc_line"), int) else None,
+            line=line,
+        )
+
+    def item_id(self, raw: Any, kind: str, line: int | None) -> str | None:
+        if kind == TARGET:
+            if isinstance(raw, str) and _TARGET_ID.match(raw.strip()):
+                return raw.strip()
+            self.error(line, f"目标的 id 应为 G1、G2…,实为 {raw!r}")
+            return None
+        if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 1_000_000:
+            return str(raw)
+        if raw is None:
+            self.error(line, "任务缺少 id")
+        else:
+            self.error(line, f"任务的 id 应为正整数,实为 {raw!r}")
+        return None
+
+    def text(self, raw: Any, line: int | None, what: str, required: bool = True) -> str:
+        if raw is None:
+            if required:
+                self.error(line, f"缺少 {what}")
+            return ""
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return str(raw)
+        if not isinstance(raw, str):
+            self.error(line, f"{what} 应为文字,实为 {type(raw).__name__}")
+            return ""
+        return str(raw)
+
+    def names(self, raw: dict, key: str, name: str, line: int | None) -> tuple[str, ...]:
+        value = raw.get(key)
+        where = _line_of(raw, key) or line
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.error(where, f"{name} 的 {key} 应为名称列表")
+            return ()
+        seen: list[str] = []
+        for v in value:
+            if v in seen:
+                self.warning(where, f"{name} 的 {key} 中 {v} 重复")
+            else:
+                seen.append(str(v))
+        return tuple(seen)
+
+    def due(self, raw: Any, name: str, line: int | None) -> int:
+        if raw is None:
+            return 4
+        match = _QUARTER.match(str(raw).strip()) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+        if not match:
+            self.error(line, f"{name} 的 due 应为 Q1–Q4,实为 {raw!r}")
+            return 4
+        return int(match.group(1))
+
+    def schedule(self, raw: Any, name: str, line: int | None) -> tuple[float, float, float, float] | None:
+        if raw is None:
+            return None
+        from xatrack.schedule import parse_schedule
+
+        try:
+            return parse_schedule(raw)
+        except (ValueError, TypeError) as error:
+            self.error(line, f"{name} 的 schedule 无效:{error}")
+            return None
+
+    def metrics(self, raw: Any, name: str, line: int | None) -> tuple[Metric, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.error(line, f"{name} 的 metrics 应为列表")
+            return ()
+        result = []
+        names: set[str] = set()
+        for index, entry in enumerate(raw):
+            where = _line_of(raw, index) or line
+            metric = self.metric(entry, name, where)
+            if metric is None:
+                continue
+            if metric.name in names:
+                self.error(where, f"{name} 的指标名称 {metric.name} 重复")
+                continue
+            names.add(metric.name)
+            result.append(metric)
+        return tuple(result)
+
+    def metric(self, raw: Any, name: str, line: int | None) -> Metric | None:
+        if not isinstance(raw, dict):
+            self.error(line, f"{name} 的指标应为映射(name/target/unit/kind)")
+            return None
+        metric_name = raw.get("name")
+        if not isinstance(metric_name, str) or not metric_name.strip():
+            self.error(line, f"{name} 的指标缺少 name")
+            return None
+        label = f"{name} 的指标 {metric_name}"
+        target = raw.get("target")
+        if not _is_number(target):
+            self.error(line, f"{label} 的 target 应为数值,实为 {target!r}")
+            return None
+        kind = raw.get("kind", "cumulative")
+        if kind not in KINDS:
+            self.error(line, f"{label} 的 kind 未知:{kind!r}(应为 {'/'.join(KINDS)})")
+            return None
+        op = raw.get("op", ">=")
+        if op not in OPS:
+            self.error(line, f"{label} 的 op 未知:{op!r}(应为 >= 或 <=)")
+            return None
+        if target < 0 and kind == "cumulative":
+            self.error(line, f"{label} 的 target 不能为负数")
+            return None
+        unit = raw.get("unit", "")
+        if not isinstance(unit, str):
+            unit = str(unit)
+        for key in raw:
+            if key not in _METRIC_KEYS:
+                self.warning(line, f"{label} 中未知的字段 {key}")
+        return Metric(
+            name=metric_name.strip(),
+            target=_number(target),
+            unit=unit,
+            kind=kind,
+            op=op,
+            schedule=self.schedule(raw.get("schedule"), label, line),
+            note=str(raw.get("note") or ""),
+            **({"figure": str(raw["figure"])} if "figure" in raw and _HAS_FIGURE else {}),
+        )
+
+    def not_goals(self, raw: Any, name: str, line: int | None) -> tuple[NotGoal, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.error(line, f"{name} 的 not_goals 应为列表")
+            return ()
+        result = []
+        for index, entry in enumerate(raw):
+            where = _line_of(raw, index) or line
+            if not isinstance(entry, dict) or not isinstance(entry.get("figure"), (str, int, float)):
+                self.error(where, f"{name} 的 not_goals 每项应为 {{figure: …, reason: …}}")
+                continue
+            reason = entry.get("reason")
+            if not isinstance(reason, str) or not reason.strip():
+                self.error(where, f"{name} 的非目标数字 {entry.get('figure')} 缺少 reason")
+                continue
+            result.append(NotGoal(figure=str(entry["figure"]), reason=reason))
+        return tuple(result)
+
+    def check_ids(self, items: list[Item]) -> None:
+        seen: dict[str, Item] = {}
+        for item in items:
+            if item.id in seen:
+                first = seen[item.id].line
+                self.error(item.line, f"编号 {item.id} 重复(第一次出现在第 {first} 行)")
+            else:
+                seen[item.id] = item
+
+
+_ITEM_KEYS = {
+    "id", "action", "section", "text", "leaders", "lead", "units", "metrics",
+    "due", "schedule", "not_goals", "doc_line",
+}
+_HAS_FIGURE = "figure" in Metric.__dataclass_fields__
+_METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure"}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number(value: float) -> float:
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else float(value)
+
+
+# --------------------------------------------------------------------------- dump
+
+
+def dump_plan(plan: Plan, header: str = "") -> str:
+    """The registry text for ``plan``: block style for items, flow style for short maps."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def flow_map(pairs: dict) -> CommentedMap:
+        node = CommentedMap(pairs)
+        node.fa.set_flow_style()
+        return node
+
+    def flow_seq(values) -> CommentedSeq:
+        node = CommentedSeq(values)
+        node.fa.set_flow_style()
+        return node
+
+    info = plan.info
+    doc = CommentedMap()
+    doc["plan"] = flow_map(
+        {"title": info.title, "issuer": info.issuer, "issued": info.issued, "year": info.year}
+    )
+    defaults = Settings()
+    s = plan.settings
+    doc["settings"] = CommentedMap(
+        {
+            "tolerance": flow_map(
+                {
+                    "cumulative": s.cumulative_tolerance,
+                    "level": s.level_tolerance,
+                    "growth": s.growth_tolerance,
+                }
+            )
+        }
+    )
+    del defaults
+    actions = CommentedSeq()
+    for action in plan.actions:
+        node = CommentedMap({"id": action.id, "title": action.title})
+        if action.intro:
+            node["intro"] = action.intro
+        node["sections"] = flow_seq(list(action.sections))
+        actions.append(node)
+    doc["actions"] = actions
+    doc["targets"] = CommentedSeq(_item_node(item, flow_map, flow_seq) for item in plan.targets)
+    doc["tasks"] = CommentedSeq(_item_node(item, flow_map, flow_seq) for item in plan.tasks)
+    for key in ("actions", "targets", "tasks"):
+        doc.yaml_set_comment_before_after_key(key, before="\n")
+
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    text = out.getvalue()
+    if header:
+        text = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines()) + text
+    return text
+
+
+def _item_node(item: Item, flow_map, flow_seq):
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap()
+    node["id"] = item.id if item.kind == TARGET else int(item.id)
+    if item.kind == TASK:
+        if item.action is not None:
+            node["action"] = item.action
+        if item.section is not None:
+            node["section"] = item.section
+    node["text"] = item.text
+    node["leaders"] = flow_seq(list(item.leaders))
+    node["lead"] = flow_seq(list(item.lead))
+    node["units"] = flow_seq(list(item.units))
+    if item.metrics:
+        node["metrics"] = [flow_map(_metric_pairs(m)) for m in item.metrics]
+    if item.not_goals:
+        node["not_goals"] = [flow_map({"figure": g.figure, "reason": g.reason}) for g in item.not_goals]
+    if item.kind == TASK or item.due != 4:
+        node["due"] = f"Q{item.due}"
+    if item.schedule is not None:
+        node["schedule"] = flow_map(_schedule_pairs(item.schedule))
+    if item.source_line is not None:
+        node["doc_line"] = item.source_line
+    return node
+
+
+def _metric_pairs(metric: Metric) -> dict:
+    pairs: dict[str, Any] = {"name": metric.name, "target": _number(metric.target), "unit": metric.unit, "kind": metric.kind}
+    if metric.kind != "cumulative" or metric.op != ">=":
+        pairs["op"] = metric.op
+    if metric.schedule is not None:
+        pairs["schedule"] = _schedule_pairs(metric.schedule)
+    figure = getattr(metric, "figure", "")
+    if figure:
+        pairs["figure"] = figure
+    if metric.note:
+        pairs["note"] = metric.note
+    return pairs
+
+
+def _schedule_pairs(schedule: tuple[float, ...]) -> dict:
+    return {f"Q{i + 1}": f"{_number(round(f * 100, 6))}%" for i, f in enumerate(schedule)}

@@ -1,0 +1,89 @@
+"""Machine-readable renderings of evaluated items: JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from xatrack.model import STATE_COLOURS
+
+
+def status_record(status) -> dict:
+    item = status.item
+    return {
+        "id": item.id,
+        "type": item.kind,
+        "text": item.text,
+        "action": item.action,
+        "section": item.section,
+        "leaders": list(item.leaders),
+        "lead": list(item.lead),
+        "units": list(item.units),
+        "due": f"Q{item.due}",
+        "quarter": str(status.quarter),
+        "status": status.state,
+        "colour": STATE_COLOURS[status.state],
+        "reason": status.reason,
+        "reported_status": status.reported_status,
+        "note": status.note,
+        "metrics": [
+            {
+                "name": ms.metric.name,
+                "unit": ms.metric.unit,
+                "kind": ms.metric.kind,
+                "op": ms.metric.op,
+                "target": ms.metric.target,
+                "expected": ms.expected,
+                "value": ms.value,
+                "status": ms.state,
+            }
+            for ms in status.metrics
+        ],
+    }
+
+
+def render_json(statuses) -> str:
+    return json.dumps([status_record(s) for s in statuses], ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_HEADER = ["编号", "类型", "任务", "责任领导", "牵头单位", "责任单位", "季度", "状态", "说明", "指标", "目标", "应完成", "已报送"]
+
+
+def render_csv(statuses) -> str:
+    """One row per item and metric (items without metrics: one row)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for status in statuses:
+        item = status.item
+        base = [
+            item.id,
+            "目标" if item.is_target else "任务",
+            item.text,
+            "、".join(item.leaders),
+            "、".join(item.lead),
+            "、".join(item.units),
+            str(status.quarter),
+            status.state,
+            status.reason,
+        ]
+        if not status.metrics:
+            writer.writerow(base + ["", "", "", ""])
+        for ms in status.metrics:
+            writer.writerow(
+                base
+                + [
+                    ms.metric.name,
+                    f"{_num(ms.metric.target)}{ms.metric.unit}",
+                    _num(ms.expected),
+                    _num(ms.value),
+                ]
+            )
+    return out.getvalue()
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
