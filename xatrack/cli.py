@@ -183,9 +183,9 @@ def _emit(statuses, fmt: str, render_term) -> None:
 
         sys.stdout.write(render_csv(statuses))
     else:
-        from xatrack.views.terminal import make_console
+        from xatrack.views.terminal import output
 
-        render_term(make_console())
+        output(render_term)
 
 
 @app.command("overdue")
@@ -267,7 +267,7 @@ def show_command(
     from xatrack.evaluate import evaluate
     from xatrack.model import Quarter
     from xatrack.recording import find_item
-    from xatrack.views.terminal import make_console, render_show
+    from xatrack.views.terminal import output, render_show
 
     session = Session(root)
     item = find_item(session.plan, item_id)
@@ -279,7 +279,7 @@ def show_command(
     history = sorted(
         (e for e in session.entries if e.item == item.id), key=lambda e: (e.date, e.quarter.q, e.seq)
     )
-    render_show(make_console(), item, session.plan, per_quarter, history)
+    output(lambda console: render_show(console, item, session.plan, per_quarter, history))
 
 
 @app.command("update")
@@ -363,6 +363,10 @@ def _usage_message(error) -> str:
     import re
 
     message = error.format_message() if hasattr(error, "format_message") else str(error)
+    param = getattr(error, "param", None)
+    if param is not None and "valid integer" in message:
+        flag = (getattr(param, "opts", None) or [getattr(param, "name", "")])[0]
+        return f"{flag} 的值无效:应为整数"
     match = re.match(r"Invalid value for '([^']+)': (.*)", message)
     if match:
         flag, rest = match.groups()
@@ -371,6 +375,9 @@ def _usage_message(error) -> str:
             kinds = {"integer": "整数", "float": "数字"}
             return f"{flag} 的值\"{value.group(1)}\"无效:应为{kinds.get(value.group(2), value.group(2))}"
         return f"{flag} 的值无效:{rest}"
+    needs_value = re.search(r"Option '([^']+)' requires an argument", message)
+    if needs_value:
+        return f"{needs_value.group(1)} 缺少值(用 --help 查看用法)"
     for english, chinese in _CLICK_MESSAGES:
         if english in message:
             detail = message.split(english, 1)[1].strip(" :.")
@@ -378,8 +385,23 @@ def _usage_message(error) -> str:
     return f"命令行参数有误:{message}"
 
 
-def main(argv: list[str] | None = None) -> None:
+def _click_exceptions():
+    """Typer may carry its own copy of click; catch the errors of both."""
     import click
+
+    modules = [click.exceptions]
+    try:
+        from typer._click import exceptions as vendored  # type: ignore[attr-defined]
+
+        modules.append(vendored)
+    except ImportError:
+        pass
+    pick = lambda name: tuple(getattr(m, name) for m in modules if hasattr(m, name))  # noqa: E731
+    return pick("UsageError") + pick("BadParameter"), pick("Abort"), pick("Exit")
+
+
+def main(argv: list[str] | None = None) -> None:
+    usage_errors, aborts, exits = _click_exceptions()
 
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
@@ -388,13 +410,13 @@ def main(argv: list[str] | None = None) -> None:
     except XatrackError as error:
         typer.echo(f"错误:{error.message}", err=True)
         sys.exit(error.exit_code)
-    except click.exceptions.UsageError as error:
+    except usage_errors as error:
         typer.echo(f"错误:{_usage_message(error)}", err=True)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except aborts:
         typer.echo("已取消。", err=True)
         sys.exit(130)
-    except click.exceptions.Exit as exit_:
+    except exits as exit_:
         sys.exit(exit_.exit_code)
     except KeyboardInterrupt:
         typer.echo("已取消。", err=True)

@@ -174,10 +174,10 @@ def unaccounted_figures(item: Item) -> tuple[str, ...]:
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMERAL = "零〇一二两三四五六七八九十百"
-_OPEN = "((〔[【［"
-_CLOSE = "))〕]】］"
-_CLAUSE_PUNCT = set(",,;;。::!!??\n")
-_PUNCT = _CLAUSE_PUNCT | set("、()()〔〕[]【】《》“”\"'‘’·—-… ")
+_OPEN = "(\uff08〔[【［"
+_CLOSE = ")\uff09〕]】］"
+_CLAUSE_PUNCT = set(",\uff0c;\uff1b。:\uff1a!\uff01?\uff1f\n")
+_PUNCT = _CLAUSE_PUNCT | set(_OPEN + _CLOSE + "、《》“”\"'‘’·—-… ")
 _DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -275,7 +275,7 @@ _KEY_FIELDS = {
     "责任单位": "units", "責任單位": "units", "责任部门": "units", "責任部門": "units",
     "配合单位": "units", "配合單位": "units", "协办单位": "units", "協辦單位": "units",
 }  # fmt: skip
-_KEY = re.compile("(" + "|".join(_KEY_FIELDS) + r")\s*[::]")
+_KEY = re.compile("(" + "|".join(_KEY_FIELDS) + r")\s*[:\uff1a]")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[省市县区縣區]$")
 _NOT_PLACE = re.compile(r"(开发区|開發區|物流区|示范区|風景區|风景区|园区|園區|新区|新區|经济区|功能区|试验区|实验区|保护区)$")
 _GOV_SUFFIX = re.compile(r"^([\u4e00-\u9fff]{1,6}[省市县区縣區])(人民政府|政府)$")
@@ -300,7 +300,7 @@ def parse_assignment(content: str) -> _Assignment:
     if not matches:
         result.leftover = content.strip()
         return result
-    result.leftover = content[: matches[0].start()].strip(" ;;,,。")
+    result.leftover = content[: matches[0].start()].strip(" ;\uff1b,\uff0c。")
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(content)
         value = content[match.end() : end]
@@ -313,7 +313,7 @@ def parse_assignment(content: str) -> _Assignment:
 
 def split_names(value: str) -> list[str]:
     """'区发改局、区财政局,各乡镇办场' -> names; expands 咸安区、嘉鱼县人民政府."""
-    names = [name.strip("。.::") for name in _split_top_level(value, "、,,;;")]
+    names = [name.strip("。.:\uff1a") for name in _split_top_level(value, "、,\uff0c;\uff1b")]
     return _expand_shared_suffix([name for name in names if name])
 
 
@@ -348,7 +348,7 @@ def split_assignment(body: str) -> tuple[str, str | None]:
                         return stripped[:pos].rstrip(), inner
                     break
     match = _KEY.search(stripped)
-    if match and match.start() > 0 and stripped[match.start() - 1] in "。 \t;;":
+    if match and match.start() > 0 and stripped[match.start() - 1] in "。 \t;\uff1b":
         return stripped[: match.start()].rstrip(), stripped[match.start() :]
     return stripped, None
 
@@ -363,6 +363,9 @@ _UNITS = sorted(
         "公里", "千米", "公顷", "%", "％", "‰", "亿", "万", "元", "亩", "人", "个", "家", "件",
         "户", "座", "套", "项", "所", "处", "条", "台", "张", "名", "次", "场", "栋", "只",
         "辆", "头", "吨", "斤", "米", "篇", "批", "部", "支", "床", "宗", "株", "棵",
+        # Traditional Chinese
+        "萬平方米", "萬人次", "萬人", "萬戶", "萬頭", "萬噸", "萬畝", "萬元", "億元", "億", "萬",
+        "戶", "畝", "個", "項", "處", "條", "臺", "張", "場", "輛", "頭", "噸",
     ],
     key=len,
     reverse=True,
@@ -371,7 +374,14 @@ _FIGURE = re.compile(
     r"(?P<low>\d+(?:\.\d+)?)(?:\s*[—–~～至到-]\s*(?P<high>\d+(?:\.\d+)?))?"
     r"(?P<unit>" + "|".join(re.escape(unit) for unit in _UNITS) + ")?"
 )
-_MONEY = ("亿元", "万元", "元")
+_MONEY = ("亿元", "万元", "元", "億元", "萬元")
+_DATE_FIGURE = re.compile(
+    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|份|中旬|上旬|下旬)?(?:前|以前|之前)?"
+)
+_TIME_PREFIX = re.compile(
+    r"^(上半年|下半年|年内|年底前|年底|前三季度|第?[一二三四]季度|"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末|份)?(?:前|以前|之前)?)"
+)
 _ROAD = re.compile(r"(国道|省道|县道|乡道|號線|号线)")
 _LATIN = re.compile(r"[A-Za-z0-9.+]*[A-Za-z][A-Za-z0-9.+]*|[A-Za-z0-9.+]+")
 _LEADING_FILLERS = sorted(
@@ -392,7 +402,7 @@ _TRAILING_WORDS = sorted(
     reverse=True,
 )  # fmt: skip
 _GROWTH_WORDS = ("同比增长", "同比增加", "增长", "增長", "增速", "增幅")
-_LEVEL_WORDS = re.compile(r"(率|比重|占比|比例|拥有量|擁有量|保有量|人均|每万人|每千人|密度|指数|水平)")
+_LEVEL_WORDS = re.compile(r"(率|比重|占比|比例|拥有量|擁有量|保有量|人均|每万人|每萬人|每千人|密度|指数|指數)")
 _CEILING_BEFORE = re.compile(r"(不超过|不超過|不高于|控制在|(?<!不)低于|(?<!不)少于)\s*$")
 _CEILING_AFTER = ("以内", "以下")
 _AFTER_SKIP = ("以上", "以下", "以内", "左右")
@@ -447,6 +457,9 @@ def _classify_figure(text: str, start: int, quoted: list[bool]) -> FigureHit:
         return FigureHit(start, end, text[start:end], number, "", not_goal="道路编号,名称的一部分")
     if len(low) == 4 and low[:2] in ("19", "20") and rest.startswith("年"):
         return FigureHit(start, start + 5, text[start : start + 5], number, "", not_goal="年份,非目标")
+    when = _DATE_FIGURE.match(text, start)
+    if when and (len(low) <= 2 or rest.startswith("年")):
+        return FigureHit(start, when.end(), when.group(0), number, "", not_goal="时间节点,非目标")
     if rest.startswith("大") and len(rest) > 1 and _is_cjk(rest[1]):
         return FigureHit(start, start + len(low) + 1, low + "大", number, "", not_goal="称谓中的数字(如“8大产业链”),非目标")
     if not unit:
@@ -546,10 +559,14 @@ def _growth_subject(before: str) -> str | None:
 
 
 def _clean_name(clause: str) -> str:
-    name = clause.strip().strip("、,,等 ")
+    name = clause.strip().strip("、,\uff0c等 ")
     changed = True
     while changed and name:
         changed = False
+        time_prefix = _TIME_PREFIX.match(name)
+        if time_prefix:
+            name = name[time_prefix.end() :].lstrip()
+            changed = True
         for word in _LEADING_FILLERS:
             if name.startswith(word):
                 name = name[len(word) :].lstrip()
@@ -829,14 +846,15 @@ def _unique_names(metrics: list[Metric], warn) -> list[Metric]:
 # ---------------------------------------------------------------------------
 # The document walker
 
-_PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．.]\s*(\S.*)$")
-_CN_NUMBERED = re.compile(r"^[((〔]\s*([零〇一二两三四五六七八九十百]+)\s*[))〕]\s*(.*)$")
-_NUMBERED = re.compile(r"^(?:(\d+)\s*[.、.．](?!\d)|[((](\d+)[))])\s*(.*)$")
+_PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.\uff0e]\s*(\S.*)$")
+_CN_NUMBERED = re.compile(r"^[(\uff08〔]\s*([零〇一二两三四五六七八九十百]+)\s*[)\uff09〕]\s*(.*)$")
+_NUMBERED = re.compile(r"^(?:(\d+)\s*(?:[.\uff0e](?!\d)|、)|[(\uff08](\d+)[)\uff09])\s*(.*)$")
 _BULLET = re.compile(r"^[-•*●▪◆·]\s*(.+)$")
 _BLOCK_MARKER = re.compile(r"^·\s*(\S.*?)\s*·$")
-_CORE = re.compile(r"^核心\s*[::]\s*(.+)$")
+_CORE = re.compile(r"^核心\s*[:\uff1a]\s*(.+)$")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_SECTION = re.compile(r"[\u4e00-\u9fff“”《》、()\uff08\uff09]+")
 _TARGET_WORDS = re.compile(r"(目标|目標)")
 _ACTION_WORDS = re.compile(r"(行动|行動|重点工作|重點工作|任务|任務|工作)")
 
@@ -962,8 +980,8 @@ class _Builder:
     def _is_title_like(text: str) -> bool:
         return (
             len(text) <= 40
-            and not any(ch in text for ch in "。;;")
-            and not text.endswith((":", ":"))
+            and not any(ch in text for ch in "。;\uff1b")
+            and not text.endswith((":", "\uff1a"))
             and not _DATE.match(text)
             and not (text[0] in _OPEN and text[-1] in _CLOSE)
         )
@@ -979,7 +997,7 @@ class _Builder:
     @staticmethod
     def _is_notice_prose(text: str) -> bool:
         wrapped = text[0] in _OPEN and text[-1] in _CLOSE
-        return wrapped or text.endswith(("。", ":", ":")) or text.startswith(("附件", "抄送"))
+        return wrapped or text.endswith(("。", ":", "\uff1a")) or text.startswith(("附件", "抄送"))
 
     def _read_date(self, number: int, match: re.Match) -> None:
         try:
@@ -1081,7 +1099,7 @@ class _Builder:
         if self.mode != TASK or not self.actions:
             return False
         name = line.rstrip("。")
-        if len(name) > 30 or any(ch in name for ch in "。,,;;::") or _has_key(line):
+        if len(name) > 30 or not _SECTION.fullmatch(name):
             return False
         self._add_section(number, name)
         return True

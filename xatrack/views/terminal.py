@@ -6,6 +6,7 @@ width from $COLUMNS or 120, so output can be grepped and pasted.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections import Counter
@@ -23,7 +24,7 @@ STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSIN
 
 def make_console(file=None, width: int | None = None) -> Console:
     stream = file or sys.stdout
-    is_tty = hasattr(stream, "isatty") and stream.isatty()
+    is_tty = file is None and sys.stdout.isatty()
     if width is None and not is_tty:
         try:
             width = int(os.environ.get("COLUMNS", "")) or None
@@ -39,6 +40,17 @@ def make_console(file=None, width: int | None = None) -> Console:
         emoji=False,
         soft_wrap=False,
     )
+
+
+def output(render) -> None:
+    """Render to stdout. Piped, trailing padding is stripped from every line."""
+    if sys.stdout.isatty():
+        render(make_console())
+        return
+    buffer = io.StringIO()
+    console = make_console(buffer)
+    render(console)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def fmt_number(value: float | None) -> str:
@@ -59,33 +71,39 @@ def bar(fraction: float, width: int = 8) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def metric_progress(ms) -> Text:
+def metric_progress(ms, with_bar: bool = True) -> Text:
     """█████░░░ 120/336个 36% for one metric status."""
     metric = ms.metric
     target = metric.target
     if ms.value is None:
-        return Text(f"{'░' * 8} —/{fmt_number(target)}{metric.unit}", style="dim")
+        text = f"—/{fmt_number(target)}{metric.unit}"
+        return Text(f"{'░' * 8} {text}" if with_bar else text, style="dim")
+    text = _progress_words(ms)
+    if not with_bar:
+        return Text(text[1], style=STATE_STYLE[ms.state])
+    return Text(f"{bar(text[0])} {text[1]}", style=STATE_STYLE[ms.state])
+
+
+def _progress_words(ms) -> tuple[float, str]:
+    metric = ms.metric
+    target = metric.target
     if metric.kind == "cumulative" and target:
         fraction = ms.value / target
-        label = f"{fmt_number(ms.value)}/{fmt_number(target)}{metric.unit} {fraction:.0%}"
-        if metric.op == "<=":
-            return Text(f"{bar(fraction)} {label}", style=STATE_STYLE[ms.state])
-        return Text(f"{bar(fraction)} {label}", style=STATE_STYLE[ms.state])
+        return fraction, f"{fmt_number(ms.value)}/{fmt_number(target)}{metric.unit} {fraction:.0%}"
     sign = "≤" if metric.op == "<=" else "≥"
     fraction = (ms.value / target) if target else 1.0
     if metric.op == "<=":
         fraction = 1.0 if ms.value <= target else target / ms.value if ms.value else 1.0
-    label = f"{fmt_number(ms.value)}{metric.unit}(目标{sign}{fmt_number(target)}{metric.unit})"
-    return Text(f"{bar(fraction)} {label}", style=STATE_STYLE[ms.state])
+    return fraction, f"{fmt_number(ms.value)}{metric.unit}(目标{sign}{fmt_number(target)}{metric.unit})"
 
 
-def progress_cell(status) -> Text:
+def progress_cell(status, with_bar: bool = True) -> Text:
     """The 进度 column: the weakest metric, or the reported status for items without metrics."""
     if not status.metrics:
         reported = status.reported_status or "—"
         return Text(reported, style="dim" if status.reported_status is None else "")
     ranked = sorted(status.metrics, key=_metric_rank)
-    cell = metric_progress(ranked[0])
+    cell = metric_progress(ranked[0], with_bar)
     if len(status.metrics) > 1:
         cell.append(f" 等{len(status.metrics)}项", style="dim")
     return cell
@@ -108,7 +126,10 @@ def join_names(names) -> str:
     return "、".join(names) if names else "—"
 
 
-def items_table(statuses, title: str | None = None, with_reason: bool = False) -> Table:
+def items_table(statuses, title: str | None = None, with_reason: bool = False, width: int = 120) -> Table:
+    """The item table. Below 110 columns the progress bar is left out, so
+    names keep their room."""
+    with_bar = width >= 110
     table = Table(
         title=title,
         box=box.SIMPLE_HEAD,
@@ -120,10 +141,11 @@ def items_table(statuses, title: str | None = None, with_reason: bool = False) -
     )
     table.add_column("编号", no_wrap=True, justify="right", min_width=3)
     table.add_column("任务", ratio=3, no_wrap=True, overflow="ellipsis", min_width=10)
-    table.add_column("责任领导", ratio=1, no_wrap=True, overflow="ellipsis", min_width=6, max_width=16)
-    table.add_column("牵头单位", ratio=1, no_wrap=True, overflow="ellipsis", min_width=6, max_width=22)
+    table.add_column("责任领导", no_wrap=True, overflow="ellipsis", min_width=6, max_width=16 if with_bar else 10)
+    table.add_column("牵头单位", no_wrap=True, overflow="ellipsis", min_width=8, max_width=22 if with_bar else 12)
     table.add_column("进度", no_wrap=True, overflow="ellipsis", min_width=12, max_width=36)
     table.add_column("状态", no_wrap=True, min_width=8)
+    with_reason = with_reason and width >= 110
     if with_reason:
         table.add_column("说明", ratio=2, no_wrap=True, overflow="ellipsis", min_width=8)
     for status in statuses:
@@ -133,7 +155,7 @@ def items_table(statuses, title: str | None = None, with_reason: bool = False) -
             item.text,
             join_names(item.leaders),
             join_names(item.lead),
-            progress_cell(status),
+            progress_cell(status, with_bar),
             state_text(status.state),
         ]
         if with_reason:
@@ -156,7 +178,7 @@ def render_list(console: Console, statuses, heading: str) -> None:
     if not statuses:
         console.print(f"{heading}:没有符合条件的事项。")
         return
-    console.print(items_table(statuses, title=heading))
+    console.print(items_table(statuses, title=heading, width=console.width))
     console.print(totals_line(statuses))
 
 
@@ -165,11 +187,11 @@ def render_overdue(console: Console, statuses, heading: str, groups: list[tuple[
         console.print(f"{heading}:没有滞后或未报送的事项。")
         return
     if groups is None:
-        console.print(items_table(statuses, title=heading, with_reason=True))
+        console.print(items_table(statuses, title=heading, with_reason=True, width=console.width))
     else:
         console.print(Text(heading, style="bold"))
         for name, members in groups:
-            console.print(items_table(members, title=f"{name}({len(members)} 项)", with_reason=True))
+            console.print(items_table(members, title=f"{name}({len(members)} 项)", with_reason=True, width=console.width))
     console.print(totals_line(statuses))
 
 
