@@ -387,13 +387,17 @@ def _usage_message(error) -> str:
 
 def _click_exceptions():
     """Typer may carry its own copy of click; catch the errors of both."""
-    import click
-
-    modules = [click.exceptions]
+    modules = []
     try:
         from typer._click import exceptions as vendored  # type: ignore[attr-defined]
 
         modules.append(vendored)
+    except ImportError:
+        pass
+    try:
+        import click.exceptions
+
+        modules.append(click.exceptions)
     except ImportError:
         pass
     pick = lambda name: tuple(getattr(m, name) for m in modules if hasattr(m, name))  # noqa: E731
