@@ -38,6 +38,7 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
 
 from xatrack.cliutil import (
     ActionOpt,
+    IdArg,
     FormatOpt,
     LeadOpt,
     LeaderOpt,
@@ -76,24 +77,22 @@ def import_command(
 ) -> None:
     """从官方方案文本生成任务清单 tasks.yaml。
 
+    \b
     例:
       xatrack import xatrack/data/2025-xianan.txt -o tasks.yaml
       xatrack import 2026年方案.txt --strict
     """
-    from xatrack.importer import import_file
-    from xatrack.registry import dump_plan
+    from xatrack.setup import build_registry, default_overrides
     from xatrack.store import write_atomic
 
     if overrides is None:
-        candidate = plan_file.with_name(plan_file.stem + ".overrides.yaml")
-        overrides = candidate if candidate.is_file() else None
-    result = import_file(plan_file, overrides)
+        overrides = default_overrides(plan_file)
+    result, text = build_registry(plan_file, overrides)
     for warning in result.warnings:
         typer.echo(f"{plan_file}:{warning.line}: 警告: {warning.message}", err=True)
     if strict and result.warnings:
         raise InputError(f"{plan_file} 有 {len(result.warnings)} 行无法识别(--strict),未写入 {output}")
-    header = registry_header(plan_file, overrides)
-    write_atomic(output, dump_plan(result.plan, header=header))
+    write_atomic(output, text)
     plan = result.plan
     metrics = sum(len(i.metrics) for i in plan.items)
     used = f",已应用审定文件 {overrides}" if overrides else ""
@@ -103,22 +102,13 @@ def import_command(
     )
 
 
-def registry_header(plan_file: Path, overrides: Path | None) -> str:
-    lines = [
-        "任务清单(registry):忠实记录官方方案的主要目标和任务。",
-        f"由 xatrack import 从 {plan_file.name} 生成"
-        + (f",人工审定见 {overrides.name}。" if overrides else "。"),
-        "修改官方内容请改方案文本或审定文件后重新生成;进度记录在 progress/ 中。",
-    ]
-    return "\n".join(lines)
-
-
 @app.command("check")
 def check_command(root: RootOpt = None) -> None:
     """检查 tasks.yaml、units.yaml 和进度记录,一次列出全部问题(文件:行)。
 
     有错误时退出码为 1,只有警告或没有问题时为 0。
 
+    \b
     例:
       xatrack check
       xatrack check --root ~/督办/2025
@@ -153,6 +143,7 @@ def list_command(
 ) -> None:
     """列出目标和任务及其序时进度状态(先主要目标,再按编号列任务)。
 
+    \b
     例:
       xatrack list --leader 洪声耀
       xatrack list --unit 科经局 --quarter Q2
@@ -204,6 +195,7 @@ def overdue_command(
 ) -> None:
     """列出滞后(黄)、严重滞后(红)和未报送的事项,最严重的在前。
 
+    \b
     例:
       xatrack overdue --quarter Q2
       xatrack overdue --quarter Q2 --by leader
@@ -255,11 +247,12 @@ def _group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
 
 @app.command("show")
 def show_command(
-    item_id: Annotated[str, typer.Argument(metavar="编号", help="目标或任务编号,如 32、G1", show_default=False)],
+    item_id: IdArg,
     root: RootOpt = None,
 ) -> None:
     """显示一项目标或任务的全文、责任分工、各季度指标和报送记录。
 
+    \b
     例:
       xatrack show 32
       xatrack show G1
@@ -282,9 +275,97 @@ def show_command(
     output(lambda console: render_show(console, item, session.plan, per_quarter, history))
 
 
+@app.command("leaders")
+def leaders_command(
+    quarter: QuarterOpt = None,
+    fmt: FormatOpt = "term",
+    root: RootOpt = None,
+) -> None:
+    """各位责任领导的事项数及各状态数量,问题多的在前。
+
+    \b
+    例:
+      xatrack leaders --quarter Q2
+      xatrack leaders --format csv > 领导.csv
+    """
+    from xatrack.rollup import by_leader
+
+    fmt = check_format(fmt, ("term", "json", "csv"))
+    session = Session(root)
+    q = session.quarter(quarter)
+    rows = by_leader(list(session.evaluate(q)), session.directory)
+    _emit_rows(rows, fmt, f"{q.label}各责任领导事项", "责任领导", with_lead=False)
+
+
+@app.command("units")
+def units_command(
+    quarter: QuarterOpt = None,
+    lead_only: Annotated[bool, typer.Option("--lead-only", help="只统计牵头的事项")] = False,
+    fmt: FormatOpt = "term",
+    root: RootOpt = None,
+) -> None:
+    """各单位(牵头或参与,含通过"各乡镇办场"等分组涉及的)事项数及各状态数量,问题多的在前。
+
+    \b
+    例:
+      xatrack units --quarter Q2
+      xatrack units --lead-only --format csv > 牵头单位.csv
+    """
+    from xatrack.queries import all_units
+    from xatrack.rollup import by_unit
+
+    fmt = check_format(fmt, ("term", "json", "csv"))
+    session = Session(root)
+    q = session.quarter(quarter)
+    rows = by_unit(list(session.evaluate(q)), session.directory, all_units(session.plan), lead_only=lead_only)
+    _emit_rows(rows, fmt, f"{q.label}各单位事项", "单位", with_lead=True)
+
+
+def _emit_rows(rows, fmt: str, title: str, name_header: str, with_lead: bool) -> None:
+    from xatrack.model import STATES
+
+    if fmt == "json":
+        import json
+
+        payload = [{"name": r.name, "total": r.total, "lead": r.lead, "counts": r.counts, "ids": list(r.ids)} for r in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([name_header, "事项", *(["其中牵头"] if with_lead else []), *STATES])
+        for r in rows:
+            writer.writerow([r.name, r.total, *([r.lead] if with_lead else []), *(r.counts[s] for s in STATES)])
+    else:
+        from xatrack.views.terminal import output, render_rollup
+
+        output(lambda console: render_rollup(console, rows, title, name_header, with_lead))
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(metavar="目录", help="新跟踪目录(不存在则新建)", show_default=False)],
+    source: Annotated[
+        Optional[Path],
+        typer.Option("--from", help="官方方案文本;不给则使用随附的 2025 年咸安区方案", show_default=False),
+    ] = None,
+) -> None:
+    """新建跟踪目录:任务清单、单位目录、progress/、.gitattributes 和使用说明。
+
+    \b
+    例:
+      xatrack init 督办2025
+      xatrack init 督办2026 --from 2026年方案.txt
+    """
+    from xatrack.setup import init_tracker
+
+    summary = init_tracker(folder, source)
+    typer.echo(summary)
+
+
 @app.command("update")
 def update_command(
-    item_id: Annotated[str, typer.Argument(metavar="编号", help="目标或任务编号,如 32、G1", show_default=False)],
+    item_id: IdArg,
     done: Annotated[Optional[str], typer.Option("--done", help="1 月起累计完成数(增速、比率类填百分数)", show_default=False)] = None,
     metric: Annotated[Optional[str], typer.Option("--metric", "-m", help="指标编号或名称的一部分(多指标任务必填)", show_default=False)] = None,
     status: Annotated[Optional[str], typer.Option("--status", help="未启动/推进中/已完成/滞后/受阻", show_default=False)] = None,
@@ -296,6 +377,7 @@ def update_command(
 ) -> None:
     """报送一项目标或任务的进度,追加到该季度的进度记录。
 
+    \b
     例:
       xatrack update 32 --done 120
       xatrack update 16 --metric 规上 --done 12 --quarter Q2 --by 区科经局

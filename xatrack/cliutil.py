@@ -17,11 +17,32 @@ RootOpt = Annotated[
     Optional[Path],
     typer.Option("--root", help="跟踪目录(含 tasks.yaml);默认为当前目录或其上级,或环境变量 XATRACK_ROOT", show_default=False),
 ]
-LeaderOpt = Annotated[Optional[str], typer.Option("--leader", help="责任领导,如 洪声耀", show_default=False)]
-UnitOpt = Annotated[
-    Optional[str], typer.Option("--unit", help="牵头或责任单位(含别名、分组,可写简称如 科经局)", show_default=False)
+LeaderOpt = Annotated[
+    Optional[str],
+    typer.Option("--leader", help="责任领导,如 洪声耀、hsy", show_default=False, autocompletion=lambda incomplete: complete_leaders(incomplete)),
 ]
-LeadOpt = Annotated[Optional[str], typer.Option("--lead", help="只看牵头单位", show_default=False)]
+UnitOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--unit",
+        help="牵头或责任单位(含别名、分组,可写简称如 科经局、拼音如 kjj)",
+        show_default=False,
+        autocompletion=lambda incomplete: complete_units(incomplete),
+    ),
+]
+LeadOpt = Annotated[
+    Optional[str],
+    typer.Option("--lead", help="只看牵头单位", show_default=False, autocompletion=lambda incomplete: complete_units(incomplete)),
+]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="编号",
+        help="目标或任务编号,如 32、G1",
+        show_default=False,
+        autocompletion=lambda incomplete: complete_ids(incomplete),
+    ),
+]
 ActionOpt = Annotated[Optional[int], typer.Option("--action", help="行动编号 1–7", show_default=False)]
 SectionOpt = Annotated[Optional[str], typer.Option("--section", help="章节名称的一部分", show_default=False)]
 StatusOpt = Annotated[
@@ -113,3 +134,64 @@ def heading(session: Session, quarter, filters, what: str) -> str:
     return " · ".join(parts)
 
 
+
+
+# --------------------------------------------------------------------------- completion
+
+
+def _completion_plan():
+    """The current tracker's plan and directory, or None: completion never errors."""
+    try:
+        from xatrack.store import Tracker, find_root
+
+        tracker = Tracker(find_root(None))
+        return tracker.plan(), tracker.directory()
+    except Exception:
+        return None
+
+
+def complete_ids(incomplete: str) -> list[tuple[str, str]]:
+    loaded = _completion_plan()
+    if loaded is None:
+        return []
+    plan, _ = loaded
+    key = incomplete.strip().upper()
+    return [(item.id, item.text[:30]) for item in plan.items if item.id.upper().startswith(key)]
+
+
+def _complete_names(incomplete: str, names: list[str]) -> list[str]:
+    key = incomplete.strip()
+    if not key:
+        return names
+    hits = [n for n in names if n.startswith(key)] + [n for n in names if key in n and not n.startswith(key)]
+    if not hits and key.isascii():
+        from xatrack.directory import Directory
+
+        directory = Directory.empty()
+        for name in names:
+            try:
+                if directory.unit_query(key, [name]).name == name:
+                    hits.append(name)
+            except Exception:
+                continue
+    return hits
+
+
+def complete_leaders(incomplete: str) -> list[str]:
+    loaded = _completion_plan()
+    if loaded is None:
+        return []
+    from xatrack.queries import all_leaders
+
+    plan, directory = loaded
+    return _complete_names(incomplete, list(dict.fromkeys(all_leaders(plan) + list(directory.leader_names()))))
+
+
+def complete_units(incomplete: str) -> list[str]:
+    loaded = _completion_plan()
+    if loaded is None:
+        return []
+    from xatrack.queries import all_units
+
+    plan, directory = loaded
+    return _complete_names(incomplete, list(dict.fromkeys(list(directory.unit_names()) + all_units(plan))))

@@ -630,132 +630,135 @@ _METRIC_FIELDS = ("name", "kind", "op", "target", "unit", "note", "schedule")
 _ENTRY_FIELDS = ("figure", "not_goal", "split", *_METRIC_FIELDS)
 
 
-class _Lines:
-    """Line numbers of the composed YAML nodes, to name the line of a problem."""
+class _OverrideChecker:
+    """Checks the loaded overrides, naming ``source:line`` from the composed YAML nodes."""
 
-    def __init__(self, root: Node | None):
+    def __init__(self, source: str, root: Node | None):
+        self.source = source
         self.root = root
 
     @staticmethod
-    def of(node: Node | None) -> int:
-        return node.start_mark.line + 1 if node is not None else 1
+    def value(node: Node | None, key: str) -> Node | None:
+        """The node of ``key`` in a mapping node, or None."""
+        if isinstance(node, MappingNode):
+            return next((value for name, value in node.value if name.value == key), None)
+        return None
 
-    def item(self, index: int) -> tuple[Node | None, Node | None]:
-        if isinstance(self.root, MappingNode) and index < len(self.root.value):
-            return self.root.value[index]
-        return None, None
+    def where(self, node: Node | None, key: str | None = None) -> str:
+        if key is not None:
+            node = self.value(node, key) or node
+        return f"{self.source}:{node.start_mark.line + 1 if node is not None else 1}"
 
     @staticmethod
     def child(node: Node | None, index: int) -> Node | None:
-        if isinstance(node, SequenceNode) and index < len(node.value):
+        if isinstance(node, (MappingNode, SequenceNode)) and index < len(node.value):
             return node.value[index]
         return None
 
+    def check(self, data) -> dict[str, list[dict]]:
+        if not isinstance(data, dict):
+            raise DataError(f"{self.where(self.root)}: 覆盖文件应为“条目编号: 覆盖项列表”的映射")
+        result: dict[str, list[dict]] = {}
+        for index, (raw_id, entries) in enumerate(data.items()):
+            key_node, value_node = self.child(self.root, index) or (None, None)
+            if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
+                raise DataError(f"{self.where(key_node)}: 条目编号应为 G1 或 32 这样的编号,而不是 {raw_id!r}")
+            item_id = normalize_id(raw_id)
+            if not isinstance(entries, list):
+                message = f"条目 {item_id} 的内容应为覆盖项列表(每项以“- ”开头)"
+                raise DataError(f"{self.where(value_node or key_node)}: {message}")
+            for position, entry in enumerate(entries):
+                node = self.child(value_node, position) or value_node
+                result.setdefault(item_id, []).append(self.entry(entry, item_id, node))
+        return result
+
+    def entry(self, entry, item_id: str, node: Node | None) -> dict:
+        where = self.where(node)
+        if not isinstance(entry, dict):
+            raise DataError(f"{where}: 条目 {item_id} 的覆盖项应为映射,如 {{figure: 336个, name: 新建5G基站}}")
+        unknown = [key for key in entry if key not in _ENTRY_FIELDS and key != "line"]
+        if unknown:
+            allowed = "、".join(_ENTRY_FIELDS)
+            raise DataError(f"{where}: 条目 {item_id} 有未知的键 {unknown[0]!r}(可用: {allowed})")
+        figure = entry.get("figure")
+        if isinstance(figure, bool) or not isinstance(figure, (str, int, float)) or not str(figure).strip():
+            raise DataError(f"{where}: 条目 {item_id} 的覆盖项缺少 figure(原文中的数字,如 336个)")
+        checked = {"figure": _figure_text(figure), "line": entry.get("line", int(where.rsplit(":", 1)[1]))}
+        if "not_goal" in entry:
+            checked["not_goal"] = self.not_goal(entry, item_id, where)
+            return checked
+        checked.update(self.metric_fields(entry, item_id, node))
+        if "split" in entry:
+            checked["split"] = self.split(entry["split"], item_id, self.where(node, "split"), node)
+        return checked
+
     @staticmethod
-    def field(node: Node | None, key: str) -> Node | None:
-        if isinstance(node, MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == key:
-                    return value_node
-        return node
-
-
-def _normalize_overrides(data, source: str, root: Node | None) -> dict:
-    lines = _Lines(root)
-    if not isinstance(data, dict):
-        raise DataError(f"{source}:{lines.of(root)}: 覆盖文件应为“条目编号: 覆盖项列表”的映射")
-    result: dict[str, list[dict]] = {}
-    for index, (raw_id, entries) in enumerate(data.items()):
-        key_node, value_node = lines.item(index)
-        if not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool) or not str(raw_id).strip():
-            raise DataError(f"{source}:{lines.of(key_node)}: 条目编号应为 G1 或 32 这样的编号,而不是 {raw_id!r}")
-        item_id = normalize_id(raw_id)
-        if not isinstance(entries, list):
-            raise DataError(f"{source}:{lines.of(value_node or key_node)}: 条目 {item_id} 的内容应为覆盖项列表(每项以“- ”开头)")
-        checked = []
-        for position, entry in enumerate(entries):
-            node = lines.child(value_node, position) or value_node or key_node
-            checked.append(_check_entry(entry, item_id, source, node, lines))
-        result.setdefault(item_id, []).extend(checked)
-    return result
-
-
-def _check_entry(entry, item_id: str, source: str, node: Node | None, lines: _Lines) -> dict:
-    line = lines.of(node)
-    where = f"{source}:{line}"
-    if not isinstance(entry, dict):
-        raise DataError(f"{where}: 条目 {item_id} 的覆盖项应为映射,如 {{figure: 336个, name: 新建5G基站}}")
-    unknown = [key for key in entry if key not in _ENTRY_FIELDS and key != "line"]
-    if unknown:
-        allowed = "、".join(_ENTRY_FIELDS)
-        raise DataError(f"{where}: 条目 {item_id} 有未知的键 {unknown[0]!r}(可用: {allowed})")
-    figure = entry.get("figure")
-    if isinstance(figure, bool) or not isinstance(figure, (str, int, float)) or not str(figure).strip():
-        raise DataError(f"{where}: 条目 {item_id} 的覆盖项缺少 figure(原文中的数字,如 336个)")
-    checked = {"figure": _figure_text(figure), "line": entry.get("line", line)}
-    if "not_goal" in entry:
+    def not_goal(entry: dict, item_id: str, where: str) -> str:
         reason = entry["not_goal"]
         if not isinstance(reason, str) or not reason.strip():
             raise DataError(f"{where}: 条目 {item_id} 的 not_goal 应写明理由(中文)")
         if any(key in entry for key in ("split", *_METRIC_FIELDS)):
             raise DataError(f"{where}: 条目 {item_id} 的 not_goal 不能与指标字段同时出现")
-        checked["not_goal"] = reason.strip()
-        return checked
-    checked.update(_check_metric_fields(entry, item_id, lambda key: f"{source}:{lines.of(lines.field(node, key))}"))
-    if "split" in entry:
-        parts = entry["split"]
-        split_node = lines.field(node, "split")
+        return reason.strip()
+
+    def split(self, parts, item_id: str, where: str, node: Node | None) -> list[dict]:
         if not isinstance(parts, list) or not parts:
-            raise DataError(f"{source}:{lines.of(split_node)}: 条目 {item_id} 的 split 应为指标列表")
-        checked["split"] = []
+            raise DataError(f"{where}: 条目 {item_id} 的 split 应为指标列表")
+        split_node = self.value(node, "split")
+        checked = []
         for index, part in enumerate(parts):
-            part_node = lines.child(split_node, index) or split_node
-            part_where = f"{source}:{lines.of(part_node)}"
+            part_node = self.child(split_node, index) or split_node
             if not isinstance(part, dict) or any(key not in _METRIC_FIELDS for key in part):
-                raise DataError(f"{part_where}: 条目 {item_id} 的 split 每项应为只含 {'、'.join(_METRIC_FIELDS)} 的映射")
-            checked["split"].append(_check_metric_fields(part, item_id, lambda key, n=part_node: f"{source}:{lines.of(lines.field(n, key))}"))
-    return checked
+                allowed = "、".join(_METRIC_FIELDS)
+                raise DataError(f"{self.where(part_node)}: 条目 {item_id} 的 split 每项应为只含 {allowed} 的映射")
+            checked.append(self.metric_fields(part, item_id, part_node))
+        return checked
+
+    def metric_fields(self, entry: dict, item_id: str, node: Node | None) -> dict:
+        checked = {}
+
+        def fail(key: str, problem: str) -> DataError:
+            return DataError(f"{self.where(node, key)}: 条目 {item_id} 的 {key} {problem}")
+
+        for key in ("name", "unit", "note"):
+            if key in entry:
+                if isinstance(entry[key], bool) or not isinstance(entry[key], (str, int, float)):
+                    raise fail(key, "应为文字")
+                checked[key] = str(entry[key]).strip()
+        if checked.get("name") == "":
+            raise fail("name", "(指标名称)不能为空")
+        if "kind" in entry and entry["kind"] not in KINDS:
+            raise fail("kind", f"应为 {'、'.join(KINDS)} 之一,而不是 {entry['kind']!r}")
+        if "op" in entry and entry["op"] not in OPS:
+            raise fail("op", f"应为 \">=\" 或 \"<=\",而不是 {entry['op']!r}")
+        checked.update({key: entry[key] for key in ("kind", "op") if key in entry})
+        if "target" in entry:
+            target = entry["target"]
+            if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
+                raise fail("target", f"应为数字,而不是 {target!r}")
+            checked["target"] = float(target)
+        if "schedule" in entry:
+            schedule = entry["schedule"]
+            if not _is_schedule(schedule):
+                raise fail("schedule", "应为4个0到1之间的数,如 [0.1, 0.4, 0.7, 1]")
+            checked["schedule"] = tuple(float(v) for v in schedule)
+        return checked
+
+
+def _normalize_overrides(data, source: str, root: Node | None) -> dict:
+    return _OverrideChecker(source, root).check(data)
+
+
+def _is_schedule(schedule) -> bool:
+    if not isinstance(schedule, (list, tuple)) or len(schedule) != 4:
+        return False
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in schedule)
 
 
 def _figure_text(figure) -> str:
     if isinstance(figure, float) and figure.is_integer():
         return str(int(figure))
     return str(figure).strip()
-
-
-def _check_metric_fields(entry: dict, item_id: str, where) -> dict:
-    checked = {}
-    for key in ("name", "unit", "note"):
-        if key in entry:
-            if not isinstance(entry[key], (str, int, float)) or isinstance(entry[key], bool):
-                raise DataError(f"{where(key)}: 条目 {item_id} 的 {key} 应为文字")
-            checked[key] = str(entry[key]).strip()
-    if "name" in checked and not checked["name"]:
-        raise DataError(f"{where('name')}: 条目 {item_id} 的指标名称不能为空")
-    if "kind" in entry:
-        if entry["kind"] not in KINDS:
-            raise DataError(f"{where('kind')}: 条目 {item_id} 的 kind 应为 {'、'.join(KINDS)} 之一,而不是 {entry['kind']!r}")
-        checked["kind"] = entry["kind"]
-    if "op" in entry:
-        if entry["op"] not in OPS:
-            raise DataError(f"{where('op')}: 条目 {item_id} 的 op 应为 \">=\" 或 \"<=\",而不是 {entry['op']!r}")
-        checked["op"] = entry["op"]
-    if "target" in entry:
-        target = entry["target"]
-        if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
-            raise DataError(f"{where('target')}: 条目 {item_id} 的 target 应为数字,而不是 {target!r}")
-        checked["target"] = float(target)
-    if "schedule" in entry:
-        checked["schedule"] = _check_schedule(entry["schedule"], item_id, where("schedule"))
-    return checked
-
-
-def _check_schedule(schedule, item_id: str, where: str) -> tuple[float, float, float, float]:
-    ok = isinstance(schedule, list) and len(schedule) == 4
-    ok = ok and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in schedule)
-    if not ok:
-        raise DataError(f"{where}: 条目 {item_id} 的 schedule 应为4个0到1之间的数,如 [0.1, 0.4, 0.7, 1]")
-    return tuple(float(v) for v in schedule)
 
 
 def _yaml_error_line(exc: YAMLError) -> int:
@@ -772,13 +775,22 @@ def _figure_matches(text: str, hit: FigureHit, figure: str) -> bool:
     return hit.figure == figure or text.startswith(figure, hit.start) or hit.figure.strip("“”\"") == figure
 
 
-def apply_overrides(item_text: str, hits: list[FigureHit], entries: list[dict], warn) -> tuple[list[Metric], list[NotGoal]]:
+def _first_match(text: str, hits: list[FigureHit], used: set[int], figure: str) -> int | None:
+    for index, hit in enumerate(hits):
+        if index not in used and _figure_matches(text, hit, figure):
+            return index
+    return None
+
+
+def apply_overrides(
+    item_text: str, hits: list[FigureHit], entries: list[dict], warn
+) -> tuple[list[Metric], list[NotGoal]]:
     """Metrics and not-goals of an item after the reviewer's entries; ``warn(message)``."""
     results: list[list[Metric] | NotGoal | None] = [None] * len(hits)
     used: set[int] = set()
     added: list[Metric] = []
     for entry in entries:
-        index = next((i for i, hit in enumerate(hits) if i not in used and _figure_matches(item_text, hit, entry["figure"])), None)
+        index = _first_match(item_text, hits, used, entry["figure"])
         if index is None:
             metric = _added_metric(item_text, entry, warn)
             if metric:
@@ -980,6 +992,7 @@ class _Builder:
     def _is_title_like(text: str) -> bool:
         return (
             len(text) <= 40
+            and not _has_key(text)
             and not any(ch in text for ch in "。;\uff1b")
             and not text.endswith((":", "\uff1a"))
             and not _DATE.match(text)
@@ -989,7 +1002,8 @@ class _Builder:
     def _looks_like_issuer(self, number: int, lines: list[tuple[int, str]]) -> bool:
         """The short line right before the date line (咸安区人民政府办公室)."""
         following = [text for n, text in lines if n > number]
-        return bool(following) and bool(_DATE.match(following[0])) and len(self._line(number)) <= 30
+        text = self._line(number)
+        return bool(following) and bool(_DATE.match(following[0])) and len(text) <= 30 and _is_cjk(text[0])
 
     def _line(self, number: int) -> str:
         return self.lines[number - 1].strip()
@@ -1029,7 +1043,9 @@ class _Builder:
         self.mode = TASK
         self.section = None
         self.actions.append(_ActionDraft(id=len(self.actions) + 1, title="", in_header=True))
-        self._note_year(match.group(1) + "年" if re.fullmatch(r".*\d{4}", match.group(1)) else match.group(1))
+        year = re.search(r"(?:19|20)\d{2}", match.group(1))  # ·谋划2024·
+        if year:
+            self.years.append(int(year.group(0)))
         return True
 
     def _read_core(self, number: int, line: str) -> bool:

@@ -342,7 +342,7 @@ class _Reader:
             op=op,
             schedule=self.schedule(raw.get("schedule"), label, line),
             note=str(raw.get("note") or ""),
-            **({"figure": str(raw["figure"])} if "figure" in raw and _HAS_FIGURE else {}),
+            figure=str(raw.get("figure") or ""),
         )
 
     def not_goals(self, raw: Any, name: str, line: int | None) -> tuple[NotGoal, ...]:
@@ -378,7 +378,6 @@ _ITEM_KEYS = {
     "id", "action", "section", "text", "leaders", "lead", "units", "metrics",
     "due", "schedule", "not_goals", "doc_line",
 }
-_HAS_FIGURE = "figure" in Metric.__dataclass_fields__
 _METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure"}
 
 
@@ -413,7 +412,6 @@ def dump_plan(plan: Plan, header: str = "") -> str:
     doc["plan"] = flow_map(
         {"title": info.title, "issuer": info.issuer, "issued": info.issued, "year": info.year}
     )
-    defaults = Settings()
     s = plan.settings
     doc["settings"] = CommentedMap(
         {
@@ -426,7 +424,6 @@ def dump_plan(plan: Plan, header: str = "") -> str:
             )
         }
     )
-    del defaults
     actions = CommentedSeq()
     for action in plan.actions:
         node = CommentedMap({"id": action.id, "title": action.title})
@@ -485,9 +482,8 @@ def _metric_pairs(metric: Metric) -> dict:
         pairs["op"] = metric.op
     if metric.schedule is not None:
         pairs["schedule"] = _schedule_pairs(metric.schedule)
-    figure = getattr(metric, "figure", "")
-    if figure:
-        pairs["figure"] = figure
+    if metric.figure:
+        pairs["figure"] = metric.figure
     if metric.note:
         pairs["note"] = metric.note
     return pairs

@@ -268,3 +268,26 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
 
 
 _KIND_LABEL = {"cumulative": "累计", "growth": "增速", "level": "水平"}
+
+
+def render_rollup(console: Console, rows, title: str, name_header: str, with_lead: bool) -> None:
+    """Leaders or units with their items per state, problems first."""
+    if not rows:
+        console.print(f"{title}:没有事项。")
+        return
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left", title_style="bold")
+    table.add_column(name_header, no_wrap=True, overflow="ellipsis", max_width=30)
+    table.add_column("事项", justify="right")
+    if with_lead:
+        table.add_column("其中牵头", justify="right")
+    for state in STATES:
+        table.add_column(state, justify="right", no_wrap=True)
+    for row in rows:
+        cells = [row.name, str(row.total)]
+        if with_lead:
+            cells.append(str(row.lead))
+        for state in STATES:
+            count = row.counts.get(state, 0)
+            cells.append(Text(str(count), style=STATE_STYLE[state] if count else "dim"))
+        table.add_row(*cells)
+    console.print(table)

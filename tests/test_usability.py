@@ -1,0 +1,165 @@
+"""For the people who use it: pinyin, completion, leaders/units, init, root discovery, help."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xatrack.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture()
+def tracker(tmp_path, monkeypatch):
+    root = tmp_path / "tracker"
+    root.mkdir()
+    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
+    shutil.copy(REPO / "units.yaml", root / "units.yaml")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("XATRACK_ROOT", raising=False)
+    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
+    monkeypatch.setenv("XATRACK_USER", "测试员")
+    monkeypatch.setenv("COLUMNS", "160")
+    return root
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ids_of(capsys, *args: str) -> list[str]:
+    code, out, err = run(capsys, *args, "--format", "json")
+    assert code == 0, err
+    return [row["id"] for row in json.loads(out)]
+
+
+def test_pinyin_full_and_initials_give_the_same_as_chinese(tracker, capsys):
+    chinese = ids_of(capsys, "list", "--leader", "洪声耀")
+    assert ids_of(capsys, "list", "--leader", "hsy") == chinese
+    assert ids_of(capsys, "list", "--leader", "hongshengyao") == chinese
+    assert ids_of(capsys, "list", "--unit", "kjj") == ids_of(capsys, "list", "--unit", "区科经局")
+    assert ids_of(capsys, "list", "--unit", "guihua") == ids_of(capsys, "list", "--unit", "桂花镇")
+    assert ids_of(capsys, "overdue", "--unit", "kjj", "--quarter", "Q2") == ids_of(
+        capsys, "overdue", "--unit", "区科经局", "--quarter", "Q2"
+    )
+
+
+def test_shared_initials_name_the_candidates(tracker, capsys):
+    code, out, err = run(capsys, "list", "--unit", "swj")
+    assert code == 2
+    assert "区商务局" in err and "区税务局" in err
+
+
+def test_unknown_name_suggests_the_nearest(tracker, capsys):
+    code, out, err = run(capsys, "list", "--leader", "洪生耀")
+    assert code == 2
+    assert err.strip() == '错误:没有找到领导"洪生耀",是否为"洪声耀"?'
+
+
+def test_leaders_rollup_counts_and_order(tracker, capsys):
+    code, out, err = run(capsys, "update", "32", "--done", "10", "--quarter", "Q2")
+    assert code == 0, err
+    code, out, err = run(capsys, "leaders", "--quarter", "Q2", "--format", "json")
+    rows = json.loads(out)
+    first = rows[0]
+    assert first["name"] == "洪声耀" and first["total"] == 28 and first["counts"]["严重滞后"] == 1
+    assert sum(r["counts"]["严重滞后"] for r in rows) == 1
+
+
+def test_units_rollup_counts_items_through_groups(tracker, capsys):
+    code, out, err = run(capsys, "units", "--quarter", "Q2", "--format", "json")
+    assert code == 0, err
+    rows = {r["name"]: r for r in json.loads(out)}
+    town = rows["桂花镇"]
+    assert town["lead"] == 0
+    assert "1" in town["ids"] and "72" in town["ids"]  # 各乡镇办场, and named directly
+    assert rows["区科经局"]["lead"] == 20
+    code, out, err = run(capsys, "units", "--quarter", "Q2", "--lead-only", "--format", "json")
+    names = {r["name"] for r in json.loads(out)}
+    assert "桂花镇" not in names and "区科经局" in names
+
+
+def test_completion_of_ids_leaders_and_units(tracker):
+    from xatrack.cliutil import complete_ids, complete_leaders, complete_units
+
+    assert [i for i, _ in complete_ids("3")][:3] == ["3", "30", "31"]
+    assert [i for i, _ in complete_ids("g")] == ["G1", "G2", "G3", "G4", "G5", "G6", "G7"]
+    assert complete_leaders("洪") == ["洪声耀"]
+    assert complete_leaders("hsy") == ["洪声耀"]
+    assert "区科经局" in complete_units("科经")
+
+
+def test_completion_through_the_shell_protocol(tracker):
+    env = dict(os.environ, _XATRACK_COMPLETE="complete_bash", COMP_WORDS="xatrack list --leader 洪", COMP_CWORD="3")
+    result = subprocess.run([sys.executable, "-m", "xatrack"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["洪声耀"]
+
+
+def test_init_from_the_bundled_plan(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "init", "督办2025")
+    assert code == 0, err
+    folder = tmp_path / "督办2025"
+    assert (folder / "tasks.yaml").read_text(encoding="utf-8") == (REPO / "tasks.yaml").read_text(encoding="utf-8")
+    assert (folder / "units.yaml").is_file() and (folder / "progress").is_dir()
+    assert "merge=union" in (folder / ".gitattributes").read_text(encoding="utf-8")
+    assert "xatrack list" in (folder / "README.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(folder / "progress")  # found from a subfolder, like git
+    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
+    code, out, err = run(capsys, "check")
+    assert code == 0, out
+    code, out, err = run(capsys, "init", str(folder))
+    assert code == 2 and "已有 tasks.yaml" in err
+
+
+def test_init_from_a_document(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "init", "市里", "--from", str(DATA / "xianning-2024-bullets.txt"))
+    assert code == 0, err
+    folder = tmp_path / "市里"
+    monkeypatch.setenv("XATRACK_ROOT", str(folder))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "list", "--search", "农村公路", "--quarter", "Q2", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert any(m["target"] == 800 and m["unit"] == "公里" for r in rows for m in r["metrics"])
+    code, out, err = run(capsys, "check")
+    assert code == 0, out
+
+
+def test_root_flag_and_env(tracker, tmp_path, capsys, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, err = run(capsys, "list", "--root", str(tracker), "--leader", "丁玲")
+    assert code == 0, err
+    monkeypatch.setenv("XATRACK_ROOT", str(tracker))
+    code, out, err = run(capsys, "list", "--leader", "丁玲")
+    assert code == 0, err
+    code, out, err = run(capsys, "list", "--root", str(elsewhere))
+    assert code == 2 and "--root" in err and "init" in err
+
+
+def test_overview_and_help_in_chinese(capsys):
+    code, out, err = run(capsys)
+    assert code == 0
+    order = [out.index(word) for word in ("import", "check", "list", "update", "overdue")]
+    assert order == sorted(order)
+    for command in ("list", "update", "overdue", "show", "check", "import", "leaders", "units", "init"):
+        code, out, err = run(capsys, command, "--help")
+        assert code == 0
+        assert "例:" in out and f"xatrack {command}" in out

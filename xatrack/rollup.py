@@ -1,0 +1,74 @@
+"""Leaders and units at a glance: how many items each has in each state.
+
+Pure: evaluated statuses and the directory in, rows out, problems first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from xatrack.model import BEHIND, MISSING, SEVERE, STATES
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    total: int
+    lead: int  # items where this unit leads (units only; = total for leaders)
+    counts: dict[str, int]
+    ids: tuple[str, ...]
+
+    @property
+    def problems(self) -> tuple[int, int, int]:
+        return (self.counts.get(SEVERE, 0), self.counts.get(MISSING, 0), self.counts.get(BEHIND, 0))
+
+
+def _row(name: str, statuses: list, lead: int) -> Row:
+    counts = Counter(s.state for s in statuses)
+    return Row(
+        name=name,
+        total=len(statuses),
+        lead=lead,
+        counts={state: counts.get(state, 0) for state in STATES},
+        ids=tuple(s.item.id for s in statuses),
+    )
+
+
+def problems_first(rows: list[Row]) -> list[Row]:
+    """Most red first, then most unreported, then most yellow, then larger totals."""
+    return sorted(rows, key=lambda r: (tuple(-n for n in r.problems), -r.total, r.name))
+
+
+def by_leader(statuses, directory) -> list[Row]:
+    groups: dict[str, list] = {}
+    for status in statuses:
+        for name in dict.fromkeys(directory.canonical_leader(n) for n in status.item.leaders):
+            groups.setdefault(name, []).append(status)
+    return problems_first([_row(name, members, len(members)) for name, members in groups.items()])
+
+
+def by_unit(statuses, directory, plan_names, lead_only: bool = False) -> list[Row]:
+    """Every concrete unit with the items it leads or shares, groups expanded
+    (a town counts the items of 各乡镇办场)."""
+    names = _concrete_units(directory, plan_names)
+    rows = []
+    for name in names:
+        query = directory.unit_query(name, plan_names)
+        mine = [s for s in statuses if query.matches(s.item.lead if lead_only else s.item.lead + s.item.units)]
+        if not mine:
+            continue
+        lead = sum(1 for s in mine if query.matches(s.item.lead))
+        rows.append(_row(name, mine, lead))
+    return problems_first(rows)
+
+
+def _concrete_units(directory, plan_names) -> list[str]:
+    names: dict[str, None] = {}
+    for name in directory.unit_names():
+        if not directory.is_group(name):
+            names[name] = None
+    for name in plan_names:
+        if not directory.is_group(name):
+            names[directory.canonical_unit(name)] = None
+    return list(names)
