@@ -278,8 +278,8 @@ def test_seed_task_57(plan):
 
 def test_seed_task_46(plan):
     assert summary(plan.get("46")) == [
-        ("总资产", 60, "亿元", CUMULATIVE, ">="),
-        ("净资产", 30, "亿元", CUMULATIVE, ">="),
+        ("总资产", 60, "亿元", LEVEL, ">="),  # stocks: reviewed as levels in the overrides
+        ("净资产", 30, "亿元", LEVEL, ">="),
         ("营业收入", 3, "亿元", CUMULATIVE, ">="),
         ("净利润", 2000, "万元", CUMULATIVE, ">="),
     ]
@@ -593,7 +593,7 @@ def test_import_never_raises(text):
 
 def test_bundled_overrides_load():
     overrides = load_overrides(BUNDLED_OVERRIDES.read_text(encoding="utf-8"), str(BUNDLED_OVERRIDES))
-    assert set(overrides) == {"6", "12", "16", "17", "26", "27", "29", "74", "86"}
+    assert set(overrides) == {"6", "12", "16", "17", "26", "27", "29", "46", "74", "86"}
     assert overrides["29"] == [{"figure": "4个", "line": overrides["29"][0]["line"], "not_goal": "现有产教融合实训基地数量,非目标"}]
     line = overrides["29"][0]["line"]
     assert BUNDLED_OVERRIDES.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "- figure: 4个"
