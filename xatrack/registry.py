@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -38,22 +39,62 @@ _QUARTER = re.compile(r"^(?:Q|q)?([1-4])$")
 # --------------------------------------------------------------------------- load
 
 
-def parse_registry(text: str, source: str = "tasks.yaml") -> tuple[Plan | None, list[Problem]]:
-    """Parse the registry. Returns (plan, problems); plan is None when unusable."""
+def parse_registry(
+    text: str, source: str = "tasks.yaml", chunks: dict | None = None
+) -> tuple[Plan | None, list[Problem]]:
+    """Parse the registry. Returns (plan, problems); plan is None when unusable.
+
+    Each target and task is parsed on its own, so ``chunks`` (a dict kept by
+    the caller, keyed by the item's text) lets an edited registry re-parse
+    only the items whose text changed. Items in xatrack's own style are read
+    by a fast reader; anything else by ruamel.yaml.
+    """
     from xatrack.yamlio import load_yaml
 
-    problems: list[Problem] = []
-    data, error = load_yaml(text, source, max_bytes=MAX_REGISTRY_BYTES)
+    lines = text.splitlines()
+    layout = _layout(lines)
+    if layout is None:
+        data, error = load_yaml(text, source, max_bytes=MAX_REGISTRY_BYTES)
+        return _build(data, error, source, None)
+    skeleton = list(lines)
+    parsed: dict[str, tuple[list[Item], list[Problem]]] = {}
+    for key, kind in (("targets", TARGET), ("tasks", TASK)):
+        if key not in layout:
+            continue
+        start, pieces = layout[key]
+        for index in range(start + 1, pieces[-1][1] if pieces else start + 1):
+            skeleton[index] = ""
+        items: list[Item] = []
+        problems: list[Problem] = []
+        for first, end in pieces:
+            item, found = _parse_piece(lines[first:end], kind, source, first, chunks)
+            if item is not None:
+                items.append(item)
+            problems.extend(found)
+        parsed[key] = (items, problems)
+    data, error = load_yaml("\n".join(skeleton), source, max_bytes=MAX_REGISTRY_BYTES)
+    return _build(data, error, source, parsed)
+
+
+def _build(data, error, source: str, parsed) -> tuple[Plan | None, list[Problem]]:
     if error is not None:
         return None, [error]
     if not isinstance(data, dict):
         return None, [Problem(source, 1, "文件顶层应为映射(plan/actions/targets/tasks)")]
+    problems: list[Problem] = []
     reader = _Reader(source, problems)
     info = reader.plan_info(data.get("plan"), _line_of(data, "plan"))
     settings = reader.settings(data.get("settings"), _line_of(data, "settings"))
     actions = reader.actions(data.get("actions"), _line_of(data, "actions"))
-    targets = reader.items(data.get("targets"), TARGET, _line_of(data, "targets"))
-    tasks = reader.items(data.get("tasks"), TASK, _line_of(data, "tasks"))
+    lists = {}
+    for key, kind in (("targets", TARGET), ("tasks", TASK)):
+        if parsed is not None and key in parsed:
+            items, found = parsed[key]
+            problems.extend(found)
+            lists[key] = items
+        else:
+            lists[key] = reader.items(data.get(key), kind, _line_of(data, key))
+    targets, tasks = lists["targets"], lists["tasks"]
     if "targets" not in data and "tasks" not in data:
         problems.append(Problem(source, 1, "缺少 targets 和 tasks"))
     reader.check_ids(targets + tasks)
@@ -65,8 +106,101 @@ def parse_registry(text: str, source: str = "tasks.yaml") -> tuple[Plan | None, 
     for key in data:
         if key not in known_keys:
             problems.append(Problem(source, _line_of(data, key), f"未知的顶层字段 {key}", "warning"))
+    problems.sort(key=lambda p: (p.line or 0))
     plan = Plan(info=info, actions=tuple(actions), targets=tuple(targets), tasks=tuple(tasks), settings=settings)
     return plan, problems
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]|$)")
+
+
+def _layout(lines: list[str]) -> dict[str, tuple[int, list[tuple[int, int]]]] | None:
+    """Where the targets and tasks are: {key: (line of the key, [(first, end) per item])}.
+
+    None when the file is not laid out as plain top-level keys with block
+    sequences of items under targets/tasks: then it is parsed whole.
+    """
+    tops: list[tuple[str, int]] = []
+    for index, line in enumerate(lines):
+        if not line or line[0] in " #":
+            continue
+        match = _TOP_KEY.match(line)
+        if not match or match.group(1) in (key for key, _ in tops):
+            return None
+        tops.append((match.group(1), index))
+    result = {}
+    for position, (key, start) in enumerate(tops):
+        if key not in ("targets", "tasks"):
+            continue
+        if lines[start].split(":", 1)[1].strip() not in ("", "[]"):
+            return None
+        end = tops[position + 1][1] if position + 1 < len(tops) else len(lines)
+        pieces: list[tuple[int, int]] = []
+        indent = None
+        for index in range(start + 1, end):
+            line = lines[index]
+            stripped = line.lstrip(" ")
+            if not stripped or stripped.startswith("#"):
+                continue
+            if "\t" in line[: len(line) - len(stripped) + 1]:
+                return None
+            here = len(line) - len(stripped)
+            if stripped.startswith("- ") and (indent is None or here == indent):
+                indent = here
+                if pieces:
+                    pieces[-1] = (pieces[-1][0], index)
+                pieces.append((index, end))
+            elif indent is None or here <= indent:
+                return None
+        if pieces:
+            last_first, _ = pieces[-1]
+            last = end
+            while last > last_first + 1 and not lines[last - 1].strip():
+                last -= 1
+            pieces[-1] = (last_first, last)
+        result[key] = (start, pieces)
+    return result
+
+
+def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: dict | None):
+    """One target or task from its lines; positions shifted to the file's lines."""
+    import hashlib
+
+    key = hashlib.sha1((kind + "\n" + "\n".join(lines)).encode("utf-8")).hexdigest()
+    cached = chunks.get(key) if chunks is not None else None
+    if cached is None:
+        cached = _parse_piece_uncached(lines, kind, source)
+        if chunks is not None:
+            chunks[key] = cached
+    item, problems = cached
+    shift = first  # the piece's own line 1 is the file's line first + 1
+    if item is not None and item.line is not None:
+        item = replace(item, line=item.line + shift)
+    return item, [Problem(p.file, p.line + shift if p.line else p.line, p.message, p.severity) for p in problems]
+
+
+def _parse_piece_uncached(lines: list[str], kind: str, source: str):
+    from xatrack.fastyaml import load_items
+    from xatrack.yamlio import load_yaml
+
+    fast = load_items(lines)
+    if fast is not None and len(fast) == 1:
+        problems: list[Problem] = []
+        item = _Reader(source, problems).item(fast[0], kind, 1)
+        if not problems:
+            return item, []
+    # ruamel for exact positions: the piece under a dummy key, so its line k is line k + 1
+    data, error = load_yaml("x:\n" + "\n".join(lines), source)
+    if error is not None:
+        line = error.line - 1 if error.line else None
+        return None, [Problem(error.file, line, error.message, error.severity)]
+    problems = []
+    items = _Reader(source, problems).items(data.get("x") if isinstance(data, dict) else None, kind, 1)
+    problems = [Problem(p.file, p.line - 1 if p.line else p.line, p.message, p.severity) for p in problems]
+    item = items[0] if items else None
+    if item is not None and item.line is not None:
+        item = replace(item, line=item.line - 1)
+    return item, problems
 
 
 def _line_of(container: Any, key: Any) -> int | None:
