@@ -60,17 +60,24 @@ def find_root(explicit: str | os.PathLike | None = None, start: Path | None = No
 
 def read_text(path: Path, max_bytes: int = MAX_LOG_BYTES) -> str:
     """A file's text (UTF-8, BOM dropped, CRLF kept for positions); DataError when unreadable."""
+    return decode_text(read_bytes(path, max_bytes), path)
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_LOG_BYTES) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise DataError(f"{path}: 文件过大({size} 字节)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"找不到文件 {path}") from None
     except IsADirectoryError:
         raise DataError(f"{path} 是目录,不是文件") from None
     except OSError as error:
         raise DataError(f"无法读取 {path}:{error.strerror}") from None
+
+
+def decode_text(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -90,6 +97,7 @@ def read_text(path: Path, max_bytes: int = MAX_LOG_BYTES) -> str:
 @dataclass
 class Tracker:
     root: Path
+    _cache: object = None  # a xatrack.cache.Cache; made on first use
 
     @property
     def registry_path(self) -> Path:
@@ -112,11 +120,20 @@ class Tracker:
 
     # -- registry and directory
 
-    def load_plan(self) -> tuple[Plan | None, list[Problem]]:
-        from xatrack.registry import parse_registry
+    @property
+    def cache(self):
+        from xatrack.cache import Cache
 
-        text = read_text(self.registry_path, 64 * 1024 * 1024)
-        return parse_registry(text, REGISTRY)
+        if self._cache is None:
+            self._cache = Cache.for_root(self.root)
+        return self._cache
+
+    def load_plan(self) -> tuple[Plan | None, list[Problem]]:
+        """The registry, through the content-keyed cache."""
+        from xatrack.cache import cached_registry
+
+        data = read_bytes(self.registry_path, 64 * 1024 * 1024)
+        return cached_registry(self.cache, data, decode_text(data, self.registry_path), REGISTRY)
 
     def plan(self) -> Plan:
         """The plan, or DataError naming the first error (check lists them all)."""
@@ -164,10 +181,22 @@ class Tracker:
         for path, quarter in self.log_files():
             if year is not None and quarter.year != year:
                 continue
-            found, trouble = read_log(read_text(path), quarter, f"{PROGRESS}/{path.name}")
+            found, trouble = self.read_log_file(path, quarter)
             entries.extend(found)
             problems.extend(trouble)
         return entries, problems
+
+    def read_log_file(self, path: Path, quarter: Quarter) -> tuple[list[Entry], list[Problem]]:
+        """One log through the cache: only bytes appended since the last read are parsed."""
+        from xatrack.cache import cached_log
+
+        source = f"{PROGRESS}/{path.name}"
+        data = read_bytes(path)
+
+        def parse(part: bytes, first_line: int, first_seq: int):
+            return parse_log_part(decode_text(part, path), quarter, source, first_line, first_seq)
+
+        return cached_log(self.cache, f"log-{path.name}", data, parse)
 
     def append(self, quarter: Quarter, record: dict[str, Any]) -> Path:
         path = self.log_path(quarter)
@@ -205,6 +234,33 @@ def read_log(text: str, quarter: Quarter, source: str) -> tuple[list[Entry], lis
         if entry is not None:
             entries.append(entry)
     return entries, problems
+
+
+def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, first_seq: int):
+    """Parse part of a log that starts at the file's line ``first_line + 1``.
+
+    Returns (entries, problems, records, fast): ``fast`` when every line was a
+    one-line entry, so that later appends can be parsed on their own.
+    """
+    records = _fast_records(text)
+    fast = records is not None
+    if fast and first_line == 0 and first_seq == 0:
+        entries, problems = read_log(text, quarter, source)
+        return entries, problems, len(records), True
+    if not fast:
+        if first_line or first_seq:
+            return [], [], 0, False  # the caller parses the whole file instead
+        entries, problems = read_log(text, quarter, source)
+        return entries, problems, 0, False
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for seq, (line, raw) in enumerate(records, start=first_seq):
+        entry, message = entry_from_record(raw, quarter, source, line + first_line, seq)
+        if message:
+            problems.append(Problem(source, line + first_line, message))
+        if entry is not None:
+            entries.append(entry)
+    return entries, problems, len(records), True
 
 
 def _fast_records(text: str) -> list[tuple[int, Any]] | None:

@@ -1,0 +1,113 @@
+"""The parse cache is never stale: content, not modification time, decides."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from xatrack.cache import Cache
+from xatrack.model import Quarter
+from xatrack.store import Tracker, record_line
+
+REPO = Path(__file__).resolve().parents[1]
+Q2 = Quarter(2025, 2)
+
+
+@pytest.fixture()
+def tracker(tmp_path):
+    root = tmp_path / "t"
+    root.mkdir()
+    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
+    return Tracker(root)
+
+
+def _same_size_and_time(path: Path, old: str, new: str) -> None:
+    assert len(old.encode()) == len(new.encode())
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_registry_edit_with_same_size_and_mtime_is_seen(tracker):
+    assert tracker.load_plan()[0].get("32").metrics[0].target == 336
+    assert Tracker(tracker.root).load_plan()[0].get("32").metrics[0].target == 336  # warm
+    _same_size_and_time(tracker.registry_path, "target: 336,", "target: 337,")
+    assert Tracker(tracker.root).load_plan()[0].get("32").metrics[0].target == 337
+
+
+def _log(tracker, lines):
+    tracker.progress_dir.mkdir(exist_ok=True)
+    path = tracker.log_path(Q2)
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _record(item, value, day="2025-05-01"):
+    return record_line({"id": item, "value": value, "date": day, "by": "甲"})
+
+
+def test_appended_log_parses_only_the_tail_and_matches_a_full_parse(tracker):
+    path = _log(tracker, [_record(32, 10), _record(5, 20)])
+    first, _ = Tracker(tracker.root).entries()
+    assert [e.value for e in first] == [10, 20]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(_record(32, 30))
+    cached, problems = Tracker(tracker.root).entries()
+    fresh, fresh_problems = Tracker(tracker.root, Cache(None)).entries()
+    assert cached == fresh and problems == fresh_problems
+    assert [(e.value, e.line, e.seq) for e in cached] == [(10, 1, 0), (20, 2, 1), (30, 3, 2)]
+
+
+def test_rewritten_middle_of_a_log_is_seen(tracker):
+    path = _log(tracker, [_record(32, 10), _record(5, 20), _record(32, 30)])
+    Tracker(tracker.root).entries()
+    _same_size_and_time(path, '"value": 20,', '"value": 21,')
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(_record(5, 40))
+    entries, _ = Tracker(tracker.root).entries()
+    assert [e.value for e in entries] == [10, 21, 30, 40]
+
+
+def test_hand_edited_block_style_log_is_parsed_whole(tracker):
+    path = _log(tracker, ["- id: 32\n  value: 10\n  date: 2025-05-01\n"])
+    assert [e.value for e in Tracker(tracker.root).entries()[0]] == [10]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(_record(32, 30))
+    assert [e.value for e in Tracker(tracker.root).entries()[0]] == [10, 30]
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "unwritable"])
+def test_missing_or_corrupt_cache_is_rebuilt_silently(tracker, damage):
+    _log(tracker, [_record(32, 10)])
+    Tracker(tracker.root).load_plan()
+    Tracker(tracker.root).entries()
+    folder = Tracker(tracker.root).cache.folder
+    files = sorted(folder.glob("*.pickle"))
+    assert len(files) == 2
+    for file in files:
+        if damage == "delete":
+            file.unlink()
+        elif damage == "truncate":
+            file.write_bytes(file.read_bytes()[:20])
+        elif damage == "garbage":
+            file.write_bytes(b"\x80\x04not a pickle at all")
+        else:
+            file.unlink()
+            file.mkdir()  # a folder where the cache file should be: cannot be written
+    plan, problems = Tracker(tracker.root).load_plan()
+    assert plan.get("32").metrics[0].target == 336 and problems == []
+    assert [e.value for e in Tracker(tracker.root).entries()[0]] == [10]
+
+
+def test_cache_lives_outside_the_tracker(tracker, monkeypatch):
+    monkeypatch.delenv("XATRACK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tracker.root.parent / "xdg"))
+    Tracker(tracker.root).load_plan()
+    assert not any(p.name.endswith(".pickle") for p in tracker.root.rglob("*"))
+    assert list((tracker.root.parent / "xdg" / "xatrack").rglob("registry.pickle"))
