@@ -87,6 +87,17 @@ class Cache:
             return  # a cache that cannot be written is simply not kept
 
 
+def cached_parse(cache: Cache, name: str, data: bytes, parse):
+    """``parse()``'s result for these bytes, from the cache when the bytes are the same."""
+    key = digest(data)
+    state = cache.load(name)
+    if isinstance(state, tuple) and len(state) == 2 and state[0] == key:
+        return state[1]
+    value = parse()
+    cache.save(name, (key, value))
+    return value
+
+
 def cached_registry(cache: Cache, data: bytes, text: str, source: str):
     """(plan, problems) for the registry's bytes, parsing only what changed."""
     from xatrack.registry import parse_registry

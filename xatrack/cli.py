@@ -154,7 +154,7 @@ def list_command(
     filters = make_filters(leader, unit, lead, action, section, status, search)
     selector = session.selector(filters)
     q = session.quarter(quarter)
-    statuses = selector.select(session.evaluate(q))
+    statuses = selector.select(session.evaluate(q, selector.items(session.plan)))
     _emit(statuses, fmt, lambda console: _render_list(console, statuses, heading(session, q, filters, "")))
 
 
@@ -210,7 +210,8 @@ def overdue_command(
     filters = make_filters(leader, unit, lead, action, section, status, search)
     selector = session.selector(filters)
     q = session.quarter(quarter)
-    lagging = [s for s in selector.select(session.evaluate(q)) if s.state in (SEVERE, BEHIND, MISSING)]
+    evaluated = session.evaluate(q, selector.items(session.plan))
+    lagging = [s for s in selector.select(evaluated) if s.state in (SEVERE, BEHIND, MISSING)]
     statuses = sort_worst_first(lagging)
     groups = _group(statuses, grouping, session.directory) if grouping else None
     title = heading(session, q, filters, "滞后及未报送事项")
@@ -431,39 +432,31 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
 # --------------------------------------------------------------------------- entry point
 
 _CLICK_MESSAGES = (
-    ("No such option:", "未知选项"),
-    ("No such command", "未知命令"),
-    ("Missing argument", "缺少参数"),
-    ("Missing option", "缺少选项"),
-    ("Got unexpected extra argument", "多余的参数"),
-    ("Got unexpected extra arguments", "多余的参数"),
-    ("requires an argument", "缺少值"),
+    (r"No such option:? '?([^'\s]+?)'?\.?$", "未知选项 {}"),
+    (r"No such command:? '?([^'\s]+?)'?\.?$", "未知命令 {}"),
+    (r"Missing argument:? '?([^'\s]+?)'?\.?$", "缺少参数 {}"),
+    (r"Missing option:? '?([^'\s]+?)'?\.?$", "缺少选项 {}"),
+    (r"Got unexpected extra arguments?:? \(?(.*?)\)?$", "多余的参数 {}"),
+    (r"Option '([^']+)' requires an argument", "{} 缺少值"),
+    (r"(\S+) option requires an argument", "{} 缺少值"),
 )
 
 
 def _usage_message(error) -> str:
+    """Click's English usage errors, as one Chinese line."""
     import re
 
-    message = error.format_message() if hasattr(error, "format_message") else str(error)
+    message = (error.format_message() if hasattr(error, "format_message") else str(error)).strip()
     param = getattr(error, "param", None)
-    if param is not None and "valid integer" in message:
+    if param is not None and ("valid integer" in message or "not a valid" in message):
         flag = (getattr(param, "opts", None) or [getattr(param, "name", "")])[0]
-        return f"{flag} 的值无效:应为整数"
-    match = re.match(r"Invalid value for '([^']+)': (.*)", message)
-    if match:
-        flag, rest = match.groups()
-        value = re.search(r"'([^']*)' is not a valid (\w+)", rest)
-        if value:
-            kinds = {"integer": "整数", "float": "数字"}
-            return f"{flag} 的值\"{value.group(1)}\"无效:应为{kinds.get(value.group(2), value.group(2))}"
-        return f"{flag} 的值无效:{rest}"
-    needs_value = re.search(r"Option '([^']+)' requires an argument", message)
-    if needs_value:
-        return f"{needs_value.group(1)} 缺少值(用 --help 查看用法)"
-    for english, chinese in _CLICK_MESSAGES:
-        if english in message:
-            detail = message.split(english, 1)[1].strip(" :.")
-            return f"{chinese} {detail}".strip() + "(用 --help 查看用法)"
+        value = re.search(r"'([^']*)' is not a valid", message)
+        shown = f"\"{value.group(1)}\"" if value else ""
+        return f"{flag} 的值{shown}无效:应为整数"
+    for pattern, chinese in _CLICK_MESSAGES:
+        match = re.search(pattern, message)
+        if match:
+            return chinese.format(match.group(1)) + "(用 --help 查看用法)"
     return f"命令行参数有误:{message}"
 
 

@@ -92,10 +92,10 @@ class Session:
             return parse_quarter(text, self.plan.info.year)
         return default_quarter(self.plan.info.year, today())
 
-    def evaluate(self, quarter):
+    def evaluate(self, quarter, items=None):
         from xatrack.evaluate import evaluate
 
-        return evaluate(self.plan, self.entries, quarter)
+        return evaluate(self.plan, self.entries, quarter, items)
 
     def selector(self, filters):
         from xatrack.queries import Selector

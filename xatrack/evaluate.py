@@ -340,8 +340,10 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
     return result(state, ";".join(dict.fromkeys(reasons)))
 
 
-def evaluate(plan: Plan, entries: Iterable[Entry], quarter: Quarter) -> tuple[ItemStatus, ...]:
-    """One ItemStatus per item of the plan, in plan order (targets, then tasks)."""
+def evaluate(
+    plan: Plan, entries: Iterable[Entry], quarter: Quarter, items: Iterable[Item] | None = None
+) -> tuple[ItemStatus, ...]:
+    """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks)."""
     if not 1 <= quarter.q <= 4:
         raise ValueError(f"季度应为 1–4,得到 {quarter.q}")
     pool = [e for e in entries if e.quarter.year == quarter.year and e.quarter.q <= quarter.q]
@@ -350,5 +352,5 @@ def evaluate(plan: Plan, entries: Iterable[Entry], quarter: Quarter) -> tuple[It
         by_item.setdefault(normalize_id(entry.item), []).append(entry)
     return tuple(
         evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings)
-        for item in plan.items
+        for item in (plan.items if items is None else items)
     )

@@ -119,6 +119,10 @@ class Selector:
         haystack = " ".join((item.id, item.text, item.section or "", *(m.name for m in item.metrics)))
         return self.search in haystack.lower()
 
+    def items(self, plan: Plan):
+        """The items the item filters keep (before evaluation; --status needs it after)."""
+        return [item for item in plan.items if self.item_matches(item)]
+
     def select(self, statuses):
         return [
             s for s in statuses

@@ -150,7 +150,12 @@ class Tracker:
 
         if not self.directory_path.is_file():
             return Directory.empty(), []
-        return parse_directory(read_text(self.directory_path), DIRECTORY)
+        from xatrack.cache import cached_parse
+
+        data = read_bytes(self.directory_path)
+        return cached_parse(
+            self.cache, "directory", data, lambda: parse_directory(decode_text(data, self.directory_path), DIRECTORY)
+        )
 
     def directory(self):
         directory, problems = self.load_directory()
