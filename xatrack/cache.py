@@ -106,11 +106,12 @@ def cached_registry(cache: Cache, data: bytes, text: str, source: str):
     state = cache.load("registry")
     if isinstance(state, dict) and state.get("digest") == key:
         return state["plan"], list(state["problems"])
-    old_chunks = state.get("chunks") if isinstance(state, dict) and isinstance(state.get("chunks"), dict) else {}
+    old_chunks = cache.load("registry-items")
     used: dict = {}
-    chunks = _Recording(old_chunks, used)
+    chunks = _Recording(old_chunks if isinstance(old_chunks, dict) else {}, used)
     plan, problems = parse_registry(text, source, chunks=chunks)
-    cache.save("registry", {"digest": key, "plan": plan, "problems": problems, "chunks": used})
+    cache.save("registry", {"digest": key, "plan": plan, "problems": problems})
+    cache.save("registry-items", used)  # read only when the registry changes
     return plan, problems
 
 

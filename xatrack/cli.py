@@ -386,7 +386,7 @@ def update_command(
     """
     from xatrack.recording import Report, build_record
 
-    session = Session(root)
+    session = Session(root, entries=False)  # an append never needs the whole log
     report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     now = datetime.now().astimezone()
     recorded = build_record(session.plan, report, today=today(), now=now, default_by=_default_user())
@@ -408,7 +408,6 @@ def _default_user() -> str:
 
 def _confirm_update(session: Session, recorded, path: Path) -> None:
     from xatrack.evaluate import evaluate
-    from xatrack.store import read_log, read_text
     from xatrack.views.terminal import fmt_number
 
     item = recorded.item
@@ -423,9 +422,8 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
         parts.append("说明已记录")
     display = session.tracker.display(path)
     typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
-    others = [e for e in session.entries if e.quarter != recorded.quarter]
-    mine, _ = read_log(read_text(path), recorded.quarter, display)
-    status = next(s for s in evaluate(session.plan, others + mine, recorded.quarter) if s.item.id == item.id)
+    entries = session.tracker.item_entries(item.id, session.plan.info.year)
+    status = evaluate(session.plan, entries, recorded.quarter, [item])[0]
     typer.echo(f"{what} 当前状态:{status.state}({status.reason})")
 
 

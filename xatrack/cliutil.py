@@ -71,19 +71,16 @@ def today() -> date:
 class Session:
     """What a query command needs: tracker, plan, directory, entries."""
 
-    def __init__(self, root: Path | None):
+    def __init__(self, root: Path | None, entries: bool = True):
         from xatrack.store import Tracker, find_root
 
         self.tracker = Tracker(find_root(root))
         self.plan = self.tracker.plan()
         self.directory = self.tracker.directory()
-        self.entries, problems = self.tracker.entries(self.plan.info.year)
-        if problems:
-            first = problems[0]
-            typer.echo(
-                f"警告:进度记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{first});运行 xatrack check 查看",
-                err=True,
-            )
+        self.entries = []
+        if entries:
+            self.entries, problems = self.tracker.entries(self.plan.info.year)
+            warn_log_problems(problems)
 
     def quarter(self, text: str | None):
         from xatrack.schedule import default_quarter, parse_quarter
@@ -101,6 +98,14 @@ class Session:
         from xatrack.queries import Selector
 
         return Selector(self.plan, self.directory, filters)
+
+
+def warn_log_problems(problems) -> None:
+    if problems:
+        typer.echo(
+            f"警告:进度记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
+            err=True,
+        )
 
 
 def make_filters(leader, unit, lead, action, section, status, search):

@@ -79,7 +79,7 @@ def _parse_pair(body: str, lines: list[str], index: int, key_indent: int, target
     match = _KEY.match(body)
     if not match:
         raise Unsupported
-    key, rest = match.group(1), match.group(2)
+    key, rest = match.group(1), match.group(2).lstrip(" ")
     if key in target:
         raise Unsupported  # duplicate key: let ruamel report it
     if rest == "" or rest.startswith("#"):

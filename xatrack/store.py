@@ -30,6 +30,8 @@ ROOT_ENV = "XATRACK_ROOT"
 USER_ENV = "XATRACK_USER"
 MAX_LOG_BYTES = 256 * 1024 * 1024
 
+# A log line that is neither blank, a comment, nor a one-line entry.
+_OTHER_LINE = re.compile(r"^(?![ \t]*(?:#|\r?$))(?!- \{.*\}[ \t]*\r?$).*$", re.MULTILINE)
 _LOG_NAME = re.compile(r"^(\d{4})-Q([1-4])\.yaml$")
 
 
@@ -191,6 +193,24 @@ class Tracker:
             problems.extend(trouble)
         return entries, problems
 
+    def item_entries(self, item_id: str, year: int) -> list[Entry]:
+        """The entries of one item, without parsing whole logs: only lines that
+        mention the id are parsed (a log in another style is parsed whole)."""
+        from xatrack.model import normalize_id
+
+        wanted = normalize_id(item_id)
+        found: list[Entry] = []
+        for path, quarter in self.log_files():
+            if quarter.year != year:
+                continue
+            text = decode_text(read_bytes(path), path)
+            source = f"{PROGRESS}/{path.name}"
+            entries = None if _OTHER_LINE.search(text) else _entries_naming(text, wanted, quarter, source)
+            if entries is None:  # edited into another style: parse it whole
+                entries, _ = read_log(text, quarter, source)
+            found.extend(e for e in entries if e.item == wanted)
+        return found
+
     def read_log_file(self, path: Path, quarter: Quarter) -> tuple[list[Entry], list[Problem]]:
         """One log through the cache: only bytes appended since the last read are parsed."""
         from xatrack.cache import cached_log
@@ -239,6 +259,33 @@ def read_log(text: str, quarter: Quarter, source: str) -> tuple[list[Entry], lis
         if entry is not None:
             entries.append(entry)
     return entries, problems
+
+
+def _entries_naming(text: str, item_id: str, quarter: Quarter, source: str) -> list[Entry] | None:
+    """Entries of one item from a log of one-line entries, parsing only the
+    lines whose id field names it; None if such a line is not JSON."""
+    id_field = re.compile(rf"""(?:"id"|\bid)\s*:\s*["']?{re.escape(item_id)}["']?\s*[,}}]""", re.IGNORECASE)
+    entries = []
+    position, number, last_start = 0, 1, -1
+    for match in re.finditer(re.escape(item_id), text, re.IGNORECASE):  # a literal search is fast
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start == last_start:
+            continue
+        last_start = start
+        end = text.find("\n", match.end())
+        line = text[start : end if end >= 0 else len(text)]
+        if not id_field.search(line):
+            continue
+        number += text.count("\n", position, start)
+        position = start
+        try:
+            raw = json.loads(line.strip()[2:])
+        except ValueError:
+            return None
+        entry, _ = entry_from_record(raw, quarter, source, number, number)
+        if entry is not None:
+            entries.append(entry)
+    return entries
 
 
 def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, first_seq: int):
