@@ -111,3 +111,27 @@ def test_cache_lives_outside_the_tracker(tracker, monkeypatch):
     Tracker(tracker.root).load_plan()
     assert not any(p.name.endswith(".pickle") for p in tracker.root.rglob("*"))
     assert list((tracker.root.parent / "xdg" / "xatrack").rglob("registry.pickle"))
+
+
+@pytest.mark.parametrize("wanted", ["32", "2", "320", "G1", "G10"])
+def test_item_entries_match_a_full_parse(tracker, wanted):
+    lines = [
+        _record(32, 1, "2025-04-02"),
+        _record(2, 2, "2025-04-03"),
+        _record(320, 3),
+        '- {"id": "G1", "value": 6.5, "date": "2025-05-02", "by": "甲"}\n',
+        '- {"id": "g10", "value": 4, "date": "2025-05-03", "by": "甲"}\n',
+        '- {"value": 5, "id":32, "date": "2025-05-04", "by": "32"}\n',  # hand-typed: id not first, no space
+        "# 注释 32\n",
+        _record(2, 7, "2025-06-02"),
+    ]
+    _log(tracker, lines)
+    full = [(e.item, e.value, e.line) for e in Tracker(tracker.root, Cache(None)).entries()[0] if e.item == wanted]
+    assert full, wanted
+    some = [(e.item, e.value, e.line) for e in tracker.item_entries(wanted, 2025)]
+    assert some == full
+
+
+def test_item_entries_in_a_hand_edited_log(tracker):
+    _log(tracker, ["- id: 32\n  value: 10\n  date: 2025-05-01\n", _record(32, 30)])
+    assert [e.value for e in tracker.item_entries("32", 2025)] == [10, 30]

@@ -32,6 +32,7 @@ MAX_LOG_BYTES = 256 * 1024 * 1024
 
 # A log line that is neither blank, a comment, nor a one-line entry.
 _OTHER_LINE = re.compile(r"^(?![ \t]*(?:#|\r?$))(?!- \{.*\}[ \t]*\r?$).*$", re.MULTILINE)
+_OTHER_LINE_BYTES = re.compile(_OTHER_LINE.pattern.encode("ascii"), re.MULTILINE)
 _LOG_NAME = re.compile(r"^(\d{4})-Q([1-4])\.yaml$")
 
 
@@ -203,11 +204,12 @@ class Tracker:
         for path, quarter in self.log_files():
             if quarter.year != year:
                 continue
-            text = decode_text(read_bytes(path), path)
+            data = read_bytes(path)
             source = f"{PROGRESS}/{path.name}"
-            entries = None if _OTHER_LINE.search(text) else _entries_naming(text, wanted, quarter, source)
+            one_line = data.startswith(b"\xef\xbb\xbf") is False and not _OTHER_LINE_BYTES.search(data)
+            entries = _entries_naming(data, wanted, quarter, source) if one_line else None
             if entries is None:  # edited into another style: parse it whole
-                entries, _ = read_log(text, quarter, source)
+                entries, _ = read_log(decode_text(data, path), quarter, source)
             found.extend(e for e in entries if e.item == wanted)
         return found
 
@@ -261,25 +263,28 @@ def read_log(text: str, quarter: Quarter, source: str) -> tuple[list[Entry], lis
     return entries, problems
 
 
-def _entries_naming(text: str, item_id: str, quarter: Quarter, source: str) -> list[Entry] | None:
+def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) -> list[Entry] | None:
     """Entries of one item from a log of one-line entries, parsing only the
-    lines whose id field names it; None if such a line is not JSON."""
-    id_field = re.compile(rf"""(?:"id"|\bid)\s*:\s*["']?{re.escape(item_id)}["']?\s*[,}}]""", re.IGNORECASE)
+    lines whose id field names it (searched in the bytes, nothing else is
+    decoded); None if such a line is not JSON."""
+    before = re.compile(rb"""(?:"id"|\bid)\s*:\s*["']?$""", re.IGNORECASE)
+    after = re.compile(rb"""["']?\s*[,}]""")
     entries = []
     position, number, last_start = 0, 1, -1
-    for match in re.finditer(re.escape(item_id), text, re.IGNORECASE):  # a literal search is fast
-        start = text.rfind("\n", 0, match.start()) + 1
+    for match in re.finditer(re.escape(item_id.encode("ascii", "replace")), data, re.IGNORECASE):
+        start = data.rfind(b"\n", 0, match.start()) + 1
         if start == last_start:
             continue
-        last_start = start
-        end = text.find("\n", match.end())
-        line = text[start : end if end >= 0 else len(text)]
-        if not id_field.search(line):
+        # the id field, and not a date, timestamp or another id that contains the same digits
+        if not before.search(data, max(start, match.start() - 12), match.start()) or not after.match(data, match.end()):
             continue
-        number += text.count("\n", position, start)
+        last_start = start
+        end = data.find(b"\n", match.end())
+        line = data[start : end if end >= 0 else len(data)]
+        number += data.count(b"\n", position, start)
         position = start
         try:
-            raw = json.loads(line.strip()[2:])
+            raw = json.loads(line.strip()[2:].decode("utf-8"))
         except ValueError:
             return None
         entry, _ = entry_from_record(raw, quarter, source, number, number)
