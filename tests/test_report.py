@@ -1,0 +1,624 @@
+"""`xatrack report`: the report value, then each rendering read back.
+
+One tracker (a copy of the shipped plan) gets a few updates in Q1 and Q2, as
+a user records them; the expected numbers below are worked out by hand from
+those updates and the plan, not copied from the program's output.
+
+Q1 (2025-03-25): 32 90/336个 (pace 84: 正常), G1 7.5% (≥7: 正常), 28 推进中 (正常),
+                 5 190/180亿元 (已完成), 79 3/17个 (pace 4.25, 29% short: 严重滞后).
+Q2 (2025-06-20): 32 120 (pace 168, 29% short: 严重滞后), G1 6.5% (0.5 points short: 滞后),
+                 G2 5% (4 points short of 9: 严重滞后), 28 受阻 (严重滞后), 29 已完成,
+                 75 450/1000个 (pace 500, 10% short: 滞后), 92 2500/4000亩 (pace 2000: 正常),
+                 78 1/2个 (pace 1: 正常). 5 stays 已完成 (carried); 79 is not reported.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from xatrack.cli import main
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
+
+REPO = Path(__file__).resolve().parents[1]
+
+Q1_UPDATES = [
+    ["32", "--done", "90"],
+    ["G1", "--done", "7.5"],
+    ["28", "--status", "推进中"],
+    ["5", "--done", "190"],
+    ["79", "--done", "3"],
+]
+Q2_UPDATES = [
+    ["32", "--done", "120"],
+    ["G1", "--done", "6.5"],
+    ["G2", "--done", "5"],
+    ["28", "--status", "受阻", "--note", "资金|未到位<b>"],
+    ["29", "--status", "已完成"],
+    ["75", "--done", "450"],
+    ["92", "--done", "2500"],
+    ["78", "--done", "1"],
+]
+
+# Q2, the whole plan: 107 items.
+Q2_OVERALL = {DONE: 2, ON_TRACK: 2, BEHIND: 2, SEVERE: 3, MISSING: 98}
+Q2_TARGETS = {DONE: 0, ON_TRACK: 0, BEHIND: 1, SEVERE: 1, MISSING: 5}
+Q2_ACTIONS = {  # action -> (total, counts)
+    "行动一": (11, {DONE: 1, ON_TRACK: 0, BEHIND: 0, SEVERE: 0, MISSING: 10}),
+    "行动三": (16, {DONE: 1, ON_TRACK: 0, BEHIND: 0, SEVERE: 2, MISSING: 13}),
+    "行动六": (21, {DONE: 0, ON_TRACK: 2, BEHIND: 1, SEVERE: 0, MISSING: 18}),
+    "行动七": (6, {DONE: 0, ON_TRACK: 0, BEHIND: 0, SEVERE: 0, MISSING: 6}),
+}
+Q2_LEADERS = {
+    "常务副区长": (30, {DONE: 2, ON_TRACK: 0, BEHIND: 1, SEVERE: 1, MISSING: 26}),  # G1 G2 5 29
+    "洪声耀": (28, {DONE: 1, ON_TRACK: 0, BEHIND: 0, SEVERE: 1, MISSING: 26}),  # 29 32
+    "程文敏": (17, {DONE: 0, ON_TRACK: 1, BEHIND: 1, SEVERE: 1, MISSING: 14}),  # 28 75 78
+    "刘伍寿": (13, {DONE: 0, ON_TRACK: 1, BEHIND: 0, SEVERE: 0, MISSING: 12}),  # 92
+}
+Q1_OVERALL = {DONE: 1, ON_TRACK: 3, BEHIND: 0, SEVERE: 1, MISSING: 102}
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    """The shipped plan with the Q1 and Q2 updates above, recorded through `xatrack update`."""
+    root = tmp_path_factory.mktemp("report") / "tracker"
+    root.mkdir()
+    for name in ("tasks.yaml", "units.yaml"):
+        shutil.copy(REPO / name, root / name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XATRACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        mp.setenv("XATRACK_ROOT", str(root))
+        mp.setenv("XATRACK_USER", "测试员")
+        for day, updates in (("2025-03-25", Q1_UPDATES), ("2025-06-20", Q2_UPDATES)):
+            mp.setenv("XATRACK_TODAY", day)
+            for args in updates:
+                try:
+                    main(["update", *args])
+                except SystemExit as exit_:  # pragma: no cover - shows the message
+                    assert not exit_.code, f"update {args} failed"
+    return root
+
+
+@pytest.fixture()
+def tracker(root, monkeypatch, capsys):
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("XATRACK_ROOT", raising=False)
+    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
+    monkeypatch.setenv("COLUMNS", "160")
+    capsys.readouterr()
+    return root
+
+
+def _report(root, quarter: int = 2, **filters):
+    from xatrack.queries import Filters, Selector
+    from xatrack.report import build_report
+    from xatrack.store import Tracker
+
+    tracker = Tracker(root)
+    plan = tracker.plan()
+    directory = tracker.directory()
+    entries, problems = tracker.entries(plan.info.year)
+    assert not problems
+    selector = Selector(plan, directory, Filters(**filters))
+    return build_report(plan, directory, entries, Quarter(2025, quarter), selector=selector)
+
+
+def _counts(row) -> dict[str, int]:
+    return {state: row.count(state) for state in STATES}
+
+
+# --------------------------------------------------------------------------- the report value
+
+
+def test_headline_counts(root):
+    report = _report(root)
+    assert report.overall.total == 107
+    assert _counts(report.overall) == Q2_OVERALL
+    assert report.targets.total == 7 and _counts(report.targets) == Q2_TARGETS
+    actions = {row.name: row for row in report.actions}
+    assert len(actions) == 7 and sum(row.total for row in report.actions) == 100
+    for name, (total, counts) in Q2_ACTIONS.items():
+        assert actions[name].total == total and _counts(actions[name]) == counts, name
+    assert actions["行动一"].title == "实施发展提速行动"
+
+
+def test_leaders_in_document_order_with_their_counts(root):
+    report = _report(root)
+    names = [row.name for row in report.leaders]
+    assert names == ["洪声耀", "陈浩", "程文敏", "丁玲", "刘伍寿", "姜黎明", "常务副区长", "区政府班子成员"]
+    rows = {row.name: row for row in report.leaders}
+    for name, (total, counts) in Q2_LEADERS.items():
+        assert rows[name].total == total and _counts(rows[name]) == counts, name
+
+
+def test_lead_units_ranked_fewest_problems_first(root):
+    report = _report(root)
+    rows = {row.name: row for row in report.units}
+    # 区教育局 leads 4 (未报送), 28 (严重滞后), 75 (滞后); 区卫健局 leads 34, 76 (未报送), 78 (正常).
+    assert rows["区教育局"].ids == ("4", "28", "75") and rows["区教育局"].problems == 3
+    assert rows["区卫健局"].problems == 2 and rows["区卫健局"].count(ON_TRACK) == 1
+    # 区发改局: G1 滞后, G2 严重滞后, 5 已完成 and 11 more not reported.
+    assert rows["区发改局"].total == 14 and rows["区发改局"].problems == 13
+    keys = [(r.problems, r.count(SEVERE), r.count(MISSING)) for r in report.units]
+    assert keys == sorted(keys)
+    assert report.units[0].rank == 1 and rows["区卫健局"].rank < rows["区教育局"].rank < rows["区发改局"].rank
+    # 区科经局 has the most: 20 led, one 已完成 (29).
+    assert report.units[-1].name == "区科经局" and report.units[-1].problems == 19
+
+
+def test_ranking_of_one_leaders_units_by_hand(root):
+    """程文敏's 17 items and their lead units, ranked by hand."""
+    report = _report(root, leader="程文敏")
+    assert report.overall.total == 17
+    assert _counts(report.overall) == {DONE: 0, ON_TRACK: 1, BEHIND: 1, SEVERE: 1, MISSING: 14}
+    ranking = [(row.rank, row.name, row.problems) for row in report.units]
+    # One unreported item each: 4 (区商务局, 区水利和湖泊局), 59 (区农业农村局, 区科经局).
+    assert {name for rank, name, _ in ranking if rank == 1} == {"区商务局", "区水利和湖泊局", "区农业农村局", "区科经局"}
+    # Two unreported each, tied at 5th; more items first among them.
+    assert ranking[4:6] == [(5, "区卫健局", 2), (5, "区林业局", 2)]
+    assert ranking[6:] == [(7, "区教育局", 3), (8, "区文旅局", 9)]
+    # Shared items also count for their co-leaders: 4 (陈浩, 程文敏, 丁玲), 59 (程文敏, 洪声耀, 丁玲).
+    leaders = {row.name: row.total for row in report.leaders}
+    assert leaders == {"洪声耀": 1, "陈浩": 1, "程文敏": 17, "丁玲": 2}
+
+
+def test_lagging_items_by_leader_with_expected_and_reported(root):
+    report = _report(root)
+    groups = {g.leader: g for g in report.lagging}
+    assert [g.leader for g in report.lagging] == ["洪声耀", "程文敏", "常务副区长"]
+    assert [(e.item.id, e.state) for e in groups["程文敏"].items] == [("28", SEVERE), ("75", BEHIND)]
+    assert [(e.item.id, e.state) for e in groups["常务副区长"].items] == [("G2", SEVERE), ("G1", BEHIND)]
+    (base,) = groups["洪声耀"].items
+    (figure,) = base.figures
+    assert (figure.expected, figure.value, figure.unit) == (168, 120, "个")
+    g1 = groups["常务副区长"].items[1].figures[0]
+    assert (g1.expected, g1.value) == (7, 6.5)
+    from xatrack.report import item_figures_text
+
+    assert item_figures_text(base) == "应 168个 / 报 120个"
+    assert item_figures_text(groups["常务副区长"].items[1]) == "应 ≥7% / 报 6.5%"
+    assert item_figures_text(groups["程文敏"].items[0]) == "报送状态:受阻(资金|未到位<b>)"
+
+
+def test_reminder_list(root):
+    report = _report(root)
+    reminders = {r.unit: r.ids for r in report.reminders}
+    assert reminders["区教育局"] == ("4",)  # 28 and 75 reported
+    assert reminders["区卫健局"] == ("34", "76")
+    assert reminders["区发改局"] == ("G7", "1", "2", "3", "17", "18", "19", "41", "42", "48", "100")
+    assert "79" in reminders["区民政局"]  # reported in Q1 only
+    assert all(i not in ids for ids in reminders.values() for i in ("5", "29", "32", "G1", "92"))
+    counts = [len(ids) for ids in reminders.values()]
+    assert counts == sorted(counts, reverse=True)
+    assert report.unreported_count == 98
+
+
+def test_change_since_previous_quarter(root):
+    comparison = _report(root).comparison
+    assert comparison.previous == Quarter(2025, 1)
+    assert _counts(comparison.before) == Q1_OVERALL
+    assert [(c.item_id, c.before) for c in comparison.turned_red] == [("G2", MISSING), ("28", ON_TRACK), ("32", ON_TRACK)]
+    assert [(c.item_id, c.before) for c in comparison.completed] == [("29", MISSING)]  # 5 was done in Q1
+    assert comparison.state_of("79") == SEVERE
+
+
+def test_first_quarter_has_no_previous(root):
+    report = _report(root, quarter=1)
+    assert report.comparison is None and "没有上一季度" in report.no_previous_text
+    assert _counts(report.overall) == Q1_OVERALL
+    assert [(e.item.id, e.state) for g in report.lagging for e in g.items] == [("79", SEVERE)]
+
+
+def test_numbers_agree_with_overdue(root, tracker, capsys):
+    import json
+
+    code, out, err = _run(capsys, "overdue", "--quarter", "Q2", "--format", "json")
+    assert code == 0, err
+    overdue = {row["id"]: row["status"] for row in json.loads(out)}
+    report = _report(root)
+    flagged = {s.item.id: s.state for s in report.statuses if s.state in (BEHIND, SEVERE, MISSING)}
+    assert overdue == flagged
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _md_cells(line: str) -> list[str]:
+    inner = line.strip()[1:-1]
+    cells = re.split(r"(?<!\\)\|", inner)
+    return [c.strip().replace("\\|", "|").replace("\\\\", "\\") for c in cells]
+
+
+def _md_tables(text: str) -> dict[str, list[list[str]]]:
+    """Tables under each heading, as rows of cells (header first, separator dropped)."""
+    tables: dict[str, list[list[str]]] = {}
+    heading = None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        elif line.startswith("|"):
+            cells = _md_cells(line)
+            if all(re.fullmatch(r"-+:?", c) for c in cells):
+                continue
+            tables.setdefault(heading, []).append(cells)
+    return tables
+
+
+def test_markdown_tables_parse_back(tracker, capsys):
+    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--format", "md")
+    assert code == 0, err
+    assert out.startswith("# 2025年第二季度目标任务推进情况通报\n")
+    tables = _md_tables(out)
+    headline = tables["一、总体情况"]
+    assert headline[0] == ["分类", "名称", "事项", *STATES]
+    rows = {r[0]: r for r in headline[1:]}
+    assert [int(n) for n in rows["合计"][2:]] == [107, *Q2_OVERALL.values()]
+    assert [int(n) for n in rows["主要预期目标"][2:]] == [7, *Q2_TARGETS.values()]
+    assert rows["行动三"][1] == "实施科技赋能行动"
+    assert [int(n) for n in rows["行动三"][2:]] == [16, *Q2_ACTIONS["行动三"][1].values()]
+    leaders = {r[0]: r for r in tables["二、各责任领导事项情况"][1:]}
+    assert [int(n) for n in leaders["程文敏"][1:]] == [17, *Q2_LEADERS["程文敏"][1].values()]
+    ranking = tables["三、牵头单位排名"]
+    assert ranking[0][:2] == ["名次", "牵头单位"]
+    assert [int(r[0]) for r in ranking[1:]] == sorted(int(r[0]) for r in ranking[1:])
+    lagging = tables["程文敏(2 项)"]
+    assert lagging[0] == ["编号", "事项", "牵头单位", "状态", "应完成 / 已报送"]
+    assert lagging[1][0] == "28" and lagging[1][3] == SEVERE
+    assert lagging[1][4] == "报送状态:受阻(资金|未到位<b>)"  # the pipe was escaped and comes back
+    assert all(len(r) == 5 for r in lagging)
+    assert tables["洪声耀(1 项)"][1][4] == "应 168个 / 报 120个"
+    reminders = {r[0]: r for r in tables["五、催办名单(本季度未报送)"][1:]}
+    assert reminders["区卫健局"][1:] == ["2", "34、76"]
+    assert [r[0] for r in tables["新转为严重滞后(3 项)"][1:]] == ["G2", "28", "32"]
+    assert tables["本季度新完成(1 项)"][1][0] == "29"
+
+
+def test_markdown_first_quarter_says_no_previous(tracker, capsys):
+    code, out, err = _run(capsys, "report", "--quarter", "Q1", "--format", "md")
+    assert code == 0, err
+    assert "## 六、与上季度相比" in out and "没有上一季度可比" in out
+
+
+# --------------------------------------------------------------------------- html
+
+
+class _Dom(HTMLParser):
+    """What the tests read from the page: count cells, bars, cards, tags used."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, dict[str, dict[str, int]]] = {}
+        self.bars: dict[str, dict[str, dict[str, int]]] = {}
+        self.cards: dict[str, int] = {}
+        self.tags: set[str] = set()
+        self.attrs_seen: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self._table = self._row = self._svg = self._bar = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.add(tag)
+        self.attrs_seen += [(tag, k, v or "") for k, v in attrs]
+        if tag == "table":
+            self._table = a.get("data-table")
+        elif tag == "tr" and self._table:
+            self._row = a.get("data-name")
+        elif tag == "td" and self._table and self._row and "data-count" in a:
+            self.tables.setdefault(self._table, {}).setdefault(self._row, {})[a["data-state"]] = int(a["data-count"])
+        elif tag == "svg":
+            self._svg = a.get("id")
+        elif tag == "g" and self._svg and "data-name" in a:
+            self._bar = a["data-name"]
+            self.bars.setdefault(self._svg, {})[self._bar] = {"total": int(a["data-total"])}
+        elif tag == "rect" and self._bar:
+            self.bars[self._svg][self._bar][a["data-state"]] = int(a["data-count"])
+        elif tag == "div" and (a.get("id") or "").startswith("count-"):
+            self.cards[a["id"]] = int(a["data-count"])
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._table = None
+        elif tag == "tr":
+            self._row = None
+        elif tag == "svg":
+            self._svg = None
+        elif tag == "g":
+            self._bar = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _dom(html: str) -> _Dom:
+    dom = _Dom()
+    dom.feed(html)
+    return dom
+
+
+def _check_dom_counts(dom: _Dom, report) -> None:
+    """Counts on the page equal the report value, in cards, tables and bars."""
+    assert dom.cards["count-total"] == report.overall.total
+    for state, key in ((DONE, "done"), (ON_TRACK, "ok"), (BEHIND, "behind"), (SEVERE, "severe"), (MISSING, "missing")):
+        assert dom.cards[f"count-{key}"] == report.overall.count(state)
+    for table, rows in (("headline", [report.overall, report.targets, *report.actions]), ("leaders", report.leaders), ("units", report.units)):
+        page = dom.tables[table]
+        assert list(page) == [row.name for row in rows], table
+        for row in rows:
+            assert page[row.name] == {"total": row.total, **_counts(row)}, (table, row.name)
+    for chart, rows in (("chart-actions", [report.targets, *report.actions]), ("chart-leaders", report.leaders)):
+        bars = dom.bars[chart]
+        assert list(bars) == [row.name for row in rows]
+        for row in rows:
+            segments = {s: n for s, n in bars[row.name].items() if s != "total"}
+            assert segments == {s: n for s, n in _counts(row).items() if n}, (chart, row.name)
+            assert bars[row.name]["total"] == row.total
+
+
+def test_html_is_self_contained_and_counts_read_back(tracker, capsys):
+    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--format", "html")
+    assert code == 0, err
+    assert out.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in out
+    dom = _dom(out)
+    _check_dom_counts(dom, _report(tracker))
+    # Nothing from the network, no script.
+    assert not dom.tags & {"script", "link", "img", "iframe", "object", "embed"}
+    for tag, name, value in dom.attrs_seen:
+        assert name not in ("src", "href") and "url(" not in value, (tag, name, value)
+        if name == "xmlns":
+            continue
+        assert "http" not in value, (tag, name, value)
+    assert "@import" not in out and "url(" not in out
+    # Escaped: the note's markup stays text.
+    assert "<b>" not in out and "资金|未到位&lt;b&gt;" in out
+    assert "资金|未到位<b>" in "".join(dom.text)
+    assert "新转为严重滞后(3 项)" in "".join(dom.text)
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _png_rows(path: Path, limit: int):
+    """Decode the first ``limit`` rows of an 8-bit RGB/RGBA PNG (stdlib only)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, header = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat.append(chunk)
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and interlace == 0
+    channels = 4 if colour == 6 else 3
+    stride = width * channels
+    raw = zlib.decompressobj().decompress(b"".join(idat), (stride + 1) * limit)
+    rows, previous = [], bytearray(stride)
+    for y in range(min(limit, height)):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + ((left + up) >> 1)) & 0xFF
+            elif kind == 4:
+                corner = previous[i - channels] if i >= channels else 0
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(bytes(line))
+        previous = line
+    return width, height, channels, rows
+
+
+@pytest.mark.skipif(_chromium() is None, reason="chromium is not installed (CI installs the Debian package)")
+def test_html_renders_in_headless_chromium(tracker, capsys, tmp_path):
+    page = tmp_path / "通报.html"
+    code, out, err = _run(capsys, "report", "--quarter", "Q2", "-o", str(page))
+    assert code == 0, err
+    shot = tmp_path / "shot.png"
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2000",
+        f"--screenshot={shot}", "--dump-dom",
+    ]  # fmt: skip
+    result = subprocess.run(
+        [_chromium(), *flags, page.as_uri()], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = _dom(result.stdout)
+    _check_dom_counts(dom, _report(tracker))
+    assert "2025年第二季度目标任务推进情况通报" in "".join(dom.text)
+    # The screenshot shows the page: the five coloured count cards near the top.
+    width, height, channels, rows = _png_rows(shot, 420)
+    assert (width, height) == (1280, 2000)
+    colours = set()
+    for row in rows[100:]:
+        colours.update(row[i : i + 3] for i in range(0, len(row), channels * 4))
+    for hex_colour in ("2e7d32", "66bb6a", "f2b600", "d32f2f", "9e9e9e"):
+        assert bytes.fromhex(hex_colour) in colours, hex_colour
+    if os.environ.get("XATRACK_KEEP_SCREENSHOT"):
+        shutil.copy(shot, os.environ["XATRACK_KEEP_SCREENSHOT"])
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def test_xlsx_read_back(tracker, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tracker / "通报.xlsx"
+    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--format", "xlsx", "-o", str(path))
+    assert code == 0, err
+    assert "已写入" in err
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["汇总", "滞后事项", "全部事项", "催办名单"]
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        widths = [sheet.column_dimensions[c].width for c in "ABC"]
+        assert all(w and w >= 8 for w in widths), (sheet.title, widths)
+
+    summary = workbook["汇总"]
+    header = [c.value for c in summary[1]]
+    assert header[:4] == ["分组", "名称", "名次", "事项"] and header[4:9] == list(STATES)
+    rows = {(r[0], r[1]): r for r in summary.iter_rows(min_row=2, values_only=True)}
+    assert list(rows[("总体", "合计")][3:9]) == [107, *Q2_OVERALL.values()]
+    assert list(rows[("责任领导", "程文敏")][3:9]) == [17, *Q2_LEADERS["程文敏"][1].values()]
+    assert list(rows[("行动", "行动六 实施幸福咸安行动")][3:9]) == [21, *Q2_ACTIONS["行动六"][1].values()]
+    ranked = [r for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == "牵头单位排名"]
+    assert ranked[0][2] == 1 and all(isinstance(r[2], int) for r in ranked)
+    assert list(rows[("上季度(2025年第一季度)", "合计")][4:9]) == list(Q1_OVERALL.values())
+    for row in summary.iter_rows(min_row=2):
+        for cell in row[3:]:
+            assert cell.data_type == "n", cell.coordinate  # numbers, not text
+
+    lagging = workbook["滞后事项"]
+    header = [c.value for c in lagging[1]]
+    col = {name: i for i, name in enumerate(header)}
+    body = list(lagging.iter_rows(min_row=2))
+    by_id = {row[col["编号"]].value: row for row in body}
+    assert set(by_id) == {32, 28, 75, "G1", "G2"}
+    row32 = by_id[32]
+    assert (row32[col["全年目标"]].value, row32[col["应完成"]].value, row32[col["已报送"]].value) == (336, 168, 120)
+    assert row32[col["已报送"]].data_type == "n" and row32[col["责任领导"]].value == "洪声耀"
+    assert by_id["G1"][col["已报送"]].value == 6.5
+    fills = {row[col["编号"]].value: row[col["状态"]].fill.fgColor.rgb[-6:].upper() for row in body}
+    assert fills == {32: "D32F2F", 28: "D32F2F", "G2": "D32F2F", 75: "F2B600", "G1": "F2B600"}
+    assert lagging.column_dimensions[_letter(col["事项"])].width >= 40  # room for Chinese text
+
+    items = workbook["全部事项"]
+    header = [c.value for c in items[1]]
+    col = {name: i for i, name in enumerate(header)}
+    body = list(items.iter_rows(min_row=2))
+    assert len(body) == 107
+    state_fill = {}
+    for row in body:
+        state_fill.setdefault(row[col["状态"]].value, set()).add(row[col["状态"]].fill.fgColor.rgb[-6:].upper())
+    assert state_fill == {DONE: {"2E7D32"}, ON_TRACK: {"66BB6A"}, BEHIND: {"F2B600"}, SEVERE: {"D32F2F"}, MISSING: {"9E9E9E"}}
+    by_id = {row[col["编号"]].value: row for row in body}
+    assert by_id[29][col["上季度状态"]].value == MISSING and by_id[29][col["状态"]].value == DONE
+    assert isinstance(by_id[100][col["编号"]].value, int) and by_id["G7"][col["编号"]].value == "G7"
+
+    reminders = {r[0]: r for r in workbook["催办名单"].iter_rows(min_row=2, values_only=True)}
+    assert reminders["区卫健局"][1:] == (2, "34、76")
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_terminal_report_piped(tracker, capsys, monkeypatch):
+    from rich.cells import cell_len
+
+    for columns in (80, 160):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        code, out, err = _run(capsys, "report", "--quarter", "Q2")
+        assert code == 0, err
+        assert "\x1b[" not in out
+        assert all(cell_len(line) <= columns for line in out.splitlines()), columns
+        for title in ("一、总体情况", "三、牵头单位排名", "五、催办名单", "六、与上季度相比"):
+            assert title in out
+        assert "共 107 项:已完成 2 项,正常 2 项,滞后 2 项,严重滞后 3 项,未报送 98 项。" in out
+        line = next(l for l in out.splitlines() if l.strip().startswith("32 "))
+        assert "严重滞后" in line and "应 168个 / 报 120个" in line
+
+
+def test_filters_narrow_the_report(tracker, capsys):
+    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--leader", "cwm", "--format", "md")
+    assert code == 0, err
+    assert "范围:领导:cwm" in out
+    tables = _md_tables(out)
+    rows = {r[0]: r for r in tables["一、总体情况"][1:]}
+    assert [int(n) for n in rows["合计"][2:]] == [17, 0, 1, 1, 1, 14]
+    leaders = {r[0]: int(r[1]) for r in tables["二、各责任领导事项情况"][1:]}
+    assert leaders == {"洪声耀": 1, "陈浩": 1, "程文敏": 17, "丁玲": 2}
+    code, out, err = _run(capsys, "report", "-q", "Q2", "--status", "红", "--format", "md")
+    rows = {r[0]: r for r in _md_tables(out)["一、总体情况"][1:]}
+    assert [int(n) for n in rows["合计"][2:]] == [3, 0, 0, 0, 3, 0]
+    code, out, err = _run(capsys, "report", "-q", "Q2", "--unit", "卫健局", "--status", "绿", "--format", "md")
+    assert code == 0, err
+    assert "### 新转为严重滞后" not in out and "| 78 |" not in out  # 78 is green, not lagging
+
+
+def test_output_format_follows_the_file_suffix(tracker, capsys):
+    for name, start in (("通报.html", b"<!DOCTYPE html>"), ("通报.md", "# ".encode()), ("通报.xlsx", b"PK")):
+        path = tracker / name
+        code, out, err = _run(capsys, "report", "-q", "Q2", "-o", str(path))
+        assert code == 0, err
+        assert out == "" and path.read_bytes().startswith(start), name
+        assert not [p for p in tracker.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["--format", "pdf"], ["--format", "pdf"]),
+        (["--format", "xlsx"], ["--format xlsx", "-o"]),
+        (["--quarter", "Q5"], ["--quarter", "Q5"]),
+        (["--leader", "张三丰"], ["张三丰"]),
+        (["--action", "9"], ["--action", "9"]),
+        (["--status", "紫"], ["--status", "紫"]),
+        (["-o", "没有这个目录/通报.html"], ["-o", "不存在"]),
+        (["-o", "progress"], ["-o", "目录"]),
+    ],
+)
+def test_bad_values_are_one_chinese_line_exit_2(tracker, capsys, args, fragments):
+    (tracker / "progress").mkdir(exist_ok=True)
+    code, out, err = _run(capsys, "report", "-q", "Q2", *args) if "--quarter" not in args else _run(capsys, "report", *args)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误:") and "Traceback" not in err, err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    assert out == ""
+
+
+def test_unwritable_output_is_a_clear_message(tracker, capsys):
+    """A place no one may create files in (works as root too): one line, nothing left behind."""
+    code, out, err = _run(capsys, "report", "-q", "Q2", "-o", "/proc/通报.html")
+    assert code == 2 and err.startswith("错误:-o 的值") and "无法写入" in err and len(err.strip().splitlines()) == 1
+    code, out, err = _run(capsys, "report", "-q", "Q2", "-o", "tasks.yaml/通报.html")
+    assert code == 2 and "不是目录" in err
+
+
+def test_help_has_examples(tracker, capsys):
+    code, out, err = _run(capsys, "report", "--help")
+    assert code == 0
+    assert "xatrack report --quarter Q2 --format html -o 通报.html" in out and "催办" in out
+    code, out, err = _run(capsys)
+    assert "xatrack report --quarter Q2 --format html -o 通报.html" in out

@@ -1,0 +1,118 @@
+"""The quarterly bulletin as Markdown: headings and GitHub-style pipe tables
+that paste cleanly into a bulletin document."""
+
+from __future__ import annotations
+
+import re
+
+from xatrack.model import STATES
+from xatrack.report import (
+    RANKING_NOTE,
+    SECTIONS,
+    Report,
+    comparison_sentence,
+    counts_sentence,
+    item_figures_text,
+)
+
+
+def cell(value: object) -> str:
+    """Text safe inside a table cell: one line, pipes and backslashes escaped."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace("|", "\\|") or " "
+
+
+def text_line(value: str) -> str:
+    """A paragraph line: Markdown-significant characters at the start escaped."""
+    text = " ".join(str(value).split())
+    if text[:1] in ("#", ">", "-", "+", "*", "|"):
+        return "\\" + text
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+
+def table(header: list[str], rows: list[list[object]], numeric: set[int] = frozenset()) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    lines.append("| " + " | ".join("---:" if i in numeric else "---" for i in range(len(header))) + " |")
+    for row in rows:
+        lines.append("| " + " | ".join(cell(v) for v in row) + " |")
+    return lines
+
+
+def _tally_rows(rows, with_title: bool = False, with_rank: bool = False):
+    header = (["名次"] if with_rank else []) + ["名称" if not with_title else "分类"]
+    header += (["名称"] if with_title else []) + ["事项", *STATES]
+    body = []
+    for row in rows:
+        cells: list[object] = [row.rank] if with_rank else []
+        cells.append(row.name)
+        if with_title:
+            cells.append(row.title)
+        cells += [row.total, *(row.count(state) for state in STATES)]
+        body.append(cells)
+    first_number = header.index("事项")
+    numeric = set(range(first_number, len(header))) | ({0} if with_rank else set())
+    return header, body, numeric
+
+
+def render_markdown(report: Report) -> str:
+    out: list[str] = [f"# {cell(report.title)}", ""]
+    meta = []
+    if report.plan_title:
+        meta.append(text_line(report.plan_title))
+    if report.scope:
+        meta.append("范围:" + " · ".join(report.scope))
+    if report.as_of:
+        meta.append(f"统计日期:{report.as_of.isoformat()}")
+    if meta:
+        out += ["  \n".join(meta), ""]
+
+    out += [f"## {SECTIONS[0]}", "", counts_sentence(report.overall), ""]
+    if not report.statuses:
+        out += ["没有符合条件的事项。", ""]
+        return "\n".join(out)
+    rows = [report.overall] + ([report.targets] if report.targets else []) + list(report.actions)
+    header, body, numeric = _tally_rows(rows, with_title=True)
+    out += table(header, body, numeric) + [""]
+
+    out += [f"## {SECTIONS[1]}", ""]
+    header, body, numeric = _tally_rows(report.leaders)
+    header[0] = "责任领导"
+    out += table(header, body, numeric) + [""]
+
+    out += [f"## {SECTIONS[2]}", "", RANKING_NOTE, ""]
+    header, body, numeric = _tally_rows(report.units, with_rank=True)
+    header[1] = "牵头单位"
+    out += table(header, body, numeric) + [""]
+
+    out += [f"## {SECTIONS[3]}", ""]
+    if not report.lagging:
+        out += ["没有滞后或严重滞后的事项。", ""]
+    for group in report.lagging:
+        out += [f"### {cell(group.leader)}({len(group.items)} 项)", ""]
+        rows = [
+            [e.item.id, e.item.text, "、".join(e.item.lead) or "—", e.state, item_figures_text(e)]
+            for e in group.items
+        ]
+        out += table(["编号", "事项", "牵头单位", "状态", "应完成 / 已报送"], rows) + [""]
+
+    out += [f"## {SECTIONS[4]}", ""]
+    if not report.reminders:
+        out += ["各牵头单位本季度均已报送。", ""]
+    else:
+        rows = [[r.unit, len(r.ids), "、".join(r.ids)] for r in report.reminders]
+        out += table(["牵头单位", "未报送", "事项编号"], rows, {1}) + [""]
+
+    out += [f"## {SECTIONS[5]}", ""]
+    comparison = report.comparison
+    if comparison is None:
+        out += [report.no_previous_text, ""]
+        return "\n".join(out)
+    out += [comparison_sentence(comparison), ""]
+    for title, changes in (("新转为严重滞后", comparison.turned_red), ("本季度新完成", comparison.completed)):
+        if not changes:
+            continue
+        out += [f"### {title}({len(changes)} 项)", ""]
+        rows = [[c.item_id, c.text, "、".join(c.lead) or "—", c.before, c.after] for c in changes]
+        header = ["编号", "事项", "牵头单位", f"Q{comparison.previous.q}", f"Q{report.quarter.q}"]
+        out += table(header, rows) + [""]
+    return "\n".join(out)

@@ -1,0 +1,142 @@
+"""The quarterly bulletin as rich tables (colours on a terminal, plain text piped)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from xatrack.model import STATES
+from xatrack.report import (
+    RANKING_NOTE,
+    SECTIONS,
+    Report,
+    comparison_sentence,
+    counts_sentence,
+    item_figures_text,
+)
+from xatrack.views.terminal import STATE_STYLE, join_names, state_text
+
+
+def _table(title: str | None = None, **kwargs) -> Table:
+    return Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        title_justify="left",
+        title_style="bold",
+        **kwargs,
+    )
+
+
+def _count(n: int, state: str) -> Text:
+    return Text(str(n), style=STATE_STYLE[state] if n else "dim")
+
+
+def _tally_table(rows, name_header: str, with_title: bool = False, with_rank: bool = False) -> Table:
+    table = _table()
+    if with_rank:
+        table.add_column("名次", justify="right", no_wrap=True)
+    table.add_column(name_header, no_wrap=True, overflow="ellipsis", max_width=30)
+    if with_title:
+        table.add_column("名称", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("事项", justify="right", no_wrap=True)
+    for state in STATES:
+        table.add_column(state, justify="right", no_wrap=True)
+    for row in rows:
+        cells = []
+        if with_rank:
+            cells.append(str(row.rank))
+        cells.append(row.name)
+        if with_title:
+            cells.append(row.title)
+        cells.append(str(row.total))
+        cells.extend(_count(row.count(state), state) for state in STATES)
+        table.add_row(*cells)
+    return table
+
+
+def _heading(console: Console, text: str) -> None:
+    console.print()
+    console.print(Text(text, style="bold"))
+
+
+def render_report(console: Console, report: Report) -> None:
+    console.print(Text(report.title, style="bold"))
+    if report.plan_title:
+        console.print(Text(report.plan_title, style="dim"))
+    meta = []
+    if report.scope:
+        meta.append("范围:" + " · ".join(report.scope))
+    if report.as_of:
+        meta.append(f"统计日期:{report.as_of.isoformat()}")
+    if meta:
+        console.print(Text(";".join(meta), style="dim"))
+
+    _heading(console, SECTIONS[0])
+    console.print(counts_sentence(report.overall))
+    if not report.statuses:
+        console.print("没有符合条件的事项。")
+        return
+    rows = [report.overall] + ([report.targets] if report.targets else []) + list(report.actions)
+    console.print(_tally_table(rows, "分类", with_title=console.width >= 100))
+
+    _heading(console, SECTIONS[1])
+    console.print(_tally_table(report.leaders, "责任领导"))
+
+    _heading(console, SECTIONS[2])
+    console.print(Text(RANKING_NOTE, style="dim"))
+    console.print(_tally_table(report.units, "牵头单位", with_rank=True))
+
+    _heading(console, SECTIONS[3])
+    if not report.lagging:
+        console.print("没有滞后或严重滞后的事项。")
+    wide = console.width >= 110
+    for group in report.lagging:
+        table = _table(f"{group.leader}({len(group.items)} 项)", expand=True)
+        table.add_column("编号", justify="right", no_wrap=True)
+        table.add_column("事项", ratio=3, no_wrap=True, overflow="ellipsis", min_width=10)
+        if wide:
+            table.add_column("牵头单位", no_wrap=True, overflow="ellipsis", max_width=20)
+        table.add_column("状态", no_wrap=True)
+        table.add_column("应完成 / 已报送", ratio=2, overflow="fold", min_width=16)
+        for entry in group.items:
+            cells = [entry.item.id, entry.item.text]
+            if wide:
+                cells.append(join_names(entry.item.lead))
+            cells += [state_text(entry.state), item_figures_text(entry)]
+            table.add_row(*cells)
+        console.print(table)
+
+    _heading(console, SECTIONS[4])
+    if not report.reminders:
+        console.print("各牵头单位本季度均已报送。")
+    else:
+        table = _table(expand=False)
+        table.add_column("牵头单位", no_wrap=True, overflow="ellipsis", max_width=30)
+        table.add_column("未报送", justify="right", no_wrap=True)
+        table.add_column("事项编号", overflow="fold")
+        for reminder in report.reminders:
+            table.add_row(reminder.unit, str(len(reminder.ids)), " ".join(reminder.ids))  # wraps between ids
+        console.print(table)
+
+    _heading(console, SECTIONS[5])
+    comparison = report.comparison
+    if comparison is None:
+        console.print(report.no_previous_text)
+        return
+    console.print(comparison_sentence(comparison))
+    for title, changes in (("新转为严重滞后", comparison.turned_red), ("本季度新完成", comparison.completed)):
+        if not changes:
+            continue
+        table = _table(f"{title}({len(changes)} 项)", expand=True)
+        table.add_column("编号", justify="right", no_wrap=True)
+        table.add_column("事项", ratio=3, no_wrap=True, overflow="ellipsis", min_width=10)
+        table.add_column("牵头单位", no_wrap=True, overflow="ellipsis", max_width=20)
+        table.add_column(f"Q{comparison.previous.q}", no_wrap=True)
+        table.add_column(f"Q{report.quarter.q}", no_wrap=True)
+        for change in changes:
+            table.add_row(change.item_id, change.text, join_names(change.lead), state_text(change.before), state_text(change.after))
+        console.print(table)
