@@ -1,0 +1,199 @@
+"""`xatrack sheet` and `xatrack ingest`: the collection sheet a unit fills in,
+and recording the filled rows. Registered on ``xatrack.cli.app``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xatrack.cli import app
+from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, today
+from xatrack.errors import InputError
+
+
+@app.command("sheet")
+def sheet_command(
+    unit: UnitOpt = None,
+    quarter: QuarterOpt = None,
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            help="写入的文件;默认为当前目录下的 <单位>-<年>Q<季>.xlsx。用 --all 时为目录(默认 报送表-<年>Q<季>/)",
+            show_default=False,
+        ),
+    ] = None,
+    all_roles: Annotated[bool, typer.Option("--all-roles", help="也列出本单位只是责任单位(参与)的事项")] = False,
+    all_units: Annotated[bool, typer.Option("--all", help="为每个牵头单位各生成一个报送表(与 --all-roles 同用时为每个涉及的单位)")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已经填写过的报送表")] = False,
+    root: RootOpt = None,
+) -> None:
+    """生成单位填写的季度进度报送表(Excel .xlsx)。
+
+    每项牵头事项的每个指标一行,列出编号、任务内容、指标、全年目标、本季度末序时要求和上次报送;
+    单位只填黄色的三列:本季度累计完成(1 月起累计数)、状态(下拉选择)、进展说明。
+    填好后用 xatrack ingest 导入。已填写过的同名文件不会被覆盖(除非 --force)。
+
+    \b
+    例:
+      xatrack sheet --unit 区科经局 --quarter Q2 -o 区科经局-2025Q2.xlsx
+      xatrack sheet --unit guihua --all-roles           # 桂花镇,含"各乡镇办场"的事项
+      xatrack sheet --all --quarter Q2 -o 报送表/        # 每个牵头单位一个文件
+    """
+    from xatrack.queries import all_units as plan_units
+    from xatrack.sheet import SheetInfo, default_file_name, sheet_rows, sheet_units
+
+    if all_units and unit:
+        raise InputError("--unit 和 --all 只能用一个:--unit 生成一个单位的报送表,--all 为每个单位各生成一个")
+    if not all_units and not unit:
+        raise InputError("请用 --unit 指定单位(如 --unit 区科经局),或用 --all 为每个牵头单位各生成一个报送表")
+    session = Session(root)
+    plan, directory = session.plan, session.directory
+    q = session.quarter(quarter)
+    generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    known = plan_units(plan)
+    # "-o 报送表/" names a folder even before it exists
+    as_folder = output is not None and output.endswith(("/", os.sep))
+    target = Path(output) if output is not None else None
+
+    def info_for(name: str) -> SheetInfo:
+        return SheetInfo(plan.info.title, plan.info.year, name, q, all_roles, generated)
+
+    if not all_units:
+        query = directory.unit_query(unit, known)
+        rows = sheet_rows(plan, directory, session.entries, query, q, all_roles)
+        if not rows:
+            hint = "" if all_roles else ";加 --all-roles 可列出其参与的事项"
+            raise InputError(f"{query.name} 没有{'涉及' if all_roles else '牵头'}的事项,未生成报送表{hint}")
+        path = target if target is not None else Path(default_file_name(query.name, q))
+        if as_folder or path.is_dir():
+            path = path / default_file_name(query.name, q)
+        _write(path, info_for(query.name), rows, force)
+        items = len({r.item.id for r in rows})
+        typer.echo(f"已写入 {path}:{query.name} {q.label}报送表,{items} 项事项、{len(rows)} 行")
+        return
+
+    folder = target if target is not None else Path(f"报送表-{q.year}Q{q.q}")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"-o {folder} 已存在且不是目录:用 --all 时 -o 应为目录")
+    written = 0
+    for name in sheet_units(plan, directory, all_roles):
+        rows = sheet_rows(plan, directory, session.entries, directory.unit_query(name, known), q, all_roles)
+        if not rows:
+            continue
+        path = folder / default_file_name(name, q)
+        _write(path, info_for(name), rows, force)
+        written += 1
+        typer.echo(f"  {path.name}:{len({r.item.id for r in rows})} 项、{len(rows)} 行")
+    typer.echo(f"已在 {folder}/ 写入 {written} 个单位的{q.label}报送表")
+
+
+def _write(path: Path, info, rows, force: bool) -> None:
+    from xatrack.views.sheet_xlsx import read_sheet, write_sheet
+
+    if path.exists() and not force:
+        try:
+            _, filled = read_sheet(path)
+        except InputError:
+            filled = []  # not a sheet (or unreadable): replaced like any output file
+        done = sum(1 for r in filled if not r.blank)
+        if done:
+            raise InputError(f"{path} 已填写了 {done} 行,未覆盖;请先导入(xatrack ingest {path}),或改用其他文件名,或加 --force")
+    try:
+        write_sheet(path, info, rows)
+    except OSError as error:
+        raise InputError(f"无法写入 {path}:{error.strerror or error}") from None
+
+
+@app.command("ingest")
+def ingest_command(
+    files: Annotated[list[Path], typer.Argument(metavar="报送表", help="填好的报送表(.xlsx),可以给多个", show_default=False)],
+    by: Annotated[Optional[str], typer.Option("--by", help="报送单位;默认为报送表上的单位", show_default=False)] = None,
+    partial: Annotated[bool, typer.Option("--partial", help="有无法记录的行时,仍记录其余各行(退出码 1)")] = False,
+    day: Annotated[Optional[str], typer.Option("--date", help="报送日期,须在报送表的季度内;默认今天(超出季度时取季度首日或末日)", show_default=False)] = None,
+    root: RootOpt = None,
+) -> None:
+    """导入填好的报送表,把填写的各行追加到该季度的进度记录。
+
+    每行按 xatrack update 的规则检查(数字、状态、编号、指标……)。季度取自报送表本身。
+    有任何一行无法记录时,列出"第 N 行:原因",什么也不写入(退出码 2);
+    加 --partial 则记录其余各行,退出码 1。未填写的行跳过;与已有记录相同的行不重复记录,
+    所以同一文件导入两次不会产生重复记录。
+
+    \b
+    例:
+      xatrack ingest 区科经局-2025Q2.xlsx
+      xatrack ingest 收回/*.xlsx
+      xatrack ingest 桂花镇-2025Q2.xlsx --by 桂花镇 --partial
+    """
+    from xatrack.schedule import check_date_in_quarter, parse_date
+    from xatrack.sheet import Ingest, check_filled
+    from xatrack.store import append_entries, log_header
+    from xatrack.views.sheet_xlsx import read_sheet
+
+    session = Session(root)
+    plan = session.plan
+    now = datetime.now().astimezone()
+    when = parse_date(day) if day else None
+    total = Ingest()
+    seen: dict = {}
+    loaded = []
+    for path in files:
+        if path.name.startswith("~$"):  # Excel/WPS owner file of a workbook left open (收回/*.xlsx picks it up)
+            typer.echo(f"{path}:Excel 或 WPS 打开文件时留下的临时文件,已跳过")
+            continue
+        info, rows = read_sheet(path)
+        if info.year != plan.info.year or info.quarter.year != plan.info.year or (info.plan_title and plan.info.title and info.plan_title != plan.info.title):
+            raise InputError(
+                f"{path} 是《{info.plan_title or '?'}》({info.year} 年)的报送表,"
+                f"与当前跟踪目录的《{plan.info.title}》({plan.info.year} 年)不符,未导入任何内容"
+            )
+        if when is not None:
+            try:
+                check_date_in_quarter(when, info.quarter)
+            except InputError as error:
+                raise InputError(f"--date:{error.message}(报送表 {path} 是{info.quarter.label}的)") from None
+        loaded.append((path, info, rows))
+
+    for path, info, rows in loaded:
+        reporter = (by or info.unit or "").strip()
+        result = check_filled(
+            plan, info, rows, session.entries, source=str(path), by=reporter, day=when, now=now, today=today(), seen=seen
+        )
+        filled = len(result.accepted) + len(result.rejected) + result.same
+        typer.echo(f"{path}:{info.unit} {info.quarter.label},填写 {filled} 行,未填写 {result.blank} 行")
+        for rejection in result.rejected:
+            prefix = f"{path} " if len(files) > 1 else ""
+            typer.echo(f"  {prefix}{rejection}", err=True)
+        total.extend(result)
+
+    rejected = len(total.rejected)
+    if rejected and not partial:
+        rest = f",或加 --partial 只记录其余 {len(total.accepted)} 行" if total.accepted else ""
+        raise InputError(f"有 {rejected} 行无法记录,未写入任何内容;请改正后重新导入{rest}")
+
+    by_log: dict = {}
+    for accepted in total.accepted:
+        by_log.setdefault(accepted.recorded.quarter, []).append(accepted.recorded.record)
+    for quarter, records in by_log.items():
+        path = session.tracker.log_path(quarter)
+        append_entries(path, records, header=log_header(quarter))  # one locked, fsynced append per log
+    parts = []
+    if total.accepted:
+        logs = "、".join(session.tracker.display(session.tracker.log_path(q)) for q in by_log)
+        parts.append(f"已记录 {len(total.accepted)} 行 → {logs}")
+    else:
+        parts.append("没有新的内容需要记录")
+    if total.same:
+        parts.append(f"{total.same} 行与已有记录相同,未重复记录")
+    if rejected:
+        parts.append(f"{rejected} 行无法记录(见上)")
+    typer.echo(";".join(parts) + "。")
+    if rejected:
+        raise typer.Exit(1)

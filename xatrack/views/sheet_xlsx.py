@@ -1,0 +1,352 @@
+"""The collection sheet as an Excel workbook (openpyxl, imported only here).
+
+Layout of the visible sheet ``报送表``:
+
+* rows 1–3: the plan's title, the unit and quarter, filling instructions;
+* row 5: the column headers (frozen), row 6 on: one row per item and metric;
+* the three columns to fill (本季度累计完成, 状态, 进展说明) are yellow and
+  unlocked, the rest is locked (sheet protection without a password, so it
+  only guards against slips); 状态 has a drop-down list.
+
+A very hidden sheet ``xatrack`` holds what ingest needs to know: the plan's
+title and year, the unit, the quarter (``sheet.SheetInfo``). Ingest finds the
+columns by their headers, so a column moved or added by a user does no harm.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import zipfile
+from pathlib import Path
+
+from xatrack.errors import InputError
+from xatrack.model import REPORT_STATUSES
+from xatrack.sheet import FilledRow, SheetInfo, SheetRow, kind_label, months
+
+DATA_SHEET = "报送表"
+META_SHEET = "xatrack"
+HEADER_ROW = 5
+
+# (key, header, width, fill-in column)
+COLUMNS = (
+    ("id", "编号", 7, False),
+    ("role", "分工", 6, False),
+    ("text", "任务内容", 50, False),
+    ("number", "序号", 5, False),
+    ("metric", "指标", 24, False),
+    ("kind", "类型", 10, False),
+    ("target", "全年目标", 10, False),
+    ("unit", "计量单位", 8, False),
+    ("expected", "本季度末序时要求", 11, False),
+    ("last", "上次报送", 10, False),
+    ("last_when", "上次报送时间", 14, False),
+    ("value", "本季度累计完成", 13, True),
+    ("status", "状态", 10, True),
+    ("note", "进展说明", 42, True),
+)
+HEADERS = {key: header for key, header, _, _ in COLUMNS}
+REQUIRED = ("id", "metric", "value", "status", "note")
+
+FILL_COLOUR = "FFF2CC"  # light yellow: fill these in
+HEAD_COLOUR = "DDEBF7"
+NOT_APPLICABLE = "EDEDED"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    wb.properties.creator = "xatrack"
+    wb.properties.title = f"{info.unit} {info.quarter.label}进度报送表"
+
+    last_col = get_column_letter(len(COLUMNS))
+    span = months(info.quarter)
+    ws["A1"] = f"{info.plan_title} · 进度报送表" if info.plan_title else "进度报送表"
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A2"] = (
+        f"报送单位:{info.unit}    季度:{info.quarter.label}(数值填 {span} 累计)    "
+        f"事项:{'牵头和参与的' if info.all_roles else '牵头的'}{len({r.item.id for r in rows})} 项,共 {len(rows)} 行"
+    )
+    ws["A2"].font = Font(size=11, bold=True)
+    ws["A3"] = (
+        f"填写说明:只填黄色的三列。本季度累计完成填 {span} 的累计数(数字,不带单位;增速、比率类填百分数,如 7.5);"
+        f"状态从下拉列表选择 {'/'.join(REPORT_STATUSES)};进展说明简要写明进展、问题和下步打算。"
+        "多指标任务的状态和说明填在其中一行即可;没有进展的行留空。"
+        "请不要修改其他列,不要增删行或改动工作表名称。填好后发回督查室,由 xatrack ingest 导入。"
+    )
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    for row in (1, 2, 3):
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+    ws.row_dimensions[3].height = 48
+
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_fill = PatternFill("solid", fgColor=HEAD_COLOUR)
+    fill = PatternFill("solid", fgColor=FILL_COLOUR)
+    grey = PatternFill("solid", fgColor=NOT_APPLICABLE)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    centre = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
+    for col, (key, header, width, fill_in) in enumerate(COLUMNS, 1):
+        cell = ws.cell(HEADER_ROW, col, header)
+        cell.font = Font(bold=True)
+        cell.fill = fill if fill_in else head_fill
+        cell.alignment = centre
+        cell.border = border
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[HEADER_ROW].height = 30
+
+    first = HEADER_ROW + 1
+    clipped = Alignment(vertical="top", wrap_text=False)
+    previous = None
+    for offset, row in enumerate(rows):
+        r = first + offset
+        metric = row.metric
+        # The text is repeated on every metric row (so each row stands alone when
+        # filtered or sorted) but shown in full only on the item's first row.
+        repeat = previous is row.item
+        previous = row.item
+        values = {
+            "id": int(row.item.id) if row.item.id.isdigit() else row.item.id,
+            "role": row.role,
+            "text": row.item.text,
+            "number": row.number,
+            "metric": metric.name if metric else "(无量化指标,填状态和说明)",
+            "kind": kind_label(metric) if metric else None,
+            "target": _number(metric.target) if metric else None,
+            "unit": metric.unit if metric else None,
+            "expected": _number(round(row.expected, 4)) if row.expected is not None else None,
+            "last": _number(row.last_shown) if isinstance(row.last_shown, float) else row.last_shown,
+            "last_when": row.last_when or None,
+        }
+        for col, (key, _, _, fill_in) in enumerate(COLUMNS, 1):
+            cell = ws.cell(r, col, values.get(key))
+            cell.border = border
+            cell.alignment = wrap if key in ("text", "metric", "note") else Alignment(vertical="top", wrap_text=True)
+            if key == "value" and metric is None:
+                cell.fill = grey  # nothing to count: stays locked
+            elif fill_in:
+                cell.fill = fill
+                cell.protection = Protection(locked=False)
+        if metric is None:
+            ws.cell(r, _col("metric")).font = Font(color="808080")
+        if repeat:
+            ws.cell(r, _col("text")).alignment = clipped
+            ws.cell(r, _col("text")).font = Font(color="808080")
+        else:
+            ws.row_dimensions[r].height = _height(row.item.text, _width("text"))
+
+    last_row = max(first, first + len(rows) - 1)
+    status_range = f"{_letter('status')}{first}:{_letter('status')}{last_row}"
+    value_range = f"{_letter('value')}{first}:{_letter('value')}{last_row}"
+    choices = DataValidation(
+        type="list",
+        formula1='"' + ",".join(REPORT_STATUSES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="状态",
+        error=f"请从下拉列表选择:{'/'.join(REPORT_STATUSES)}",
+        promptTitle="状态",
+        prompt="从下拉列表选择",
+        showInputMessage=True,
+    )
+    choices.add(status_range)
+    number = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="本季度累计完成",
+        error=f"请填数字:{span}累计数,不带单位(增速、比率类填百分数,如 7.5)",
+        promptTitle="本季度累计完成",
+        prompt=f"{span}累计数;增速、比率类填百分数",
+        showInputMessage=True,
+    )
+    number.add(value_range)
+    ws.add_data_validation(choices)
+    ws.add_data_validation(number)
+
+    ws.freeze_panes = ws.cell(first, _col("text"))  # header rows and 编号/分工 stay in view
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # Light protection, no password: guards the ids and metrics against slips;
+    # columns and rows can still be resized, filtered and sorted.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+
+    meta = wb.create_sheet(META_SHEET)
+    for r, (key, value) in enumerate(info.as_pairs(), 1):
+        meta.cell(r, 1, key)
+        meta.cell(r, 2, value)
+    meta.sheet_state = "veryHidden"
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_sheet(path: Path, info: SheetInfo, rows: list[SheetRow]) -> None:
+    """Write the workbook atomically: temporary file, fsync, rename."""
+    write_bytes_atomic(path, sheet_bytes(info, rows))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _number(value):
+    if value is None:
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _height(text: str, width: float) -> float:
+    """Row height (points) showing ``text`` wrapped in a column ``width`` wide.
+
+    Spreadsheets do not fit row heights to wrapped text when opening a file,
+    so it is estimated: a Chinese character takes about 1.8 width units.
+    """
+    units = sum(1.8 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+    lines = max(1, math.ceil(units / max(1.0, width - 2)))
+    return 15.0 * lines + 3
+
+
+def _width(key: str) -> float:
+    return next(w for k, _, w, _ in COLUMNS if k == key)
+
+
+def _col(key: str) -> int:
+    return next(i for i, (k, _, _, _) in enumerate(COLUMNS, 1) if k == key)
+
+
+def _letter(key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(_col(key))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_sheet(path: Path, shown: str | None = None) -> tuple[SheetInfo, list[FilledRow]]:
+    """The info and data rows of a filled sheet; InputError (one line naming the file) otherwise."""
+    name = shown or str(path)
+    if not path.exists():
+        raise InputError(f"找不到文件 {name}")
+    if path.is_dir():
+        raise InputError(f"{name} 是目录,不是报送表文件")
+    wb = _open(path, name)
+    try:
+        if META_SHEET not in wb.sheetnames:
+            raise InputError(f"{name} 不是 xatrack 生成的报送表(请用 xatrack sheet 生成报送表,填写后再导入)")
+        pairs = {}
+        for row in wb[META_SHEET].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+            if row and row[0] is not None:
+                pairs[str(row[0]).strip()] = row[1]
+        info = SheetInfo.from_pairs(pairs, name)
+        ws, header_row, columns = _find_table(wb, name)
+        rows = []
+        for cells in ws.iter_rows(min_row=header_row + 1):
+            if not cells:
+                continue
+            by_col = {cell.column: cell for cell in cells if getattr(cell, "column", None)}
+
+            def get(key, by_col=by_col):
+                cell = by_col.get(columns[key]) if key in columns else None
+                return None if cell is None else cell.value
+
+            value_cell = by_col.get(columns["value"])
+            percent = bool(value_cell is not None and "%" in str(value_cell.number_format or ""))
+            row_number = cells[0].row
+            rows.append(
+                FilledRow(
+                    row=row_number,
+                    item_id=get("id"),
+                    text=get("text"),
+                    metric=_metric_name(get("metric")),
+                    value=get("value"),
+                    percent=percent,
+                    status=get("status"),
+                    note=get("note"),
+                )
+            )
+        return info, rows
+    finally:
+        wb.close()
+
+
+def _metric_name(value):
+    # The placeholder written for items without metrics is not a metric.
+    if isinstance(value, str) and value.startswith("(无量化指标"):
+        return None
+    return value
+
+
+def _open(path: Path, name: str):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, data_only=True)
+    except InputError:
+        raise
+    except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors …
+        if path.suffix.lower() == ".xls" or "xls file format" in str(error):
+            raise InputError(f"{name} 是旧版 .xls 文件:请在 Excel 或 WPS 中另存为 .xlsx 后再导入") from None
+        if isinstance(error, zipfile.BadZipFile) or not zipfile.is_zipfile(path):
+            raise InputError(f"{name} 不是有效的 Excel(.xlsx)文件,可能已损坏或是其他格式") from None
+        raise InputError(f"{name} 无法读取为 Excel(.xlsx)文件:{type(error).__name__}") from None
+
+
+def _find_table(wb, name: str):
+    """The data sheet, its header row and {key: column} found by header text."""
+    wanted = {header: key for key, header in HEADERS.items()}
+    candidates = [wb[DATA_SHEET]] if DATA_SHEET in wb.sheetnames else []
+    candidates += [ws for ws in wb.worksheets if ws.title not in (DATA_SHEET, META_SHEET)]
+    for ws in candidates:
+        for cells in ws.iter_rows(min_row=1, max_row=30):
+            columns = {}
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    key = wanted.get("".join(cell.value.split()))
+                    if key and key not in columns:
+                        columns[key] = cell.column
+            if all(k in columns for k in REQUIRED):
+                return ws, cells[0].row, columns
+    missing = "、".join(HEADERS[k] for k in REQUIRED)
+    raise InputError(f"{name} 中找不到报送表的表头(应有 {missing} 等列);请不要修改表头")
