@@ -25,6 +25,7 @@ def check_tracker(tracker) -> list[Problem]:
     if plan is not None and directory is not None:
         problems.extend(check_names(plan, directory))
     entries: list[Entry] = []
+    problems.extend(check_log_names(tracker))
     for path, quarter in tracker.log_files():
         from xatrack.store import PROGRESS, read_log, read_text
 
@@ -40,6 +41,26 @@ def check_tracker(tracker) -> list[Problem]:
             problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning"))
     if plan is not None:
         problems.extend(check_entries(plan, entries))
+    return problems
+
+
+def check_log_names(tracker) -> list[Problem]:
+    """Files in progress/ that are not read as a quarter's log (warnings):
+    entries put in ``2025Q2.yaml`` or ``2025-Q5.yaml`` would be silently ignored."""
+    from xatrack.store import PROGRESS
+
+    folder = tracker.progress_dir
+    if not folder.is_dir():
+        return []
+    read = {path.name for path, _ in tracker.log_files()}
+    problems = []
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name in read or name.startswith(".") or name.endswith(".lock") or name.lower() in ("readme.md", "readme.txt"):
+            continue
+        problems.append(
+            Problem(f"{PROGRESS}/{name}", None, "不是季度进度记录(文件名应为 年-Q季度.yaml,如 2025-Q2.yaml),其中的内容不会被读取", "warning")
+        )
     return problems
 
 
@@ -59,7 +80,13 @@ def check_names(plan: Plan, directory) -> list[Problem]:
 
 
 def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
-    """Entries for unknown ids or metrics, misplaced dates, conflicting twins."""
+    """Entries for unknown ids or metrics, misplaced dates, conflicting twins.
+
+    Twins are two entries of one item and metric for the same date, by the
+    same reporter, with the same timestamp but different contents (a line
+    copied and edited by hand, or two versions of one entry after a merge):
+    which one counts would depend on their order in the file. Different
+    reporters, or different dates, recorded in the same second are ordinary."""
     problems = []
     seen: dict[tuple, Entry] = {}
     for entry in entries:
@@ -84,7 +111,7 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
                 )
             )
         if entry.at is not None:
-            key = (entry.item, entry.metric, entry.at)
+            key = (entry.item, entry.metric, entry.date, entry.at, entry.by)
             twin = seen.get(key)
             if twin is not None and (twin.value, twin.status, twin.note) != (entry.value, entry.status, entry.note):
                 problems.append(

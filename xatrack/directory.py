@@ -576,11 +576,13 @@ class _Parser:
 def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, list[Problem]]:
     """Text of a units.yaml -> (Directory, problems). Never raises for bad input:
     what can be read is kept, everything else becomes a Problem with its line."""
-    from ruamel.yaml import YAML
+    from xatrack.yamlio import make_yaml, too_large
 
     p = _Parser(source)
+    if too_large(text, source) is not None:
+        return Directory.empty(source), [too_large(text, source)]
     try:
-        data = YAML(typ="rt").load(text)
+        data = make_yaml().load(text)
     except Exception as exc:  # YAMLError, DuplicateKeyError, anything the parser throws
         return Directory.empty(source), [_yaml_problem(source, exc)]
     if data is None:

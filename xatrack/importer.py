@@ -20,13 +20,11 @@ Only ``DataError`` is ever raised, and only by the file/override loaders;
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -45,6 +43,7 @@ from xatrack.model import (
     NotGoal,
     Plan,
     PlanInfo,
+    is_finite_number,
     normalize_id,
 )
 
@@ -89,8 +88,12 @@ def load_overrides(text: str, source: str) -> dict:
     ``line`` (in the overrides file) and the optional keys described in
     ``xatrack/data/2025-xianan.overrides.yaml``.
     """
+    from xatrack.yamlio import make_yaml, too_large
+
     text = _normalize_newlines(text)
-    yaml = YAML(typ="safe")
+    if too_large(text, source) is not None:
+        raise DataError(f"{source}: {too_large(text, source).message}")
+    yaml = make_yaml("safe")  # no tags, anchors or deep nesting
     try:
         data = yaml.load(text)
         root = yaml.compose(text)
@@ -125,9 +128,15 @@ def default_overrides_path(path) -> Path:
     return path.with_name(path.stem + OVERRIDES_SUFFIX)
 
 
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
 def read_text_file(path: Path) -> str:
     """The file's text, or a one-line Chinese ``DataError``."""
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise DataError(f"{path} 过大({size} 字节,上限 {MAX_TEXT_BYTES}),不像方案文本")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"找不到文件: {path}") from None
@@ -734,7 +743,7 @@ class _OverrideChecker:
         checked.update({key: entry[key] for key in ("kind", "op") if key in entry})
         if "target" in entry:
             target = entry["target"]
-            if isinstance(target, bool) or not isinstance(target, (int, float)) or not math.isfinite(target):
+            if not is_finite_number(target):  # also 10**400, which overflows a float
                 raise fail("target", f"应为数字,而不是 {target!r}")
             checked["target"] = float(target)
         if "schedule" in entry:

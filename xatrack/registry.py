@@ -9,7 +9,6 @@ the store reads and writes files.
 from __future__ import annotations
 
 import io
-import math
 import re
 from dataclasses import replace
 from datetime import date
@@ -516,7 +515,9 @@ _METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "fig
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    from xatrack.model import is_finite_number
+
+    return is_finite_number(value)
 
 
 def _number(value: float) -> float:

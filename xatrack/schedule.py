@@ -12,7 +12,6 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from dateutil import parser as _dateparser
 
 from .errors import InputError
 from .model import CUMULATIVE, Item, Metric, Quarter
@@ -101,9 +100,14 @@ def parse_date(text: str, flag: str = "--date") -> date:
             groups = [g for g in match.groups() if g.isdigit()]
             parts = tuple(int(g) for g in groups)
             break
-    try:
-        if parts is not None:
+    if parts is not None:
+        try:
             return date(*parts)
+        except (ValueError, OverflowError, TypeError):
+            raise InputError(message) from None
+    from dateutil import parser as _dateparser  # only for the rarer forms: it costs 15 ms to import
+
+    try:
         if not re.search(r"[A-Za-z:]", norm):
             # Only digits and separators, yet none of the forms above.
             raise InputError(message)
@@ -179,7 +183,10 @@ def _schedule_number(raw: object) -> tuple[float, bool]:
     if isinstance(raw, bool):
         raise ValueError(f"进度安排的值 {raw!r} 不是数字")
     if isinstance(raw, (int, float)):
-        number, percent = float(raw), False
+        try:
+            number, percent = float(raw), False
+        except OverflowError:
+            raise ValueError("进度安排的值过大") from None
     elif isinstance(raw, str):
         text = _normalize(raw)
         percent = text.endswith("%")

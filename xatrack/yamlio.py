@@ -1,7 +1,16 @@
 """Loading YAML text safely, with positions, and turning its errors into one line.
 
-Round-trip loading keeps line numbers for messages. It constructs no Python
-objects from tags, and a document is bounded in size before it is parsed.
+Round-trip loading keeps line numbers for messages. Every loader of the
+project's files comes from ``make_yaml``, which is safe by construction:
+
+- explicit tags (``!!python/object``, ``!foo``, even ``!!str``) are
+  rejected with a clear message, never constructed;
+- no anchors or aliases (``&a`` / ``*a``): xatrack's files never need them,
+  and refusing them rules out "billion laughs" expansion in anything that
+  later walks, prints or stringifies the data;
+- nesting at most ``MAX_DEPTH`` deep;
+- and a document is bounded in size before it is parsed (ruamel.yaml needs
+  about 100 bytes of memory and 10 µs per byte of input).
 """
 
 from __future__ import annotations
@@ -10,17 +19,69 @@ from typing import Any
 
 from xatrack.errors import Problem
 
+# Whole documents parsed by ruamel.yaml. The registry and the logs in
+# xatrack's own style take faster paths and are not limited by this.
+MAX_YAML_CHARS = 2 * 1024 * 1024
+MAX_DEPTH = 64
 
-def load_yaml(text: str, source: str, max_bytes: int = 20 * 1024 * 1024) -> tuple[Any, Problem | None]:
-    """Parse ``text``; return (data, None) or (None, problem with the line)."""
-    if len(text) > max_bytes:
-        return None, Problem(source, None, f"文件过大({len(text)} 字符,上限 {max_bytes})")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+
+def make_yaml(typ: str = "rt"):
+    """A ruamel.yaml loader (pure Python) that refuses tags, anchors, aliases and deep nesting."""
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="rt")
+    yaml = YAML(typ=typ, pure=True)
+    yaml.Composer = _safe_composer()
     yaml.allow_duplicate_keys = False
+    return yaml
+
+
+_COMPOSER = None
+
+
+def _safe_composer():
+    global _COMPOSER
+    if _COMPOSER is not None:
+        return _COMPOSER
+    from ruamel.yaml.composer import Composer, ComposerError
+    from ruamel.yaml.events import AliasEvent
+
+    class SafeComposer(Composer):
+        _xatrack_depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise ComposerError(None, None, "不允许使用 YAML 锚点和别名(& 和 *),请把内容直接写出", event.start_mark)
+            tag = getattr(event, "tag", None)
+            if tag is not None:  # even !!str: round-trip loading would keep it as a tagged object
+                shown = str(tag).replace("tag:yaml.org,2002:", "!!")[:60]
+                raise ComposerError(None, None, f"不允许的 YAML 标签 {shown}(只能写文字、数字、日期、列表和映射)", event.start_mark)
+            if self._xatrack_depth >= MAX_DEPTH:
+                raise ComposerError(None, None, f"YAML 嵌套过深(超过 {MAX_DEPTH} 层)", event.start_mark)
+            self._xatrack_depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._xatrack_depth -= 1
+
+    _COMPOSER = SafeComposer
+    return SafeComposer
+
+
+def too_large(text: str, source: str, max_chars: int = MAX_YAML_CHARS) -> Problem | None:
+    if len(text) > max_chars:
+        return Problem(source, None, f"文件过大({len(text)} 字符,上限 {max_chars});请检查是否误放了其他文件")
+    return None
+
+
+def load_yaml(text: str, source: str, max_bytes: int = MAX_YAML_CHARS) -> tuple[Any, Problem | None]:
+    """Parse ``text``; return (data, None) or (None, problem with the line)."""
+    problem = too_large(text, source, min(max_bytes, MAX_YAML_CHARS))
+    if problem is not None:
+        return None, problem
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    yaml = make_yaml()
     try:
         return yaml.load(text), None
     except RecursionError:
@@ -46,6 +107,7 @@ _PHRASES = {
     "while scanning a quoted scalar": "引号未闭合",
     "found unexpected end of stream": "文件意外结束(引号或括号未闭合)",
     "could not determine a constructor for the tag": "不允许的 YAML 标签",
+    "maximum depth of data structure exceeded": "YAML 嵌套过深",
 }
 
 
