@@ -89,7 +89,7 @@ def test_missing_or_corrupt_cache_is_rebuilt_silently(tracker, damage):
     Tracker(tracker.root).entries()
     folder = Tracker(tracker.root).cache.folder
     files = sorted(folder.glob("*.pickle"))
-    assert len(files) == 3  # registry, its items, one log
+    assert len(files) == 4  # registry, its items, its one-item lookup, one log
     for file in files:
         if damage == "delete":
             file.unlink()
@@ -135,3 +135,33 @@ def test_item_entries_match_a_full_parse(tracker, wanted):
 def test_item_entries_in_a_hand_edited_log(tracker):
     _log(tracker, ["- id: 32\n  value: 10\n  date: 2025-05-01\n", _record(32, 30)])
     assert [e.value for e in tracker.item_entries("32", 2025)] == [10, 30]
+
+
+def test_one_item_plan_is_never_stale(tracker):
+    """`update` reads one item from the lookup cache: an edit keeping size and time is seen."""
+    assert tracker.plan_for("32").get("32").metrics[0].target == 336
+    assert [i.id for i in Tracker(tracker.root).plan_for("32").items] == ["32"]  # from the cache: one item
+    _same_size_and_time(tracker.registry_path, "target: 336", "target: 337")
+    plan = Tracker(tracker.root).plan_for("32")
+    assert plan.get("32").metrics[0].target == 337
+    assert len(Tracker(tracker.root).plan_for("9999").items) > 100  # unknown id: the whole plan, for suggestions
+
+
+def test_decisive_entries_follow_appends_and_rewrites(tracker):
+    from xatrack.evaluate import decisive
+
+    path = _log(tracker, [_record(32, 10), _record(5, 20), _record(32, 30)])
+
+    def both():
+        fresh = Tracker(tracker.root, Cache(None)).entries()[0]
+        return Tracker(tracker.root).entries(decisive=True)[0], decisive(fresh)
+
+    cached, expected = both()
+    assert cached == expected and [e.value for e in cached] == [20, 30]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(_record(5, 40))
+    cached, expected = both()
+    assert cached == expected and [e.value for e in cached] == [30, 40]
+    _same_size_and_time(path, '"value": 30,', '"value": 31,')
+    cached, expected = both()
+    assert cached == expected and [e.value for e in cached] == [31, 40]

@@ -163,3 +163,6 @@ def test_overview_and_help_in_chinese(capsys):
         code, out, err = run(capsys, command, "--help")
         assert code == 0
         assert "例:" in out and f"xatrack {command}" in out
+        assert "Show this message" not in out and "Options" not in out and "选项" in out
+    code, out, err = run(capsys, "--help")
+    assert "Install completion" not in out and "安装命令补全" in out and "用法" in out

@@ -19,7 +19,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +66,45 @@ class Cache:
             return None
         return value if stamp == _STAMP else None
 
-    def save(self, name: str, value: Any) -> None:
+    def load_slice(self, name: str, pick) -> Any:
+        """From a file saved with pieces: ``pick(value)`` gives (offset, length)
+        of the piece wanted, or None; returns (value, piece bytes or None),
+        reading only that piece of the file."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as handle:
+                size = int.from_bytes(handle.read(8), "little")
+                stamp, value = pickle.loads(handle.read(size))
+                if stamp != _STAMP:
+                    return None
+                where = pick(value)
+                if where is None:
+                    return value, None
+                offset, length = where
+                handle.seek(8 + size + offset)
+                piece = handle.read(length)
+                return (value, piece) if len(piece) == length else None
+        except Exception:
+            return None
+
+    def save(self, name: str, value: Any, pieces: bytes | None = None) -> None:
+        """Pickle ``value``; with ``pieces``, the pickle's length first and the
+        pieces after it, for load_slice."""
         if self.folder is None:
             return
         try:
+            import tempfile
+
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((_STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    if pieces is None:
+                        pickle.dump((_STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    else:
+                        head = pickle.dumps((_STAMP, value), protocol=pickle.HIGHEST_PROTOCOL)
+                        handle.write(len(head).to_bytes(8, "little") + head + pieces)
                 os.replace(temp, self.folder / f"{name}.pickle")
             except BaseException:
                 try:
@@ -112,7 +141,58 @@ def cached_registry(cache: Cache, data: bytes, text: str, source: str):
     plan, problems = parse_registry(text, source, chunks=chunks)
     cache.save("registry", {"digest": key, "plan": plan, "problems": problems})
     cache.save("registry-items", used)  # read only when the registry changes
+    if plan is not None:
+        _save_lookup(cache, key, plan, problems)
     return plan, problems
+
+
+def _save_lookup(cache: Cache, key: str, plan, problems) -> None:
+    """The registry for commands about one item: each item pickled on its own
+    after an index, so `update` reads and unpickles one item, not ten thousand."""
+    from dataclasses import replace
+
+    index = {}
+    pieces = []
+    offset = 0
+    for item in plan.items:
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        index[item.id] = (offset, len(data))
+        pieces.append(data)
+        offset += len(data)
+    head = {
+        "digest": key,
+        "bare": replace(plan, targets=(), tasks=()),
+        "errors": any(p.severity == "error" for p in problems),
+        "index": index,
+    }
+    cache.save("registry-lookup", head, pieces=b"".join(pieces))
+
+
+def remember_items(cache: Cache, data: bytes, plan) -> None:
+    """Keep the one-item lookup of a registry that was read whole (and sound)."""
+    _save_lookup(cache, digest(data), plan, [])
+
+
+def cached_item(cache: Cache, data: bytes, item_id: str):
+    """(plan without items, the item or None) for these registry bytes, from
+    the cache; None when the cache does not hold this registry, or it has errors."""
+    key = digest(data)
+
+    def pick(head):
+        if not isinstance(head, dict) or head.get("digest") != key or head.get("errors"):
+            return None
+        return head["index"].get(item_id)
+
+    found = cache.load_slice("registry-lookup", pick)
+    if found is None:
+        return None
+    head, piece = found
+    if not isinstance(head, dict) or head.get("digest") != key or head.get("errors"):
+        return None
+    try:
+        return head["bare"], (pickle.loads(piece) if piece is not None else None)
+    except Exception:
+        return None
 
 
 class _Recording(dict):
@@ -133,14 +213,18 @@ class _Recording(dict):
         self.used[key] = value
 
 
-def cached_log(cache: Cache, name: str, data: bytes, parse):
+def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None):
     """Entries and problems of a log, parsing only bytes appended since last time.
 
     ``parse(data, first_line, first_seq)`` parses bytes whose first line is
     the file's line ``first_line`` and first record has position ``first_seq``;
     it returns (entries, problems, record_count, fast) where ``fast`` says the
     text was all one-line entries (only then can later appends be added on).
+    ``reduce`` (entries -> fewer entries) is applied before caching; it must
+    satisfy reduce(reduce(a) + b) == reduce(a + b), as evaluate.decisive does.
     """
+    if reduce is None:
+        reduce = _same
     state = cache.load(name)
     if (
         isinstance(state, dict)
@@ -158,15 +242,20 @@ def cached_log(cache: Cache, name: str, data: bytes, parse):
                 "fast": True,
                 "size": len(data),
                 "digest": digest(data),
-                "entries": state["entries"] + entries,
+                "entries": reduce(state["entries"] + entries),
                 "problems": state["problems"] + problems,
                 "count": state["count"] + count,
             }
             cache.save(name, state)
             return list(state["entries"]), list(state["problems"])
     entries, problems, count, fast = parse(data, 0, 0)
+    entries = reduce(entries)
     cache.save(
         name,
         {"fast": fast, "size": len(data), "digest": digest(data), "entries": entries, "problems": problems, "count": count},
     )
     return entries, problems
+
+
+def _same(entries):
+    return entries

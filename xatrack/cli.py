@@ -29,9 +29,13 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
   xatrack import 方案.txt           从官方文本生成任务清单 tasks.yaml
   xatrack check                     检查 tasks.yaml、units.yaml 和进度记录
   xatrack list --leader 洪声耀      查看某位领导、某个单位的事项
+  xatrack sheet --all -o 报送表/    为各牵头单位生成季度报送表(Excel)
+  xatrack ingest 收回/*.xlsx        导入单位填好的报送表
   xatrack update 32 --done 120      报送进度(1 月起累计数)
   xatrack show 32                   查看一项任务的全部情况
   xatrack overdue --quarter Q2      列出滞后和未报送的事项
+  xatrack report --quarter Q2 --format html -o 通报.html
+                                    季度通报(终端、Markdown、网页、Excel)
 
 每个命令的用法:xatrack 命令 --help
 """
@@ -155,16 +159,12 @@ def list_command(
     selector = session.selector(filters)
     q = session.quarter(quarter)
     statuses = selector.select(session.evaluate(q, selector.items(session.plan)))
-    _emit(statuses, fmt, lambda console: _render_list(console, statuses, heading(session, q, filters, "")))
-
-
-def _render_list(console, statuses, heading):
-    from xatrack.views.terminal import render_list
-
-    render_list(console, statuses, heading)
+    title = heading(session, q, filters, "")
+    _emit(statuses, fmt, lambda table, term: table.render_list(term, statuses, title))
 
 
 def _emit(statuses, fmt: str, render_term) -> None:
+    """json, csv, or the plain item table (views/table.py: no rich, so quick)."""
     if fmt == "json":
         from xatrack.views.data import render_json
 
@@ -174,9 +174,9 @@ def _emit(statuses, fmt: str, render_term) -> None:
 
         sys.stdout.write(render_csv(statuses))
     else:
-        from xatrack.views.terminal import output
+        from xatrack.views import table
 
-        output(render_term)
+        table.write(render_term(table, table.Terminal.detect()))
 
 
 @app.command("overdue")
@@ -216,12 +216,7 @@ def overdue_command(
     groups = _group(statuses, grouping, session.directory) if grouping else None
     title = heading(session, q, filters, "滞后及未报送事项")
 
-    def render(console):
-        from xatrack.views.terminal import render_overdue
-
-        render_overdue(console, statuses, title, groups)
-
-    _emit(statuses, fmt, render)
+    _emit(statuses, fmt, lambda table, term: table.render_overdue(term, statuses, title, groups))
 
 
 def _check_grouping(by: str | None) -> str | None:
@@ -386,7 +381,7 @@ def update_command(
     """
     from xatrack.recording import Report, build_record
 
-    session = Session(root, entries=False)  # an append never needs the whole log
+    session = Session(root, entries=False, item=item_id)  # an append needs neither the whole log nor the whole plan
     report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     now = datetime.now().astimezone()
     recorded = build_record(session.plan, report, today=today(), now=now, default_by=_default_user())
@@ -408,7 +403,7 @@ def _default_user() -> str:
 
 def _confirm_update(session: Session, recorded, path: Path) -> None:
     from xatrack.evaluate import evaluate
-    from xatrack.views.terminal import fmt_number
+    from xatrack.views.cells import fmt_number
 
     item = recorded.item
     record = recorded.record
@@ -422,7 +417,11 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
         parts.append("说明已记录")
     display = session.tracker.display(path)
     typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
-    entries = session.tracker.item_entries(item.id, session.plan.info.year)
+    try:  # the entry is recorded: a log that cannot be read now must not turn that into a failure
+        entries = session.tracker.item_entries(item.id, session.plan.info.year)
+    except XatrackError as error:
+        typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
+        return
     status = evaluate(session.plan, entries, recorded.quarter, [item])[0]
     typer.echo(f"{what} 当前状态:{status.state}({status.reason})")
 
@@ -477,11 +476,47 @@ def _click_exceptions():
     return pick("UsageError") + pick("BadParameter"), pick("Abort"), pick("Exit")
 
 
+_HELP_WORDS = {
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Install completion for the current shell.": "为当前 shell(bash、zsh 等)安装命令补全。",
+    "Show completion for the current shell, to copy it or customize the installation.": "显示当前 shell 的补全脚本,可复制或自行安装。",
+    "Usage:": "用法:",
+    "Options": "选项",
+    "Commands": "命令",
+    "Arguments": "参数",
+    "required": "必填",
+    "default: {default}": "默认:{default}",
+    "env var: {var}": "环境变量:{var}",
+}
+
+
+def _chinese_help(command) -> None:
+    """Click and Typer write their help frame in English through gettext: say it in Chinese."""
+    import importlib
+
+    def translate(text: str) -> str:
+        return _HELP_WORDS.get(text, text)
+
+    for name in ("click.core", "click.decorators", "click.formatting", "typer.core", "typer._click.core",
+                 "typer._click.decorators", "typer._click.formatting"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if callable(getattr(module, "_", None)):
+            module._ = translate
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None) in _HELP_WORDS:
+            param.help = _HELP_WORDS[param.help]
+
+
 def main(argv: list[str] | None = None) -> None:
     usage_errors, aborts, exits = _click_exceptions()
 
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
+    if any(a in ("-h", "--help") or a.startswith("--install-completion") or a.startswith("--show-completion") for a in args):
+        _chinese_help(command)
     try:
         result = command.main(args=args, prog_name="xatrack", standalone_mode=False)
     except XatrackError as error:
@@ -503,3 +538,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     if isinstance(result, int) and result:
         sys.exit(result)
+
+
+from xatrack import cli_report  # noqa: E402,F401  (registers `report`)
+from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest`)

@@ -69,18 +69,47 @@ def today() -> date:
 
 
 class Session:
-    """What a query command needs: tracker, plan, directory, entries."""
+    """What a query command needs: tracker, plan, directory, entries.
 
-    def __init__(self, root: Path | None, entries: bool = True):
+    Entries are read when first asked for: ``entries`` all of them (for
+    history, checks and the sheet), ``evaluate`` only the decisive entries
+    of the quarters up to the one evaluated (evaluate.decisive), which is
+    what keeps `list` and `overdue` quick on long logs.
+    """
+
+    def __init__(self, root: Path | None, entries: bool = True, item: str | None = None):
+        """``item``: the command is about this one item (update): the plan may
+        then hold only that item."""
         from xatrack.store import Tracker, find_root
 
         self.tracker = Tracker(find_root(root))
-        self.plan = self.tracker.plan()
-        self.directory = self.tracker.directory()
-        self.entries = []
-        if entries:
-            self.entries, problems = self.tracker.entries(self.plan.info.year)
+        self.plan = self.tracker.plan_for(item) if item is not None else self.tracker.plan()
+        self._directory = None
+        self._entries = None
+        self._decisive: dict[int, list] = {}
+
+    @property
+    def directory(self):
+        if self._directory is None:
+            self._directory = self.tracker.directory()
+        return self._directory
+
+    @property
+    def entries(self) -> list:
+        if self._entries is None:
+            self._entries, problems = self.tracker.entries(self.plan.info.year)
             warn_log_problems(problems)
+        return self._entries
+
+    def decisive_entries(self, quarter) -> list:
+        """Enough entries to evaluate ``quarter`` (and any earlier one)."""
+        if self._entries is not None:
+            return self._entries
+        if quarter.q not in self._decisive:
+            found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
+            warn_log_problems(problems)
+            self._decisive[quarter.q] = found
+        return self._decisive[quarter.q]
 
     def quarter(self, text: str | None):
         from xatrack.schedule import default_quarter, parse_quarter
@@ -92,7 +121,7 @@ class Session:
     def evaluate(self, quarter, items=None):
         from xatrack.evaluate import evaluate
 
-        return evaluate(self.plan, self.entries, quarter, items)
+        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items)
 
     def selector(self, filters):
         from xatrack.queries import Selector

@@ -136,6 +136,37 @@ def _latest_with(entries, quarter, keep) -> dict[str, Entry]:
     return result
 
 
+def decisive(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries that can decide an evaluation, in their given order.
+
+    For each quarter, item and metric (or none): the newest entry, the newest
+    with a finite value, the newest with a report status and the newest with
+    a note. Every choice ``evaluate`` makes is the newest of one of these
+    kinds among the entries that apply, so ``evaluate`` gives the same result
+    on these as on all the entries; a log of 40,000 reports for 10,000 items
+    shrinks to about one entry per item. (Property-tested.)
+    """
+    entries = list(entries)
+    best: dict[tuple, Entry] = {}
+    for entry in entries:
+        base = (entry.quarter, normalize_id(entry.item), entry.metric)
+        order = _order(entry)
+        for kind, applies in (
+            (0, True),
+            (1, is_finite_number(entry.value)),
+            (2, entry.status in REPORT_STATUSES),
+            (3, bool(entry.note)),
+        ):
+            if not applies:
+                continue
+            key = base + (kind,)
+            current = best.get(key)
+            if current is None or order >= _order(current):
+                best[key] = entry
+    chosen = {id(entry) for entry in best.values()}
+    return [entry for entry in entries if id(entry) in chosen]
+
+
 # ---------------------------------------------------------------------------
 # Judging figures
 

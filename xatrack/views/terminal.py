@@ -9,17 +9,14 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections import Counter
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Item
-
-STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim"}
-STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○"}
+from xatrack.model import STATES, Item
+from xatrack.views.cells import STATE_MARK, STATE_STYLE, fmt_number, join_names, state_words  # noqa: F401 (shared names)
 
 
 def make_console(file=None, width: int | None = None) -> Console:
@@ -53,146 +50,8 @@ def output(render) -> None:
     sys.stdout.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
-def fmt_number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
-    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
-
-
 def state_text(state: str) -> Text:
-    return Text(f"{STATE_MARK[state]} {state}", style=STATE_STYLE[state])
-
-
-def bar(fraction: float, width: int = 8) -> str:
-    fraction = max(0.0, min(1.0, fraction))
-    filled = int(round(fraction * width))
-    return "█" * filled + "░" * (width - filled)
-
-
-def metric_progress(ms, with_bar: bool = True) -> Text:
-    """█████░░░ 120/336个 36% for one metric status."""
-    metric = ms.metric
-    target = metric.target
-    if ms.value is None:
-        text = f"—/{fmt_number(target)}{metric.unit}"
-        return Text(f"{'░' * 8} {text}" if with_bar else text, style="dim")
-    text = _progress_words(ms)
-    if not with_bar:
-        return Text(text[1], style=STATE_STYLE[ms.state])
-    return Text(f"{bar(text[0])} {text[1]}", style=STATE_STYLE[ms.state])
-
-
-def _progress_words(ms) -> tuple[float, str]:
-    metric = ms.metric
-    target = metric.target
-    if metric.kind == "cumulative" and target:
-        fraction = ms.value / target
-        return fraction, f"{fmt_number(ms.value)}/{fmt_number(target)}{metric.unit} {fraction:.0%}"
-    sign = "≤" if metric.op == "<=" else "≥"
-    fraction = (ms.value / target) if target else 1.0
-    if metric.op == "<=":
-        fraction = 1.0 if ms.value <= target else target / ms.value if ms.value else 1.0
-    return fraction, f"{fmt_number(ms.value)}{metric.unit}(目标{sign}{fmt_number(target)}{metric.unit})"
-
-
-def progress_cell(status, with_bar: bool = True) -> Text:
-    """The 进度 column: the weakest metric, or the reported status for items without metrics."""
-    if not status.metrics:
-        reported = status.reported_status or "—"
-        return Text(reported, style="dim" if status.reported_status is None else "")
-    ranked = sorted(status.metrics, key=_metric_rank)
-    cell = metric_progress(ranked[0], with_bar)
-    if len(status.metrics) > 1:
-        cell.append(f" 等{len(status.metrics)}项", style="dim")
-    return cell
-
-
-def _metric_rank(ms) -> tuple[int, float]:
-    from xatrack.evaluate import SEVERITY
-
-    ratio = 1.0
-    if ms.value is not None and ms.expected:
-        ratio = ms.value / ms.expected
-    return (-SEVERITY[ms.state], ratio)
-
-
-def item_label(item: Item) -> str:
-    return item.id
-
-
-def join_names(names) -> str:
-    return "、".join(names) if names else "—"
-
-
-def items_table(statuses, title: str | None = None, with_reason: bool = False, width: int = 120) -> Table:
-    """The item table. Below 110 columns the progress bar is left out, so
-    names keep their room."""
-    with_bar = width >= 110
-    table = Table(
-        title=title,
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        expand=True,
-        title_justify="left",
-        title_style="bold",
-    )
-    table.add_column("编号", no_wrap=True, justify="right", min_width=3)
-    table.add_column("任务", ratio=3, no_wrap=True, overflow="ellipsis", min_width=10)
-    table.add_column("责任领导", no_wrap=True, overflow="ellipsis", min_width=6, max_width=16 if with_bar else 10)
-    table.add_column("牵头单位", no_wrap=True, overflow="ellipsis", min_width=8, max_width=22 if with_bar else 12)
-    table.add_column("进度", no_wrap=True, overflow="ellipsis", min_width=12, max_width=36)
-    table.add_column("状态", no_wrap=True, min_width=8)
-    with_reason = with_reason and width >= 110
-    if with_reason:
-        table.add_column("说明", ratio=2, no_wrap=True, overflow="ellipsis", min_width=8)
-    for status in statuses:
-        item = status.item
-        row = [
-            item_label(item),
-            item.text,
-            join_names(item.leaders),
-            join_names(item.lead),
-            progress_cell(status, with_bar),
-            state_text(status.state),
-        ]
-        if with_reason:
-            row.append(status.reason or "")
-        table.add_row(*row)
-    return table
-
-
-def totals_line(statuses) -> Text:
-    counts = Counter(s.state for s in statuses)
-    text = Text(f"共 {len(statuses)} 项:")
-    for index, state in enumerate(STATES):
-        if index:
-            text.append(" ")
-        text.append(f"{state} {counts.get(state, 0)}", style=STATE_STYLE[state] if counts.get(state) else "dim")
-    return text
-
-
-def render_list(console: Console, statuses, heading: str) -> None:
-    if not statuses:
-        console.print(f"{heading}:没有符合条件的事项。")
-        return
-    console.print(items_table(statuses, title=heading, width=console.width))
-    console.print(totals_line(statuses))
-
-
-def render_overdue(console: Console, statuses, heading: str, groups: list[tuple[str, list]] | None) -> None:
-    if not statuses:
-        console.print(f"{heading}:没有滞后或未报送的事项。")
-        return
-    if groups is None:
-        console.print(items_table(statuses, title=heading, with_reason=True, width=console.width))
-    else:
-        console.print(Text(heading, style="bold"))
-        for name, members in groups:
-            console.print(items_table(members, title=f"{name}({len(members)} 项)", with_reason=True, width=console.width))
-    console.print(totals_line(statuses))
+    return Text(state_words(state), style=STATE_STYLE[state])
 
 
 def render_show(console: Console, item: Item, plan, per_quarter, history) -> None:

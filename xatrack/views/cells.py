@@ -1,0 +1,149 @@
+"""What a table cell says, without rich: marks, styles, numbers, progress
+phrases, and how wide a string is on a terminal.
+
+Shared by the plain item tables (views/table.py, which must not import rich:
+it keeps `list` and `overdue` quick) and the rich views (views/terminal.py).
+A styled cell is a tuple of (text, style) segments; a style is a string of
+words such as "bold green", as rich writes them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, Item
+
+STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim"}
+STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○"}
+_SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
+
+Segments = tuple[tuple[str, str], ...]
+
+
+# --------------------------------------------------------------------------- widths
+
+_WIDTHS: dict[str, int] = {}
+
+
+def char_width(char: str) -> int:
+    """Columns a character takes: 2 for wide (CJK, full-width), 0 for combining marks."""
+    width = _WIDTHS.get(char)
+    if width is None:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            width = 0
+        elif unicodedata.east_asian_width(char) in ("W", "F"):
+            width = 2
+        else:
+            width = 1
+        _WIDTHS[char] = width
+    return width
+
+
+def text_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    widths = _WIDTHS
+    total = 0
+    for char in text:
+        width = widths.get(char)
+        total += char_width(char) if width is None else width
+    return total
+
+
+def fit(text: str, width: int) -> tuple[str, int]:
+    """``text`` cut to at most ``width`` columns, ending with … when cut; and its width."""
+    if text.isascii():
+        if len(text) <= width:
+            return text, len(text)
+        return (text[: width - 1] + "…", width) if width > 0 else ("", 0)
+    widths = _WIDTHS
+    used = 0
+    for index, char in enumerate(text):
+        w = widths.get(char)
+        if w is None:
+            w = char_width(char)
+        if used + w > width:
+            break
+        used += w
+    else:
+        return text, used
+    # Cut: make room for the ellipsis (one column).
+    kept = text[:index]
+    while kept and used + 1 > width:
+        used -= char_width(kept[-1])
+        kept = kept[:-1]
+    if width <= 0:
+        return "", 0
+    return kept + "…", used + 1
+
+
+# --------------------------------------------------------------------------- words
+
+
+def fmt_number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+
+
+def state_words(state: str) -> str:
+    return f"{STATE_MARK[state]} {state}"
+
+
+def bar(fraction: float, width: int = 8) -> str:
+    fraction = max(0.0, min(1.0, fraction))
+    filled = int(round(fraction * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+def join_names(names) -> str:
+    return "、".join(names) if names else "—"
+
+
+def item_label(item: Item) -> str:
+    return item.id
+
+
+def progress_words(ms) -> tuple[float, str]:
+    """(fraction of the target reached, '120/336个 36%') for a reported metric."""
+    metric = ms.metric
+    target = metric.target
+    if metric.kind == "cumulative" and target:
+        fraction = ms.value / target
+        return fraction, f"{fmt_number(ms.value)}/{fmt_number(target)}{metric.unit} {fraction:.0%}"
+    sign = "≤" if metric.op == "<=" else "≥"
+    fraction = (ms.value / target) if target else 1.0
+    if metric.op == "<=":
+        fraction = 1.0 if ms.value <= target else target / ms.value if ms.value else 1.0
+    return fraction, f"{fmt_number(ms.value)}{metric.unit}(目标{sign}{fmt_number(target)}{metric.unit})"
+
+
+def metric_segments(ms, with_bar: bool = True) -> Segments:
+    """█████░░░ 120/336个 36% for one metric status."""
+    metric = ms.metric
+    if ms.value is None:
+        text = f"—/{fmt_number(metric.target)}{metric.unit}"
+        return ((f"{'░' * 8} {text}" if with_bar else text, "dim"),)
+    fraction, words = progress_words(ms)
+    return ((f"{bar(fraction)} {words}" if with_bar else words, STATE_STYLE[ms.state]),)
+
+
+def metric_rank(ms) -> tuple[int, float]:
+    ratio = 1.0
+    if ms.value is not None and ms.expected:
+        ratio = ms.value / ms.expected
+    return (-_SEVERITY[ms.state], ratio)
+
+
+def progress_segments(status, with_bar: bool = True) -> Segments:
+    """The 进度 column: the weakest metric, or the reported status for items without metrics."""
+    if not status.metrics:
+        reported = status.reported_status or "—"
+        return ((reported, "dim" if status.reported_status is None else ""),)
+    weakest = min(status.metrics, key=metric_rank)
+    cell = metric_segments(weakest, with_bar)
+    if len(status.metrics) > 1:
+        cell += ((f" 等{len(status.metrics)}项", "dim"),)
+    return cell
