@@ -18,7 +18,12 @@ Writes into OUTDIR (which must be empty or missing):
 - ``progress/2025-Q1.yaml`` … ``2025-Q4.yaml``: append-only logs written with
   ``xatrack.store.record_line``, at least ``--entries-per-task`` entries per
   target and task per quarter (one per metric at least), dated within the
-  quarter, in date order; a mix of on-pace, behind and far-behind values.
+  quarter, in date order, recorded (``at``) that day by the item's first lead
+  unit; a mix of on-pace, behind and far-behind values, some with a note or
+  a 滞后 status; tasks without metrics report a status and a note.
+
+- ``.bench.json``: the summary run.py uses (counts, sizes, the task and
+  value that ``update`` reports, leaders' frequencies).
 
 Deterministic: the same arguments give the same bytes. Prints a one-line
 summary (tasks, entries per log, bytes) on stdout.
@@ -118,6 +123,7 @@ def _scaled(metric, rng: random.Random):
 # (share, factor of the expected value): most on pace, some behind, some far behind.
 _PACES = ((0.6, 1.05), (0.15, 0.9), (0.15, 0.6), (0.1, 1.3))
 _NOTES = ("按计划推进", "已完成阶段性工作", "正在办理前期手续", "已召开专题会议", "资金已到位")
+_LATE_NOTES = ("受市场影响进度放缓", "项目用地手续未办结", "资金未及时到位", "施工受天气影响")
 
 
 def quarter_entries(plan: Plan, quarter: Quarter, per_task: int, rng: random.Random) -> list[dict]:
@@ -139,6 +145,12 @@ def quarter_entries(plan: Plan, quarter: Quarter, per_task: int, rng: random.Ran
                 # later entries of the quarter come closer to the quarter's figure
                 share = (k // len(item.metrics) + 1) / ((count - 1) // len(item.metrics) + 1)
                 record["value"] = _value(metric, quarter.q, pace, share)
+                # some reports carry a status and a note, as units do
+                if k == count - 1 and pace < 0.7 and rng.random() < 0.5:
+                    record["status"] = "滞后"
+                    record["note"] = rng.choice(_LATE_NOTES)
+                elif rng.random() < 0.15:
+                    record["note"] = rng.choice(_NOTES)
             else:
                 if pace >= 1:
                     status = "已完成" if quarter.q == 4 and k == count - 1 else "推进中"

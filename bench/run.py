@@ -4,17 +4,24 @@
     python bench/run.py                      # 100 (real plan), 1,000, 10,000 tasks
     python bench/run.py --quick              # 100 and 1,000 only, 3 repetitions
     python bench/run.py --write-results      # also write bench/RESULTS.md
-    python bench/run.py --profile            # cProfile of `list --leader 洪声耀` at 10,000 tasks
+    python bench/run.py --profile            # only: cProfile of `list --leader 洪声耀` at 10,000 tasks
+    python bench/run.py --write-results --profile   # full run, the profile as a section of RESULTS.md
 
 Every measured command is a subprocess with cwd = a generated tracker in a
 temporary folder (bench/generate.py; the repository's progress/ is never
-touched). "cold" removes the xatrack cache ($XATRACK_CACHE_DIR, one temporary
-folder per size, and the tracker's .xatrack-cache/) before each timed run;
-"warm" makes one untimed run first and keeps the cache. Times are wall-clock
-medians; peak memory is the maximum resident set size reported by GNU time
-(`/usr/bin/time -f %M`, Debian package `time`, installed if missing) on one
-extra untimed run per mode (cold and warm), the larger of the two.
-Each run is capped at --timeout seconds and recorded as TIMEOUT past it.
+touched), stdin closed and stdout a pipe that this script drains (as in
+``xatrack list | less``). "cold" removes the xatrack cache
+($XATRACK_CACHE_DIR, one temporary folder per size) before each timed run,
+as after an edit of the registry, and touches nothing else; "warm" makes one
+untimed run first and keeps the cache. Times are wall-clock medians
+(time.perf_counter around the child). Peak memory is the maximum resident set
+size reported by GNU time (``/usr/bin/time -f %M``, Debian package ``time``,
+installed if missing) on one extra run per mode (cold and warm), the larger
+of the two. (Not wait4()'s ru_maxrss of the child: Linux carries this
+script's RSS at fork/exec into the child's high-water mark, so every child
+would look at least as big as this script — 300 MB here once it has read a
+10,000-task plan.) Each run is capped at --timeout seconds and recorded as
+TIMEOUT past it.
 """
 
 from __future__ import annotations
@@ -45,7 +52,9 @@ LEADER = "洪声耀"
 TODAY = "2025-06-20"  # a day in Q2: `list` and `update` default to Q2
 FLOOR_CODE = "import typer, rich.console, rich.table, ruamel.yaml, dateutil.parser"
 TW_CHUNK = 1000
-TW_RC = ("confirmation=off", "verbose=nothing", "hooks=off", "gc=off")
+TW_RC = ("confirmation=off", "verbose=nothing", "hooks=off", "gc=off",
+         # output independent of the terminal: no size detection, fixed width, no colour
+         "detection=off", "defaultwidth=120", "defaultheight=0", "color=off")
 
 # Targets from the issue: (size, command) -> list of (label, check(row, tw, floor) -> bool | None)
 UPDATE_LIMIT = 0.3
@@ -61,6 +70,8 @@ class Run:
     rc: int
     peak_kb: int
     err: str = ""
+    out: bytes = b""
+    cpu: float | None = None  # user + system seconds of the child (wait4), less sensitive to other load
 
 
 @dataclass
@@ -70,9 +81,11 @@ class Row:
     cold: list[Run] = field(default_factory=list)
     warm: list[Run] = field(default_factory=list)
     mem: list[Run] = field(default_factory=list)  # untimed runs under GNU time
+    # reference runs ("floor", "tw") made right after each timed run, by mode: {"floor": {"warm": [...]}}
+    refs: dict[str, dict[str, list[Run]]] = field(default_factory=dict)
     note: str = ""
     targets: list[str] = field(default_factory=list)
-    verdicts: list[bool] = field(default_factory=list)
+    verdicts: list[bool | None] = field(default_factory=list)
 
     @staticmethod
     def _median(runs: list[Run]) -> float | str | None:
@@ -83,6 +96,13 @@ class Row:
         if any(r.rc != 0 for r in runs):
             return "ERROR"
         return statistics.median(r.seconds for r in runs)
+
+    def cpu_median(self, runs: list[Run]) -> float | None:
+        cpus = [r.cpu for r in runs if r.cpu is not None and r.seconds is not None and r.rc == 0]
+        return statistics.median(cpus) if cpus and len(cpus) == len(runs) else None
+
+    def ref_median(self, name: str, mode: str):
+        return self._median(self.refs.get(name, {}).get(mode, []))
 
     @property
     def cold_median(self):
@@ -103,23 +123,23 @@ class Row:
 # --------------------------------------------------------------------------- running
 
 
-def run_once(cmd: list[str], cwd: Path, env: dict, timeout: float, out: Path, memory: bool = False) -> Run:
-    """Run ``cmd``: wall time and exit code; killed past ``timeout``.
+def run_once(cmd: list[str], cwd: Path, env: dict, timeout: float, scratch: Path, memory: bool = False) -> Run:
+    """Run ``cmd`` with stdout to a pipe: wall time, exit code, output; killed past ``timeout``.
 
     With ``memory`` the command runs under GNU time (``-f %M``) and ``peak_kb``
-    is its maximum resident set size. A child's own wait4() figure is no use
-    here: Linux carries the parent's RSS at fork into the child's high-water
-    mark, so every child would look at least as big as this script. Timed runs
-    are therefore not wrapped, and memory is measured on separate runs.
+    is its maximum resident set size. Timed runs are not wrapped (GNU time's
+    own fork and exec would be timed too), so memory is measured on separate
+    runs.
     """
-    mem_file = Path(str(out) + ".mem")
+    mem_file = scratch / "mem.txt"
+    err_file = scratch / "err.txt"
     if memory and GNU_TIME:
         cmd = [GNU_TIME, "-f", "%M", "-o", str(mem_file), *cmd]
-    with open(out, "wb") as stdout, open(str(out) + ".err", "wb") as stderr:
+    killed = threading.Event()
+    with open(err_file, "wb") as stderr:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                start_new_session=True)
-        killed = threading.Event()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=stderr, start_new_session=True)
 
         def kill():
             killed.set()
@@ -131,14 +151,16 @@ def run_once(cmd: list[str], cwd: Path, env: dict, timeout: float, out: Path, me
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
+            out = proc.stdout.read()  # until EOF: the child (and its children) closed the pipe
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
         elapsed = time.perf_counter() - start
+        proc.stdout.close()
         proc.returncode = os.waitstatus_to_exitcode(status)
     err = ""
     if proc.returncode != 0 and not killed.is_set():
-        err = Path(str(out) + ".err").read_text(encoding="utf-8", errors="replace")[-500:]
+        err = err_file.read_text(encoding="utf-8", errors="replace")[-500:] or f"exit code {proc.returncode}"
     peak = 0
     if memory:
         if GNU_TIME:
@@ -148,27 +170,8 @@ def run_once(cmd: list[str], cwd: Path, env: dict, timeout: float, out: Path, me
                 peak = 0
         else:
             peak = usage.ru_maxrss  # an upper bound: includes this script's RSS at fork
-    return Run(None if killed.is_set() else elapsed, proc.returncode, peak, err)
-
-
-def ensure_gnu_time(say=print) -> str | None:
-    found = Path("/usr/bin/time")
-    if found.is_file():
-        return str(found)
-    say("GNU time is not installed: apt-get install -y time")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for attempt in range(2):
-        if attempt:
-            subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            subprocess.run(["apt-get", "install", "-y", "-qq", "time"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except OSError:
-            break
-        if found.is_file():
-            return str(found)
-    say("  could not install GNU time: peak memory from wait4() is an upper bound")
-    return None
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(None if killed.is_set() else elapsed, proc.returncode, peak, err, out, cpu)
 
 
 GNU_TIME: str | None = None
@@ -183,40 +186,61 @@ def xatrack_cmd(use_module: bool) -> list[str]:
     return [sys.executable, "-m", "xatrack"]
 
 
+PYCACHE: Path | None = None  # set by main(): the children's bytecode cache, in the work folder
+
+
 def clean_env(extra: dict) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XATRACK_") and k not in ("TASKRC", "TASKDATA")}
+    """The children's environment: no XATRACK_*/TASK* settings of the caller, fixed width and encoding.
+
+    Bytecode is written (PYTHONDONTWRITEBYTECODE dropped) but to a private
+    PYTHONPYCACHEPREFIX in the work folder, so every Python child (xatrack
+    and the floor alike) loads compiled modules after the priming runs, as an
+    installed program does, and nothing is written into the repository.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("XATRACK_", "PYTHON")) and k not in ("TASKRC", "TASKDATA")}
     env.update({"COLUMNS": "120", "LC_ALL": env.get("LC_ALL", "C.UTF-8"), "PYTHONIOENCODING": "utf-8"})
+    if PYCACHE is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     env.update(extra)
     return env
 
 
-def drop_cache(cache: Path, root: Path) -> None:
+def drop_cache(cache: Path) -> None:
+    """Cold: the parse cache gone, as after an edit of the registry. Nothing else is touched."""
     shutil.rmtree(cache, ignore_errors=True)
-    shutil.rmtree(root / ".xatrack-cache", ignore_errors=True)
 
 
-def measure(row: Row, cmd, cwd, env, reps, timeout, scratch, cold_reset=None, say=print) -> None:
+def measure(row: Row, cmd, cwd, env, reps, timeout, scratch, cold_reset=None, refs=None, say=print) -> None:
     """Cold runs (``cold_reset`` before each), then one untimed run and warm runs.
 
+    ``refs`` ({name: (cmd, cwd, env, sink)}): reference commands run once right
+    after each timed run, so that a ratio compares runs made under the same
+    load of the machine; each reference run is also appended to ``sink``.
     Peak memory comes from one more run in each mode, under GNU time.
     """
-    out = scratch / "out.txt"
 
     def series(runs: list[Run], before) -> None:
+        mode = "cold" if before else "warm"
         for _ in range(reps):
             if before:
                 before()
-            run = run_once(cmd, cwd, env, timeout, out)
+            run = run_once(cmd, cwd, env, timeout, scratch)
             runs.append(run)
             if run.seconds is None or run.rc != 0:
                 return  # one TIMEOUT or ERROR decides the median; don't spend more time
+            for name, (ref_cmd, ref_cwd, ref_env, sink) in (refs or {}).items():
+                ref = run_once(ref_cmd, ref_cwd, ref_env, timeout, scratch)
+                row.refs.setdefault(name, {}).setdefault(mode, []).append(ref)
+                if sink is not None:
+                    sink.append(ref)
         if before:
             before()
-        row.mem.append(run_once(cmd, cwd, env, timeout, out, memory=True))
+        row.mem.append(run_once(cmd, cwd, env, timeout, scratch, memory=True))
 
     if cold_reset is not None:
         series(row.cold, cold_reset)
-    warmup = run_once(cmd, cwd, env, timeout, out)
+    warmup = run_once(cmd, cwd, env, timeout, scratch)
     if warmup.seconds is None or warmup.rc != 0:
         row.warm.append(warmup)
     else:
@@ -226,10 +250,41 @@ def measure(row: Row, cmd, cwd, env, reps, timeout, scratch, cold_reset=None, sa
             row.note = (row.note + " " if row.note else "") + "error: " + run.err.strip().splitlines()[-1]
             break
     say(f"  {row.size:>6} {row.command:<34} cold {fmt_s(row.cold_median):>8}  warm {fmt_s(row.warm_median):>8}  "
-        f"peak {fmt_mb(row.peak_mb)} MB")
+        f"peak {fmt_mb(row.peak_mb):>4} MB  cpu cold {fmt_s(row.cpu_median(row.cold)):>6} warm {fmt_s(row.cpu_median(row.warm)):>6}"
+        + (f"  ({row.note})" if row.note else ""), flush=True)
 
 
 # --------------------------------------------------------------------------- taskwarrior
+
+
+def _apt_install(package: str, say=print) -> bool:
+    """``apt-get install -y package`` (once more after ``apt-get update`` if it fails)."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for attempt in range(2):
+        try:
+            if attempt:
+                subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=600)
+            done = subprocess.run(["apt-get", "install", "-y", "-qq", package], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            say(f"  cannot run apt-get: {error}")
+            return False
+        if done.returncode == 0:
+            return True
+        say(f"  apt-get install {package} failed: {done.stderr.strip().splitlines()[-1:] or '?'}")
+    return False
+
+
+def ensure_gnu_time(say=print) -> str | None:
+    found = Path("/usr/bin/time")
+    if found.is_file():
+        return str(found)
+    say("GNU time is not installed: apt-get install -y time")
+    if _apt_install("time", say) and found.is_file():
+        return str(found)
+    say("  could not install GNU time: peak memory from wait4() is an upper bound (includes this script's RSS)")
+    return None
 
 
 def ensure_taskwarrior(say=print) -> str | None:
@@ -237,18 +292,8 @@ def ensure_taskwarrior(say=print) -> str | None:
     if task:
         return task
     say("taskwarrior is not installed: apt-get install -y taskwarrior")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for attempt in range(2):
-        if attempt:
-            subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            done = subprocess.run(["apt-get", "install", "-y", "-qq", "taskwarrior"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        except OSError as error:
-            say(f"  cannot run apt-get: {error}")
-            return None
-        if done.returncode == 0 and shutil.which("task"):
-            return shutil.which("task")
+    if _apt_install("taskwarrior", say) and shutil.which("task"):
+        return shutil.which("task")
     say("  could not install taskwarrior; its rows are skipped")
     return None
 
@@ -263,7 +308,11 @@ def tw_version(task: str | None) -> str:
 
 
 def tw_setup(task: str, items, folder: Path) -> tuple[dict, float]:
-    """A Taskwarrior database of ``items`` (leader UDA); returns (env, import seconds)."""
+    """A Taskwarrior database of ``items`` (leader UDA); returns (env, import seconds).
+
+    Each item becomes a pending task: description = its text, leader = its
+    leaders joined by 、 (as the official text writes them), project = its action.
+    """
     data = folder / "data"
     data.mkdir(parents=True)
     rc = folder / "taskrc"
@@ -272,10 +321,13 @@ def tw_setup(task: str, items, folder: Path) -> tuple[dict, float]:
         encoding="utf-8",
     )
     env = clean_env({"TASKRC": str(rc), "TASKDATA": str(data)})
-    records = [
-        {"description": item.text, "leader": "、".join(item.leaders), "status": "pending", "entry": "20250124T000000Z"}
-        for item in items
-    ]
+    records = []
+    for item in items:
+        record = {"description": item.text, "status": "pending", "entry": "20250124T000000Z",
+                  "project": f"action{item.action}" if item.action else "goals"}
+        if item.leaders:
+            record["leader"] = "、".join(item.leaders)
+        records.append(record)
     start = time.perf_counter()
     for n, first in enumerate(range(0, len(records), TW_CHUNK)):
         chunk = folder / f"import-{n}.json"
@@ -285,9 +337,12 @@ def tw_setup(task: str, items, folder: Path) -> tuple[dict, float]:
     return env, time.perf_counter() - start
 
 
-def tw_count(task: str, env: dict) -> int:
-    done = subprocess.run([task, f"leader:{LEADER}", "count"], env=env, capture_output=True, text=True, timeout=120)
-    return int(done.stdout.strip() or 0)
+def tw_count(task: str, env: dict, *filters: str) -> int | None:
+    done = subprocess.run([task, *filters, "count"], env=env, capture_output=True, text=True, timeout=120)
+    try:
+        return int(done.stdout.strip())
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------- formatting
@@ -314,7 +369,7 @@ def ratio(a, b) -> str:
 
 
 def judge(rows: list[Row], tw: dict[str, Row], floor: Row) -> None:
-    floor_s = floor.warm_median
+    """The issue's targets; ratios use the same references as the table (see ``references``)."""
 
     def num(value):
         return value if isinstance(value, (int, float)) else None
@@ -322,18 +377,19 @@ def judge(rows: list[Row], tw: dict[str, Row], floor: Row) -> None:
     for row in rows:
         if row.command.startswith(("task ", "floor")):
             continue
-        t = tw.get(row.size)
-        tw_s = num(t.warm_median) if t else None
-        cold, warm = row.cold_median, row.warm_median
+        floor_s, tw_cold, tw_warm = (num(v) for v in references(row, tw, floor))
+        cold, warm = num(row.cold_median), num(row.warm_median)
         checks: list[tuple[str, bool | None]] = []
         if row.size == "100" and row.command.startswith("list"):
-            limit = FLOOR_FACTOR * floor_s if num(floor_s) else None
-            checks.append((f"warm ≤ {FLOOR_FACTOR}×floor", num(warm) is not None and limit is not None and warm <= limit))
+            checks.append((f"warm ≤ {FLOOR_FACTOR}×floor", warm is not None and floor_s is not None
+                           and warm <= FLOOR_FACTOR * floor_s))
         if row.size == "10000" and row.command.startswith(("list", "overdue")):
-            checks.append((f"warm ≤ {TW_WARM_FACTOR}×TW", None if tw_s is None else (num(warm) is not None and warm <= TW_WARM_FACTOR * tw_s)))
-            checks.append((f"cold ≤ {TW_COLD_FACTOR:g}×TW", None if tw_s is None else (num(cold) is not None and cold <= TW_COLD_FACTOR * tw_s)))
+            checks.append((f"warm ≤ {TW_WARM_FACTOR}×TW",
+                           None if tw_warm is None else (warm is not None and warm <= TW_WARM_FACTOR * tw_warm)))
+            checks.append((f"cold ≤ {TW_COLD_FACTOR:g}×TW",
+                           None if tw_cold is None else (cold is not None and cold <= TW_COLD_FACTOR * tw_cold)))
         if row.command.startswith("update"):
-            checks.append((f"warm ≤ {UPDATE_LIMIT} s", num(warm) is not None and warm <= UPDATE_LIMIT))
+            checks.append((f"warm ≤ {UPDATE_LIMIT} s", warm is not None and warm <= UPDATE_LIMIT))
         if row.size == "10000":
             checks.append((f"≤ {PEAK_LIMIT_MB} MB", row.peak_mb is not None and row.peak_mb <= PEAK_LIMIT_MB))
         for label, ok in checks:
@@ -355,15 +411,27 @@ def verdict(row: Row) -> str:
 HEADERS = ("size", "command", "cold s", "warm s", "warm/floor", "cold/TW", "warm/TW", "peak MB", "target", "result")
 
 
+def references(row: Row, tw: dict[str, Row], floor: Row) -> tuple:
+    """(floor for warm, TW for cold, TW for warm): the interleaved reference runs' medians when there
+    are any, else the reference rows' own medians."""
+    if row.command.startswith("floor"):
+        return None, None, None
+    if row.command.startswith("task "):
+        return floor.warm_median, None, None
+    t = tw.get(row.size)
+    tw_s = t.warm_median if t else None
+    return (row.ref_median("floor", "warm") or floor.warm_median,
+            row.ref_median("tw", "cold") or tw_s,
+            row.ref_median("tw", "warm") or tw_s)
+
+
 def table_rows(rows: list[Row], tw: dict[str, Row], floor: Row) -> list[tuple[str, ...]]:
     out = []
     for row in rows:
-        t = tw.get(row.size)
-        tw_s = t.warm_median if t and not row.command.startswith(("task ", "floor")) else None
-        floor_s = floor.warm_median if not row.command.startswith("floor") else None
+        floor_s, tw_cold, tw_warm = references(row, tw, floor)
         out.append((
             row.size, row.command, fmt_s(row.cold_median), fmt_s(row.warm_median),
-            ratio(row.warm_median, floor_s), ratio(row.cold_median, tw_s), ratio(row.warm_median, tw_s),
+            ratio(row.warm_median, floor_s), ratio(row.cold_median, tw_cold), ratio(row.warm_median, tw_warm),
             fmt_mb(row.peak_mb), "; ".join(row.targets) or "—", verdict(row) or "—",
         ))
     return out
@@ -423,7 +491,7 @@ def machine() -> dict[str, str]:
             return "?"
 
     commit = sh(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
-    dirty = sh(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no", "--", "xatrack"])
+    dirty = sh(["git", "-C", str(REPO), "status", "--porcelain", "--", "xatrack"])
     return {
         "nproc": sh(["nproc"]),
         "cpu": cpu,
@@ -433,6 +501,13 @@ def machine() -> dict[str, str]:
         "deps": ", ".join(f"{n} {ver(n)}" for n in ("typer", "rich", "ruamel.yaml", "python-dateutil", "filelock", "pypinyin")),
         "xatrack": f"{ver('xatrack')} at commit {commit}" + (" + uncommitted changes in xatrack/" if dirty else ""),
     }
+
+
+def load_average() -> str:
+    try:
+        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 # --------------------------------------------------------------------------- main
@@ -446,8 +521,11 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=120, help="cap per run in seconds (default 120)")
     p.add_argument("--write-results", action="store_true", help="write bench/RESULTS.md")
     p.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help=argparse.SUPPRESS)
-    p.add_argument("--profile", action="store_true", help="cProfile `list --leader 洪声耀` at 10,000 tasks (cold and warm) and stop")
+    p.add_argument("--profile", action="store_true",
+                   help="cProfile `list --leader 洪声耀` at 10,000 tasks (cold and warm); alone it only profiles, "
+                        "with --write-results the profile follows the benchmark and goes into RESULTS.md")
     p.add_argument("--profile-size", type=int, default=10000, help=argparse.SUPPRESS)
+    p.add_argument("--check-up-to", type=int, default=1000, help=argparse.SUPPRESS)
     p.add_argument("--module", action="store_true", help="run `python -m xatrack` instead of the installed script")
     p.add_argument("--no-taskwarrior", action="store_true", help="skip Taskwarrior")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (generated trackers, caches)")
@@ -464,11 +542,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     sizes = (args.sizes.split(",") if args.sizes else (["100", "1000"] if args.quick else ["100", "1000", "10000"]))
     sizes = [s.strip() for s in sizes if s.strip()]
+    for size in sizes:
+        if not size.isdigit() or int(size) < 1:
+            raise SystemExit(f"bad size {size!r}: a number of tasks (100 means the real plan)")
     work = Path(tempfile.mkdtemp(prefix="xatrack-bench-"))
+    global PYCACHE
+    PYCACHE = work / "pycache"
     started = time.time()
     try:
-        if args.profile:
-            return profile(args, work)
+        if args.profile and not args.write_results:
+            print(profile(args, work))
+            return 0
         return benchmark(args, sizes, work, started)
     finally:
         if args.keep:
@@ -485,8 +569,23 @@ def reps_for(args, size: str) -> int:
     return 7 if int(size) <= 1000 else 5
 
 
+def _listed(cmd, root, env, timeout) -> int:
+    """How many items `xatrack list --leader` returns (JSON output; untimed).
+
+    Also the preflight: if xatrack cannot list (a broken working tree, say),
+    stop here rather than time a column of errors.
+    """
+    done = subprocess.run(cmd + ["list", "--leader", LEADER, "--format", "json"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=timeout * 2)
+    try:
+        return len(json.loads(done.stdout))
+    except ValueError:
+        raise SystemExit(f"xatrack list --leader {LEADER} --format json failed in {root} (exit {done.returncode}); "
+                         f"nothing measured:\n{done.stderr[-2000:]}") from None
+
+
 def benchmark(args, sizes, work: Path, started: float) -> int:
-    from xatrack.registry import parse_registry
+    from xatrack.registry import parse_registry  # in this process: no cache is written
 
     cmd = xatrack_cmd(args.module)
     print(f"xatrack benchmark — {datetime.now().isoformat(timespec='seconds')}, work folder {work}")
@@ -496,18 +595,22 @@ def benchmark(args, sizes, work: Path, started: float) -> int:
     GNU_TIME = ensure_gnu_time()
     info = machine()
     info["taskwarrior"] = tw_version(task)
+    info["load average"] = "at start " + load_average()
     for key, value in info.items():
         print(f"{key}: " + value.replace("\n", "\n    "))
 
     rows: list[Row] = []
     tw_rows: dict[str, Row] = {}
     notes: list[str] = []
+    summaries: dict[str, dict] = {}
     scratch = work / "scratch"
     scratch.mkdir()
 
     # the floor: Python start-up plus our dependencies' imports
     floor = Row("—", 'floor: python -c "import …"')
-    measure(floor, [sys.executable, "-c", FLOOR_CODE], work, clean_env({}), max(reps_for(args, "100"), 10),
+    floor_cmd = [sys.executable, "-c", FLOOR_CODE]
+    run_once(floor_cmd, work, clean_env({}), args.timeout, scratch)  # compile once
+    measure(floor, floor_cmd, work, clean_env({}), max(reps_for(args, "100"), 10),
             args.timeout, scratch)
     rows.append(floor)
 
@@ -515,28 +618,27 @@ def benchmark(args, sizes, work: Path, started: float) -> int:
     for size in sizes:
         t0 = time.perf_counter()
         root = work / f"tracker-{size}"
-        summary = generate(size, root)
+        summary = summaries[size] = generate(size, root)
         cache = work / f"cache-{size}"
         env = clean_env({"XATRACK_CACHE_DIR": str(cache), "XATRACK_TODAY": TODAY, "XATRACK_USER": "bench"})
         reps = reps_for(args, size)
         print(f"\n== {size} tasks{' (the real plan)' if size == '100' else ''}: "
               f"{summary['registry_bytes'] / 1e6:.1f} MB registry, Q2 log {summary['entries']['Q2']} entries, "
-              f"logs {summary['log_bytes'] / 1e6:.1f} MB (generated in {time.perf_counter() - t0:.1f} s); {reps} runs each")
+              f"logs {summary['log_bytes'] / 1e6:.1f} MB (generated in {time.perf_counter() - t0:.1f} s); {reps} runs each",
+              flush=True)
 
+        n_listed = _listed(cmd, root, env, args.timeout)
         if report_available is None:
-            probe = run_once(cmd + ["report", "--help"], root, env, args.timeout, scratch / "probe.txt")
+            probe = run_once(cmd + ["report", "--help"], root, env, args.timeout, scratch)
             report_available = probe.rc == 0 and probe.seconds is not None
             if not report_available:
-                print("report: not available")
+                print("  report: not available (`xatrack report --help` failed)")
                 notes.append("`report` is not available in this version of xatrack (`xatrack report --help` failed): not measured.")
 
-        # what `list` returns, for the notes (untimed; fills the cache, dropped below)
-        listed = subprocess.run(cmd + ["list", "--leader", LEADER, "--format", "json"], cwd=root, env=env,
-                                capture_output=True, text=True, timeout=args.timeout * 2)
-        try:
-            n_listed = len(json.loads(listed.stdout))
-        except ValueError:
-            n_listed = None
+        plan, _ = parse_registry((root / "tasks.yaml").read_text(encoding="utf-8"), "tasks.yaml")
+        items = plan.items
+        among = sum(1 for i in items if LEADER in i.leaders)
+        first = sum(1 for i in items if i.leaders and i.leaders[0] == LEADER)
 
         commands = [
             (f"list --leader {LEADER}", ["list", "--leader", LEADER]),
@@ -547,34 +649,78 @@ def benchmark(args, sizes, work: Path, started: float) -> int:
         upd = summary["update"]
         commands.append((f"update {upd['id']} --done {upd['done']}",
                          ["update", str(upd["id"]), "--done", str(upd["done"]), "--quarter", "Q2"]))
-        for label, argv in commands:
-            row = Row(size, label)
-            measure(row, cmd + argv, root, env, reps, args.timeout, scratch, cold_reset=lambda: drop_cache(cache, root))
-            rows.append(row)
-        drop_cache(cache, root)
+        q2_log = root / "progress" / "2025-Q2.yaml"
+        if size == sizes[0]:
+            # priming, untimed: every module these commands import gets compiled once
+            for _, argv in commands[:-1] + [("check", ["check"])]:
+                drop_cache(cache)
+                run_once(cmd + argv, root, env, args.timeout * 2, scratch)
+        # the generated tracker must be valid: `xatrack check`, cold, timed once
+        if int(size) <= args.check_up_to:
+            drop_cache(cache)
+            check = run_once(cmd + ["check"], root, env, args.timeout * 2, scratch)
+            check_text = check.out.decode("utf-8", "replace").strip().splitlines()
+            check_note = (f"`xatrack check` on the generated tracker: exit {check.rc} in {fmt_s(check.seconds)} s cold "
+                          f"({check_text[-1] if check_text else (check.err.strip().splitlines() or ['no output'])[-1]})")
+            if check.seconds is None or check.rc != 0:
+                notes.append(f"{size} tasks: WARNING {check_note}")
+        else:
+            check_note = (f"`xatrack check` not run above {args.check_up_to:,} tasks (it takes minutes at 10,000; "
+                          "the generator's output is checked at 1,000 and in tests/test_bench_generate.py)")
+        print("  " + check_note, flush=True)
+        if size == sizes[0]:
+            drop_cache(cache)
+            run_once(cmd + commands[-1][1], root, env, args.timeout * 2, scratch)  # priming `update` too
 
+        listing = (f"`xatrack list --leader {LEADER}` lists {n_listed} items ({among} of the {len(items)} items "
+                   f"name {LEADER} among their leaders)")
+        refs = {"floor": (floor_cmd, work, clean_env({}), floor.warm)}
         if task:
-            plan, _ = parse_registry((root / "tasks.yaml").read_text(encoding="utf-8"), "tasks.yaml")
-            items = plan.items
             tw_env, import_s = tw_setup(task, items, work / f"tw-{size}")
-            expected = sum(1 for i in items if i.leaders and i.leaders[0] == LEADER)
-            got = tw_count(task, tw_env)
+            got = tw_count(task, tw_env, f"leader:{LEADER}")
+            has = tw_count(task, tw_env, f"leader.has:{LEADER}")
+            tw_cmd = [task, f"leader:{LEADER}", "list"]
             row = Row(size, f"task leader:{LEADER} list")
-            measure(row, [task, f"leader:{LEADER}", "list"], work, tw_env, reps, args.timeout, scratch)
-            ok = "as expected" if got == expected else f"EXPECTED {expected}"
-            row.note = f"{got} tasks ({ok})"
-            rows.append(row)
+            measure(row, tw_cmd, work, tw_env, reps, args.timeout, scratch)
+            rows_tw = row
             tw_rows[size] = row
+            refs["tw"] = (tw_cmd, work, tw_env, None)
             notes.append(
-                f"{size} tasks: `xatrack list --leader {LEADER}` lists {n_listed} items (its leader filter: "
-                f"{LEADER} among the item's leaders, through the directory of units.yaml); `task leader:{LEADER} list` lists {got} "
-                f"(Taskwarrior's `leader:` matches the start of the attribute, imported as the leaders joined by 、, "
-                f"so it finds the items whose first leader is {LEADER}; expected {expected}). "
-                f"Taskwarrior import of {len(items)} items in chunks of {TW_CHUNK}: {import_s:.2f} s."
+                f"{size} tasks: {listing}; `task leader:{LEADER} list` lists {got} "
+                f"(Taskwarrior's `leader:` on a string attribute matches its start, and the attribute is the "
+                f"leaders joined by 、, so it finds the items whose first leader is {LEADER}: {first}"
+                f"{'' if got == first else ' — MISMATCH'}; `leader.has:{LEADER}` would count {has}). "
+                f"Taskwarrior import of {len(items):,} items in chunks of {TW_CHUNK}: {import_s:.2f} s. {check_note}."
             )
         else:
-            notes.append(f"{size} tasks: `xatrack list --leader {LEADER}` lists {n_listed} items.")
+            rows_tw = None
+            notes.append(f"{size} tasks: {listing}. {check_note}.")
 
+        q2_before = sum(1 for line in q2_log.read_text(encoding="utf-8").splitlines() if line.startswith("- "))
+        for label, argv in commands:
+            row = Row(size, label)
+            measure(row, cmd + argv, root, env, reps, args.timeout, scratch, cold_reset=lambda: drop_cache(cache),
+                    refs=refs)
+            rows.append(row)
+        drop_cache(cache)
+        q2_after = sum(1 for line in q2_log.read_text(encoding="utf-8").splitlines() if line.startswith("- "))
+        upd_row = rows[-1]
+        upd_row.note = (f"the Q2 log held {q2_before:,} entries before the first run and {q2_after:,} after the last "
+                        f"({q2_after - q2_before} appended)" + (f"; {upd_row.note}" if upd_row.note else ""))
+        if rows_tw is not None:
+            rows.append(rows_tw)
+
+    profile_text = None
+    if args.profile:
+        print(f"\n== profile at {args.profile_size} tasks", flush=True)
+        existing = work / f"tracker-{args.profile_size}"
+        profile_text = profile(args, work, existing if existing.is_dir() else None)
+        print(profile_text)
+
+    info["load average"] += ", at end " + load_average() + (
+        " (1, 5, 15 min; other processes on the machine during the run slow every command, the floor too)")
+    print(f"floor: median {fmt_s(floor.warm_median)} s over {len(floor.warm)} runs spread over the whole run "
+          f"(min {min(r.seconds for r in floor.warm if r.seconds is not None):.3f} s)")
     judge(rows, tw_rows, floor)
     cells = table_rows(rows, tw_rows, floor)
     elapsed = time.time() - started
@@ -582,14 +728,14 @@ def benchmark(args, sizes, work: Path, started: float) -> int:
     for note in notes:
         print(f"note: {note}")
     for row in rows:
-        if row.note:
+        if row.note and not row.command.startswith("task "):
             print(f"note {row.size} {row.command}: {row.note}")
     verdicts = [v for r in rows for v in r.verdicts]
     print(f"\ntargets: {sum(1 for v in verdicts if v)} pass, {sum(1 for v in verdicts if v is False)} fail, "
           f"{sum(1 for v in verdicts if v is None)} n/a; total time {elapsed:.0f} s")
 
     if args.write_results:
-        write_results(args, info, cells, rows, notes, cmd, elapsed)
+        write_results(args, info, cells, rows, notes, cmd, elapsed, summaries, profile_text, floor)
         print(f"wrote {args.results}")
     return 0
 
@@ -609,11 +755,27 @@ def reproduce_command(args) -> str:
     if args.no_taskwarrior:
         parts.append("--no-taskwarrior")
     parts.append("--write-results")
+    if args.profile:
+        parts.append("--profile")
     return " ".join(parts)
 
 
-def write_results(args, info, cells, rows, notes, cmd, elapsed) -> None:
+def write_results(args, info, cells, rows, notes, cmd, elapsed, summaries, profile_text, floor) -> None:
     when = datetime.now().astimezone().isoformat(timespec="minutes")
+    if args.reps:
+        reps = f"{args.reps} of each"
+    elif args.quick:
+        reps = "3 with `--quick`"
+    else:
+        reps = "7 at 100 and 1,000 tasks, 5 at 10,000"
+    def per_quarter(counts: dict) -> str:
+        low, high = min(counts.values()), max(counts.values())
+        return f"{low:,} entries in each quarter's log" if low == high else f"{low:,}–{high:,} entries per quarter's log"
+
+    sizes = "; ".join(
+        f"{int(size):,} tasks: {per_quarter(s['entries'])}, registry {s['registry_bytes'] / 1e6:.1f} MB"
+        for size, s in summaries.items()
+    )
     lines = [
         "# 基准测试结果 / Benchmark results",
         "",
@@ -641,21 +803,24 @@ def write_results(args, info, cells, rows, notes, cmd, elapsed) -> None:
         "",
         "## Results",
         "",
-        "Seconds are wall-clock medians of the runs (7 at 100 and 1,000 tasks, 5 at 10,000, 3 with `--quick`; "
-        "the floor 10 or more). *cold*: the xatrack cache removed before each run (registry just edited); "
+        f"Seconds are wall-clock medians of the runs ({reps}), output to a pipe. "
+        "Ratios compare runs made under the same load: after each timed xatrack run the floor and Taskwarrior "
+        "are run once, and warm/floor, cold/TW and warm/TW divide by the medians of those interleaved runs "
+        f"(the floor row is the median of all {len(floor.warm)} floor runs, the TW rows of their own runs). "
+        "*cold*: the xatrack cache removed before each run (registry just edited); "
         "*warm*: after one untimed run. *floor*: `python -c \"" + FLOOR_CODE + "\"`. "
-        "*TW*: Taskwarrior's `task leader:洪声耀 list` on the same items (it has no cache: its median is in the warm column). "
+        f"*TW*: Taskwarrior's `task leader:{LEADER} list` on the same items (it has no cache: its median is in the warm column). "
         "*peak MB*: maximum resident set size (`/usr/bin/time -f %M`) of one extra run cold and one warm, the larger. "
         "100 tasks is the shipped plan (tasks.yaml of the repository) with generated logs; "
-        "1,000 and 10,000 are generated by `bench/generate.py` (seed 2025): "
+        "other sizes are generated by `bench/generate.py` (seed 2025): "
         "the 7 main targets plus N tasks, four quarterly logs with at least 4 entries per item "
-        "(10,000 tasks: 40,483 entries in each log). `update` appends one entry to the Q2 log each run. "
+        f"({sizes}). `update` appends one entry to the Q2 log each run (cold and warm). "
         f"xatrack is run as `{' '.join(Path(c).name if n == 0 else c for n, c in enumerate(cmd))}` "
         "with cwd = the tracker, `XATRACK_TODAY=" + TODAY + "`.",
         "",
         md_table(cells),
         "",
-        "Targets (from the issue): real plan, warm `list --leader 洪声耀` ≤ 1.3 × floor; "
+        f"Targets (from the issue): real plan, warm `list --leader {LEADER}` ≤ 1.3 × floor; "
         "10,000 tasks, `list --leader` and `overdue --quarter Q2` warm ≤ 0.5 × TW and cold ≤ 2 × TW; "
         "`update` ≤ 0.3 s at every size (judged warm); peak memory ≤ 200 MB at 10,000 tasks.",
         "",
@@ -664,6 +829,15 @@ def write_results(args, info, cells, rows, notes, cmd, elapsed) -> None:
     ]
     lines += [f"- {n}" for n in notes]
     lines += [f"- {r.size} `{r.command}`: {r.note}" for r in rows if r.note and not r.command.startswith("task ")]
+    cpu = "; ".join(
+        f"{r.size} {r.command.split(' --')[0].split(' ')[0] if not r.command.startswith('floor') else 'floor'} "
+        + "/".join(fmt_s(r.cpu_median(runs)) for runs in ((r.cold, r.warm) if r.cold else (r.warm,)))
+        for r in rows
+    )
+    lines.append("- CPU seconds (user + system of the child from wait4, medians, cold/warm), "
+                 f"which other load on the machine disturbs less than wall-clock time: {cpu}.")
+    if profile_text:
+        lines += ["", "## Profile", "", "```", *profile_text.splitlines(), "```"]
     lines.append("")
     args.results.write_text("\n".join(lines), encoding="utf-8")
 
@@ -672,40 +846,53 @@ def write_results(args, info, cells, rows, notes, cmd, elapsed) -> None:
 
 PROFILE_CODE = r"""
 import contextlib, cProfile, io, os, pstats, sys
+sort, count = sys.argv[1], int(sys.argv[2])
 profiler = cProfile.Profile()
 profiler.enable()
 from xatrack.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     try:
-        main(sys.argv[1:])
+        main(sys.argv[3:])
     except SystemExit:
         pass
 profiler.disable()
-stats = pstats.Stats(profiler)
-stats.sort_stats("cumulative").print_stats(15)
+for key in sort.split(","):
+    print(f"-- sorted by {key}")
+    pstats.Stats(profiler).sort_stats(key).print_stats(count)
 """
 
 
-def profile(args, work: Path) -> int:
+def profile(args, work: Path, root: Path | None = None) -> str:
+    """cProfile of `list --leader` (imports included), cold then warm; the text of the top functions."""
     size = str(args.profile_size)
-    root = work / f"tracker-{size}"
-    t0 = time.perf_counter()
-    generate(size, root)
-    print(f"generated {size} tasks in {time.perf_counter() - t0:.1f} s")
-    cache = work / "cache"
+    out: list[str] = []
+    if root is None:
+        root = work / f"tracker-{size}"
+        t0 = time.perf_counter()
+        generate(size, root)
+        out.append(f"generated {size} tasks in {time.perf_counter() - t0:.1f} s")
+    cache = work / "cache-profile"
     env = clean_env({"XATRACK_CACHE_DIR": str(cache), "XATRACK_TODAY": TODAY, "XATRACK_USER": "bench"})
     argv = ["list", "--leader", LEADER]
-    for mode in ("cold", "warm"):
+    base = xatrack_cmd(args.module)
+    # priming, untimed: compiles the modules (the children's bytecode goes to PYTHONPYCACHEPREFIX)
+    subprocess.run(base + argv, cwd=root, env=env, capture_output=True, timeout=max(args.timeout, 600))
+    for mode, sort, count in (("cold", "cumulative", 20), ("warm", "cumulative,tottime", 25)):
         if mode == "cold":
-            drop_cache(cache, root)
-        print(f"\n== cProfile: xatrack {' '.join(argv)} at {size} tasks, {mode} cache — top 15 by cumulative time")
-        done = subprocess.run([sys.executable, "-c", PROFILE_CODE, *argv], cwd=root, env=env,
+            drop_cache(cache)
+        else:
+            subprocess.run(base + argv, cwd=root, env=env, capture_output=True, timeout=max(args.timeout, 600))
+        out.append(f"\n== cProfile: xatrack {' '.join(argv)} at {int(size):,} tasks, {mode} cache "
+                   f"(in-process, imports included) — top {count} by {sort.replace(',', ', then by ')}")
+        done = subprocess.run([sys.executable, "-c", PROFILE_CODE, sort, str(count), *argv], cwd=root, env=env,
                               capture_output=True, text=True, timeout=max(args.timeout, 600))
-        # drop pstats' blank preamble lines
-        print("\n".join(line for line in done.stdout.splitlines() if line.strip()))
+        text = "\n".join(line.rstrip() for line in done.stdout.splitlines() if line.strip())
+        for prefix in (str(REPO), sysconfig.get_path("purelib"), sysconfig.get_path("stdlib")):
+            text = text.replace(prefix + "/", "")
+        out.append(text)
         if done.returncode != 0:
-            print(done.stderr[-2000:])
-    return 0
+            out.append(done.stderr[-2000:])
+    return "\n".join(out).strip("\n")
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ def test_shared_initials_name_the_candidates(tracker, capsys):
 def test_unknown_name_suggests_the_nearest(tracker, capsys):
     code, out, err = run(capsys, "list", "--leader", "洪生耀")
     assert code == 2
-    assert err.strip() == '错误:没有找到领导"洪生耀",是否为"洪声耀"?'
+    assert err.strip() == '错误:--leader:没有找到领导"洪生耀",是否为"洪声耀"?'  # names the flag
 
 
 def test_leaders_rollup_counts_and_order(tracker, capsys):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -140,11 +141,21 @@ class Plan:
         return self.targets + self.tasks
 
     def get(self, item_id: str) -> Item | None:
-        key = normalize_id(item_id)
+        return self._index.get(normalize_id(item_id))
+
+    @cached_property
+    def _index(self) -> dict[str, Item]:
+        """Items by id, made on first use (check looks up every entry's id:
+        a scan each time made it quadratic). Not pickled: see __getstate__."""
+        index: dict[str, Item] = {}
         for item in self.items:
-            if item.id == key:
-                return item
-        return None
+            index.setdefault(item.id, item)  # the first of a duplicated id, as a scan would
+        return index
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_index", None)
+        return state
 
     def action(self, action_id: int) -> Action | None:
         for action in self.actions:

@@ -78,16 +78,26 @@ def all_leaders(plan: Plan) -> list[str]:
     return list(names)
 
 
+def _flag(flag: str, query, text: str | None, names):
+    """A name query; its errors say which flag they are about."""
+    if not text:
+        return None
+    try:
+        return query(text, names)
+    except InputError as error:
+        raise InputError(f"{flag}:{error.message}") from None
+
+
 class Selector:
     """Resolves the filters once (errors for unknown names come here), then
     tells for each item whether it is selected."""
 
     def __init__(self, plan: Plan, directory, filters: Filters):
         self.filters = filters
-        self.leader = directory.leader_query(filters.leader, all_leaders(plan)) if filters.leader else None
+        self.leader = _flag("--leader", directory.leader_query, filters.leader, all_leaders(plan))
         units = all_units(plan)
-        self.unit = directory.unit_query(filters.unit, units) if filters.unit else None
-        self.lead = directory.unit_query(filters.lead, units) if filters.lead else None
+        self.unit = _flag("--unit", directory.unit_query, filters.unit, units)
+        self.lead = _flag("--lead", directory.unit_query, filters.lead, units)
         self.states = parse_status_filter(filters.status) if filters.status else None
         if filters.action is not None and plan.actions and plan.action(filters.action) is None:
             ids = "、".join(str(a.id) for a in plan.actions)

@@ -472,6 +472,21 @@ def _yaml_records(text: str, source: str) -> tuple[list[tuple[int, Any]], Proble
     return records, None
 
 
+_ZONES: dict = {}
+
+
+def _shared_zone(moment: datetime) -> datetime:
+    """The same time with one shared tzinfo object per UTC offset: every
+    fromisoformat makes its own, and 40,000 copies of +08:00 in the cache
+    cost more to unpickle than the times themselves."""
+    zone = moment.tzinfo
+    if zone is None:
+        return moment
+    offset = zone.utcoffset(moment)
+    shared = _ZONES.setdefault(offset, zone)
+    return moment if shared is zone else moment.replace(tzinfo=shared)
+
+
 def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: int) -> tuple[Entry | None, str]:
     """An Entry from one parsed record, or (None, Chinese reason)."""
     if not isinstance(raw, dict):
@@ -504,7 +519,7 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
         recorded = at
     elif isinstance(at, str):
         try:
-            recorded = datetime.fromisoformat(at)
+            recorded = _shared_zone(datetime.fromisoformat(at))
         except ValueError:
             recorded = None
     if at is not None and recorded is None:
@@ -544,11 +559,19 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
+        day = _DAYS.get(value)
+        if day is None:
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                return None
+            if len(_DAYS) < 4096:
+                _DAYS[value] = day  # one object per day: a smaller, quicker cache
+        return day
     return None
+
+
+_DAYS: dict[str, date] = {}
 
 
 # --------------------------------------------------------------------------- writing logs

@@ -61,7 +61,7 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
     console.print(item.text, soft_wrap=True)
     info = Table.grid(padding=(0, 2))
     info.add_column(style="bold", no_wrap=True)
-    info.add_column()
+    info.add_column(overflow="fold")
     if item.action is not None:
         action = plan.action(item.action)
         info.add_row("所属行动", f"({item.action}){action.title}" if action else str(item.action))
