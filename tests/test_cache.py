@@ -165,3 +165,22 @@ def test_decisive_entries_follow_appends_and_rewrites(tracker):
     _same_size_and_time(path, '"value": 30,', '"value": 31,')
     cached, expected = both()
     assert cached == expected and [e.value for e in cached] == [31, 40]
+
+
+def test_pinyin_of_names_is_remembered_between_runs(tracker):
+    """pypinyin costs 0.4 s to load: the second Latin query finds its pinyin in the cache."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom xatrack.cli import main\n"
+        "try:\n    main(['list', '--leader', 'hsy', '--root', sys.argv[1], '--format', 'json'])\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('pypinyin' in sys.modules, file=sys.stderr)\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code, str(tracker.root)], capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
+    assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"], [r.stderr for r in runs]
+    assert runs[0].stdout == runs[1].stdout and "洪声耀" in runs[0].stdout

@@ -257,5 +257,33 @@ def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None):
     return entries, problems
 
 
+class PinyinMemo(dict):
+    """Pinyin of names, kept between runs: pypinyin takes 0.4 s to import and
+    load its dictionary, so a `--leader hsy` should need it once per name, not
+    once per command. Filled on a miss, saved at exit when it grew."""
+
+    def __init__(self, cache: Cache):
+        super().__init__()
+        self.cache = cache
+        self.loaded = False
+        self.dirty = False
+
+    def get(self, key, default=None):
+        if not self.loaded:
+            self.loaded = True
+            saved = self.cache.load("pinyin")
+            if isinstance(saved, dict):
+                self.update(saved)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if not self.dirty:
+            import atexit
+
+            self.dirty = True
+            atexit.register(lambda: self.cache.save("pinyin", dict(self)))
+
+
 def _same(entries):
     return entries
