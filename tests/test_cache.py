@@ -86,10 +86,11 @@ def test_hand_edited_block_style_log_is_parsed_whole(tracker):
 def test_missing_or_corrupt_cache_is_rebuilt_silently(tracker, damage):
     _log(tracker, [_record(32, 10)])
     Tracker(tracker.root).load_plan()
+    Tracker(tracker.root).plan_for("32")
     Tracker(tracker.root).entries()
     folder = Tracker(tracker.root).cache.folder
     files = sorted(folder.glob("*.pickle"))
-    assert len(files) == 4  # registry, its items, its one-item lookup, one log
+    assert len(files) == 4  # registry, its items, its one-item lookup (made by update), one log
     for file in files:
         if damage == "delete":
             file.unlink()

@@ -66,6 +66,23 @@ def test_broken_variants_same_both_ways(old, new):
     assert fast == slow
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "settings:\n  tolerance:\n    cumulative: 2\n",  # bad value after 10,000 lines of items
+        "extra: 1\nsettings:\n  tolerance: [1]\n",  # unknown key (warning), bad shape
+        "settings:\n  tolerance:\n    speed: 0.1\n",
+    ],
+)
+def test_header_fields_after_the_items_keep_their_lines(tail):
+    """ruamel reads the header without the items' lines: its line numbers are mapped back."""
+    text = SHIPPED + tail
+    fast, fast_problems = parse_registry(text)
+    slow, slow_problems = whole(text)
+    assert summary(fast_problems) == summary(slow_problems) and fast_problems
+    assert all(p.line > len(SHIPPED.splitlines()) for p in fast_problems)
+
+
 def test_syntax_error_in_one_item_names_its_line_and_keeps_the_rest():
     text = SHIPPED.replace("    text: 新建5G基站336个。\n", "    text: [新建5G基站336个。\n", 1)
     line = text.splitlines().index("    text: [新建5G基站336个。") + 1

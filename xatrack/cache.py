@@ -141,8 +141,8 @@ def cached_registry(cache: Cache, data: bytes, text: str, source: str):
     plan, problems = parse_registry(text, source, chunks=chunks)
     cache.save("registry", {"digest": key, "plan": plan, "problems": problems})
     cache.save("registry-items", used)  # read only when the registry changes
-    if plan is not None:
-        _save_lookup(cache, key, plan, problems)
+    # The one-item lookup (for update) is written by update itself, when it
+    # first needs it: remember_items.
     return plan, problems
 
 

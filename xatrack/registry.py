@@ -55,14 +55,14 @@ def parse_registry(
     if layout is None:
         data, error = load_yaml(text, source, max_bytes=MAX_REGISTRY_BYTES)
         return _build(data, error, source, None)
-    skeleton = list(lines)
+    dropped = [False] * len(lines)
     parsed: dict[str, tuple[list[Item], list[Problem]]] = {}
     for key, kind in (("targets", TARGET), ("tasks", TASK)):
         if key not in layout:
             continue
         start, pieces = layout[key]
         for index in range(start + 1, pieces[-1][1] if pieces else start + 1):
-            skeleton[index] = ""
+            dropped[index] = True
         items: list[Item] = []
         problems: list[Problem] = []
         for first, end in pieces:
@@ -71,13 +71,30 @@ def parse_registry(
                 items.append(item)
             problems.extend(found)
         parsed[key] = (items, problems)
-    data, error = load_yaml("\n".join(skeleton), source, max_bytes=MAX_REGISTRY_BYTES)
-    return _build(data, error, source, parsed)
+    # The rest (plan, settings, actions and the two keys) goes to ruamel
+    # without the items' lines: 100,000 blank lines cost it a second. Its
+    # line numbers are mapped back to the file's.
+    origin = [index for index, gone in enumerate(dropped) if not gone]
+    skeleton = "\n".join(lines[index] for index in origin)
+    data, error = load_yaml(skeleton, source, max_bytes=MAX_REGISTRY_BYTES)
+    return _build(data, error, source, parsed, origin)
 
 
-def _build(data, error, source: str, parsed) -> tuple[Plan | None, list[Problem]]:
+def _build(data, error, source: str, parsed, origin: list[int] | None = None) -> tuple[Plan | None, list[Problem]]:
+    """The plan from ruamel's data (and the items parsed piece by piece);
+    ``origin[i]`` is the file's line index of the text's line i."""
+
+    def placed(problems: list[Problem]) -> list[Problem]:
+        if origin is None:
+            return problems
+        return [
+            Problem(p.file, origin[p.line - 1] + 1 if p.line and 0 < p.line <= len(origin) else p.line, p.message,
+                    p.severity)
+            for p in problems
+        ]
+
     if error is not None:
-        return None, [error]
+        return None, placed([error])
     if not isinstance(data, dict):
         return None, [Problem(source, 1, "文件顶层应为映射(plan/actions/targets/tasks)")]
     problems: list[Problem] = []
@@ -86,25 +103,28 @@ def _build(data, error, source: str, parsed) -> tuple[Plan | None, list[Problem]
     settings = reader.settings(data.get("settings"), _line_of(data, "settings"))
     actions = reader.actions(data.get("actions"), _line_of(data, "actions"))
     lists = {}
+    item_problems: list[Problem] = []  # from the pieces: already in the file's lines
     for key, kind in (("targets", TARGET), ("tasks", TASK)):
         if parsed is not None and key in parsed:
             items, found = parsed[key]
-            problems.extend(found)
+            item_problems.extend(found)
             lists[key] = items
         else:
             lists[key] = reader.items(data.get(key), kind, _line_of(data, key))
     targets, tasks = lists["targets"], lists["tasks"]
     if "targets" not in data and "tasks" not in data:
         problems.append(Problem(source, 1, "缺少 targets 和 tasks"))
+    known_keys = {"plan", "settings", "actions", "targets", "tasks"}
+    for key in data:
+        if key not in known_keys:
+            problems.append(Problem(source, _line_of(data, key), f"未知的顶层字段 {key}", "warning"))
+    problems = placed(problems) + item_problems  # from here on, lines are the file's own
+    reader = _Reader(source, problems)
     reader.check_ids(targets + tasks)
     action_ids = {a.id for a in actions}
     for item in tasks:
         if item.action is not None and actions and item.action not in action_ids:
             problems.append(Problem(source, item.line, f"任务 {item.id} 的 action {item.action} 不存在"))
-    known_keys = {"plan", "settings", "actions", "targets", "tasks"}
-    for key in data:
-        if key not in known_keys:
-            problems.append(Problem(source, _line_of(data, key), f"未知的顶层字段 {key}", "warning"))
     problems.sort(key=lambda p: (p.line or 0))
     plan = Plan(info=info, actions=tuple(actions), targets=tuple(targets), tasks=tuple(tasks), settings=settings)
     return plan, problems

@@ -286,13 +286,15 @@ def log_header(quarter: Quarter) -> str:
 # --------------------------------------------------------------------------- reading logs
 
 
-def read_log(text: str, quarter: Quarter, source: str) -> tuple[list[Entry], list[Problem]]:
+def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[list[Entry], list[Problem]]:
     """Entries of one quarter's log and the problems found, with lines.
 
     Lines written by xatrack are parsed one by one as JSON; a log edited by
     hand into another YAML style is parsed whole with ruamel.yaml.
+    ``records``: what _fast_records already made of this text, if it did.
     """
-    records = _fast_records(text)
+    if records is None:
+        records = _fast_records(text)
     problems: list[Problem] = []
     if records is None:
         records, problems = _line_records(text, source)
@@ -367,7 +369,7 @@ def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, fi
     records = _fast_records(text)
     fast = records is not None
     if fast and first_line == 0 and first_seq == 0:
-        entries, problems = read_log(text, quarter, source)
+        entries, problems = read_log(text, quarter, source, records)
         return entries, problems, len(records), True
     if not fast:
         if first_line or first_seq:

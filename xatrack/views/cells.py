@@ -39,19 +39,48 @@ def char_width(char: str) -> int:
     return width
 
 
+_MEASURED: dict[str, int] = {}  # names and short phrases repeat on every row
+
+
 def text_width(text: str) -> int:
     if text.isascii():
         return len(text)
+    known = _MEASURED.get(text)
+    if known is not None:
+        return known
     widths = _WIDTHS
     total = 0
     for char in text:
         width = widths.get(char)
         total += char_width(char) if width is None else width
+    if len(_MEASURED) < 65536:
+        _MEASURED[text] = total
     return total
+
+
+def text_width_upto(text: str, cap: int) -> int:
+    """min(text_width(text), cap), without measuring all of a long text: a
+    text of at least ``cap`` characters (none of them zero-width) is that wide."""
+    if len(text) >= cap and (text.isascii() or not any(_WIDTHS.get(c) == 0 for c in text[:cap])):
+        return cap
+    return min(text_width(text), cap)
+
+
+_FITTED: dict[tuple[str, int], tuple[str, int]] = {}
 
 
 def fit(text: str, width: int) -> tuple[str, int]:
     """``text`` cut to at most ``width`` columns, ending with … when cut; and its width."""
+    known = _FITTED.get((text, width))
+    if known is not None:
+        return known
+    result = _fit(text, width)
+    if len(_FITTED) < 65536:
+        _FITTED[(text, width)] = result
+    return result
+
+
+def _fit(text: str, width: int) -> tuple[str, int]:
     if text.isascii():
         if len(text) <= width:
             return text, len(text)

@@ -27,6 +27,7 @@ from xatrack.views.cells import (
     progress_segments,
     state_words,
     text_width,
+    text_width_upto,
 )
 
 GAP = "   "  # between columns, as rich's SIMPLE_HEAD with padding 1
@@ -118,9 +119,13 @@ def _widths(columns: list[Column], natural: list[int], total: int) -> list[int]:
 def render_table(term: Terminal, columns: list[Column], rows: list[list[Segments]], title: str | None = None) -> list[str]:
     """The lines of a table; each cell is a tuple of (text, style) segments."""
     natural = [text_width(c.header) for c in columns]
+    cap = term.width  # no column is wider than the terminal: long texts are not measured to the end
     for row in rows:
         for index, cell in enumerate(row):
-            width = sum(text_width(text) for text, _ in cell) if len(cell) != 1 else text_width(cell[0][0])
+            if len(cell) == 1:
+                width = text_width_upto(cell[0][0], cap)
+            else:
+                width = sum(text_width_upto(text, cap) for text, _ in cell)
             if width > natural[index]:
                 natural[index] = width
     widths = _widths(columns, natural, term.width)
