@@ -418,7 +418,7 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
     display = session.tracker.display(path)
     typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
     try:  # the entry is recorded: a log that cannot be read now must not turn that into a failure
-        entries = session.tracker.item_entries(item.id, session.plan.info.year)
+        entries = session.tracker.item_entries(item.id, session.plan.info.year, until=recorded.quarter.q)
     except XatrackError as error:
         typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
         return

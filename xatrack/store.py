@@ -226,15 +226,16 @@ class Tracker:
             problems.extend(trouble)
         return entries, problems
 
-    def item_entries(self, item_id: str, year: int) -> list[Entry]:
-        """The entries of one item, without parsing whole logs: only lines that
-        mention the id are parsed (a log in another style is parsed whole)."""
+    def item_entries(self, item_id: str, year: int, until: int | None = None) -> list[Entry]:
+        """The entries of one item (in the quarters up to ``until``), without
+        parsing whole logs: only lines that mention the id are parsed (a log in
+        another style is parsed whole)."""
         from xatrack.model import normalize_id
 
         wanted = normalize_id(item_id)
         found: list[Entry] = []
         for path, quarter in self.log_files():
-            if quarter.year != year:
+            if quarter.year != year or (until is not None and quarter.q > until):
                 continue
             data = read_bytes(path)
             source = f"{PROGRESS}/{path.name}"
