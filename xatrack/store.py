@@ -287,6 +287,49 @@ def log_header(quarter: Quarter) -> str:
 # --------------------------------------------------------------------------- reading logs
 
 
+TORN_MARK = "# 上一行不完整(写入时被中断),已作废"
+
+
+def _sound_line(raw: bytes) -> bool:
+    """Whether a log line reads as one record (JSON, else one-line YAML)."""
+    try:
+        body = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False
+    if not body.startswith("- "):
+        return body.startswith("#")
+    try:
+        return isinstance(json.loads(body[2:]), dict)
+    except (ValueError, RecursionError):
+        pass
+    from xatrack.yamlio import make_yaml
+
+    try:
+        data = make_yaml().load(body)
+    except Exception:
+        return False
+    return isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)
+
+
+def _drop_torn(text: str, source: str) -> tuple[str, list[Problem]]:
+    """Blank out torn writes, keeping line numbers: a line followed by the
+    mark an append leaves after one, and a last line without its newline that
+    is not a record (a write cut short). Each is a warning, not an error: it
+    was never reported as recorded."""
+    if TORN_MARK not in text and (not text or text.endswith("\n")):
+        return text, []
+    lines = text.split("\n")
+    problems = []
+    for index in range(len(lines) - 1):
+        if lines[index + 1].strip() == TORN_MARK and lines[index].strip():
+            problems.append(Problem(source, index + 1, "写入时被中断的不完整记录,已作废", "warning"))
+            lines[index] = ""
+    if lines[-1].strip() and not text.endswith("\n") and not _sound_line(lines[-1].encode("utf-8")):
+        problems.append(Problem(source, len(lines), "最后一行不完整(写入时被中断?),已忽略", "warning"))
+        lines[-1] = ""
+    return "\n".join(lines), problems
+
+
 def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[list[Entry], list[Problem]]:
     """Entries of one quarter's log and the problems found, with lines.
 
@@ -294,7 +337,9 @@ def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[li
     hand into another YAML style is parsed whole with ruamel.yaml.
     ``records``: what _fast_records already made of this text, if it did.
     """
+    torn: list[Problem] = []
     if records is None:
+        text, torn = _drop_torn(text, source)
         records = _fast_records(text)
     problems: list[Problem] = []
     if records is None:
@@ -302,7 +347,7 @@ def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[li
     if records is None:
         records, problem = _yaml_records(text, source)
         if problem is not None:
-            return [], [problem]
+            return [], torn + [problem]
         problems = []
     entries: list[Entry] = []
     for seq, (line, raw) in enumerate(records):
@@ -311,7 +356,7 @@ def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[li
             problems.append(Problem(source, line, message))
         if entry is not None:
             entries.append(entry)
-    return entries, problems
+    return entries, torn + problems
 
 
 _LINE_START_OTHER = re.compile(rb"\n(?:[^-#\n]|-[^ ]|- [^{])")
@@ -616,7 +661,12 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "") 
                 else:
                     handle.seek(size - 1)
                     if handle.read(1) != b"\n":
-                        prefix = b"\n"
+                        # A hand edit without a final newline, or a write torn by
+                        # a crash: a sound last line is ended; a torn one is
+                        # ended and marked void, its bytes kept.
+                        handle.seek(max(0, size - 65536))
+                        tail = handle.read().rsplit(b"\n", 1)[-1]
+                        prefix = b"\n" if _sound_line(tail) else b"\n" + TORN_MARK.encode("utf-8") + b"\n"
                     handle.seek(0, os.SEEK_END)
                 try:
                     handle.write(prefix + payload)
