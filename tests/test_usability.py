@@ -159,7 +159,7 @@ def test_overview_and_help_in_chinese(capsys):
     assert code == 0
     order = [out.index(word) for word in ("import", "check", "list", "update", "overdue")]
     assert order == sorted(order)
-    for command in ("list", "update", "overdue", "show", "check", "import", "leaders", "units", "init"):
+    for command in ("list", "update", "overdue", "show", "check", "import", "leaders", "units", "init", "report", "sheet", "ingest"):
         code, out, err = run(capsys, command, "--help")
         assert code == 0
         assert "例:" in out and f"xatrack {command}" in out
