@@ -13,35 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from xatrack.cli import main
+from cli_helpers import run
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "xatrack" / "data" / "2025-xianan.txt"
-
-
-@pytest.fixture()
-def tracker(tmp_path, monkeypatch):
-    """A copy of the repository's tracker (registry, directory, empty progress)."""
-    root = tmp_path / "tracker"
-    root.mkdir()
-    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
-    shutil.copy(REPO / "units.yaml", root / "units.yaml")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
-    monkeypatch.setenv("XATRACK_USER", "测试员")
-    monkeypatch.setenv("COLUMNS", "160")
-    return root
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_shipped_registry_is_the_import_of_the_seed(tmp_path, capsys):

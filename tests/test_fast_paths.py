@@ -3,7 +3,7 @@ decisive entries evaluate like all entries; the plain table fits its width and
 says what rich would say.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import run
 from xatrack.cli import main
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
@@ -64,16 +65,6 @@ Q2_LEADERS = {
     "刘伍寿": (13, {DONE: 0, ON_TRACK: 1, BEHIND: 0, SEVERE: 0, MISSING: 12}),  # 92
 }
 Q1_OVERALL = {DONE: 1, ON_TRACK: 3, BEHIND: 0, SEVERE: 1, MISSING: 102}
-
-
-def _run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -230,7 +221,7 @@ def test_first_quarter_has_no_previous(root):
 def test_numbers_agree_with_overdue(root, tracker, capsys):
     import json
 
-    code, out, err = _run(capsys, "overdue", "--quarter", "Q2", "--format", "json")
+    code, out, err = run(capsys, "overdue", "--quarter", "Q2", "--format", "json")
     assert code == 0, err
     overdue = {row["id"]: row["status"] for row in json.loads(out)}
     report = _report(root)
@@ -263,7 +254,7 @@ def _md_tables(text: str) -> dict[str, list[list[str]]]:
 
 
 def test_markdown_tables_parse_back(tracker, capsys):
-    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--format", "md")
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md")
     assert code == 0, err
     assert out.startswith("# 2025年第二季度目标任务推进情况通报\n")
     tables = _md_tables(out)
@@ -292,7 +283,7 @@ def test_markdown_tables_parse_back(tracker, capsys):
 
 
 def test_markdown_first_quarter_says_no_previous(tracker, capsys):
-    code, out, err = _run(capsys, "report", "--quarter", "Q1", "--format", "md")
+    code, out, err = run(capsys, "report", "--quarter", "Q1", "--format", "md")
     assert code == 0, err
     assert "## 六、与上季度相比" in out and "没有上一季度可比" in out
 
@@ -373,7 +364,7 @@ def _check_dom_counts(dom: _Dom, report) -> None:
 
 
 def test_html_is_self_contained_and_counts_read_back(tracker, capsys):
-    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--format", "html")
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "html")
     assert code == 0, err
     assert out.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in out
     dom = _dom(out)
@@ -444,7 +435,7 @@ def _png_rows(path: Path, limit: int):
 @pytest.mark.skipif(_chromium() is None, reason="chromium is not installed (CI installs the Debian package)")
 def test_html_renders_in_headless_chromium(tracker, capsys, tmp_path):
     page = tmp_path / "通报.html"
-    code, out, err = _run(capsys, "report", "--quarter", "Q2", "-o", str(page))
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "-o", str(page))
     assert code == 0, err
     shot = tmp_path / "shot.png"
     flags = [
@@ -478,7 +469,7 @@ def test_html_renders_in_headless_chromium(tracker, capsys, tmp_path):
 def test_xlsx_read_back(tracker, capsys):
     openpyxl = pytest.importorskip("openpyxl")
     path = tracker / "通报.xlsx"
-    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--format", "xlsx", "-o", str(path))
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "xlsx", "-o", str(path))
     assert code == 0, err
     assert "已写入" in err
     workbook = openpyxl.load_workbook(path)
@@ -547,7 +538,7 @@ def test_terminal_report_piped(tracker, capsys, monkeypatch):
 
     for columns in (80, 160):
         monkeypatch.setenv("COLUMNS", str(columns))
-        code, out, err = _run(capsys, "report", "--quarter", "Q2")
+        code, out, err = run(capsys, "report", "--quarter", "Q2")
         assert code == 0, err
         assert "\x1b[" not in out
         assert all(cell_len(line) <= columns for line in out.splitlines()), columns
@@ -559,7 +550,7 @@ def test_terminal_report_piped(tracker, capsys, monkeypatch):
 
 
 def test_filters_narrow_the_report(tracker, capsys):
-    code, out, err = _run(capsys, "report", "--quarter", "Q2", "--leader", "cwm", "--format", "md")
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--leader", "cwm", "--format", "md")
     assert code == 0, err
     assert "范围:领导:cwm" in out
     tables = _md_tables(out)
@@ -567,10 +558,10 @@ def test_filters_narrow_the_report(tracker, capsys):
     assert [int(n) for n in rows["合计"][2:]] == [17, 0, 1, 1, 1, 14]
     leaders = {r[0]: int(r[1]) for r in tables["二、各责任领导事项情况"][1:]}
     assert leaders == {"洪声耀": 1, "陈浩": 1, "程文敏": 17, "丁玲": 2}
-    code, out, err = _run(capsys, "report", "-q", "Q2", "--status", "红", "--format", "md")
+    code, out, err = run(capsys, "report", "-q", "Q2", "--status", "红", "--format", "md")
     rows = {r[0]: r for r in _md_tables(out)["一、总体情况"][1:]}
     assert [int(n) for n in rows["合计"][2:]] == [3, 0, 0, 0, 3, 0]
-    code, out, err = _run(capsys, "report", "-q", "Q2", "--unit", "卫健局", "--status", "绿", "--format", "md")
+    code, out, err = run(capsys, "report", "-q", "Q2", "--unit", "卫健局", "--status", "绿", "--format", "md")
     assert code == 0, err
     assert "### 新转为严重滞后" not in out and "| 78 |" not in out  # 78 is green, not lagging
 
@@ -578,7 +569,7 @@ def test_filters_narrow_the_report(tracker, capsys):
 def test_output_format_follows_the_file_suffix(tracker, capsys):
     for name, start in (("通报.html", b"<!DOCTYPE html>"), ("通报.md", "# ".encode()), ("通报.xlsx", b"PK")):
         path = tracker / name
-        code, out, err = _run(capsys, "report", "-q", "Q2", "-o", str(path))
+        code, out, err = run(capsys, "report", "-q", "Q2", "-o", str(path))
         assert code == 0, err
         assert out == "" and path.read_bytes().startswith(start), name
         assert not [p for p in tracker.iterdir() if p.name.endswith(".tmp")]
@@ -599,7 +590,7 @@ def test_output_format_follows_the_file_suffix(tracker, capsys):
 )
 def test_bad_values_are_one_chinese_line_exit_2(tracker, capsys, args, fragments):
     (tracker / "progress").mkdir(exist_ok=True)
-    code, out, err = _run(capsys, "report", "-q", "Q2", *args) if "--quarter" not in args else _run(capsys, "report", *args)
+    code, out, err = run(capsys, "report", "-q", "Q2", *args) if "--quarter" not in args else run(capsys, "report", *args)
     assert code == 2, (out, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("错误:") and "Traceback" not in err, err
@@ -610,15 +601,15 @@ def test_bad_values_are_one_chinese_line_exit_2(tracker, capsys, args, fragments
 
 def test_unwritable_output_is_a_clear_message(tracker, capsys):
     """A place no one may create files in (works as root too): one line, nothing left behind."""
-    code, out, err = _run(capsys, "report", "-q", "Q2", "-o", "/proc/通报.html")
+    code, out, err = run(capsys, "report", "-q", "Q2", "-o", "/proc/通报.html")
     assert code == 2 and err.startswith("错误:-o 的值") and "无法写入" in err and len(err.strip().splitlines()) == 1
-    code, out, err = _run(capsys, "report", "-q", "Q2", "-o", "tasks.yaml/通报.html")
+    code, out, err = run(capsys, "report", "-q", "Q2", "-o", "tasks.yaml/通报.html")
     assert code == 2 and "不是目录" in err
 
 
 def test_help_has_examples(tracker, capsys):
-    code, out, err = _run(capsys, "report", "--help")
+    code, out, err = run(capsys, "report", "--help")
     assert code == 0
     assert "xatrack report --quarter Q2 --format html -o 通报.html" in out and "催办" in out
-    code, out, err = _run(capsys)
+    code, out, err = run(capsys)
     assert "xatrack report --quarter Q2 --format html -o 通报.html" in out

@@ -15,7 +15,7 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from xatrack.cli import main  # noqa: E402
+from cli_helpers import run, ids_of
 from xatrack.directory import Directory  # noqa: E402
 from xatrack.model import Entry, Item, Metric, Plan, PlanInfo, Quarter  # noqa: E402
 from xatrack.sheet import FilledRow, SheetInfo, check_filled, sheet_rows  # noqa: E402
@@ -25,36 +25,6 @@ Q2 = Quarter(2025, 2)
 
 # Columns of the data sheet (1-based), looked up from the header row in `table`.
 HEADER_ROW = 5
-
-
-@pytest.fixture()
-def tracker(tmp_path, monkeypatch):
-    root = tmp_path / "tracker"
-    root.mkdir()
-    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
-    shutil.copy(REPO / "units.yaml", root / "units.yaml")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
-    monkeypatch.setenv("XATRACK_USER", "测试员")
-    monkeypatch.setenv("COLUMNS", "160")
-    return root
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ids_of(capsys, *args: str) -> list[str]:
-    code, out, err = run(capsys, *args, "--format", "json")
-    assert code == 0, err
-    return [row["id"] for row in json.loads(out)]
 
 
 def table(path: Path):

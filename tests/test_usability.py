@@ -4,47 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from xatrack.cli import main
+from cli_helpers import run, ids_of
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-
-
-@pytest.fixture()
-def tracker(tmp_path, monkeypatch):
-    root = tmp_path / "tracker"
-    root.mkdir()
-    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
-    shutil.copy(REPO / "units.yaml", root / "units.yaml")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
-    monkeypatch.setenv("XATRACK_USER", "测试员")
-    monkeypatch.setenv("COLUMNS", "160")
-    return root
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ids_of(capsys, *args: str) -> list[str]:
-    code, out, err = run(capsys, *args, "--format", "json")
-    assert code == 0, err
-    return [row["id"] for row in json.loads(out)]
 
 
 def test_pinyin_full_and_initials_give_the_same_as_chinese(tracker, capsys):

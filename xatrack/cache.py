@@ -127,8 +127,9 @@ def cached_parse(cache: Cache, name: str, data: bytes, parse):
     return value
 
 
-def cached_registry(cache: Cache, data: bytes, text: str, source: str):
-    """(plan, problems) for the registry's bytes, parsing only what changed."""
+def cached_registry(cache: Cache, data: bytes, decode, source: str):
+    """(plan, problems) for the registry's bytes, parsing only what changed;
+    ``decode()`` gives the text, needed only when the cache does not hold it."""
     from xatrack.registry import parse_registry
 
     key = digest(data)
@@ -138,7 +139,7 @@ def cached_registry(cache: Cache, data: bytes, text: str, source: str):
     old_chunks = cache.load("registry-items")
     used: dict = {}
     chunks = _Recording(old_chunks if isinstance(old_chunks, dict) else {}, used)
-    plan, problems = parse_registry(text, source, chunks=chunks)
+    plan, problems = parse_registry(decode(), source, chunks=chunks)
     cache.save("registry", {"digest": key, "plan": plan, "problems": problems})
     cache.save("registry-items", used)  # read only when the registry changes
     # The one-item lookup (for update) is written by update itself, when it

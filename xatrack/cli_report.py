@@ -92,7 +92,7 @@ def report_command(
     if kind == "xlsx":
         from xatrack.views.report_xlsx import render_xlsx
 
-        _write_bytes(output, render_xlsx(report))
+        _write(output, render_xlsx(report))
     elif kind in ("md", "html"):
         if kind == "md":
             from xatrack.views.report_markdown import render_markdown as render
@@ -102,7 +102,7 @@ def report_command(
         if output is None:
             sys.stdout.write(text)
         else:
-            _write_text(output, text)
+            _write(output, text)
     else:
         from xatrack.views.report_term import render_report
 
@@ -111,7 +111,7 @@ def report_command(
 
             to_stdout(lambda console: render_report(console, report))
         else:
-            _write_text(output, _plain_text(report))
+            _write(output, _plain_text(report))
     if output is not None:
         typer.echo(f"已写入 {output}:{report.title}({report.overall.total} 项)", err=True)
 
@@ -151,40 +151,12 @@ def _check_output(path: Path) -> None:
         raise InputError(f"-o 的值\"{path}\"无法写入:文件是只读的")
 
 
-def _write_text(path: Path, text: str) -> None:
-    _write_bytes(path, text.encode("utf-8"))
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Temporary file beside the target, fsync, rename: never a half-written report."""
-    import tempfile
+def _write(path: Path, content: str | bytes) -> None:
+    """Atomically (store.write_atomic): never a half-written report."""
+    from xatrack.errors import DataError
+    from xatrack.store import write_atomic
 
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    except OSError as error:
-        raise InputError(f"-o 的值\"{path}\"无法写入:{error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644 & ~_umask())
-        os.replace(temp, path)
-    except OSError as error:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise InputError(f"-o 的值\"{path}\"无法写入:{error.strerror or error}") from None
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        write_atomic(path, content)
+    except DataError as error:
+        raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None

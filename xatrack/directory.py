@@ -155,6 +155,10 @@ class Directory:
 
     # -- names
 
+    def remember_pinyin_in(self, memo: dict) -> None:
+        """Keep the pinyin of names in ``memo`` (a dict kept between runs) instead of a fresh one."""
+        self._index.pinyin_cache = memo
+
     def canonical_unit(self, name: str) -> str:
         """Alias -> canonical name (units and groups); unknown -> the name itself."""
         return self._index.unit_canon.get(normalize_name(name), name.strip())

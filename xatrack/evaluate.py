@@ -93,7 +93,8 @@ def _order(entry: Entry) -> tuple:
     return (entry.quarter.year, entry.quarter.q, entry.date, entry.seq)
 
 
-def _newest(entries: Iterable[Entry]) -> Entry | None:
+def newest(entries: Iterable[Entry]) -> Entry | None:
+    """The newest of ``entries`` (by quarter, date, then file position), or None."""
     best = None
     for entry in entries:
         if best is None or _order(entry) >= _order(best):
@@ -278,7 +279,7 @@ def _value_entries(item: Item, metric: Metric, entries: list[Entry]) -> list[Ent
 
 def _metric_status(item: Item, metric: Metric, now: list[Entry], before: list[Entry], quarter: Quarter, settings) -> MetricStatus:
     expected = metric.target * expected_fraction(item, metric, quarter.q)
-    entry = _newest(_value_entries(item, metric, now))
+    entry = newest(_value_entries(item, metric, now))
     if entry is not None:
         value = float(entry.value)
         if _metric_done(metric, value, quarter.q):
@@ -287,7 +288,7 @@ def _metric_status(item: Item, metric: Metric, now: list[Entry], before: list[En
             state = _judge(metric, expected, value, settings)
         return MetricStatus(metric, expected, value, state, entry)
     # Nothing this quarter: carry a goal already reached in an earlier quarter.
-    earlier = _newest(_value_entries(item, metric, before))
+    earlier = newest(_value_entries(item, metric, before))
     if earlier is not None and _metric_done(metric, float(earlier.value), earlier.quarter.q):
         return MetricStatus(metric, expected, float(earlier.value), DONE, earlier, carried=True)
     return MetricStatus(metric, expected, None, MISSING, None)
@@ -312,11 +313,11 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
             before.append(entry)
 
     metrics = tuple(_metric_status(item, m, now, before, quarter, settings) for m in item.metrics)
-    status_entry = _newest(e for e in now if e.status in REPORT_STATUSES)
+    status_entry = newest(e for e in now if e.status in REPORT_STATUSES)
     reported = status_entry.status if status_entry else None
-    note_entry = _newest(e for e in now if e.note)
+    note_entry = newest(e for e in now if e.note)
     note = note_entry.note if note_entry else None
-    last = _newest(now)
+    last = newest(now)
     single = len(metrics) == 1
 
     def result(state: str, reason: str) -> ItemStatus:
@@ -334,7 +335,7 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
         if reported in ("滞后", "受阻"):
             reason += f"(报送状态:{reported})"
         return result(DONE, reason)
-    earlier_status = _newest(e for e in before if e.status in REPORT_STATUSES)
+    earlier_status = newest(e for e in before if e.status in REPORT_STATUSES)
     if earlier_status is not None and earlier_status.status == DONE and reported is None:
         return result(DONE, f"已于{_qlabel(earlier_status.quarter.q)}报送已完成")
 

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from xatrack.errors import InputError
+from xatrack.evaluate import newest as newest_entry
 from xatrack.model import CUMULATIVE, GROWTH, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
 
 FORMAT = "xatrack-sheet"  # what the hidden sheet says this workbook is
@@ -127,7 +128,7 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
             continue
         mine = [e for e in entries if normalize_id(e.item) == item.id and _not_after(e, quarter)]
         if not item.metrics:
-            last = _newest(e for e in mine if e.status in REPORT_STATUSES or e.note)
+            last = newest_entry(e for e in mine if e.status in REPORT_STATUSES or e.note)
             rows.append(SheetRow(item, role, None, None, None, last))
             continue
         single = len(item.metrics) == 1
@@ -136,7 +137,7 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
                 expected = metric.target * expected_fraction(item, metric, quarter.q)
             else:
                 expected = metric.target
-            last = _newest(
+            last = newest_entry(
                 e for e in mine if is_finite_number(e.value) and (e.metric == metric.name or (e.metric is None and single))
             )
             rows.append(SheetRow(item, role, metric, number, expected, last))
@@ -182,15 +183,6 @@ def safe_file_part(name: str) -> str:
 
 def _not_after(entry: Entry, quarter: Quarter) -> bool:
     return entry.quarter.year == quarter.year and entry.quarter.q <= quarter.q
-
-
-def _newest(entries) -> Entry | None:
-    best = None
-    for entry in entries:
-        key = (entry.quarter.q, entry.date, entry.seq)
-        if best is None or key >= (best.quarter.q, best.date, best.seq):
-            best = entry
-    return best
 
 
 # --------------------------------------------------------------------------- reading a filled sheet

@@ -131,16 +131,17 @@ class Tracker:
             self._cache = Cache.for_root(self.root)
         return self._cache
 
-    def load_plan(self) -> tuple[Plan | None, list[Problem]]:
-        """The registry, through the content-keyed cache."""
+    def load_plan(self, data: bytes | None = None) -> tuple[Plan | None, list[Problem]]:
+        """The registry (its bytes, if already read), through the content-keyed cache."""
         from xatrack.cache import cached_registry
 
-        data = read_bytes(self.registry_path, 64 * 1024 * 1024)
-        return cached_registry(self.cache, data, decode_text(data, self.registry_path), REGISTRY)
+        if data is None:
+            data = read_bytes(self.registry_path, 64 * 1024 * 1024)
+        return cached_registry(self.cache, data, lambda: decode_text(data, self.registry_path), REGISTRY)
 
-    def plan(self) -> Plan:
+    def plan(self, data: bytes | None = None) -> Plan:
         """The plan, or DataError naming the first error (check lists them all)."""
-        plan, problems = self.load_plan()
+        plan, problems = self.load_plan(data)
         errors = [p for p in problems if p.severity == "error"]
         if plan is None or errors:
             first = errors[0] if errors else problems[0]
@@ -160,7 +161,7 @@ class Tracker:
         data = read_bytes(self.registry_path, 64 * 1024 * 1024)
         found = cached_item(self.cache, data, normalize_id(item_id))
         if found is None or found[1] is None:
-            plan = self.plan()
+            plan = self.plan(data)
             if found is None:
                 remember_items(self.cache, data, plan)
             return plan
@@ -185,7 +186,7 @@ class Tracker:
         from xatrack.cache import PinyinMemo
 
         directory, problems = self.load_directory()
-        directory._index.pinyin_cache = PinyinMemo(self.cache)
+        directory.remember_pinyin_in(PinyinMemo(self.cache))
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise DataError(str(errors[0]))
@@ -220,8 +221,7 @@ class Tracker:
                 continue
             if until is not None and quarter.q > until:
                 continue
-            read = self.read_decisive if decisive else self.read_log_file
-            found, trouble = read(path, quarter)
+            found, trouble = self.read_log_file(path, quarter, decisive)
             entries.extend(found)
             problems.extend(trouble)
         return entries, problems
@@ -246,8 +246,10 @@ class Tracker:
             found.extend(e for e in entries if e.item == wanted)
         return found
 
-    def read_log_file(self, path: Path, quarter: Quarter) -> tuple[list[Entry], list[Problem]]:
-        """One log through the cache: only bytes appended since the last read are parsed."""
+    def read_log_file(self, path: Path, quarter: Quarter, decisive: bool = False) -> tuple[list[Entry], list[Problem]]:
+        """One log through the cache: only bytes appended since the last read
+        are parsed. With ``decisive``, only the entries an evaluation can
+        depend on (evaluate.decisive), kept in a cache of their own."""
         from xatrack.cache import cached_log
 
         source = f"{PROGRESS}/{path.name}"
@@ -256,20 +258,11 @@ class Tracker:
         def parse(part: bytes, first_line: int, first_seq: int):
             return parse_log_part(decode_text(part, path), quarter, source, first_line, first_seq)
 
-        return cached_log(self.cache, f"log-{path.name}", data, parse)
+        if not decisive:
+            return cached_log(self.cache, f"log-{path.name}", data, parse)
+        from xatrack.evaluate import decisive as reduce
 
-    def read_decisive(self, path: Path, quarter: Quarter) -> tuple[list[Entry], list[Problem]]:
-        """The decisive entries of one log, through their own cache."""
-        from xatrack.cache import cached_log
-        from xatrack.evaluate import decisive
-
-        source = f"{PROGRESS}/{path.name}"
-        data = read_bytes(path)
-
-        def parse(part: bytes, first_line: int, first_seq: int):
-            return parse_log_part(decode_text(part, path), quarter, source, first_line, first_seq)
-
-        return cached_log(self.cache, f"decisive-{path.name}", data, parse, reduce=decisive)
+        return cached_log(self.cache, f"decisive-{path.name}", data, parse, reduce=reduce)
 
     def append(self, quarter: Quarter, record: dict[str, Any]) -> Path:
         path = self.log_path(quarter)
@@ -749,10 +742,10 @@ def _truncate(handle, size: int) -> None:
         pass
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a whole file: temporary file, fsync, rename. Readers see the
-    old file or the new one, never a part; on failure the old file is kept
-    and DataError names the path."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Replace a whole file (text as UTF-8, or bytes such as a workbook):
+    temporary file, fsync, rename. Readers see the old file or the new one,
+    never a part; on failure the old file is kept and DataError names the path."""
     import tempfile
 
     if path.is_dir():
@@ -763,9 +756,9 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         raise DataError(f"无法写入 {path}:{error.strerror or error}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), _file_mode(path))  # mkstemp makes 0600; keep it readable as before
-            handle.write(text)
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

@@ -16,7 +16,8 @@ from xatrack.report import (
     counts_sentence,
     item_figures_text,
 )
-from xatrack.views.terminal import STATE_STYLE, join_names, state_text
+from xatrack.views.cells import STATE_STYLE, join_names
+from xatrack.views.terminal import state_text
 
 
 def _table(title: str | None = None, **kwargs) -> Table:

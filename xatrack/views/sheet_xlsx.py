@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import zipfile
 from pathlib import Path
 
@@ -206,27 +205,10 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
 
 
 def write_sheet(path: Path, info: SheetInfo, rows: list[SheetRow]) -> None:
-    """Write the workbook atomically: temporary file, fsync, rename."""
-    write_bytes_atomic(path, sheet_bytes(info, rows))
+    """Write the workbook atomically (store.write_atomic)."""
+    from xatrack.store import write_atomic
 
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, sheet_bytes(info, rows))
 
 
 def _number(value):

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from xatrack.model import STATES, Item
-from xatrack.views.cells import STATE_MARK, STATE_STYLE, fmt_number, join_names, state_words  # noqa: F401 (shared names)
+from xatrack.views.cells import STATE_STYLE, fmt_number, join_names, state_words
 
 
 def make_console(file=None, width: int | None = None) -> Console:
