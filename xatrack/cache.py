@@ -26,7 +26,7 @@ from xatrack import __version__
 
 CACHE_ENV = "XATRACK_CACHE_DIR"
 NO_CACHE_ENV = "XATRACK_NO_CACHE"
-FORMAT = 3
+FORMAT = 4  # 4: entries carry retracts; decisive keeps each reporter
 _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.version_info[1]}"
 
 
@@ -214,7 +214,7 @@ class _Recording(dict):
         self.used[key] = value
 
 
-def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None):
+def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None, rebuild_if=None):
     """Entries and problems of a log, parsing only bytes appended since last time.
 
     ``parse(data, first_line, first_seq)`` parses bytes whose first line is
@@ -222,7 +222,10 @@ def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None):
     it returns (entries, problems, record_count, fast) where ``fast`` says the
     text was all one-line entries (only then can later appends be added on).
     ``reduce`` (entries -> fewer entries) is applied before caching; it must
-    satisfy reduce(reduce(a) + b) == reduce(a + b), as evaluate.decisive does.
+    satisfy reduce(reduce(a) + b) == reduce(a + b), as evaluate.decisive does
+    for appended entries that ``rebuild_if`` (entries -> bool) does not flag;
+    an append it flags (a retraction, which can bring back an entry the
+    reduction dropped) makes the whole log be parsed and reduced again.
     """
     if reduce is None:
         reduce = _same
@@ -238,7 +241,7 @@ def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None):
             return list(state["entries"]), list(state["problems"])
         prefix_lines = data[:size].count(b"\n")
         entries, problems, count, fast = parse(data[size:], prefix_lines, state["count"])
-        if fast:
+        if fast and not (rebuild_if is not None and rebuild_if(entries)):
             state = {
                 "fast": True,
                 "size": len(data),

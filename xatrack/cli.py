@@ -58,6 +58,7 @@ from xatrack.cliutil import (
     heading,
     today,
 )
+from xatrack.cliutil import now as clock_now
 
 # --------------------------------------------------------------------------- commands
 
@@ -383,10 +384,14 @@ def update_command(
 
     session = Session(root, entries=False, item=item_id)  # an append needs neither the whole log nor the whole plan
     report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
-    now = datetime.now().astimezone()
-    recorded = build_record(session.plan, report, today=today(), now=now, default_by=_default_user())
+    now = clock_now()
+    recorded = build_record(
+        session.plan, report, today=now.date(), now=now, default_by=_default_user(), directory=session.directory
+    )
     path = session.tracker.append(recorded.quarter, recorded.record)
     _confirm_update(session, recorded, path)
+    for warning in recorded.warnings:
+        typer.echo(f"注意:{warning}", err=True)
 
 
 def _default_user() -> str:
@@ -417,13 +422,29 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
         parts.append("说明已记录")
     display = session.tracker.display(path)
     typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
+    from xatrack.evaluate import follows_of
+    from xatrack.model import RELATIVE
+
+    plan = session.plan
+    year = plan.info.year
     try:  # the entry is recorded: a log that cannot be read now must not turn that into a failure
-        entries = session.tracker.item_entries(item.id, session.plan.info.year, until=recorded.quarter.q)
+        if any(m.kind == RELATIVE for m in item.metrics):
+            plan = session.tracker.plan()  # G7 follows G1's growth: the whole plan knows G1
+        entries = session.tracker.item_entries(item.id, year, until=recorded.quarter.q)
+        for other in follows_of(plan, [item]):
+            entries += session.tracker.item_entries(other, year, until=recorded.quarter.q)
     except XatrackError as error:
         typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
         return
-    status = evaluate(session.plan, entries, recorded.quarter, [item])[0]
-    typer.echo(f"{what} 当前状态:{status.state}({status.reason})")
+    status = evaluate(plan, entries, recorded.quarter, [item], roles=session.roles)[0]
+    if session.roles.is_contribution(item, record.get("by", "")):
+        typer.echo(
+            f"{record['by']} 是{what}的责任单位(非牵头单位):本条作为分项报送记录,不替代牵头单位报送的数字;"
+            f"{what} 当前状态:{status.state}({status.reason})"
+        )
+        return
+    late = "(逾期报送)" if status.late else ""
+    typer.echo(f"{what} 当前状态:{status.state}{late}({status.reason})")
 
 
 # --------------------------------------------------------------------------- entry point

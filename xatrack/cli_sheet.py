@@ -13,6 +13,7 @@ import typer
 
 from xatrack.cli import app
 from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, today
+from xatrack.cliutil import now as clock_now
 from xatrack.errors import InputError
 
 
@@ -56,7 +57,7 @@ def sheet_command(
     session = Session(root)
     plan, directory = session.plan, session.directory
     q = session.quarter(quarter)
-    generated = datetime.now().astimezone().isoformat(timespec="seconds")
+    generated = clock_now().isoformat(timespec="seconds")
     known = plan_units(plan)
     # "-o 报送表/" names a folder even before it exists
     as_folder = output is not None and output.endswith(("/", os.sep))
@@ -139,7 +140,7 @@ def ingest_command(
 
     session = Session(root)
     plan = session.plan
-    now = datetime.now().astimezone()
+    now = clock_now()
     when = parse_date(day) if day else None
     total = Ingest()
     seen: dict = {}

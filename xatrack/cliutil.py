@@ -5,7 +5,7 @@ session (tracker, plan, directory, entries) and small parsing helpers.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -55,17 +55,34 @@ SearchOpt = Annotated[Optional[str], typer.Option("--search", help="在任务文
 FormatOpt = Annotated[str, typer.Option("--format", help="输出格式:term(表格)、json、csv")]
 
 
-def today() -> date:
-    """Today, or $XATRACK_TODAY (for demonstrations and tests)."""
-    fixed = os.environ.get("XATRACK_TODAY")
+def now() -> datetime:
+    """The one clock: $XATRACK_NOW (a timestamp such as 2025-07-08T10:00:00+08:00),
+    else $XATRACK_TODAY (a date: that day at the wall clock's time of day),
+    else the wall clock. Sets both "today" and the ``at`` recorded with an
+    entry, so a whole year can be replayed; git history stays the audit trail."""
+    fixed = os.environ.get("XATRACK_NOW")
     if fixed:
+        try:
+            moment = datetime.fromisoformat(fixed.strip())
+        except ValueError:
+            raise InputError(f"环境变量 XATRACK_NOW 的值\"{fixed}\"不是时间(如 2025-07-08T10:00:00+08:00)") from None
+        return moment if moment.tzinfo is not None else moment.astimezone()
+    day = os.environ.get("XATRACK_TODAY")
+    wall = datetime.now().astimezone()
+    if day:
         from xatrack.schedule import parse_date
 
         try:
-            return parse_date(fixed)
+            fixed_day = parse_date(day)
         except XatrackError:
-            raise InputError(f"环境变量 XATRACK_TODAY 的值\"{fixed}\"不是日期") from None
-    return date.today()
+            raise InputError(f"环境变量 XATRACK_TODAY 的值\"{day}\"不是日期") from None
+        return wall.replace(year=fixed_day.year, month=fixed_day.month, day=fixed_day.day)
+    return wall
+
+
+def today() -> date:
+    """Today by the one clock (``now``)."""
+    return now().date()
 
 
 class Session:
@@ -86,6 +103,7 @@ class Session:
         self.plan = self.tracker.plan_for(item) if item is not None else self.tracker.plan()
         self._directory = None
         self._entries = None
+        self._roles = None
         self._decisive: dict[int, list] = {}
 
     @property
@@ -93,6 +111,15 @@ class Session:
         if self._directory is None:
             self._directory = self.tracker.directory()
         return self._directory
+
+    @property
+    def roles(self):
+        """Who reports an item's figure and who only contributes (roles.py)."""
+        if self._roles is None:
+            from xatrack.roles import Roles
+
+            self._roles = Roles(self.directory)
+        return self._roles
 
     @property
     def entries(self) -> list:
@@ -116,12 +143,12 @@ class Session:
 
         if text:
             return parse_quarter(text, self.plan.info.year)
-        return default_quarter(self.plan.info.year, today())
+        return default_quarter(self.plan.info.year, today(), self.plan.settings.report_window_days)
 
     def evaluate(self, quarter, items=None):
         from xatrack.evaluate import evaluate
 
-        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items)
+        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles)
 
     def selector(self, filters):
         from xatrack.queries import Selector

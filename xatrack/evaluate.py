@@ -19,6 +19,8 @@ from .model import (
     LEVEL,
     MISSING,
     ON_TRACK,
+    REFERENCE,
+    RELATIVE,
     REPORT_STATUSES,
     SEVERE,
     STATE_COLOURS,
@@ -27,10 +29,11 @@ from .model import (
     Metric,
     Plan,
     Quarter,
+    entry_ref,
     is_finite_number,
     normalize_id,
 )
-from .schedule import expected_fraction
+from .schedule import expected_value, recorded_late
 
 # Worse states sort first: 严重滞后 > 未报送 > 滞后 > 正常 > 已完成.
 SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
@@ -62,6 +65,10 @@ class MetricStatus:
     # True when the state is 已完成 carried over from an earlier quarter; then
     # ``value`` and ``entry`` are that earlier report (entry.quarter tells which).
     carried: bool = False
+    late: bool = False  # the deciding entry was recorded after the quarter's deadline (逾期报送)
+    # RELATIVE: the figure it follows this quarter and what that is (G1 地区生产总值增速).
+    follows_value: float | None = None
+    follows_label: str = ""
 
     @property
     def colour(self) -> str:
@@ -78,10 +85,28 @@ class ItemStatus:
     reported_status: str | None  # newest status reported this quarter
     note: str | None  # newest note this quarter
     last_entry: Entry | None  # newest entry of the item this quarter
+    # Reports by responsible units of their own part (分项报送, roles.py): shown,
+    # never the item's figure. Newest per reporter and metric, oldest first.
+    contributions: tuple[Entry, ...] = ()
+    late: bool = False  # a deciding entry was recorded after the deadline (逾期报送)
 
     @property
     def colour(self) -> str:
         return STATE_COLOURS[self.state]
+
+    @property
+    def missing_metrics(self) -> tuple[str, ...]:
+        """Metrics with no figure this quarter (what a 催办 names)."""
+        return tuple(ms.metric.name for ms in self.metrics if ms.state == MISSING)
+
+    @property
+    def owes_report(self) -> bool:
+        """On the 催办 list: anything not reported this quarter, whatever
+        colour the reported part gives the item (a partly reported task is
+        未报送 for the metrics it lacks)."""
+        if self.state == DONE:
+            return False
+        return self.state == MISSING or self.last_entry is None or bool(self.missing_metrics)
 
 
 # ---------------------------------------------------------------------------
@@ -137,20 +162,47 @@ def _latest_with(entries, quarter, keep) -> dict[str, Entry]:
     return result
 
 
+def live(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries that count: retractions (xatrack retract) and the entries
+    they withdraw are left out. Without any retraction, the entries as given."""
+    entries = list(entries)
+    withdrawn = {e.retracts for e in entries if e.retracts}
+    if not withdrawn:
+        return entries
+    return [e for e in entries if not e.retracts and entry_ref(e) not in withdrawn]
+
+
+def retracted_refs(entries: Iterable[Entry]) -> dict[str, Entry]:
+    """ref of each withdrawn entry -> the (first) retraction that withdrew it."""
+    found: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.retracts and entry.retracts not in found:
+            found[entry.retracts] = entry
+    return found
+
+
 def decisive(entries: Iterable[Entry]) -> list[Entry]:
     """The entries that can decide an evaluation, in their given order.
 
-    For each quarter, item and metric (or none): the newest entry, the newest
+    Withdrawn entries are dropped (``live``), retractions kept. Then for each
+    quarter, item, metric (or none) and reporter: the newest entry, the newest
     with a finite value, the newest with a report status and the newest with
     a note. Every choice ``evaluate`` makes is the newest of one of these
-    kinds among the entries that apply, so ``evaluate`` gives the same result
-    on these as on all the entries; a log of 40,000 reports for 10,000 items
-    shrinks to about one entry per item. (Property-tested.)
+    kinds among the entries that apply (per reporter, since a responsible
+    unit's entry is only a contribution), so ``evaluate`` gives the same
+    result on these as on all the entries; a log of 40,000 reports for 10,000
+    items shrinks to about one entry per item. (Property-tested.)
     """
     entries = list(entries)
+    retractions = [e for e in entries if e.retracts]
+    if retractions:
+        kept = {id(e) for e in live(entries)} | {id(e) for e in retractions}
+        entries = [e for e in entries if id(e) in kept]
     best: dict[tuple, Entry] = {}
     for entry in entries:
-        base = (entry.quarter, normalize_id(entry.item), entry.metric)
+        if entry.retracts:
+            continue
+        base = (entry.quarter, normalize_id(entry.item), entry.metric, entry.by)
         order = _order(entry)
         for kind, applies in (
             (0, True),
@@ -164,7 +216,7 @@ def decisive(entries: Iterable[Entry]) -> list[Entry]:
             current = best.get(key)
             if current is None or order >= _order(current):
                 best[key] = entry
-    chosen = {id(entry) for entry in best.values()}
+    chosen = {id(entry) for entry in best.values()} | {id(entry) for entry in retractions}
     return [entry for entry in entries if id(entry) in chosen]
 
 
@@ -199,8 +251,9 @@ def fmt(number: float | None) -> str:
 def _metric_done(metric: Metric, value: float, q: int) -> bool:
     """Whether the metric's yearly goal is met by ``value`` reported in quarter q.
 
-    Reaching a count or a level (op >=) is done for good; a growth rate, or a
-    ceiling (op <=), can still move, so it is done only in Q4.
+    Reaching a count or a level (op >=) is done for good; a growth rate, a
+    figure judged against another one, or a ceiling (op <=), can still move,
+    so it is done only in Q4.
     """
     if metric.op == "<=":
         return q == 4 and _at_least(metric.target, value)
@@ -215,7 +268,8 @@ def _judge(metric: Metric, expected: float, value: float, settings) -> str:
     The gap is the shortfall below the expected figure (op >=) or the excess
     over it (op <=). Growth gaps are percentage points against
     ``growth_tolerance``; others are relative to the expected figure. A gap
-    exactly at the tolerance is 严重滞后.
+    exactly at the tolerance is 严重滞后. A negative growth (a decline) is
+    judged like any other value.
     """
     gap = expected - value if metric.op != "<=" else value - expected
     if gap <= 0 or _close(value, expected):
@@ -231,15 +285,37 @@ def _judge(metric: Metric, expected: float, value: float, settings) -> str:
     return BEHIND if _less(gap, allowed) else SEVERE
 
 
+def _judge_relative(metric: Metric, followed: float, value: float, settings) -> str:
+    """A figure that should keep step with another (与经济增长基本同步): up to
+    ``relative_tolerance`` points below it is in step (正常), up to twice
+    that 滞后, more 严重滞后; at or above it is always 正常. op <= (不高于)
+    mirrors it."""
+    gap = followed - value if metric.op != "<=" else value - followed
+    allowed = settings.relative_tolerance
+    if gap <= allowed or _close(gap, allowed):
+        return ON_TRACK
+    return BEHIND if _less(gap, 2 * allowed) else SEVERE
+
+
 def _metric_phrase(ms: MetricStatus, quarter: Quarter, single: bool) -> str:
     """One short phrase for the reason: '进度 45/84 (54%)', '增速 6.2%/目标 7%'."""
     metric = ms.metric
     name = "" if single else f"{metric.name} "
     if ms.state == MISSING:
+        if metric.kind == RELATIVE and ms.value is not None:
+            return f"{metric.name}的对照数{ms.follows_label}未报送"
         return f"{metric.name}未报送" if not single else "指标未报送"
     if ms.carried:
         return f"{name}已于Q{ms.entry.quarter.q}达标"
     unit = metric.unit
+    if metric.kind == REFERENCE:
+        return f"{name}对照数 {fmt(ms.value)}{unit}"
+    if metric.kind == RELATIVE:
+        text = f"{name}{fmt(ms.value)}{unit}/{ms.follows_label} {fmt(ms.follows_value)}{unit}"
+        gap = (ms.follows_value - ms.value) if metric.op != "<=" else (ms.value - ms.follows_value)
+        if ms.state in (BEHIND, SEVERE):
+            text += f"(低 {fmt(round(gap, 4))} 个百分点)" if metric.op != "<=" else f"(高 {fmt(round(gap, 4))} 个百分点)"
+        return text
     if metric.kind == CUMULATIVE and metric.op == ">=":
         if ms.state == DONE:
             return f"{name}已完成 {fmt(ms.value)}/{fmt(metric.target)}{unit}"
@@ -277,16 +353,65 @@ def _value_entries(item: Item, metric: Metric, entries: list[Entry]) -> list[Ent
     ]
 
 
-def _metric_status(item: Item, metric: Metric, now: list[Entry], before: list[Entry], quarter: Quarter, settings) -> MetricStatus:
-    expected = metric.target * expected_fraction(item, metric, quarter.q)
+class Follow:
+    """The figure a RELATIVE metric follows, for one quarter: a metric of
+    another item (G1, "G1:指标名") or a REFERENCE metric of the same item."""
+
+    def __init__(self, plan: Plan | None, by_item: dict[str, list[Entry]], roles, quarter: Quarter):
+        self.plan = plan
+        self.by_item = by_item
+        self.roles = roles
+        self.quarter = quarter
+
+    def figure(self, item: Item, metric: Metric, own: list[Entry]) -> tuple[float | None, str, Entry | None]:
+        """(value, label, entry): the followed figure reported this quarter, or (None, label, None)."""
+        target = metric.follows.strip()
+        own_metric = next((m for m in item.metrics if m.name == target and m is not metric), None)
+        if own_metric is not None:
+            entry = newest(_value_entries(item, own_metric, own))
+            return (float(entry.value) if entry else None), own_metric.name, entry
+        item_id, _, metric_name = target.partition(":")
+        other = self.plan.get(item_id) if self.plan is not None else None
+        if other is None or not other.metrics:
+            return None, target, None
+        chosen = next((m for m in other.metrics if m.name == metric_name.strip()), None) if metric_name else None
+        if chosen is None:
+            chosen = next((m for m in other.metrics if m.kind == GROWTH), other.metrics[0])
+        label = f"{other.id} {chosen.name}"
+        pool = [
+            e
+            for e in self.by_item.get(other.id, ())
+            if e.quarter == self.quarter and not e.retracts and not self.roles.is_contribution(other, e.by)
+        ]
+        entry = newest(_value_entries(other, chosen, pool))
+        return (float(entry.value) if entry else None), label, entry
+
+
+def _metric_status(
+    item: Item, metric: Metric, now: list[Entry], before: list[Entry], quarter: Quarter, settings, follow: Follow | None
+) -> MetricStatus:
+    expected = expected_value(item, metric, quarter.q)
     entry = newest(_value_entries(item, metric, now))
+    late = entry is not None and recorded_late(entry, settings.deadline_days)
     if entry is not None:
         value = float(entry.value)
+        if metric.kind == REFERENCE:
+            return MetricStatus(metric, None, value, ON_TRACK, entry, late=late)
+        if metric.kind == RELATIVE:
+            followed, label, _ = follow.figure(item, metric, now) if follow is not None else (None, metric.follows, None)
+            if followed is None:
+                return MetricStatus(metric, None, value, MISSING, entry, late=late, follows_label=label)
+            state = _judge_relative(metric, followed, value, settings)
+            if state == ON_TRACK and quarter.q == 4:
+                state = DONE
+            return MetricStatus(metric, followed, value, state, entry, late=late, follows_value=followed, follows_label=label)
         if _metric_done(metric, value, quarter.q):
             state = DONE
         else:
             state = _judge(metric, expected, value, settings)
-        return MetricStatus(metric, expected, value, state, entry)
+        return MetricStatus(metric, expected, value, state, entry, late=late)
+    if metric.kind in (REFERENCE, RELATIVE):
+        return MetricStatus(metric, None, None, MISSING, None)
     # Nothing this quarter: carry a goal already reached in an earlier quarter.
     earlier = newest(_value_entries(item, metric, before))
     if earlier is not None and _metric_done(metric, float(earlier.value), earlier.quarter.q):
@@ -298,37 +423,65 @@ def _qlabel(q: int) -> str:
     return f"Q{q}"
 
 
-def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settings) -> ItemStatus:
+def _contributions(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Newest contribution per reporter and metric, oldest first."""
+    best: dict[tuple, Entry] = {}
+    for entry in entries:
+        key = (entry.by, entry.metric)
+        current = best.get(key)
+        if current is None or _order(entry) >= _order(current):
+            best[key] = entry
+    return tuple(sorted(best.values(), key=_order))
+
+
+def evaluate_item(
+    item: Item, entries: Iterable[Entry], quarter: Quarter, settings, roles=None, follow: Follow | None = None
+) -> ItemStatus:
+    """The status of one item. ``entries`` are live (no withdrawn ones);
+    ``roles`` tells contributions apart (roles.Roles; None: none are)."""
     item_id = normalize_id(item.id)
     now: list[Entry] = []
     before: list[Entry] = []
+    shared: list[Entry] = []
     for entry in entries:
-        if normalize_id(entry.item) != item_id or entry.quarter.year != quarter.year:
+        if normalize_id(entry.item) != item_id or entry.quarter.year != quarter.year or entry.retracts:
             continue
         if not _entry_applies(item, entry):
             continue
+        if entry.quarter.q > quarter.q:
+            continue
+        if roles is not None and roles.is_contribution(item, entry.by):
+            if entry.quarter.q == quarter.q:
+                shared.append(entry)
+            continue
         if entry.quarter.q == quarter.q:
             now.append(entry)
-        elif entry.quarter.q < quarter.q:
+        else:
             before.append(entry)
 
-    metrics = tuple(_metric_status(item, m, now, before, quarter, settings) for m in item.metrics)
+    metrics = tuple(_metric_status(item, m, now, before, quarter, settings, follow) for m in item.metrics)
     status_entry = newest(e for e in now if e.status in REPORT_STATUSES)
     reported = status_entry.status if status_entry else None
     note_entry = newest(e for e in now if e.note)
     note = note_entry.note if note_entry else None
     last = newest(now)
     single = len(metrics) == 1
+    contributions = _contributions(shared)
+    deciding = [ms.entry for ms in metrics if ms.entry is not None and not ms.carried]
+    if not metrics and status_entry is not None:
+        deciding.append(status_entry)
+    late = any(recorded_late(e, settings.deadline_days) for e in deciding)
 
     def result(state: str, reason: str) -> ItemStatus:
-        return ItemStatus(item, quarter, state, reason, metrics, reported, note, last)
+        return ItemStatus(item, quarter, state, reason, metrics, reported, note, last, contributions, late)
 
+    goals = [ms for ms in metrics if ms.metric.kind != REFERENCE]
     # 已完成: reported this quarter, met by every metric, or carried over.
     if reported == DONE:
         return result(DONE, "报送状态:已完成")
-    if metrics and all(ms.state == DONE for ms in metrics):
-        if any(ms.carried for ms in metrics) and not any(ms.entry in now for ms in metrics):
-            first = min(ms.entry.quarter.q for ms in metrics)
+    if goals and all(ms.state == DONE for ms in goals) and all(ms.state != MISSING for ms in metrics):
+        if any(ms.carried for ms in goals) and not any(ms.entry in now for ms in goals):
+            first = min(ms.entry.quarter.q for ms in goals)
             reason = f"指标已于{_qlabel(first)}全部达标"
         else:
             reason = "指标全部达标"
@@ -346,6 +499,8 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
         reasons.append(f"已过完成时限({_qlabel(item.due)})未完成")
     if not now:
         reasons.append("本季度未报送")
+        if contributions:
+            reasons.append(f"仅有责任单位分项报送 {len({e.by for e in contributions})} 家")
         return result(SEVERE if past_due else MISSING, ";".join(reasons))
     if reported in ("滞后", "受阻"):
         reasons.append(f"报送状态:{reported}")
@@ -355,6 +510,9 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
         troubled = [ms for ms in metrics if SEVERITY[ms.state] == SEVERITY[state]]
         shown = troubled if state != ON_TRACK else list(metrics)
         reasons.extend(_metric_phrase(ms, quarter, single) for ms in shown)
+        if state != MISSING:
+            # A partly reported item: the metrics it lacks are named too.
+            reasons.extend(_metric_phrase(ms, quarter, single) for ms in metrics if ms.state == MISSING)
     else:
         if reported == "推进中":
             state = ON_TRACK
@@ -373,16 +531,46 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
 
 
 def evaluate(
-    plan: Plan, entries: Iterable[Entry], quarter: Quarter, items: Iterable[Item] | None = None
+    plan: Plan,
+    entries: Iterable[Entry],
+    quarter: Quarter,
+    items: Iterable[Item] | None = None,
+    roles=None,
 ) -> tuple[ItemStatus, ...]:
-    """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks)."""
+    """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks).
+
+    ``roles`` (roles.Roles over the directory) tells a responsible unit's
+    contribution from the item's figure; every command passes it. Withdrawn
+    entries never count.
+    """
     if not 1 <= quarter.q <= 4:
         raise ValueError(f"季度应为 1–4,得到 {quarter.q}")
-    pool = [e for e in entries if e.quarter.year == quarter.year and e.quarter.q <= quarter.q]
+    pool = live(e for e in entries if e.quarter.year == quarter.year and e.quarter.q <= quarter.q)
     by_item: dict[str, list[Entry]] = {}
     for entry in pool:
         by_item.setdefault(normalize_id(entry.item), []).append(entry)
+    follow = Follow(plan, by_item, roles if roles is not None else _NO_ROLES, quarter)
     return tuple(
-        evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings)
+        evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings, roles, follow)
         for item in (plan.items if items is None else items)
     )
+
+
+class _NoRoles:
+    def is_contribution(self, item, by) -> bool:  # noqa: ARG002
+        return False
+
+
+_NO_ROLES = _NoRoles()
+
+
+def follows_of(plan: Plan, items: Iterable[Item]) -> set[str]:
+    """Ids of the other items whose figures ``items`` follow (RELATIVE metrics)."""
+    found = set()
+    for item in items:
+        for metric in item.metrics:
+            if metric.kind == RELATIVE and metric.follows:
+                item_id = metric.follows.split(":", 1)[0].strip()
+                if plan.get(item_id) is not None:
+                    found.add(normalize_id(item_id))
+    return found

@@ -17,7 +17,20 @@ from typing import NamedTuple
 CUMULATIVE = "cumulative"  # counted up through the year (year-to-date values)
 GROWTH = "growth"  # year-on-year growth in %, judged against the target every quarter
 LEVEL = "level"  # a level to reach (森林覆盖率42%)
-KINDS = (CUMULATIVE, GROWTH, LEVEL)
+# A figure judged against another figure (与经济增长基本同步, 不低于全市平均水平):
+# ``follows`` names it (an item id such as G1, optionally "G1:指标名", or the
+# name of a REFERENCE metric of the same item that the office records).
+RELATIVE = "relative"
+REFERENCE = "reference"  # a figure recorded only to compare against (全市平均增速); not judged itself
+KINDS = (CUMULATIVE, GROWTH, LEVEL, RELATIVE, REFERENCE)
+# Kinds whose reported value may be negative (a decline); counts stay >= 0.
+SIGNED_KINDS = (GROWTH, LEVEL, RELATIVE, REFERENCE)
+
+# Units of things that come whole: a count of them is a whole number, and so
+# is the pace expected of it (1 家 due in Q4 is expected 0 at Q2, not 0.5).
+WHOLE_UNITS = frozenset(
+    "家 个 座 所 件 条 项 台 户 人 名 次 场 处 栋 套 辆 艘 架 宗 批 支 只 篇 部 本 份 口 间 张 位 村 校 基".split()
+)
 
 # Comparison of a metric: reach at least (>=) or stay within (<=, 不超过/控制在…以内).
 OPS = (">=", "<=")
@@ -55,6 +68,13 @@ class Metric:
     # The figure in the item's text this metric came from ("336个", "7%"),
     # so every figure of the text can be accounted for; "" if none.
     figure: str = ""
+    # RELATIVE only: what the figure is judged against (see RELATIVE above).
+    follows: str = ""
+
+    @property
+    def whole(self) -> bool:
+        """Counted in whole things (家、个、座…): whole numbers only, whole-number pace."""
+        return self.unit in WHOLE_UNITS and float(self.target).is_integer()
 
 
 @dataclass(frozen=True)
@@ -126,6 +146,18 @@ class Settings:
     cumulative_tolerance: float = 0.2
     level_tolerance: float = 0.05
     growth_tolerance: float = 1.0
+    # RELATIVE metrics: how many percentage points below the figure they
+    # follow still count as in step (基本同步); twice that is 滞后, more 严重滞后.
+    relative_tolerance: float = 1.0
+    # The reporting calendar: for this many days after a quarter ends, the
+    # quarter being reported (the default --quarter) is the one just ended.
+    report_window_days: int = 31
+    # A quarter's figures are due this many days after it ends; an entry
+    # recorded later is 逾期报送.
+    deadline_days: int = 10
+    # Ranking of lead units (督查考核办法): weights of the rates, in the order
+    # (推进率, 及时率); () means strictly one after the other (see score.py).
+    ranking_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +252,22 @@ class Entry(NamedTuple):
     file: str = ""
     line: int = 0  # line in the log file (1-based)
     seq: int = 0  # position in the file, for ordering ties
+    # A retraction (xatrack retract): the ref (entry_ref) of the entry it
+    # withdraws. Such an entry carries no figure of its own.
+    retracts: str | None = None
+
+
+def entry_ref(entry: Entry) -> str:
+    """A short name of an entry made from its content alone, so that it means
+    the same entry in every clone, whatever order a git merge left the lines in."""
+    import hashlib
+
+    at = entry.at.isoformat() if entry.at is not None else ""
+    value = "" if entry.value is None else repr(float(entry.value))
+    text = "\x1f".join(
+        (entry.item, entry.metric or "", value, entry.status or "", entry.note or "", entry.date.isoformat(), entry.by, at, entry.retracts or "")
+    )
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def is_finite_number(value: object) -> bool:

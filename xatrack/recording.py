@@ -32,6 +32,7 @@ class Recorded:
     metric: Metric | None
     quarter: Quarter
     record: dict[str, Any]
+    warnings: tuple[str, ...] = ()  # recorded all the same: 请核实 a figure, an unknown reporter
 
 
 def find_item(plan: Plan, raw_id: str) -> Item:
@@ -72,25 +73,37 @@ def metric_listing(item: Item) -> str:
     return ";".join(f"{i}. {m.name}({_fmt(m.target)}{m.unit})" for i, m in enumerate(item.metrics, 1))
 
 
-def parse_value(raw: str | float) -> float:
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value = float(raw)
-    else:
-        text = str(raw).strip().replace(",", "").replace(",", "")
-        text = text.translate(_FULL_WIDTH)
-        if text.endswith("%"):
-            text = text[:-1]
-        try:
-            value = float(text)
-        except ValueError:
-            raise InputError(f"--done 的值\"{raw}\"不是数字") from None
-    if math.isnan(value) or math.isinf(value):
-        raise InputError(f"--done 的值\"{raw}\"不是有限的数字")
-    if value < 0:
-        raise InputError(f"--done 的值\"{raw}\"不能为负数(报送 1 月至今的累计数或增速)")
-    if abs(value) >= 1e15:
-        raise InputError(f"--done 的值\"{raw}\"过大")
-    return value
+def parse_value(raw: str | float, metric: Metric | None = None, what: str = "--done 的值") -> float:
+    """A reported figure through the one reader (values.read_value)."""
+    from xatrack.values import read_value
+
+    return read_value(raw, metric, what).value
+
+
+def resolve_reporter(directory, plan: Plan, by: str, typed: bool) -> tuple[str, str | None]:
+    """(reporter as stored, warning or None): a unit in its canonical form
+    (交通局, kjj -> 区交通运输局); a name the directory does not know as typed.
+    ``typed``: the user gave it (--by, the sheet's unit): short forms and
+    pinyin are resolved and an unknown name is warned about; the default
+    reporter (a user name) is only matched exactly."""
+    text = (by or "").strip()
+    if not text or directory is None:
+        return text, None
+    if directory.knows_unit(text):
+        return directory.canonical_unit(text), None
+    if not typed:
+        return text, None
+    from xatrack.queries import all_units
+
+    known = all_units(plan)
+    if text in known:
+        return directory.canonical_unit(text), None
+    try:
+        return directory.unit_query(text, known).name, None
+    except InputError as error:
+        if "多个匹配" in error.message:
+            raise InputError(f"--by:{error.message}") from None
+    return text, f'报送人"{text}"不是单位目录中的单位,按原样记录(视为督查室或个人报送,其数字作为事项的数字)'
 
 
 def parse_status(raw: str) -> str:
@@ -100,18 +113,33 @@ def parse_status(raw: str) -> str:
     raise InputError(f"--status 的值\"{raw}\"无效:应为 {'/'.join(REPORT_STATUSES)}")
 
 
-def build_record(plan: Plan, report: Report, *, today: date, now: datetime, default_by: str) -> Recorded:
-    """Validate a report and build the log record, or raise InputError."""
+def build_record(
+    plan: Plan,
+    report: Report,
+    *,
+    today: date,
+    now: datetime,
+    default_by: str,
+    directory=None,
+    value_what: str = "--done 的值",
+) -> Recorded:
+    """Validate a report and build the log record, or raise InputError.
+
+    With ``directory`` the reporter is stored in its canonical form
+    (``resolve_reporter``). The quarter defaults to the quarter being
+    reported (``schedule.default_quarter``)."""
     from xatrack.schedule import check_date_in_quarter, default_quarter, parse_date, parse_quarter, quarter_of
+    from xatrack.values import read_value
 
     item = find_item(plan, report.item_id)
     if report.done is None and report.status is None and not report.note:
         raise InputError("请至少给出 --done、--status 或 --note 之一")
     metric = None
     value = None
+    warnings: list[str] = []
     if report.done is not None:
-        value = parse_value(report.done)
         if not item.metrics:
+            read_value(report.done, None, value_what)  # a figure that is not a number is named as such first
             raise InputError(f"{_label(item)}没有量化指标,不能用 --done;请用 --status 和 --note 报送")
         if report.metric is not None:
             metric = find_metric(item, report.metric)
@@ -119,6 +147,9 @@ def build_record(plan: Plan, report: Report, *, today: date, now: datetime, defa
             metric = item.metrics[0]
         else:
             raise InputError(f"{_label(item)}有 {len(item.metrics)} 项指标,请用 --metric 指定:{metric_listing(item)}")
+        read = read_value(report.done, metric, value_what)
+        value = read.value
+        warnings.extend(read.warnings)
     elif report.metric is not None:
         metric = find_metric(item, report.metric)
     status = parse_status(report.status) if report.status is not None else None
@@ -139,10 +170,13 @@ def build_record(plan: Plan, report: Report, *, today: date, now: datetime, defa
         if quarter.year != year:
             raise InputError(f"--date {day.isoformat()} 不在计划年度 {year} 内")
     else:
-        quarter = default_quarter(year, today)
+        quarter = default_quarter(year, today, plan.settings.report_window_days)
         day = min(max(today, quarter.start), quarter.end)
 
-    by = (report.by or default_by or "").strip()
+    typed = bool(report.by and report.by.strip())
+    by, unknown = resolve_reporter(directory, plan, report.by if typed else default_by, typed)
+    if unknown:
+        warnings.append(unknown)
     record: dict[str, Any] = {"id": int(item.id) if item.id.isdigit() else item.id}
     if metric is not None:
         record["metric"] = metric.name
@@ -155,7 +189,7 @@ def build_record(plan: Plan, report: Report, *, today: date, now: datetime, defa
     record["date"] = day.isoformat()
     record["by"] = by
     record["at"] = now.isoformat(timespec="seconds")
-    return Recorded(item=item, metric=metric, quarter=quarter, record=record)
+    return Recorded(item=item, metric=metric, quarter=quarter, record=record, warnings=tuple(warnings))
 
 
 def _label(item: Item) -> str:
@@ -166,4 +200,4 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-_FULL_WIDTH = str.maketrans("0123456789.%-", "0123456789.%-")
+

@@ -126,13 +126,37 @@ def quarter_of(day: date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
 
 
-def default_quarter(plan_year: int, today: date) -> Quarter:
-    """The quarter of today, kept inside the plan year (after it -> Q4, before -> Q1)."""
+def default_quarter(plan_year: int, today: date, window_days: int = 31) -> Quarter:
+    """The quarter being reported on ``today``.
+
+    Figures of a quarter are collected after it ends: for ``window_days``
+    days after a quarter's end that quarter is the one being reported (on
+    2025-07-03, Q2), otherwise the current quarter. Kept inside the plan year:
+    after it Q4, before it Q1.
+    """
     if today.year > plan_year:
         return Quarter(plan_year, 4)
     if today.year < plan_year:
         return Quarter(plan_year, 1)
-    return quarter_of(today)
+    current = quarter_of(today)
+    previous = current.previous()
+    if previous is not None and (today - previous.end).days <= window_days:
+        return previous
+    return current
+
+
+def deadline(quarter: Quarter, deadline_days: int) -> date:
+    """The last day on which a quarter's figures are on time."""
+    from datetime import timedelta
+
+    return quarter.end + timedelta(days=deadline_days)
+
+
+def recorded_late(entry, deadline_days: int) -> bool:
+    """Recorded (``at``) after its quarter's deadline: 逾期报送. An entry
+    without ``at`` (written by hand) is not judged late."""
+    at = entry.at
+    return at is not None and at.date() > deadline(entry.quarter, deadline_days)
 
 
 def check_date_in_quarter(day: date, quarter: Quarter) -> None:
@@ -159,6 +183,22 @@ def expected_fraction(item: Item, metric: Metric, q: int) -> float:
         return float(schedule[q - 1])
     due = min(max(int(item.due or 4), 1), 4)
     return min(q, due) / due
+
+
+def expected_value(item: Item, metric: Metric, q: int) -> float:
+    """The figure expected of ``metric`` by the end of quarter ``q``.
+
+    The target times ``expected_fraction``; for a count of whole things
+    (``Metric.whole``: 家、个、座…) rounded down to a whole number, so 1 家 due
+    in Q4 is expected 0 at Q2 and 15 家 is expected 11 at Q3 (a ceiling, op
+    <=, is rounded up instead). A ``schedule:``
+    still decides the fraction; the rounding applies to what it gives.
+    """
+    expected = metric.target * expected_fraction(item, metric, q)
+    if metric.kind == CUMULATIVE and metric.whole:
+        # Rounded in the unit's favour: down for a goal, up for a ceiling (<=).
+        expected = float(math.ceil(expected - 1e-9) if metric.op == "<=" else math.floor(expected + 1e-9))
+    return expected
 
 
 _SCHEDULE_KEY = re.compile(r"^(?:q|第)?\s*([1-4一二三四])\s*(?:季度?)?$")

@@ -262,7 +262,10 @@ class Tracker:
             return cached_log(self.cache, f"log-{path.name}", data, parse)
         from xatrack.evaluate import decisive as reduce
 
-        return cached_log(self.cache, f"decisive-{path.name}", data, parse, reduce=reduce)
+        return cached_log(
+            self.cache, f"decisive-{path.name}", data, parse, reduce=reduce,
+            rebuild_if=lambda entries: any(e.retracts for e in entries),
+        )
 
     def append(self, quarter: Quarter, record: dict[str, Any]) -> Path:
         path = self.log_path(quarter)
@@ -551,7 +554,13 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
         text = raw.get(key)
         if text is not None and (isinstance(text, bool) or not isinstance(text, (str, int, float))):
             return None, f"{key} 应为文字,实为 {_shown(text)}"
-    if value is None and status is None and not raw.get("note"):
+    retracts = raw.get("retracts")
+    if retracts is not None:
+        if not isinstance(retracts, str) or not _REF.match(retracts):
+            return None, f"retracts 应为被撤回记录的编号(12 位十六进制),实为 {_shown(retracts)}"
+        if value is not None or status is not None:
+            return None, "撤回记录不能同时带 value 或 status"
+    elif value is None and status is None and not raw.get("note"):
         return None, "记录中既没有 value,也没有 status 或 note"
     day = _as_date(raw.get("date"))
     if day is None:
@@ -583,8 +592,12 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
         file=source,
         line=line,
         seq=seq,
+        retracts=retracts,
     )
     return entry, ""
+
+
+_REF = re.compile(r"^[0-9a-f]{12}$")
 
 
 def _shown(value: Any) -> str:

@@ -1,0 +1,120 @@
+"""Reading a reported figure: the one reader `update`, `ingest` and anything
+else that takes a number from a person use, so that `--done 85公里` and a
+sheet cell `85公里` mean the same.
+
+Pure: text (or a number) and the metric in, a float and warnings out, or an
+InputError naming what was typed and why it was refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from xatrack.errors import InputError
+from xatrack.model import CUMULATIVE, GROWTH, RELATIVE, SIGNED_KINDS, Metric
+
+# Scale of money units, so that 1.2亿元 can be read for a metric in 万元.
+_MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+# Words that name the same unit (a person writes 公里 or km).
+_SAME = {"公里": ("千米", "km"), "%": ("%", "个百分点", "百分点"), "亩": (), "万亩": ()}
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
+# A number followed by whatever unit text was written after it.
+_SPLIT = re.compile(r"^([+-]?[\d,]*\.?\d+)\s*(.*?)$")
+
+LIMIT = 1e15
+# A figure far outside what is plausible is recorded, with a request to verify.
+PLAUSIBLE_TIMES_TARGET = 3
+PLAUSIBLE_GROWTH = 100
+
+
+@dataclass(frozen=True)
+class Read:
+    value: float
+    warnings: tuple[str, ...] = ()
+
+
+def _shown(raw: object, limit: int = 40) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(raw))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def read_value(raw: str | float | int, metric: Metric | None, what: str = "--done 的值") -> Read:
+    """The number a person reported for ``metric``.
+
+    Plain and full-width digits, thousands separators, a unit written after
+    the number when it is the metric's unit (120个 for a metric in 个, 85公里,
+    12.5% only for % metrics; 亿元/万元/元 converted to the metric's money
+    unit). A different unit is refused naming both. Counts of whole things
+    (家、个、座…) take whole numbers; only growth, level and relative figures
+    may be negative. ``what`` names the place in messages ("--done 的值",
+    "本季度累计完成").
+    """
+    if isinstance(raw, bool):
+        raise InputError(f'{what}"{raw}"不是数字')
+    if isinstance(raw, (int, float)):
+        try:
+            value = float(raw)
+        except OverflowError:
+            raise InputError(f'{what}"{_shown(raw)}"过大') from None
+        unit_text = ""
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", ",").replace(" ", "")
+        if text[:1] == "\u2212":  # the minus sign of typeset text
+            text = "-" + text[1:]
+        if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise InputError(f'{what}"{_shown(raw)}"不是有限的数字')
+        match = _SPLIT.match(text)
+        if match is None or not _NUMBER.match(match.group(1)):
+            raise InputError(f'{what}"{_shown(raw)}"不是数字')
+        number_text, unit_text = match.group(1), match.group(2).strip()
+        try:
+            value = float(number_text.replace(",", ""))
+        except ValueError:
+            raise InputError(f'{what}"{_shown(raw)}"不是数字') from None
+        if unit_text:
+            value = _convert(value, unit_text, metric, raw, what)
+    if math.isnan(value) or math.isinf(value):
+        raise InputError(f'{what}"{_shown(raw)}"不是有限的数字')
+    if abs(value) >= LIMIT:
+        raise InputError(f'{what}"{_shown(raw)}"过大')
+    kind = metric.kind if metric is not None else CUMULATIVE
+    if value < 0 and kind not in SIGNED_KINDS:
+        raise InputError(f'{what}"{_shown(raw)}"不能为负数(累计数报送 1 月至今的累计完成数;增速、水平值可以为负)')
+    if metric is not None and metric.whole and kind == CUMULATIVE and not float(value).is_integer():
+        raise InputError(f'{what}"{_shown(raw)}"应为整数:{metric.name}以{metric.unit}计,不能有小数')
+    return Read(value, _plausibility(value, metric))
+
+
+def _convert(value: float, unit_text: str, metric: Metric | None, raw, what: str) -> float:
+    """The number in the metric's unit, or InputError naming both units."""
+    unit = metric.unit if metric is not None else ""
+    if unit and (unit_text == unit or unit_text in _SAME.get(unit, ())):
+        return value
+    if unit in _MONEY and unit_text in _MONEY:
+        return value * _MONEY[unit_text] / _MONEY[unit]
+    if not unit:
+        raise InputError(f'{what}"{_shown(raw)}"带有单位"{unit_text}",但该指标没有计量单位;请只填数字')
+    name = metric.name if metric is not None else ""
+    raise InputError(f'{what}"{_shown(raw)}"的单位"{unit_text}"与指标{name}的计量单位"{unit}"不符;请按{unit}填写数字')
+
+
+def _plausibility(value: float, metric: Metric | None) -> tuple[str, ...]:
+    if metric is None:
+        return ()
+    shown = f"{_fmt(value)}{metric.unit}"
+    if metric.kind in (GROWTH, RELATIVE) or (metric.kind != CUMULATIVE and metric.unit == "%"):
+        if abs(value) > PLAUSIBLE_GROWTH:
+            return (f"{metric.name} {shown} 超出 ±{PLAUSIBLE_GROWTH}%,请核实",)
+        return ()
+    target = abs(metric.target)
+    if target > 0 and abs(value) > PLAUSIBLE_TIMES_TARGET * target:
+        return (f"{metric.name} {shown} 超过全年目标 {_fmt(metric.target)}{metric.unit} 的 {PLAUSIBLE_TIMES_TARGET} 倍,请核实",)
+    return ()
