@@ -259,16 +259,15 @@ def show_command(
     from xatrack.recording import find_item
     from xatrack.views.terminal import output, render_show
 
+    from xatrack.history import item_history
+
     session = Session(root)
     item = find_item(session.plan, item_id)
     year = session.plan.info.year
-    per_quarter = []
-    for q in range(1, 5):
-        statuses = evaluate(session.plan, session.entries, Quarter(year, q))
-        per_quarter.append(next(s for s in statuses if s.item.id == item.id))
-    history = sorted(
-        (e for e in session.entries if e.item == item.id), key=lambda e: (e.date, e.quarter.q, e.seq)
-    )
+    per_quarter = [
+        evaluate(session.plan, session.entries, Quarter(year, q), [item], roles=session.roles)[0] for q in range(1, 5)
+    ]
+    history = item_history(item, session.entries, session.roles, session.plan.settings.deadline_days)
     output(lambda console: render_show(console, item, session.plan, per_quarter, history))
 
 
@@ -394,6 +393,60 @@ def update_command(
         typer.echo(f"注意:{warning}", err=True)
 
 
+@app.command("retract")
+def retract_command(
+    item_id: IdArg,
+    metric: Annotated[Optional[str], typer.Option("--metric", "-m", help="只撤回这个指标的报送(编号或名称的一部分)", show_default=False)] = None,
+    quarter: QuarterOpt = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="撤回哪个单位(或人)的报送;默认与 update 相同", show_default=False)] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="撤回的原因", show_default=False)] = None,
+    root: RootOpt = None,
+) -> None:
+    """撤回一条报送错了的记录:追加一条撤回记录,原记录保留在进度记录中但不再计入。
+
+    撤回的是该报送单位在该季度对该事项(或指标)最新的一条记录;撤回记录写明被撤回记录的编号,
+    git 合并后仍然指向同一条。撤回后可以用 update 重新报送。
+
+    \b
+    例:
+      xatrack retract 32 --by 区科经局 --quarter Q2
+      xatrack retract 16 --metric 规上 --note 误填为全市数
+    """
+    from xatrack.recording import build_retraction
+
+    session = Session(root, entries=False, item=item_id)
+    now = clock_now()
+    item = session.plan.get(item_id)
+    entries = session.tracker.item_entries(item.id, session.plan.info.year) if item is not None else []
+    recorded, target = build_retraction(
+        session.plan, entries, item_id, metric=metric, quarter=quarter, by=by, note=note,
+        today=now.date(), now=now, default_by=_default_user(), directory=session.directory,
+    )
+    path = session.tracker.append(recorded.quarter, recorded.record)
+    what = f"{'目标' if recorded.item.is_target else '任务'} {recorded.item.id}"
+    shown = _entry_words(target)
+    typer.echo(
+        f"已撤回 {what} {target.by or '(未署名)'} {target.date.isoformat()} 的报送({shown},"
+        f"记录编号 {recorded.record['retracts']})→ {session.tracker.display(path)}"
+    )
+    _confirm_update(session, recorded, path, announce=False)
+
+
+def _entry_words(entry) -> str:
+    from xatrack.views.cells import fmt_number
+
+    parts = []
+    if entry.metric:
+        parts.append(entry.metric)
+    if entry.value is not None:
+        parts.append(fmt_number(entry.value))
+    if entry.status:
+        parts.append(f"状态 {entry.status}")
+    if entry.note and entry.value is None and entry.status is None:
+        parts.append("说明")
+    return " ".join(parts) or "记录"
+
+
 def _default_user() -> str:
     user = os.environ.get("XATRACK_USER")
     if user:
@@ -406,7 +459,7 @@ def _default_user() -> str:
         return ""
 
 
-def _confirm_update(session: Session, recorded, path: Path) -> None:
+def _confirm_update(session: Session, recorded, path: Path, announce: bool = True) -> None:
     from xatrack.evaluate import evaluate
     from xatrack.views.cells import fmt_number
 
@@ -421,7 +474,8 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
     if "note" in record:
         parts.append("说明已记录")
     display = session.tracker.display(path)
-    typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
+    if announce:
+        typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
     from xatrack.evaluate import follows_of
     from xatrack.model import RELATIVE
 
@@ -437,9 +491,9 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
         typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
         return
     status = evaluate(plan, entries, recorded.quarter, [item], roles=session.roles)[0]
-    if session.roles.is_contribution(item, record.get("by", "")):
+    if announce and session.roles.is_contribution(item, record.get("by", "")):
         typer.echo(
-            f"{record['by']} 是{what}的责任单位(非牵头单位):本条作为分项报送记录,不替代牵头单位报送的数字;"
+            f"{record['by']} 是{what} 的责任单位(非牵头单位):本条作为分项报送记录,不替代牵头单位报送的数字;"
             f"{what} 当前状态:{status.state}({status.reason})"
         )
         return

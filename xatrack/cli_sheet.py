@@ -165,13 +165,17 @@ def ingest_command(
     for path, info, rows in loaded:
         reporter = (by or info.unit or "").strip()
         result = check_filled(
-            plan, info, rows, session.entries, source=str(path), by=reporter, day=when, now=now, today=today(), seen=seen
+            plan, info, rows, session.entries, source=str(path), by=reporter, day=when, now=now, today=now.date(),
+            seen=seen, directory=session.directory,
         )
         filled = len(result.accepted) + len(result.rejected) + result.same
         typer.echo(f"{path}:{info.unit} {info.quarter.label},填写 {filled} 行,未填写 {result.blank} 行")
+        prefix = f"{path} " if len(files) > 1 else ""
         for rejection in result.rejected:
-            prefix = f"{path} " if len(files) > 1 else ""
             typer.echo(f"  {prefix}{rejection}", err=True)
+        for accepted in result.accepted:
+            for warning in accepted.recorded.warnings:
+                typer.echo(f"  {prefix}第 {accepted.row} 行 注意:{warning}", err=True)
         total.extend(result)
 
     rejected = len(total.rejected)

@@ -201,3 +201,67 @@ def _fmt(value: float) -> str:
 
 
 
+
+
+def build_retraction(
+    plan: Plan,
+    entries: list,
+    item_id: str,
+    *,
+    metric: str | None,
+    quarter: str | None,
+    by: str | None,
+    note: str | None,
+    today: date,
+    now: datetime,
+    default_by: str,
+    directory=None,
+) -> tuple[Recorded, Any]:
+    """The record withdrawing the newest matching entry by a reporter
+    (xatrack retract), and that entry; InputError when there is none.
+
+    ``entries`` are the item's entries. The retraction names the entry by its
+    content (model.entry_ref), so it means the same entry after a git merge.
+    """
+    from xatrack.evaluate import live, newest
+    from xatrack.model import entry_ref
+    from xatrack.schedule import default_quarter, parse_quarter
+
+    item = find_item(plan, item_id)
+    chosen_metric = find_metric(item, metric) if metric is not None else None
+    year = plan.info.year
+    q = parse_quarter(quarter, year) if quarter else default_quarter(year, today, plan.settings.report_window_days)
+    typed = bool(by and by.strip())
+    reporter, _ = resolve_reporter(directory, plan, by if typed else default_by, typed)
+
+    def same_reporter(entry) -> bool:
+        if directory is not None and entry.by and directory.knows_unit(entry.by):
+            return directory.canonical_unit(entry.by) == reporter
+        return entry.by.strip() == reporter
+
+    candidates = [
+        e
+        for e in live(entries)
+        if e.item == item.id
+        and e.quarter == q
+        and same_reporter(e)
+        and (chosen_metric is None or e.metric == chosen_metric.name)
+    ]
+    target = newest(candidates)
+    if target is None:
+        what = f"{_label(item)}" + (f"指标\"{chosen_metric.name}\"" if chosen_metric else "")
+        raise InputError(f"{what}在{q.label}没有\"{reporter or '(未署名)'}\"可撤回的报送记录,未写入任何内容")
+    if len(note or "") > 2000:
+        raise InputError("--note 过长(上限 2000 字)")
+    day = min(max(today, q.start), q.end)
+    record: dict[str, Any] = {"id": int(item.id) if item.id.isdigit() else item.id}
+    if target.metric:
+        record["metric"] = target.metric
+    record["retracts"] = entry_ref(target)
+    if note and note.strip():
+        record["note"] = note.strip()
+    record["date"] = day.isoformat()
+    record["by"] = reporter
+    record["at"] = now.isoformat(timespec="seconds")
+    metric_obj = next((m for m in item.metrics if m.name == target.metric), None)
+    return Recorded(item=item, metric=metric_obj, quarter=q, record=record), target

@@ -21,7 +21,7 @@ from typing import Any
 
 from xatrack.errors import InputError
 from xatrack.evaluate import newest as newest_entry
-from xatrack.model import CUMULATIVE, GROWTH, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
+from xatrack.model import CUMULATIVE, GROWTH, REFERENCE, RELATIVE, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
 
 FORMAT = "xatrack-sheet"  # what the hidden sheet says this workbook is
 VERSION = 1
@@ -116,8 +116,12 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
     ``unit_query`` is a resolved ``directory.UnitQuery`` (groups and aliases
     apply: a town's sheet holds the items of 各乡镇办场).
     """
-    from xatrack.schedule import expected_fraction
+    from xatrack.evaluate import live
+    from xatrack.roles import Roles
+    from xatrack.schedule import expected_value
 
+    roles = Roles(directory)
+    entries = live(entries)
     rows: list[SheetRow] = []
     for item in plan.items:
         if unit_query.matches(item.lead):
@@ -127,6 +131,11 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
         else:
             continue
         mine = [e for e in entries if normalize_id(e.item) == item.id and _not_after(e, quarter)]
+        if role == SHARED and item.lead:
+            # A responsible unit sees what it reported itself (分项报送), never the district figure.
+            mine = [e for e in mine if roles.canonical(e.by) == unit_query.name]
+        else:
+            mine = [e for e in mine if not roles.is_contribution(item, e.by)]
         if not item.metrics:
             last = newest_entry(e for e in mine if e.status in REPORT_STATUSES or e.note)
             rows.append(SheetRow(item, role, None, None, None, last))
@@ -134,7 +143,9 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
         single = len(item.metrics) == 1
         for number, metric in enumerate(item.metrics, 1):
             if metric.kind == CUMULATIVE:
-                expected = metric.target * expected_fraction(item, metric, quarter.q)
+                expected = expected_value(item, metric, quarter.q)
+            elif metric.kind in (RELATIVE, REFERENCE):
+                expected = None  # judged against another figure of the same quarter
             else:
                 expected = metric.target
             last = newest_entry(
@@ -165,7 +176,7 @@ def sheet_units(plan: Plan, directory, all_roles: bool = False) -> list[str]:
 
 
 def kind_label(metric: Metric) -> str:
-    label = {CUMULATIVE: "累计数", GROWTH: "增速(%)"}.get(metric.kind, "水平值")
+    label = {CUMULATIVE: "累计数", GROWTH: "增速(%)", RELATIVE: "对照值", REFERENCE: "对照数"}.get(metric.kind, "水平值")
     return label + ("(上限)" if metric.op == "<=" else "")
 
 
@@ -253,6 +264,7 @@ def check_filled(
     now: datetime,
     today: date,
     seen: dict | None = None,
+    directory=None,
 ) -> Ingest:
     """Validate every filled row as ``update`` would.
 
@@ -267,7 +279,9 @@ def check_filled(
     from xatrack.recording import Report, build_record
 
     result = Ingest()
-    newest = _newest_by_reporter(existing, info.quarter)
+    from xatrack.evaluate import live
+
+    newest = _newest_by_reporter(live(existing), info.quarter)
     seen = {} if seen is None else seen
     in_file: dict[tuple[str, str | None], int] = {}
     for filled in rows:
@@ -292,7 +306,9 @@ def check_filled(
                 day=day.isoformat() if day else None,
                 by=by,
             )
-            recorded = build_record(plan, report, today=today, now=now, default_by=by)
+            recorded = build_record(
+                plan, report, today=today, now=now, default_by=by, directory=directory, value_what="本季度累计完成"
+            )
         except InputError as error:
             reason = sheet_words(error.message)
             if what and reason.startswith(_label(item)):
@@ -325,7 +341,7 @@ def check_filled(
                 )
             )
             continue
-        entry = newest.get((*key, by))
+        entry = newest.get((*key, recorded.record.get("by", by)))
         if entry is not None and _entry_content(entry) == content:
             result.same += 1
             continue
@@ -388,15 +404,7 @@ def _cell_value(filled: FilledRow, metric: Metric | None) -> str | float | None:
     if isinstance(value, (int, float)):
         # A cell shown as 7.5% holds 0.075; the log takes percentages as 7.5.
         return round(value * 100, 10) if filled.percent else value
-    text = str(value).strip()
-    if metric is not None and metric.unit and metric.unit != "%" and text.endswith(metric.unit):
-        number = text[: -len(metric.unit)].strip()  # "120个" for a metric counted in 个
-        if _NUMBERISH.match(unicodedata.normalize("NFKC", number)):
-            return number
-    return text
-
-
-_NUMBERISH = re.compile(r"^[-+]?[\d,,]*\.?\d+$")
+    return str(value).strip()  # "120个", "-3.5%": values.read_value reads it as update does
 
 
 def _content(record: dict) -> tuple:

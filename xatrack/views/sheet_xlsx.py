@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 from xatrack.errors import InputError
-from xatrack.model import REPORT_STATUSES
+from xatrack.model import REPORT_STATUSES, SIGNED_KINDS
 from xatrack.sheet import FilledRow, SheetInfo, SheetRow, kind_label, months
 
 DATA_SHEET = "报送表"
@@ -147,7 +147,6 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
 
     last_row = max(first, first + len(rows) - 1)
     status_range = f"{_letter('status')}{first}:{_letter('status')}{last_row}"
-    value_range = f"{_letter('value')}{first}:{_letter('value')}{last_row}"
     choices = DataValidation(
         type="list",
         formula1='"' + ",".join(REPORT_STATUSES) + '"',
@@ -160,21 +159,44 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
         showInputMessage=True,
     )
     choices.add(status_range)
-    number = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="本季度累计完成",
-        error=f"请填数字:{span}累计数,不带单位(增速、比率类填百分数,如 7.5)",
-        promptTitle="本季度累计完成",
-        prompt=f"{span}累计数;增速、比率类填百分数",
-        showInputMessage=True,
-    )
-    number.add(value_range)
+    # What a value cell accepts follows its metric (values.read_value says the
+    # same): counts >= 0, whole things in whole numbers, growth and levels may
+    # be negative (a decline).
+    def rule(kind: str, operator: str, formula1: str, formula2: str | None, error: str, prompt: str):
+        return DataValidation(
+            type=kind,
+            operator=operator,
+            formula1=formula1,
+            formula2=formula2,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="本季度累计完成",
+            error=error,
+            promptTitle="本季度累计完成",
+            prompt=prompt,
+            showInputMessage=True,
+        )
+
+    counts = rule("decimal", "greaterThanOrEqual", "0", None,
+                  f"请填数字:{span}累计数,不带单位", f"{span}累计数(不能为负)")
+    wholes = rule("whole", "greaterThanOrEqual", "0", None,
+                  f"请填整数:{span}累计数,不带单位", f"{span}累计数(整数)")
+    signed = rule("decimal", "between", "-1000000000000", "1000000000000",
+                  "请填数字:增速、比率类填百分数,如 7.5;下降填负数,如 -3.5", "增速、比率类填百分数;下降填负数,如 -3.5")
+    for offset, row in enumerate(rows):
+        if row.metric is None:
+            continue
+        cell = f"{_letter('value')}{first + offset}"
+        if row.metric.kind in SIGNED_KINDS:
+            signed.add(cell)
+        elif row.metric.whole:
+            wholes.add(cell)
+        else:
+            counts.add(cell)
     ws.add_data_validation(choices)
-    ws.add_data_validation(number)
+    for validation in (counts, wholes, signed):
+        if validation.sqref:
+            ws.add_data_validation(validation)
 
     ws.freeze_panes = ws.cell(first, _col("text"))  # header rows and 编号/分工 stay in view
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"

@@ -73,6 +73,9 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
     info.add_row("完成时限", f"第{'一二三四'[item.due - 1]}季度末")
     if item.not_goals:
         info.add_row("非目标数字", ";".join(f"{g.figure}({g.reason})" for g in item.not_goals))
+    for metric in item.metrics:
+        if metric.kind == "relative" and metric.follows:
+            info.add_row("对照", f"{metric.name}与 {metric.follows} 比较(低于不超过 {fmt_number(plan.settings.relative_tolerance)} 个百分点为基本同步)")
     console.print(info)
 
     states = Table(box=box.SIMPLE_HEAD, show_edge=False, title="各季度状态", title_justify="left")
@@ -80,7 +83,12 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
     states.add_column("状态", no_wrap=True)
     states.add_column("说明")
     for status in per_quarter:
-        states.add_row(status.quarter.label, state_text(status.state), status.reason or "")
+        reason = status.reason or ""
+        if status.late:
+            reason += ";逾期报送"
+        if status.contributions:
+            reason += ";分项报送:" + "、".join(dict.fromkeys(e.by for e in status.contributions))
+        states.add_row(status.quarter.label, state_text(status.state), reason)
     console.print(states)
 
     if item.metrics:
@@ -110,15 +118,19 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
     notes.add_column("数值", justify="right")
     notes.add_column("状态", no_wrap=True)
     notes.add_column("说明")
-    for entry in history:
+    notes.add_column("标记")
+    for row in history:
+        entry = row.entry
+        dim = "dim strike" if row.withdrawn_by is not None else ""
         notes.add_row(
             entry.date.isoformat(),
             f"Q{entry.quarter.q}",
             entry.by or "—",
             entry.metric or "",
-            fmt_number(entry.value) if entry.value is not None else "",
+            Text(fmt_number(entry.value) if entry.value is not None else "", style=dim),
             entry.status or "",
             entry.note or "",
+            Text(";".join(row.marks), style="yellow" if row.marks else ""),
         )
     if history:
         console.print(notes)
@@ -126,7 +138,7 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
         console.print(Text("尚无报送记录。", style="dim"))
 
 
-_KIND_LABEL = {"cumulative": "累计", "growth": "增速", "level": "水平"}
+_KIND_LABEL = {"cumulative": "累计", "growth": "增速", "level": "水平", "relative": "对照", "reference": "对照数"}
 
 
 def render_rollup(console: Console, rows, title: str, name_header: str, with_lead: bool) -> None:
