@@ -140,19 +140,26 @@ def test_leaders_in_document_order_with_their_counts(root):
         assert rows[name].total == total and _counts(rows[name]) == counts, name
 
 
-def test_lead_units_ranked_fewest_problems_first(root):
+def test_lead_units_ranked_by_rates_not_counts(root):
+    """Issue 12 replaced the count ranking (which put the units that report
+    and have many items last) with rates: 推进率, then 及时率, then fewer 严重滞后."""
     report = _report(root)
     rows = {row.name: row for row in report.units}
-    # 区教育局 leads 4 (未报送), 28 (严重滞后), 75 (滞后); 区卫健局 leads 34, 76 (未报送), 78 (正常).
+    # 区教育局 leads 4 (未报送), 28 (严重滞后), 75 (滞后): nothing green, 2 of 3 reported on time.
     assert rows["区教育局"].ids == ("4", "28", "75") and rows["区教育局"].problems == 3
-    assert rows["区卫健局"].problems == 2 and rows["区卫健局"].count(ON_TRACK) == 1
-    # 区发改局: G1 滞后, G2 严重滞后, 5 已完成 and 11 more not reported.
-    assert rows["区发改局"].total == 14 and rows["区发改局"].problems == 13
-    keys = [(r.problems, r.count(SEVERE), r.count(MISSING)) for r in report.units]
+    assert (rows["区教育局"].green, rows["区教育局"].timely) == (0, 2)
+    # 区卫健局 leads 34, 76 (未报送), 78 (正常): 1 of 3 green; so does 区人社局 (78 too): they share 1st.
+    assert rows["区卫健局"].rank == rows["区人社局"].rank == 1 and rows["区卫健局"].progress_rate == 1 / 3
+    # 区发改局: G1 滞后, G2 严重滞后, 5 已完成 (in Q1) and 11 not reported: 1/14 green, 3/14 on time.
+    assert rows["区发改局"].total == 14 and (rows["区发改局"].green, rows["区发改局"].timely) == (1, 3)
+    # 区科经局, 20 items with 29 已完成, ranks above every unit with nothing green, however few its items.
+    assert rows["区科经局"].rank == 5 and rows["区科经局"].rank < rows["区供销社"].rank
+    # A unit that reported (区教育局, none green) ranks above units that reported nothing.
+    assert rows["区教育局"].rank == 6 and rows["区纪委监委"].rank == rows["区农业农村局"].rank == 7
+    keys = [(-r.progress_rate, -r.timely_rate, r.count(SEVERE) / r.total) for r in report.units]
     assert keys == sorted(keys)
-    assert report.units[0].rank == 1 and rows["区卫健局"].rank < rows["区教育局"].rank < rows["区发改局"].rank
-    # 区科经局 has the most: 20 led, one 已完成 (29).
-    assert report.units[-1].name == "区科经局" and report.units[-1].problems == 19
+    assert report.units[0].rank == 1
+    assert "推进率" in report.ranking_rule and "及时率" in report.ranking_rule
 
 
 def test_ranking_of_one_leaders_units_by_hand(root):
@@ -160,12 +167,13 @@ def test_ranking_of_one_leaders_units_by_hand(root):
     report = _report(root, leader="程文敏")
     assert report.overall.total == 17
     assert _counts(report.overall) == {DONE: 0, ON_TRACK: 1, BEHIND: 1, SEVERE: 1, MISSING: 14}
-    ranking = [(row.rank, row.name, row.problems) for row in report.units]
-    # One unreported item each: 4 (区商务局, 区水利和湖泊局), 59 (区农业农村局, 区科经局).
-    assert {name for rank, name, _ in ranking if rank == 1} == {"区商务局", "区水利和湖泊局", "区农业农村局", "区科经局"}
-    # Two unreported each, tied at 5th; more items first among them.
-    assert ranking[4:6] == [(5, "区卫健局", 2), (5, "区林业局", 2)]
-    assert ranking[6:] == [(7, "区教育局", 3), (8, "区文旅局", 9)]
+    ranking = [(row.rank, row.name) for row in report.units]
+    # 区卫健局: 78 正常 of its 3 (34, 76, 78) -> 推进率 1/3, first.
+    # 区教育局: 28 严重滞后, 75 滞后, 4 未报送 -> 推进率 0, 及时率 2/3: second.
+    # Every other unit reported nothing: all tie at 3rd, more items listed first.
+    assert ranking[:2] == [(1, "区卫健局"), (2, "区教育局")]
+    assert [rank for rank, _ in ranking[2:]] == [3] * 6
+    assert ranking[2] == (3, "区文旅局")
     # Shared items also count for their co-leaders: 4 (陈浩, 程文敏, 丁玲), 59 (程文敏, 洪声耀, 丁玲).
     leaders = {row.name: row.total for row in report.leaders}
     assert leaders == {"洪声耀": 1, "陈浩": 1, "程文敏": 17, "丁玲": 2}
@@ -277,7 +285,8 @@ def test_markdown_tables_parse_back(tracker, capsys):
     assert all(len(r) == 5 for r in lagging)
     assert tables["洪声耀(1 项)"][1][4] == "应 168个 / 报 120个"
     reminders = {r[0]: r for r in tables["五、催办名单(本季度未报送)"][1:]}
-    assert reminders["区卫健局"][1:] == ["2", "34、76"]
+    # Neither was reported in Q1 either: 连续未报送 (issue 12).
+    assert reminders["区卫健局"][1:] == ["2", "34(连续未报送)、76(连续未报送)"]
     assert [r[0] for r in tables["新转为严重滞后(3 项)"][1:]] == ["G2", "28", "32"]
     assert tables["本季度新完成(1 项)"][1][0] == "29"
 
@@ -521,7 +530,7 @@ def test_xlsx_read_back(tracker, capsys):
     assert isinstance(by_id[100][col["编号"]].value, int) and by_id["G7"][col["编号"]].value == "G7"
 
     reminders = {r[0]: r for r in workbook["催办名单"].iter_rows(min_row=2, values_only=True)}
-    assert reminders["区卫健局"][1:] == (2, "34、76")
+    assert reminders["区卫健局"][1:] == (2, "34(连续未报送)、76(连续未报送)", "34、76")
 
 
 def _letter(index: int) -> str:

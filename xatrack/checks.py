@@ -41,6 +41,57 @@ def check_tracker(tracker) -> list[Problem]:
             problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning"))
     if plan is not None:
         problems.extend(check_entries(plan, entries))
+        problems.extend(check_retractions(entries))
+        problems.extend(check_follows(plan))
+        from xatrack.bulletin import check_folder
+
+        problems.extend(check_folder(tracker.root, plan))
+    return problems
+
+
+def check_retractions(entries: list[Entry]) -> list[Problem]:
+    """A retraction must name an entry that exists; a second retraction of
+    the same entry (two clones withdrawing it) changes nothing (warning)."""
+    from xatrack.model import entry_ref
+
+    refs = {entry_ref(e): e for e in entries if not e.retracts}
+    problems = []
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        if not entry.retracts:
+            continue
+        target = refs.get(entry.retracts)
+        if target is None:
+            problems.append(Problem(entry.file, entry.line, f"撤回记录指向的记录 {entry.retracts} 不存在(原记录被修改或删除?)"))
+            continue
+        if target.item != entry.item:
+            problems.append(Problem(entry.file, entry.line, f"撤回记录写的是 {entry.item},被撤回的记录却是 {target.item} 的"))
+        earlier = first.get(entry.retracts)
+        if earlier is not None:
+            problems.append(
+                Problem(entry.file, entry.line, f"记录 {entry.retracts} 已在 {earlier.file}:{earlier.line} 撤回过,本次撤回不起作用", "warning")
+            )
+            continue
+        first[entry.retracts] = entry
+    return problems
+
+
+def check_follows(plan: Plan) -> list[Problem]:
+    """Each relative metric must follow a figure that exists."""
+    problems = []
+    for item in plan.items:
+        for metric in item.metrics:
+            if metric.kind != "relative":
+                continue
+            own = [m.name for m in item.metrics if m is not metric]
+            if metric.follows in own:
+                continue
+            other_id, _, name = metric.follows.partition(":")
+            other = plan.get(other_id.strip())
+            if other is None or not other.metrics or (name and name.strip() not in [m.name for m in other.metrics]):
+                problems.append(
+                    Problem("tasks.yaml", item.line, f"{item.id} 的指标 {metric.name} 对照的\"{metric.follows}\"不存在(应为带指标的事项编号,如 G1,或本事项中对照数指标的名称)")
+                )
     return problems
 
 
@@ -111,7 +162,7 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
                 )
             )
         if entry.at is not None:
-            key = (entry.item, entry.metric, entry.date, entry.at, entry.by)
+            key = (entry.item, entry.metric, entry.date, entry.at, entry.by, entry.retracts)
             twin = seen.get(key)
             if twin is not None and (twin.value, twin.status, twin.note) != (entry.value, entry.status, entry.note):
                 problems.append(

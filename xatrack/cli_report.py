@@ -30,6 +30,7 @@ from xatrack.cliutil import (
     make_filters,
     today,
 )
+from xatrack.cliutil import now as clock_now
 from xatrack.errors import InputError
 
 FORMATS = ("term", "md", "html", "xlsx")
@@ -59,6 +60,15 @@ def report_command(
         Optional[Path],
         typer.Option("--output", "-o", help="写入的文件(按原样使用此路径);不给则输出到屏幕", show_default=False),
     ] = None,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="记录本季度通报已发布:写入 bulletins/<年>-Q<季>.json(已发布的不覆盖)")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="与 --publish 同用:重新发布,原来发布的文件改名保留")] = False,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option("--as-of", help="只计入此时间之前记录的报送(日期或时间,如 2025-07-10、2025-07-10T09:30:00+08:00)", show_default=False),
+    ] = None,
+    year: Annotated[bool, typer.Option("--year", help="全年考核:各牵头单位各季度的推进率、及时率和名次")] = False,
     root: RootOpt = None,
 ) -> None:
     """季度通报:总体情况、各责任领导、牵头单位排名、滞后事项、催办名单、与上季度相比。
@@ -78,16 +88,51 @@ def report_command(
     if output is not None:
         _check_output(output)
 
+    from xatrack import bulletin
     from xatrack.report import build_report
 
+    if force and not publish:
+        raise InputError("--force 只与 --publish 同用(重新发布已发布的通报)")
+    if publish and as_of:
+        raise InputError("--publish 记录的是此刻发布的通报,不能与 --as-of 同用")
+    moment = bulletin.parse_as_of(as_of) if as_of else None
     session = Session(root)
     filters = make_filters(leader, unit, lead, action, section, status, search)
     selector = session.selector(filters)
     q = session.quarter(quarter)
+    if year:
+        from xatrack.cli_annual import annual_report
+
+        annual_report(session, selector, q, kind, output, moment)
+        return
     scope = heading(session, q, filters, "").split(" · ")[1:]
-    # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
-    entries = session.decisive_entries(q)
-    report = build_report(session.plan, session.directory, entries, q, selector=selector, scope=scope, as_of=today())
+    if publish:
+        moment = clock_now()
+    if moment is not None:
+        # What had been recorded by then, withdrawals included: every entry, filtered by `at`.
+        entries = bulletin.recorded_by(session.entries, moment)
+    else:
+        # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
+        entries = session.decisive_entries(q)
+    previous = q.previous()
+    root_path = session.tracker.root
+    previous_published = bulletin.load_published(root_path, previous) if previous is not None else None
+    if previous_published is not None and previous_published.get("scope") != scope:
+        previous_published = None  # a bulletin of other items: compare with a fresh evaluation
+    current_published = None
+    if not publish and moment is None:
+        current_published = bulletin.load_published(root_path, q)
+        if current_published is not None and current_published.get("scope") != scope:
+            current_published = None
+    report = build_report(
+        session.plan, session.directory, entries, q, selector=selector, scope=scope,
+        as_of=moment if moment is not None else today(), roles=session.roles,
+        previous_published=previous_published, current_published=current_published,
+    )
+    if publish:
+        path, kept = bulletin.publish(root_path, q, bulletin.record(report, moment), force)
+        earlier = f";原发布的通报改名保留为 {session.tracker.display(kept)}" if kept is not None else ""
+        typer.echo(f"已发布 {q.label}通报 → {session.tracker.display(path)}(发布时间 {moment.isoformat(timespec='seconds')}){earlier}", err=True)
 
     if kind == "xlsx":
         from xatrack.views.report_xlsx import render_xlsx

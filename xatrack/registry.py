@@ -268,6 +268,12 @@ class _Reader:
         )
 
     def settings(self, raw: Any, line: int | None) -> Settings:
+        """settings: tolerance, the reporting calendar and the ranking rule.
+
+        ``tolerance: {cumulative, level, growth, relative}``,
+        ``report_window_days`` (31), ``deadline_days`` (10),
+        ``ranking: {推进率: 70, 及时率: 30}`` (default: one after the other).
+        Other keys are left for the commands that read them (bulletin…)."""
         if raw is None:
             return Settings()
         if not isinstance(raw, dict):
@@ -275,18 +281,44 @@ class _Reader:
             return Settings()
         tolerance = raw.get("tolerance", {})
         if not isinstance(tolerance, dict):
-            self.error(_line_of(raw, "tolerance") or line, "settings.tolerance 应为映射(cumulative/level/growth)")
+            self.error(_line_of(raw, "tolerance") or line, "settings.tolerance 应为映射(cumulative/level/growth/relative)")
             return Settings()
-        values = {}
+        values: dict[str, Any] = {}
         for kind in tolerance:
             value = tolerance[kind]
             where = _line_of(tolerance, kind) or line
-            if kind not in KINDS:
-                self.error(where, f"settings.tolerance 中未知的指标类型 {kind}(应为 {'/'.join(KINDS)})")
-            elif not _is_number(value) or value < 0 or (kind != "growth" and value >= 1):
+            if kind not in ("cumulative", "level", "growth", "relative"):
+                self.error(where, f"settings.tolerance 中未知的指标类型 {kind}(应为 cumulative/level/growth/relative)")
+            elif not _is_number(value) or value < 0 or (kind in ("cumulative", "level") and value >= 1):
                 self.error(where, f"settings.tolerance.{kind} 应为非负数(累计/水平类为小于 1 的比例),实为 {value!r}")
             else:
                 values[f"{kind}_tolerance"] = float(value)
+        for key, low, high in (("report_window_days", 0, 92), ("deadline_days", 0, 92)):
+            if key not in raw:
+                continue
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                self.error(_line_of(raw, key) or line, f"settings.{key} 应为 {low}–{high} 的整数(天数),实为 {value!r}")
+            else:
+                values[key] = value
+        if "ranking" in raw:
+            ranking = raw["ranking"]
+            where = _line_of(raw, "ranking") or line
+            from xatrack.score import RATES
+
+            if not isinstance(ranking, dict) or not ranking:
+                self.error(where, f"settings.ranking 应为映射,如 {{推进率: 70, 及时率: 30}}(可用:{'、'.join(RATES)})")
+            else:
+                weights = []
+                for name, weight in ranking.items():
+                    if name not in RATES:
+                        self.error(_line_of(ranking, name) or where, f"settings.ranking 中未知的项 {name}(应为 {'、'.join(RATES)})")
+                    elif not _is_number(weight) or weight < 0:
+                        self.error(_line_of(ranking, name) or where, f"settings.ranking.{name} 应为非负数,实为 {weight!r}")
+                    else:
+                        weights.append((str(name), float(weight)))
+                if weights and sum(w for _, w in weights) > 0:
+                    values["ranking_weights"] = tuple(weights)
         return Settings(**values)
 
     def actions(self, raw: Any, line: int | None) -> list[Action]:
@@ -466,7 +498,7 @@ class _Reader:
             self.error(line, f"{name} 的指标缺少 name")
             return None
         label = f"{name} 的指标 {metric_name}"
-        target = raw.get("target")
+        target = raw.get("target", 0 if raw.get("kind") in ("relative", "reference") else None)
         if not _is_number(target):
             self.error(line, f"{label} 的 target 应为数值,实为 {target!r}")
             return None
@@ -484,6 +516,12 @@ class _Reader:
         unit = raw.get("unit", "")
         if not isinstance(unit, str):
             unit = str(unit)
+        follows = raw.get("follows", "")
+        if kind == "relative" and (not isinstance(follows, str) or not follows.strip()):
+            self.error(line, f"{label} 为对照类(relative),须用 follows 写明与什么比较(如 G1,或本事项中对照数指标的名称)")
+            return None
+        if follows and kind != "relative":
+            self.warning(line, f"{label} 不是对照类(relative),follows 不起作用")
         for key in raw:
             if key not in _METRIC_KEYS:
                 self.warning(line, f"{label} 中未知的字段 {key}")
@@ -496,6 +534,7 @@ class _Reader:
             schedule=self.schedule(raw.get("schedule"), label, line),
             note=str(raw.get("note") or ""),
             figure=str(raw.get("figure") or ""),
+            follows=str(follows or "").strip(),
         )
 
     def not_goals(self, raw: Any, name: str, line: int | None) -> tuple[NotGoal, ...]:
@@ -531,7 +570,7 @@ _ITEM_KEYS = {
     "id", "action", "section", "text", "leaders", "lead", "units", "metrics",
     "due", "schedule", "not_goals", "doc_line",
 }
-_METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure"}
+_METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure", "follows"}
 
 
 def _is_number(value: Any) -> bool:
@@ -637,6 +676,8 @@ def _metric_pairs(metric: Metric) -> dict:
         pairs["op"] = metric.op
     if metric.schedule is not None:
         pairs["schedule"] = _schedule_pairs(metric.schedule)
+    if metric.follows:
+        pairs["follows"] = metric.follows
     if metric.figure:
         pairs["figure"] = metric.figure
     if metric.note:

@@ -15,6 +15,7 @@ from datetime import date
 from xatrack.evaluate import SEVERITY, ItemStatus, evaluate
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Plan, Quarter
 from xatrack.rollup import by_leader
+from xatrack import score
 
 _CN_NUMBERS = "一二三四五六七八九十"
 NO_LEADER = "(未列责任领导)"
@@ -31,6 +32,22 @@ class Tally:
     ids: tuple[str, ...]
     title: str = ""  # the full title (of an action), "" otherwise
     rank: int = 0  # place in the lead-unit ranking (ties share a place); 0 elsewhere
+    timely: int = 0  # items reported in full by the deadline (or finished earlier)
+    score: float | None = None  # weighted score when settings.ranking sets weights
+
+    @property
+    def progress_rate(self) -> float:
+        """推进率: share of items 正常 or 已完成."""
+        return self.green / self.total if self.total else 0.0
+
+    @property
+    def timely_rate(self) -> float:
+        """及时率: share of items reported in full by the deadline."""
+        return self.timely / self.total if self.total else 0.0
+
+    @property
+    def rates(self) -> score.Rates:
+        return score.Rates(self.total, self.green, self.timely, self.count(SEVERE), self.count(MISSING))
 
     @property
     def total(self) -> int:
@@ -90,7 +107,24 @@ class LeaderGroup:
 
 @dataclass(frozen=True)
 class Reminder:
-    """A lead unit that owes reports this quarter (催办)."""
+    """A lead unit that owes reports this quarter (催办).
+
+    ``missing``: for each item, the metrics it lacks (() for an item without
+    metrics, or with none reported); ``consecutive``: the items not reported
+    in the previous quarter either (连续未报送)."""
+
+    unit: str
+    ids: tuple[str, ...]
+    missing: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    consecutive: tuple[str, ...] = ()
+
+    def missing_of(self, item_id: str) -> tuple[str, ...]:
+        return dict(self.missing).get(item_id, ())
+
+
+@dataclass(frozen=True)
+class UnitItems:
+    """A unit and some of its items: 逾期报送 per lead unit, 分项报送 per responsible unit."""
 
     unit: str
     ids: tuple[str, ...]
@@ -116,6 +150,9 @@ class Comparison:
     turned_red: tuple[Change, ...]
     completed: tuple[Change, ...]
     states: tuple[tuple[str, str], ...] = ()  # (item id, state at the previous quarter), report order
+    # When the previous quarter's bulletin was published (bulletins/), the
+    # comparison is with what it said: its publication time; else "".
+    published: str = ""
 
     def state_of(self, item_id: str) -> str | None:
         return dict(self.states).get(item_id)
@@ -137,6 +174,13 @@ class Report:
     reminders: tuple[Reminder, ...]
     comparison: Comparison | None
     statuses: tuple[ItemStatus, ...]  # every item of the report, plan order
+    late: tuple[UnitItems, ...] = ()  # lead units whose figures came after the deadline (逾期报送)
+    contributors: tuple[UnitItems, ...] = ()  # responsible units that reported their part (分项报送)
+    ranking_rule: str = ""  # the ranking rule in one sentence (score.rule_sentence)
+    deadline: date | None = None  # the quarter's reporting deadline
+    # This quarter's bulletin as published (bulletins/), when one was and this
+    # report is not it: (publication time, items whose status has changed since).
+    published: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def no_previous_text(self) -> str:
@@ -150,6 +194,19 @@ class Report:
     def unreported_count(self) -> int:
         return len({i for r in self.reminders for i in r.ids})
 
+    @property
+    def as_of_text(self) -> str:
+        """'2025-07-10', or '2025-07-10 09:30' for a report as of a moment."""
+        if self.as_of is None:
+            return ""
+        if hasattr(self.as_of, "hour"):
+            return self.as_of.strftime("%Y-%m-%d %H:%M")
+        return self.as_of.isoformat()
+
+    @property
+    def late_count(self) -> int:
+        return len({i for r in self.late for i in r.ids})
+
 
 # --------------------------------------------------------------------------- building
 
@@ -161,27 +218,47 @@ def build_report(
     quarter: Quarter,
     selector=None,
     scope: Iterable[str] = (),
-    as_of: date | None = None,
+    as_of=None,
+    roles=None,
+    previous_published: dict | None = None,
+    current_published: dict | None = None,
 ) -> Report:
     """The bulletin of ``quarter`` for the items ``selector`` keeps (all without one).
 
     ``selector`` is a ``queries.Selector``: its item filters choose the items,
     its ``--status`` filter the evaluated ones, exactly as in ``list``.
+    ``roles`` (roles.Roles) tells contributions apart, as in every command.
+    ``previous_published``: the previous quarter's published bulletin
+    (bulletin.record), compared with instead of a fresh evaluation;
+    ``current_published``: this quarter's, to say what changed since.
     """
+    from xatrack.roles import Roles
+    from xatrack.schedule import deadline
+
+    if roles is None:
+        roles = Roles(directory)
     entries = list(entries)
     items = selector.items(plan) if selector is not None else list(plan.items)
-    evaluated = evaluate(plan, entries, quarter, items)
+    evaluated = evaluate(plan, entries, quarter, items, roles=roles)
     statuses = tuple(selector.select(evaluated) if selector is not None else evaluated)
+    weights = plan.settings.ranking_weights
 
     overall = tally("合计", statuses)
     target_statuses = [s for s in statuses if s.item.is_target]
     targets = tally("主要预期目标", target_statuses) if target_statuses else None
     actions = _actions(plan, statuses)
     leaders = _leaders(statuses, directory)
-    units = rank_units(_lead_units(statuses, directory))
+    units = rank_units(_lead_units(statuses, directory), weights)
     lagging = _lagging(statuses, leaders, directory)
-    reminders = _reminders(statuses, directory)
-    comparison = _compare(plan, entries, quarter, statuses)
+    previous = quarter.previous()
+    earlier = evaluate(plan, entries, previous, [s.item for s in statuses], roles=roles) if previous else None
+    reminders = _reminders(statuses, directory, earlier)
+    comparison = _compare(quarter, statuses, earlier, previous_published)
+    published = None
+    if current_published is not None:
+        was = dict(current_published.get("states") or {})
+        changed = tuple(s.item.id for s in statuses if s.item.id in was and was[s.item.id] != s.state)
+        published = (str(current_published.get("published_at", "")), changed)
     title = f"{quarter.label}目标任务推进情况通报"
     return Report(
         title=title,
@@ -198,13 +275,19 @@ def build_report(
         reminders=reminders,
         comparison=comparison,
         statuses=statuses,
+        late=_late(statuses, directory),
+        contributors=_contributors(statuses, roles),
+        ranking_rule=score.rule_sentence(weights),
+        deadline=deadline(quarter, plan.settings.deadline_days),
+        published=published,
     )
 
 
 def tally(name: str, statuses: Iterable[ItemStatus], title: str = "", rank: int = 0) -> Tally:
     statuses = list(statuses)
     counts = tuple(sum(1 for s in statuses if s.state == state) for state in STATES)
-    return Tally(name=name, counts=counts, ids=tuple(s.item.id for s in statuses), title=title, rank=rank)
+    timely = sum(1 for s in statuses if score.reported_on_time(s))
+    return Tally(name=name, counts=counts, ids=tuple(s.item.id for s in statuses), title=title, rank=rank, timely=timely)
 
 
 def action_label(action_id: int) -> str:
@@ -271,27 +354,17 @@ def _lead_units(statuses, directory) -> list[Tally]:
     return [tally(name, members) for name, members in groups.items()]
 
 
-def _ranking_key(row: Tally) -> tuple[int, int, int]:
-    return (row.problems, row.count(SEVERE), row.count(MISSING))
+def rank_units(rows: Iterable[Tally], weights: tuple[tuple[str, float], ...] = ()) -> tuple[Tally, ...]:
+    """Lead units ranked by rates, not counts (score.py): 推进率, then 及时率,
+    then fewer 严重滞后 -- or by the weighted score of settings.ranking.
+    Units equal on what decides share a place (1, 2, 2, 4)."""
+    from dataclasses import replace
 
-
-def rank_units(rows: Iterable[Tally]) -> tuple[Tally, ...]:
-    """Fewest 严重滞后+滞后+未报送 first; then fewer red, fewer unreported.
-
-    Units equal on all three share a place (1, 2, 2, 4); among them more items
-    completed, then more items, then the name decide the order of listing.
-    """
-    ordered = sorted(rows, key=lambda r: (_ranking_key(r), -r.count(DONE), -r.total, r.name))
-    ranked = []
-    previous = None
-    place = 0
-    for index, row in enumerate(ordered, start=1):
-        key = _ranking_key(row)
-        if key != previous:
-            place = index
-            previous = key
-        ranked.append(Tally(row.name, row.counts, row.ids, row.title, rank=place))
-    return tuple(ranked)
+    rows = {row.name: row for row in rows}
+    ranked = score.rank(((name, row.rates) for name, row in rows.items()), weights)
+    return tuple(
+        replace(rows[name], rank=place, score=rates.score(weights) if weights else None) for name, rates, place in ranked
+    )
 
 
 def _figures(status: ItemStatus) -> tuple[Figure, ...]:
@@ -327,19 +400,50 @@ def _lagging(statuses, leaders: tuple[Tally, ...], directory) -> tuple[LeaderGro
 
 
 def not_reported(status: ItemStatus) -> bool:
-    """Owes a report this quarter: 未报送, or past due with nothing reported."""
-    return status.state == MISSING or (status.last_entry is None and status.state != DONE)
+    """Owes a report this quarter: anything unreported, whatever colour the
+    reported part gives the item (ItemStatus.owes_report)."""
+    return status.owes_report
 
 
-def _reminders(statuses, directory) -> tuple[Reminder, ...]:
-    groups: dict[str, list[str]] = {}
+def _reminders(statuses, directory, earlier) -> tuple[Reminder, ...]:
+    owed_before = {s.item.id for s in earlier if s.owes_report} if earlier is not None else set()
+    groups: dict[str, list[ItemStatus]] = {}
     for status in statuses:
         if not not_reported(status):
             continue
         for name in _leads_of(status, directory):
-            groups.setdefault(name, []).append(status.item.id)
+            groups.setdefault(name, []).append(status)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    return tuple(Reminder(name, tuple(ids)) for name, ids in ordered)
+    return tuple(
+        Reminder(
+            name,
+            tuple(s.item.id for s in members),
+            missing=tuple(
+                (s.item.id, s.missing_metrics if s.last_entry is not None else ()) for s in members
+            ),
+            consecutive=tuple(s.item.id for s in members if s.item.id in owed_before),
+        )
+        for name, members in ordered
+    )
+
+
+def _late(statuses, directory) -> tuple[UnitItems, ...]:
+    groups: dict[str, list[str]] = {}
+    for status in statuses:
+        if status.late:
+            for name in _leads_of(status, directory):
+                groups.setdefault(name, []).append(status.item.id)
+    return tuple(UnitItems(name, tuple(ids)) for name, ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def _contributors(statuses, roles) -> tuple[UnitItems, ...]:
+    groups: dict[str, list[str]] = {}
+    for status in statuses:
+        for entry in status.contributions:
+            ids = groups.setdefault(roles.canonical(entry.by), [])
+            if status.item.id not in ids:
+                ids.append(status.item.id)
+    return tuple(UnitItems(name, tuple(ids)) for name, ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
 
 def _change(status: ItemStatus, before: str) -> Change:
@@ -347,22 +451,28 @@ def _change(status: ItemStatus, before: str) -> Change:
     return Change(item.id, item.text, item.leaders, item.lead, before, status.state, status.reason)
 
 
-def _compare(plan: Plan, entries, quarter: Quarter, statuses) -> Comparison | None:
+def _compare(quarter: Quarter, statuses, earlier, published: dict | None) -> Comparison | None:
+    """Change since the previous quarter: against its published bulletin when
+    there is one (what was circulated), else a fresh evaluation."""
     previous = quarter.previous()
-    if previous is None:
+    if previous is None or earlier is None:
         return None
-    items = [s.item for s in statuses]
-    earlier = evaluate(plan, entries, previous, items)
     before = {s.item.id: s.state for s in earlier}
+    when = ""
+    if published is not None:
+        was = dict(published.get("states") or {})
+        before.update({i: state for i, state in was.items() if i in before and state in STATES})
+        when = str(published.get("published_at", ""))
     turned_red = tuple(
         _change(s, before[s.item.id]) for s in statuses if s.state == SEVERE and before[s.item.id] != SEVERE
     )
     completed = tuple(
         _change(s, before[s.item.id]) for s in statuses if s.state == DONE and before[s.item.id] != DONE
     )
-    return Comparison(
-        previous, tally("合计", earlier), turned_red, completed, tuple((s.item.id, s.state) for s in earlier)
-    )
+    ordered = [s.item.id for s in earlier]
+    counts = tuple(sum(1 for i in ordered if before[i] == state) for state in STATES)
+    before_tally = Tally(name="合计", counts=counts, ids=tuple(ordered))
+    return Comparison(previous, before_tally, turned_red, completed, tuple((i, before[i]) for i in ordered), when)
 
 
 # --------------------------------------------------------------------------- shared wording
@@ -407,7 +517,26 @@ SECTIONS = (
     "六、与上季度相比",
 )
 
-RANKING_NOTE = "按 严重滞后+滞后+未报送 事项数从少到多排名,相同时严重滞后少的在前、再未报送少的在前;三项都相同的并列。"
+RANKING_NOTE = score.rule_sentence(())  # the default rule; a report states its own (Report.ranking_rule)
+
+
+def percent(rate: float) -> str:
+    """0.953 -> '95.3%'."""
+    return f"{round(100 * rate, 1):g}%"
+
+
+def reminder_text(reminder: Reminder) -> str:
+    """'16(缺:潜龙企业)、37、38(连续未报送)' for a 催办 line."""
+    parts = []
+    for item_id in reminder.ids:
+        notes = []
+        missing = reminder.missing_of(item_id)
+        if missing:
+            notes.append("缺:" + "、".join(missing))
+        if item_id in reminder.consecutive:
+            notes.append("连续未报送")
+        parts.append(f"{item_id}({';'.join(notes)})" if notes else item_id)
+    return "、".join(parts)
 
 
 def counts_sentence(row: Tally) -> str:
@@ -417,7 +546,53 @@ def counts_sentence(row: Tally) -> str:
 
 
 def comparison_sentence(comparison: Comparison) -> str:
+    source = f"(依据 {comparison.published[:16].replace('T', ' ')} 发布的通报)" if comparison.published else ""
     return (
-        f"{comparison.previous.label}:{counts_sentence(comparison.before)}"
+        f"{comparison.previous.label}{source}:{counts_sentence(comparison.before)}"
         f"本季度新转为严重滞后 {len(comparison.turned_red)} 项,新完成 {len(comparison.completed)} 项。"
     )
+
+
+def published_sentence(report: Report) -> str:
+    """'本季度通报已于 2025-07-20 10:00 发布;此后 9 项状态有变化(补报或更正):…' or ''."""
+    if report.published is None:
+        return ""
+    when, changed = report.published
+    shown = when[:16].replace("T", " ")
+    if not changed:
+        return f"{report.quarter.label}通报已于 {shown} 发布,此后各事项状态没有变化。"
+    ids = "、".join(changed[:20]) + ("等" if len(changed) > 20 else "")
+    return (
+        f"{report.quarter.label}通报已于 {shown} 发布;此后有 {len(changed)} 项状态因补报或更正而变化({ids})。"
+        f"已发布的通报以 bulletins/ 中的记录为准,可用 --as-of 重现。"
+    )
+
+
+def late_sentence(report: Report) -> str:
+    """逾期报送 per lead unit, one sentence, or ''."""
+    if not report.late:
+        return ""
+    deadline = f"(截止日 {report.deadline.isoformat()})" if report.deadline else ""
+    parts = ";".join(f"{u.unit} {len(u.ids)} 项({'、'.join(u.ids)})" for u in report.late)
+    return f"逾期报送{deadline}:{parts}。"
+
+
+def contributors_sentence(report: Report) -> str:
+    """分项报送 by responsible units, one sentence, or ''."""
+    if not report.contributors:
+        return ""
+    parts = "、".join(f"{u.unit} {len(u.ids)} 项" for u in report.contributors)
+    return f"责任单位分项报送(计入各单位报送情况,不替代牵头单位的数字):{parts}。"
+
+
+def rate_cells(row: Tally) -> list[str]:
+    """推进率, 及时率 (and 综合得分 when weighted) as a bulletin shows them next to the counts."""
+    cells = [percent(row.progress_rate), percent(row.timely_rate)]
+    if row.score is not None:
+        cells.append(f"{row.score:g}")
+    return cells
+
+
+def rate_headers(rows) -> list[str]:
+    return ["推进率", "及时率"] + (["综合得分"] if any(r.score is not None for r in rows) else [])
+

@@ -12,13 +12,18 @@ from html import escape
 
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
 from xatrack.report import (
-    RANKING_NOTE,
     SECTIONS,
     Report,
     Tally,
     comparison_sentence,
+    contributors_sentence,
     counts_sentence,
     item_figures_text,
+    late_sentence,
+    published_sentence,
+    rate_cells,
+    rate_headers,
+    reminder_text,
 )
 
 # Three colours (三色预警) plus grey; 已完成 a darker green than 正常.
@@ -126,13 +131,16 @@ def _count_cells(row: Tally) -> str:
     return "".join(cells)
 
 
-def tally_table(rows: list[Tally], table_id: str, first: list[str], cells) -> str:
+def tally_table(rows: list[Tally], table_id: str, first: list[str], cells, rates: bool = False) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in first) + '<th class="num">事项</th>'
     head += "".join(f'<th class="num">{_e(s)}</th>' for s in STATES)
+    if rates:
+        head += "".join(f'<th class="num">{_e(h)}</th>' for h in rate_headers(rows))
     body = []
     for row in rows:
         css = ' class="overall"' if row.name == "合计" and table_id == "headline" else ""
-        body.append(f'<tr data-name="{_e(row.name)}"{css}>{cells(row)}{_count_cells(row)}</tr>')
+        extra = "".join(f'<td class="num">{_e(c)}</td>' for c in rate_cells(row)) if rates else ""
+        body.append(f'<tr data-name="{_e(row.name)}"{css}>{cells(row)}{_count_cells(row)}{extra}</tr>')
     return f'<table id="{_e(table_id)}" data-table="{_e(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
@@ -165,10 +173,12 @@ def render_html(report: Report) -> str:
     if report.scope:
         meta.append("范围:" + _e(" · ".join(report.scope)))
     if report.as_of:
-        meta.append(f"统计日期:{report.as_of.isoformat()}")
+        meta.append(f"统计日期:{report.as_of_text}")
     out.append(f"<h1>{_e(report.title)}</h1>")
     if meta:
         out.append(f'<p class="meta">{"<br>".join(meta)}</p>')
+    if published_sentence(report):
+        out.append(f'<p class="note published">{_e(published_sentence(report))}</p>')
 
     out.append(f'<section id="overall"><h2>{_e(SECTIONS[0])}</h2>')
     out.append(f"<p>{_e(counts_sentence(report.overall))}</p>")
@@ -194,13 +204,14 @@ def render_html(report: Report) -> str:
     out.append(tally_table(list(report.leaders), "leaders", ["责任领导"], lambda r: f'<td class="nowrap">{_e(r.name)}</td>'))
     out.append("</section>")
 
-    out.append(f'<section id="units"><h2>{_e(SECTIONS[2])}</h2><p class="note">{_e(RANKING_NOTE)}</p>')
+    out.append(f'<section id="units"><h2>{_e(SECTIONS[2])}</h2><p class="note">{_e(report.ranking_rule)}</p>')
     out.append(
         tally_table(
             list(report.units),
             "units",
             ["名次", "牵头单位"],
             lambda r: f'<td class="num" data-rank="{r.rank}">{r.rank}</td><td>{_e(r.name)}</td>',
+            rates=True,
         )
     )
     out.append("</section>")
@@ -230,13 +241,16 @@ def render_html(report: Report) -> str:
     else:
         rows_html = [
             f'<tr data-name="{_e(r.unit)}"><td>{_e(r.unit)}</td><td class="num" data-count="{len(r.ids)}">{len(r.ids)}</td>'
-            f"<td>{_e('、'.join(r.ids))}</td></tr>"
+            f"<td>{_e(reminder_text(r))}</td></tr>"
             for r in report.reminders
         ]
         out.append(
-            '<table id="reminder-table"><thead><tr><th>牵头单位</th><th class="num">未报送</th><th>事项编号</th></tr></thead>'
+            '<table id="reminder-table"><thead><tr><th>牵头单位</th><th class="num">未报送</th><th>事项编号(缺报的指标)</th></tr></thead>'
             f"<tbody>{''.join(rows_html)}</tbody></table>"
         )
+    for css, sentence in (("late", late_sentence(report)), ("contributors", contributors_sentence(report))):
+        if sentence:
+            out.append(f'<p class="note {css}">{_e(sentence)}</p>')
     out.append("</section>")
 
     out.append(f'<section id="change"><h2>{_e(SECTIONS[5])}</h2>')

@@ -7,12 +7,17 @@ import re
 
 from xatrack.model import STATES
 from xatrack.report import (
-    RANKING_NOTE,
     SECTIONS,
     Report,
     comparison_sentence,
+    contributors_sentence,
     counts_sentence,
     item_figures_text,
+    late_sentence,
+    published_sentence,
+    rate_cells,
+    rate_headers,
+    reminder_text,
 )
 
 
@@ -62,7 +67,9 @@ def render_markdown(report: Report) -> str:
     if report.scope:
         meta.append("范围:" + " · ".join(report.scope))
     if report.as_of:
-        meta.append(f"统计日期:{report.as_of.isoformat()}")
+        meta.append(f"统计日期:{report.as_of_text}")
+    if published_sentence(report):
+        meta.append(text_line(published_sentence(report)))
     if meta:
         out += ["  \n".join(meta), ""]
 
@@ -79,9 +86,12 @@ def render_markdown(report: Report) -> str:
     header[0] = "责任领导"
     out += table(header, body, numeric) + [""]
 
-    out += [f"## {SECTIONS[2]}", "", RANKING_NOTE, ""]
+    out += [f"## {SECTIONS[2]}", "", report.ranking_rule, ""]
     header, body, numeric = _tally_rows(report.units, with_rank=True)
     header[1] = "牵头单位"
+    header += rate_headers(report.units)
+    body = [cells + rate_cells(row) for cells, row in zip(body, report.units)]
+    numeric |= set(range(len(header) - len(rate_headers(report.units)), len(header)))
     out += table(header, body, numeric) + [""]
 
     out += [f"## {SECTIONS[3]}", ""]
@@ -99,8 +109,11 @@ def render_markdown(report: Report) -> str:
     if not report.reminders:
         out += ["各牵头单位本季度均已报送。", ""]
     else:
-        rows = [[r.unit, len(r.ids), "、".join(r.ids)] for r in report.reminders]
-        out += table(["牵头单位", "未报送", "事项编号"], rows, {1}) + [""]
+        rows = [[r.unit, len(r.ids), reminder_text(r)] for r in report.reminders]
+        out += table(["牵头单位", "未报送", "事项编号(缺报的指标)"], rows, {1}) + [""]
+    for sentence in (late_sentence(report), contributors_sentence(report)):
+        if sentence:
+            out += [text_line(sentence), ""]
 
     out += [f"## {SECTIONS[5]}", ""]
     comparison = report.comparison

@@ -9,10 +9,15 @@ from rich.text import Text
 
 from xatrack.model import STATES
 from xatrack.report import (
-    RANKING_NOTE,
     SECTIONS,
     Report,
     comparison_sentence,
+    contributors_sentence,
+    late_sentence,
+    published_sentence,
+    rate_cells,
+    rate_headers,
+    reminder_text,
     counts_sentence,
     item_figures_text,
 )
@@ -46,6 +51,9 @@ def _tally_table(rows, name_header: str, with_title: bool = False, with_rank: bo
     table.add_column("事项", justify="right", no_wrap=True)
     for state in STATES:
         table.add_column(state, justify="right", no_wrap=True)
+    if with_rank:
+        for header in rate_headers(rows):
+            table.add_column(header, justify="right", no_wrap=True)
     for row in rows:
         cells = []
         if with_rank:
@@ -55,6 +63,8 @@ def _tally_table(rows, name_header: str, with_title: bool = False, with_rank: bo
             cells.append(row.title)
         cells.append(str(row.total))
         cells.extend(_count(row.count(state), state) for state in STATES)
+        if with_rank:
+            cells.extend(rate_cells(row))
         table.add_row(*cells)
     return table
 
@@ -72,9 +82,11 @@ def render_report(console: Console, report: Report) -> None:
     if report.scope:
         meta.append("范围:" + " · ".join(report.scope))
     if report.as_of:
-        meta.append(f"统计日期:{report.as_of.isoformat()}")
+        meta.append(f"统计日期:{report.as_of_text}")
     if meta:
         console.print(Text(";".join(meta), style="dim"))
+    if published_sentence(report):
+        console.print(Text(published_sentence(report), style="yellow"))
 
     _heading(console, SECTIONS[0])
     console.print(counts_sentence(report.overall))
@@ -88,7 +100,7 @@ def render_report(console: Console, report: Report) -> None:
     console.print(_tally_table(report.leaders, "责任领导"))
 
     _heading(console, SECTIONS[2])
-    console.print(Text(RANKING_NOTE, style="dim"))
+    console.print(Text(report.ranking_rule, style="dim"))
     console.print(_tally_table(report.units, "牵头单位", with_rank=True))
 
     _heading(console, SECTIONS[3])
@@ -120,8 +132,11 @@ def render_report(console: Console, report: Report) -> None:
         table.add_column("未报送", justify="right", no_wrap=True)
         table.add_column("事项编号", overflow="fold")
         for reminder in report.reminders:
-            table.add_row(reminder.unit, str(len(reminder.ids)), " ".join(reminder.ids))  # wraps between ids
+            table.add_row(reminder.unit, str(len(reminder.ids)), reminder_text(reminder).replace("、", " "))  # wraps between ids
         console.print(table)
+    for sentence in (late_sentence(report), contributors_sentence(report)):
+        if sentence:
+            console.print(sentence)
 
     _heading(console, SECTIONS[5])
     comparison = report.comparison

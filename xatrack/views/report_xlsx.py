@@ -119,12 +119,13 @@ class _Sheet:
 
 
 def _summary(workbook, report: Report) -> None:
-    header = ["分组", "名称", "名次", "事项", *STATES, "滞后及未报送"]
+    header = ["分组", "名称", "名次", "事项", *STATES, "滞后及未报送", "推进率", "及时率"]
     sheet = _Sheet(workbook, SUMMARY_SHEET, header, {"名称": 40}, report, first=True)
     first_count = header.index("事项") + 1
 
     def add(group: str, row: Tally, name: str | None = None) -> None:
-        values = [group, name or row.name, row.rank or None, row.total, *(row.count(s) for s in STATES), row.problems]
+        rates = [round(row.progress_rate, 4), round(row.timely_rate, 4)] if row.rank else [None, None]
+        values = [group, name or row.name, row.rank or None, row.total, *(row.count(s) for s in STATES), row.problems, *rates]
         sheet.add(values, tints={first_count + i: s for i, s in enumerate(STATES)})
 
     add("总体", report.overall)
@@ -206,10 +207,17 @@ def _items(workbook, report: Report) -> None:
 
 
 def _reminders(workbook, report: Report) -> None:
-    header = ["牵头单位", "未报送", "事项编号"]
-    sheet = _Sheet(workbook, REMINDER_SHEET, header, {"事项编号": 60}, report)
+    from xatrack.report import reminder_text
+
+    header = ["牵头单位", "未报送", "事项编号(缺报的指标)", "连续未报送"]
+    sheet = _Sheet(workbook, REMINDER_SHEET, header, {"事项编号(缺报的指标)": 60}, report)
     for reminder in report.reminders:
-        sheet.add([reminder.unit, len(reminder.ids), "、".join(reminder.ids)], tints={1: MISSING})
+        sheet.add(
+            [reminder.unit, len(reminder.ids), reminder_text(reminder), "、".join(reminder.consecutive) or None],
+            tints={1: MISSING},
+        )
+    for late in report.late:
+        sheet.add([late.unit, None, "逾期报送:" + "、".join(late.ids), None])
     sheet.finish()
 
 

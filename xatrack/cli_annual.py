@@ -1,0 +1,59 @@
+"""`xatrack report --year`: each lead unit's result over the year, rendered
+as a table (terminal) or Markdown. Called by cli_report."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from xatrack.errors import InputError
+
+
+def annual_report(session, selector, upto, kind: str, output, moment) -> None:
+    from xatrack import bulletin
+    from xatrack.annual import annual
+    from xatrack.report import percent
+
+    if kind not in ("term", "md"):
+        raise InputError("--year 的全年考核表目前只输出到屏幕或 Markdown(--format md)")
+    entries = bulletin.recorded_by(session.entries, moment) if moment is not None else session.entries
+    result = annual(session.plan, session.directory, entries, upto, selector, session.roles)
+    quarters = list(range(1, upto.q + 1))
+    header = ["名次", "牵头单位", "事项", *[f"Q{q} 名次" for q in quarters], "全年推进率", "全年及时率", "严重滞后(项次)"]
+    weighted = any(u.score is not None for u in result.units)
+    if weighted:
+        header.append("综合得分")
+    rows = []
+    for unit in result.units:
+        places = {q: place for q, _, place in unit.quarters}
+        per_item = unit.quarters[-1][1].total if unit.quarters else 0
+        row = [str(unit.rank), unit.name, str(per_item), *[str(places.get(q, "—")) for q in quarters],
+               percent(unit.year.progress_rate), percent(unit.year.timely_rate), str(unit.year.severe)]
+        if weighted:
+            row.append(f"{unit.score:g}")
+        rows.append(row)
+    title = f"{result.year}年各牵头单位目标任务全年考核(第一至第{'一二三四'[upto.q - 1]}季度)"
+    if kind == "md":
+        from xatrack.views.report_markdown import table
+
+        text = "\n".join([f"# {title}", "", result.rule, "", *table(header, rows, set(range(2, len(header)))), ""]) + "\n"
+    else:
+        lines = [title, result.rule, ""]
+        widths = [max(_width(r[i]) for r in [header] + rows) for i in range(len(header))]
+        for r in [header] + rows:
+            lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(r)).rstrip())
+        text = "\n".join(lines) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from xatrack.cli_report import _write
+
+        _write(output, text)
+        typer.echo(f"已写入 {output}:{title}", err=True)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
