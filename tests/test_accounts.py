@@ -463,3 +463,64 @@ def test_settle_hunk_sees_a_completed_last_line_as_kept() -> None:
     assert settle_hunk(2, ["b"], 2, ["c", "b"]) == ([(2, "c")], [])
     # a real change stays a change
     assert settle_hunk(2, ["b"], 2, ["B"]) == ([(2, "B")], [(2, "b")])
+
+
+@needs_git
+@needs_posix_hook
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen for SSH commit signatures")
+def test_audit_signed_verifies_every_commit_against_the_account_keys(tmp_path: Path) -> None:
+    keys = {}
+    for who in ("office", "kjj"):
+        ok(subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", who, "-f", str(tmp_path / who)],
+                          capture_output=True, text=True))
+        keys[who] = (tmp_path / f"{who}.pub").read_text(encoding="utf-8").strip()
+    accounts = (f'\naccounts:\n  {KJJ}: {{unit: 区科经局, key: "{keys["kjj"]}"}}\n'
+                f'  {FGJ}: 区发改局\n  {OFFICE}: {{unit: "*", key: "{keys["office"]}"}}\n')
+    folder = tmp_path / "t"
+    folder.mkdir()
+    hub = folder / "hub.git"
+    ok(git(folder, "init", "-q", "--bare", str(hub)))
+    office = folder / "office"
+    ok(git(folder, "clone", "-q", str(hub), str(office)))
+    shutil.copy(REPO / "tasks.yaml", office / "tasks.yaml")
+    (office / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + accounts, encoding="utf-8")
+    (office / ".gitignore").write_text("progress/*.lock\n", encoding="utf-8")
+
+    def signed_commit(email: str, key: str, message: str) -> None:
+        ok(git(office, "add", "-A"))
+        ok(git(office, "-c", "gpg.format=ssh", "-c", f"user.signingkey={tmp_path / key}", "commit", "-q", "-S",
+               "-m", message, email=email))
+
+    signed_commit(OFFICE, "office", "新建")
+    record(office, "32", "120", "区科经局")
+    signed_commit(KJJ, "kjj", "区科经局报送")
+    code, out = xatrack("audit", "--root", str(office), "--signed")
+    assert code == 0, out
+
+    # The hook with --signed refuses an unsigned push and takes a signed one.
+    ok(push(office))
+    code, out = xatrack("githook", "install", str(hub), "--signed", "--python", isolated_python())
+    assert code == 0, out
+    record(office, "32", "119", "区科经局", "2025-06-20")
+    commit(office, KJJ, "未签名推送")
+    result = push(office, KJJ)
+    assert result.returncode != 0
+    assert "拒绝:提交的签名无法验证:没有签名" in result.stderr
+    ok(git(office, "reset", "-q", "--hard", "origin/main"))
+    record(office, "32", "119", "区科经局", "2025-06-20")
+    signed_commit(KJJ, "kjj", "签名推送")
+    result = push(office, KJJ)
+    assert result.returncode == 0, result.stderr
+
+    record(office, "32", "121", "区科经局", "2025-06-21")
+    commit(office, KJJ, "未签名")
+    unsigned = ok(git(office, "rev-parse", "HEAD")).strip()
+    record(office, "1", "80", "区发改局", "2025-06-21", "--metric", "1")
+    signed_commit(FGJ, "kjj", "用别人的密钥签名")
+    borrowed = ok(git(office, "rev-parse", "HEAD")).strip()
+    code, out = xatrack("audit", "--root", str(office), "--signed")
+    assert code == 1, out
+    assert f"错误:提交的签名无法验证:没有签名(提交 {unsigned[:8]},{KJJ})" in out
+    assert f"错误:提交由 {KJJ} 的密钥签名,与提交者 {FGJ} 不符(提交 {borrowed[:8]},{FGJ})" in out
+    code, out = xatrack("audit", "--root", str(office))
+    assert code == 0, "without --signed, signatures are not judged"

@@ -95,11 +95,18 @@ PythonOpt = Annotated[
 ]
 
 
+SignedOpt = Annotated[
+    bool,
+    typer.Option("--signed", help="推送的每个提交都须有可验证的签名(账号登记了 key 时须是提交者本人的密钥)"),
+]
+
+
 @githook_app.command("install")
 def githook_install_command(
     hub: Annotated[Path, typer.Argument(metavar="HUB.git", help="服务器上的裸仓库(git init --bare 建立)", show_default=False)],
     python: PythonOpt = "/usr/bin/env python3",
     force: Annotated[bool, typer.Option("--force", help="替换仓库中已有的其他 pre-receive 钩子")] = False,
+    signed: SignedOpt = False,
 ) -> None:
     """在裸仓库中安装 pre-receive 钩子,每次推送都按 audit 的规则检查。
 
@@ -113,7 +120,7 @@ def githook_install_command(
     from xatrack.githook import InstallError, install
 
     try:
-        target = install(hub, python=python, force=force)
+        target = install(hub, python=python, force=force, signed=signed)
     except InstallError as error:
         raise DataError(error.message) from None
     typer.echo(f"已安装 pre-receive 钩子:{target}")
@@ -123,6 +130,7 @@ def githook_install_command(
 def githook_script_command(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入的文件;默认输出到屏幕", show_default=False)] = None,
     python: PythonOpt = "/usr/bin/env python3",
+    signed: SignedOpt = False,
 ) -> None:
     """输出钩子脚本(用于 Gitea、GitLab 等在网页或服务器目录中配置钩子)。
 
@@ -132,7 +140,7 @@ def githook_script_command(
     """
     from xatrack.githook import script_text
 
-    text = script_text(python)
+    text = script_text(python, signed)
     if output is None:
         sys.stdout.write(text)
         return

@@ -298,11 +298,13 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         violations += check_commit(commit, accounts, lambda sha: read_blob(sha, cwd), prefix, strict_identity=strict)
         commit.changes.clear()  # keep memory flat on long histories
     if signed:
-        violations += _signature_violations(cwd, rev, tip)
+        violations += signature_violations(cwd, [rev], tip)
     return violations, count, tip
 
 
-def _signature_violations(cwd, rev: str, tip) -> list:
+def signature_violations(cwd, revs: list, tip) -> list:
+    """A violation for each commit of ``git log revs`` without a good
+    signature, or (when the accounts carry keys) signed by another's key."""
     import tempfile
 
     from xatrack.audit import Violation
@@ -315,9 +317,9 @@ def _signature_violations(cwd, rev: str, tip) -> list:
                 handle.write(f'{email} namespaces="git" {key}\n')
         signers = handle.name
     try:
-        states = verify_signatures([rev], cwd, signers)
+        states = verify_signatures(revs, cwd, signers)
         emails = dict(line.split("\t", 1) for line in
-                      git(["log", "--format=%H%x09%ae", rev, "--"], cwd=cwd).decode("utf-8", "replace").splitlines()
+                      git(["log", "--format=%H%x09%ae", *revs, "--"], cwd=cwd).decode("utf-8", "replace").splitlines()
                       if "\t" in line)
     finally:
         if signers:
