@@ -524,3 +524,27 @@ def test_audit_signed_verifies_every_commit_against_the_account_keys(tmp_path: P
     assert f"错误:提交由 {KJJ} 的密钥签名,与提交者 {FGJ} 不符(提交 {borrowed[:8]},{FGJ})" in out
     code, out = xatrack("audit", "--root", str(office))
     assert code == 0, "without --signed, signatures are not judged"
+
+
+def test_the_hook_script_is_self_contained_python_37() -> None:
+    import ast
+
+    from xatrack.githook import MODULES, module_source, script_text
+
+    script = script_text()
+    ast.parse(script, feature_version=(3, 7))
+    for name in MODULES:
+        source = module_source(name)
+        ast.parse(source, feature_version=(3, 7))
+        tree = ast.parse(source)
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        outside = {m for m in imported if m not in sys.stdlib_module_names} - {"xatrack", "__future__"}
+        assert outside == set(), f"{name} imports {outside}: the hub has only the standard library"
+        xatrack_modules = {node.module for node in ast.walk(tree)
+                           if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("xatrack")}
+        assert xatrack_modules <= set(MODULES), f"{name} imports {xatrack_modules - set(MODULES)}, not embedded"
+    code, out = xatrack("githook")
+    assert code == 0 and "xatrack githook install HUB.git" in out

@@ -84,10 +84,23 @@ def audit_command(
 
 githook_app = typer.Typer(
     help="服务器端钩子:拒绝以其他单位名义报送、改写已有记录的推送。",
-    no_args_is_help=True,
     rich_markup_mode=None,
 )
 app.add_typer(githook_app, name="githook")
+
+GITHOOK_USAGE = """\
+用法:
+  xatrack githook install HUB.git [--signed] [--python 解释器]   在服务器的裸仓库中安装 pre-receive 钩子
+  xatrack githook script [-o 文件] [--signed]                   输出钩子脚本(Gitea、GitLab 等)
+详见 xatrack githook 命令 --help
+"""
+
+
+@githook_app.callback(invoke_without_command=True)
+def githook_overview(ctx: typer.Context) -> None:
+    """服务器端钩子:拒绝以其他单位名义报送、改写已有记录的推送。"""
+    if ctx.invoked_subcommand is None:
+        typer.echo(GITHOOK_USAGE, nl=False)
 
 PythonOpt = Annotated[
     str,
