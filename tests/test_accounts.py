@@ -548,3 +548,22 @@ def test_the_hook_script_is_self_contained_python_37() -> None:
         assert xatrack_modules <= set(MODULES), f"{name} imports {xatrack_modules - set(MODULES)}, not embedded"
     code, out = xatrack("githook")
     assert code == 0 and "xatrack githook install HUB.git" in out
+
+
+@needs_git
+def test_audit_of_a_tracker_in_a_subfolder_judges_its_files_only(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    tracker = repo / "督办2025"
+    tracker.mkdir(parents=True)
+    ok(git(tmp_path, "init", "-q", str(repo)))
+    shutil.copy(REPO / "tasks.yaml", tracker / "tasks.yaml")
+    (tracker / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + ACCOUNTS, encoding="utf-8")
+    (repo / ".gitignore").write_text("*.lock\n", encoding="utf-8")
+    commit(repo, OFFICE, "新建")
+    record(tracker, "32", "120", "区发改局")
+    (repo / "别的文件.txt").write_text("与跟踪目录无关\n", encoding="utf-8")
+    commit(repo, KJJ)
+    code, out = xatrack("audit", "--root", str(tracker))
+    assert code == 1, out
+    assert f'错误:{LOG} 第 3 行以"区发改局"名义报送' in out  # paths shown relative to the tracker
+    assert "别的文件" not in out and "错误 1 处" in out
