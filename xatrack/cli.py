@@ -617,3 +617,4 @@ def main(argv: list[str] | None = None) -> None:
 
 from xatrack import cli_report  # noqa: E402,F401  (registers `report`)
 from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest`)
+from xatrack import cli_audit  # noqa: E402,F401  (registers `audit` and `githook`)

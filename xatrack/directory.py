@@ -594,12 +594,14 @@ def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, l
     if not isinstance(data, dict):
         p.error(_line_of(data, 1), "目录文件的顶层应为 units / groups / leaders 三部分")
         return Directory.empty(source), p.problems
-    p.check_keys(data, ("units", "groups", "leaders"), 1, "目录文件")
+    p.check_keys(data, ("units", "groups", "leaders", "accounts"), 1, "目录文件")
 
     units = _parse_units(p, data)
     groups = _parse_groups(p, data)
     leaders = _parse_leaders(p, data)
     _check(p, units, groups, leaders)
+    if "accounts" in data:
+        _check_accounts(p, data, text, units, groups)
     return Directory(units=units, groups=groups, leaders=leaders, source=source), p.problems
 
 
@@ -764,3 +766,52 @@ def _check(p: _Parser, units, groups, leaders) -> None:
             for m in leader.members:
                 if normalize_name(m) not in leader_owner:
                     p.warn(leader.line, f'集体"{leader.name}"的成员"{m}"不在领导列表中')
+
+
+def _check_accounts(p: _Parser, data, text: str, units, groups) -> None:
+    """accounts: {电子邮箱: 单位 | "*" | {unit: 单位, key: SSH 公钥}}: who may report for which unit.
+
+    The git hook reads this file with the standard library only
+    (xatrack.audit.parse_units_text); what that reader cannot read is an
+    error here too, so a file ``check`` accepts is one the hook can judge by.
+    """
+    from xatrack.audit import OFFICE, parse_units_text
+
+    raw = data.get("accounts")
+    at = _line_of_key(data, "accounts") or 1
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        p.error(at, 'accounts 应为映射:电子邮箱: 单位(督查室写 "*")')
+        return
+    group_names = {normalize_name(n) for g in groups for n in (g.name, *g.aliases)}
+    unit_names = {normalize_name(n) for u in units for n in (u.name, *u.aliases)}
+    for email, value in raw.items():
+        line = _line_of_key(raw, email) or at
+        shown = str(email)
+        if not isinstance(email, str) or "@" not in email or any(c.isspace() for c in email):
+            p.error(line, f'accounts 中的"{shown}"应为电子邮箱(如 kjj@xianan.gov.cn)')
+            continue
+        if isinstance(value, dict):
+            for key in value:
+                if key not in ("unit", "key"):
+                    p.error(_line_of_key(value, key) or line, f'账号"{email}"中未知的键"{key}"(可用:unit、key)')
+            signing = value.get("key")
+            if signing is not None and not isinstance(signing, str):
+                p.error(line, f'账号"{email}"的 key 应为 SSH 公钥(一行文字)')
+            value = value.get("unit")
+        if not isinstance(value, str) or not value.strip():
+            p.error(line, f'账号"{email}"没有写代表的单位(单位名称,或 "*" 表示督查室)')
+            continue
+        if value.strip() == OFFICE:
+            continue
+        key = normalize_name(value)
+        if key in group_names and key not in unit_names:
+            p.error(line, f'账号"{email}"的"{value}"是分组,账号只能代表一个单位')
+        elif key not in unit_names:
+            p.error(line, f'账号"{email}"的单位"{value}"不在 units 中')
+    _, hook_errors = parse_units_text(text, p.source)
+    reported = {pr.line for pr in p.problems if pr.severity == "error"}
+    for line, message in hook_errors:
+        if line not in reported:
+            p.error(line, f"git 钩子无法读取:{message}")
