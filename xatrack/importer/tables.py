@@ -84,17 +84,23 @@ def find_header(rows: list[list[str | None]], limit: int = 12) -> Header | None:
     for index in range(min(limit, len(rows))):
         cells = rows[index]
         roles = _roles_of(cells)
-        if _qualifies(roles):
-            return Header(index, 1, roles, [_plain(c) for c in cells])
-        if index + 1 < len(rows):
+        single = Header(index, 1, roles, [_plain(c) for c in cells]) if _qualifies(roles) else None
+        if index + 1 < len(rows) and not _qualifies(_roles_of(rows[index + 1])):
             below = rows[index + 1]
             stacked = [
-                (_plain(cells[i]) if i < len(cells) else "") + (_plain(below[i]) if i < len(below) and below[i] != cells[i] else "")
+                _plain(cells[i] if i < len(cells) else "")
+                + (_plain(below[i]) if i < len(below) and below[i] != (cells[i] if i < len(cells) else None) else "")
                 for i in range(max(len(cells), len(below)))
             ]
-            roles = _roles_of(stacked)
-            if _qualifies(roles) and not _qualifies(_roles_of(below)):
-                return Header(index, 2, roles, stacked)
+            stacked_roles = _roles_of(stacked)
+            known = len([r for r in stacked_roles if r and r != JOINED])
+            below_is_data = any(_plain(c) and len(_plain(c)) > 12 for c in below)
+            if _qualifies(stacked_roles) and not below_is_data and (
+                single is None or known > len([r for r in roles if r and r != JOINED])
+            ):
+                return Header(index, 2, stacked_roles, stacked)
+        if single:
+            return single
     return None
 
 

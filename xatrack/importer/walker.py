@@ -181,9 +181,10 @@ class _Builder:
             self._read_section,
             self._read_intro,
         ):
+            count = len(self.items)
             if reader(number, line):
-                if reader is not self._read_assignment_line:
-                    self._close_open_item()
+                if reader is not self._read_assignment_line and len(self.items) == count:
+                    self._close_open_item()  # a heading: the item above is complete
                 return
         if self._continue_item(number, line):
             return
@@ -289,6 +290,9 @@ class _Builder:
         return True
 
     def _read_assignment_line(self, number: int, line: str) -> bool:
+        last = self.items[-1] if self.items else None
+        if last is not None and last.open_body is not None and _unclosed_assignment(last.open_body):
+            return self._continue_item(number, line)  # 责任单位:… closing a bracket opened on the line above
         inner = line[1:-1] if line[0] in _OPEN and line[-1] in _CLOSE else line
         match = _KEY.match(inner.strip())
         if not match:
@@ -599,7 +603,7 @@ class _Builder:
                             if part.strip():
                                 self._read_cell_line(number, table, found, row_index, part.strip())
                 return
-        self._note_layout(found.layout if found else f"表格({self.document.format})")
+        self._note_layout(found.layout if found else "表格")
         self.table_header = header
         for row_index in range(0, max(header.row, 0)):
             for text in _distinct(table.rows[row_index]):
