@@ -72,35 +72,56 @@ def overview(ctx: typer.Context) -> None:
 
 @app.command("import")
 def import_command(
-    plan_file: Annotated[Path, typer.Argument(metavar="方案文本", help="官方方案的文本文件(UTF-8)", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="写入的任务清单")] = Path("tasks.yaml"),
+    plan_file: Annotated[Path, typer.Argument(metavar="方案文件", help="官方方案:.txt(UTF-8/GBK/UTF-16)、.docx、.xlsx 或 .pdf", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="写入的任务清单(--review 时为核对网页 .html)")] = Path("tasks.yaml"),
     overrides: Annotated[
         Optional[Path],
-        typer.Option("--overrides", help="人工审定文件;默认为方案文本旁的 <名称>.overrides.yaml(若存在)", show_default=False),
+        typer.Option("--overrides", help="人工审定文件;默认为方案文件旁的 <名称>.overrides.yaml(若存在)", show_default=False),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="有无法识别的行时报错退出,不写文件")] = False,
+    review: Annotated[bool, typer.Option("--review", help="逐项对照原文显示解析结果和推断之处,不写任务清单")] = False,
 ) -> None:
-    """从官方方案文本生成任务清单 tasks.yaml。
+    """从官方方案(文本、Word、Excel、PDF)生成任务清单 tasks.yaml。
 
     \b
     例:
       xatrack import xatrack/data/2025-xianan.txt -o tasks.yaml
-      xatrack import 2026年方案.txt --strict
+      xatrack import 2026年方案.docx --strict
+      xatrack import 2026年方案.docx --review -o 核对.html
     """
     from xatrack.setup import build_registry, default_overrides
     from xatrack.store import write_atomic
 
     if overrides is None:
         overrides = default_overrides(plan_file)
+    if review and output != Path("tasks.yaml") and output.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--review 的 -o 应为网页文件(.html),而不是 {output}")
     result, text = build_registry(plan_file, overrides)
     for warning in result.warnings:
-        typer.echo(f"{plan_file}:{warning.line}: 警告: {warning.message}", err=True)
-    if strict and result.warnings:
-        raise InputError(f"{plan_file} 有 {len(result.warnings)} 行无法识别(--strict),未写入 {output}")
-    write_atomic(output, text)
+        where = warning.place or warning.line
+        typer.echo(f"{plan_file}:{where}: 警告: {warning.message}", err=True)
     plan = result.plan
+    if not plan.items:
+        raise InputError(
+            f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
+            "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
+        )
+    read = f"读取 {plan_file}:{result.source_format},版式:{result.layout}"
+    if review:
+        from xatrack.importer.review import render_review_html, render_review_text
+
+        if output.suffix.lower() in (".html", ".htm"):
+            write_atomic(output, render_review_html(result, str(plan_file)))
+            typer.echo(f"{read};核对网页已写入 {output}({len(plan.items)} 项),未写任务清单")
+        else:
+            typer.echo(render_review_text(result, str(plan_file)), nl=False)
+        return
+    if strict and result.warnings:
+        raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output}")
+    write_atomic(output, text)
     metrics = sum(len(i.metrics) for i in plan.items)
     used = f",已应用审定文件 {overrides}" if overrides else ""
+    typer.echo(read)
     typer.echo(
         f"已写入 {output}:{len(plan.targets)} 项主要目标、{len(plan.actions)} 项行动、"
         f"{len(plan.tasks)} 项任务、{metrics} 项量化指标{used};警告 {len(result.warnings)} 条"
@@ -343,7 +364,7 @@ def init_command(
     folder: Annotated[Path, typer.Argument(metavar="目录", help="新跟踪目录(不存在则新建)", show_default=False)],
     source: Annotated[
         Optional[Path],
-        typer.Option("--from", help="官方方案文本;不给则使用随附的 2025 年咸安区方案", show_default=False),
+        typer.Option("--from", help="官方方案(.txt/.docx/.xlsx/.pdf);不给则使用随附的 2025 年咸安区方案", show_default=False),
     ] = None,
 ) -> None:
     """新建跟踪目录:任务清单、单位目录、progress/、.gitattributes 和使用说明。

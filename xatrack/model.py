@@ -103,6 +103,7 @@ class Item:
     not_goals: tuple[NotGoal, ...] = ()
     source_line: int | None = None  # line in the official text it came from
     line: int | None = None  # line in tasks.yaml (set when loaded from a file)
+    deadline: str = ""  # 完成时限 as the document writes it (6月底前), when it gives one
 
     @property
     def is_target(self) -> bool:

@@ -403,7 +403,16 @@ class _Reader:
             not_goals=self.not_goals(raw.get("not_goals"), name, _line_of(raw, "not_goals") or line),
             source_line=raw.get("doc_line") if isinstance(raw.get("doc_line"), int) else None,
             line=line,
+            deadline=self.deadline(raw.get("deadline"), name, _line_of(raw, "deadline") or line),
         )
+
+    def deadline(self, raw: Any, name: str, line: int | None) -> str:
+        if raw is None:
+            return ""
+        if not isinstance(raw, str):
+            self.error(line, f"{name} 的 deadline 应为文字(如 6月底前),实为 {raw!r}")
+            return ""
+        return raw
 
     def item_id(self, raw: Any, kind: str, line: int | None) -> str | None:
         if kind == TARGET:
@@ -568,7 +577,7 @@ class _Reader:
 
 _ITEM_KEYS = {
     "id", "action", "section", "text", "leaders", "lead", "units", "metrics",
-    "due", "schedule", "not_goals", "doc_line",
+    "due", "schedule", "not_goals", "doc_line", "deadline",
 }
 _METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure", "follows"}
 
@@ -663,6 +672,8 @@ def _item_node(item: Item, flow_map, flow_seq):
         node["not_goals"] = [flow_map({"figure": g.figure, "reason": g.reason}) for g in item.not_goals]
     if item.kind == TASK or item.due != 4:
         node["due"] = f"Q{item.due}"
+    if item.deadline:
+        node["deadline"] = item.deadline
     if item.schedule is not None:
         node["schedule"] = flow_map(_schedule_pairs(item.schedule))
     if item.source_line is not None:

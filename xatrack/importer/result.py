@@ -1,0 +1,43 @@
+"""What an import produces: the plan, warnings with their place, and what was read how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xatrack.model import Plan
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    line: int  # 1-based line (or block) in the source (0: the document as a whole)
+    message: str  # Chinese, one line
+    place: str = ""  # where, in the document's own terms: "表1第3行第2列", "第2页"; "" -> 第N行
+
+    def __str__(self) -> str:
+        if self.place:
+            return f"{self.place}: {self.message}"
+        return f"第{self.line}行: {self.message}" if self.line else self.message
+
+    @property
+    def where(self) -> str:
+        """The place as a user reads it: 表1第3行第2列, 第12行, or "" for the whole document."""
+        return self.place or (f"第{self.line}行" if self.line else "")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One imported item beside the source it came from, for ``import --review``."""
+
+    item_id: str
+    place: str  # 第12行 / 表1第3行
+    source: str  # the text as the document has it (a table row: its cells joined by " | ")
+    inferred: tuple[str, ...] = ()  # what was not written on the item itself (lead by convention, …)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    plan: Plan
+    warnings: tuple[ImportWarning, ...]
+    layout: str = ""  # which layouts were read: 条文、表格(每格一行)…
+    source_format: str = ""  # 文本(UTF-8)、Word 文档(.docx)…
+    review: tuple[ReviewRow, ...] = field(default=(), compare=False)
