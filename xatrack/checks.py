@@ -41,6 +41,23 @@ def check_tracker(tracker) -> list[Problem]:
             problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning"))
     if plan is not None:
         problems.extend(check_entries(plan, entries))
+        problems.extend(check_findings_and_evidence(tracker, plan))
+    return problems
+
+
+def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
+    """findings/<year>.yaml (readable, ids of the plan) and every cited piece of
+    evidence (present, unaltered: sha256 recomputed)."""
+    from xatrack.evidence import verify
+    from xatrack.findings_log import finding_evidence, load, progress_evidence
+
+    found, problems = load(tracker.root, plan.info.year)
+    for finding in found.values():
+        if finding.item is not None and plan.get(finding.item) is None:
+            problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务"))
+    refs, more = progress_evidence(tracker)
+    problems.extend(more)
+    problems.extend(verify(tracker.root, refs + finding_evidence(found)))
     return problems
 
 

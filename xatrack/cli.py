@@ -263,12 +263,16 @@ def show_command(
     year = session.plan.info.year
     per_quarter = []
     for q in range(1, 5):
-        statuses = evaluate(session.plan, session.entries, Quarter(year, q))
+        statuses = evaluate(session.plan, session.entries, Quarter(year, q), findings=session.findings)
         per_quarter.append(next(s for s in statuses if s.item.id == item.id))
     history = sorted(
         (e for e in session.entries if e.item == item.id), key=lambda e: (e.date, e.quarter.q, e.seq)
     )
-    output(lambda console: render_show(console, item, session.plan, per_quarter, history))
+    from xatrack.findings import short_ids
+
+    mine = sorted((f for f in session.findings if f.item == item.id), key=lambda f: (f.day, f.fid))
+    findings = ([(f, f.status(today()), item) for f in mine], short_ids(f.fid for f in session.findings))
+    output(lambda console: render_show(console, item, session.plan, per_quarter, history, findings))
 
 
 @app.command("leaders")
@@ -369,6 +373,10 @@ def update_command(
     quarter: QuarterOpt = None,
     day: Annotated[Optional[str], typer.Option("--date", help="报送日期,如 2025-06-28;默认今天(落在计划年度内)", show_default=False)] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="报送单位或人;默认为环境变量 XATRACK_USER 或系统用户名", show_default=False)] = None,
+    evidence: Annotated[
+        Optional[list[str]],
+        typer.Option("--evidence", help="佐证材料文件(可重复给出);复制到 evidence/年度/ 并记下 sha256", show_default=False),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """报送一项目标或任务的进度,追加到该季度的进度记录。
@@ -385,8 +393,23 @@ def update_command(
     report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     now = datetime.now().astimezone()
     recorded = build_record(session.plan, report, today=today(), now=now, default_by=_default_user())
+    _attach_evidence(session, recorded, evidence or [])
     path = session.tracker.append(recorded.quarter, recorded.record)
     _confirm_update(session, recorded, path)
+
+
+def _attach_evidence(session: Session, recorded, files: list[str]) -> None:
+    """Check the files and settings.evidence_required, store the files, cite them in the record."""
+    from xatrack.evidence import check_sources, required_reason, requirement_message, store_all
+
+    sources = check_sources(files)
+    reason = required_reason(session.plan.settings, recorded.metric, recorded.record, recorded.quarter)
+    if reason is not None and not sources:
+        raise InputError(requirement_message(reason))
+    if sources:
+        refs = store_all(session.tracker.root, session.plan.info.year, sources)
+        recorded.record["evidence"] = [ref.as_record() for ref in refs]
+        recorded.record["at"] = recorded.record.pop("at")  # keep "at" last, as in every entry
 
 
 def _default_user() -> str:
@@ -422,8 +445,8 @@ def _confirm_update(session: Session, recorded, path: Path) -> None:
     except XatrackError as error:
         typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
         return
-    status = evaluate(session.plan, entries, recorded.quarter, [item])[0]
-    typer.echo(f"{what} 当前状态:{status.state}({status.reason})")
+    status = evaluate(session.plan, entries, recorded.quarter, [item], findings=session.findings)[0]
+    typer.echo(f"{what} 当前状态:{status.label}({status.reason})")
 
 
 # --------------------------------------------------------------------------- entry point
@@ -542,3 +565,4 @@ def main(argv: list[str] | None = None) -> None:
 
 from xatrack import cli_report  # noqa: E402,F401  (registers `report`)
 from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest`)
+from xatrack import cli_finding  # noqa: E402,F401  (registers `finding`)

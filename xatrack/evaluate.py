@@ -36,6 +36,7 @@ from .schedule import expected_fraction
 SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
 
 _QN = "一二三四"
+DONE_OPEN_FINDINGS = "已完成(有未销号问题)"
 
 
 def worst(states: Iterable[str]) -> str:
@@ -78,10 +79,19 @@ class ItemStatus:
     reported_status: str | None  # newest status reported this quarter
     note: str | None  # newest note this quarter
     last_entry: Entry | None  # newest entry of the item this quarter
+    # Ids of inspection findings (findings.py) open at the quarter's end: an
+    # item that would be 已完成 with one of these is 正常 (not finished for
+    # any count) and shown as 已完成(有未销号问题).
+    open_findings: tuple[str, ...] = ()
 
     @property
     def colour(self) -> str:
         return STATE_COLOURS[self.state]
+
+    @property
+    def label(self) -> str:
+        """The state as shown: 已完成(有未销号问题) for an item done but for an open finding."""
+        return DONE_OPEN_FINDINGS if self.open_findings and self.state == ON_TRACK else self.state
 
 
 # ---------------------------------------------------------------------------
@@ -373,16 +383,42 @@ def evaluate_item(item: Item, entries: Iterable[Entry], quarter: Quarter, settin
 
 
 def evaluate(
-    plan: Plan, entries: Iterable[Entry], quarter: Quarter, items: Iterable[Item] | None = None
+    plan: Plan, entries: Iterable[Entry], quarter: Quarter, items: Iterable[Item] | None = None, findings=None
 ) -> tuple[ItemStatus, ...]:
-    """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks)."""
+    """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks).
+
+    ``findings``: inspection findings (findings.Finding); an item that would
+    be 已完成 while one of its findings is open at the quarter's end is 正常
+    with ``open_findings`` set (see mark_open_findings)."""
     if not 1 <= quarter.q <= 4:
         raise ValueError(f"季度应为 1–4,得到 {quarter.q}")
     pool = [e for e in entries if e.quarter.year == quarter.year and e.quarter.q <= quarter.q]
     by_item: dict[str, list[Entry]] = {}
     for entry in pool:
         by_item.setdefault(normalize_id(entry.item), []).append(entry)
-    return tuple(
+    statuses = tuple(
         evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings)
         for item in (plan.items if items is None else items)
     )
+    return mark_open_findings(statuses, findings) if findings else statuses
+
+
+def mark_open_findings(statuses: Iterable[ItemStatus], findings) -> tuple[ItemStatus, ...]:
+    """Items 已完成 but with a finding open at their quarter's end: 正常, not finished,
+    until the finding is closed (销号)."""
+    from dataclasses import replace
+
+    from xatrack.findings import open_by_item
+
+    statuses = tuple(statuses)
+    if not statuses:
+        return statuses
+    open_now = open_by_item(findings, statuses[0].quarter.end)
+    result = []
+    for status in statuses:
+        fids = open_now.get(normalize_id(status.item.id))
+        if fids and status.state == DONE:
+            reason = f"有 {len(fids)} 条督查发现未销号;{status.reason}"
+            status = replace(status, state=ON_TRACK, reason=reason, open_findings=fids)
+        result.append(status)
+    return tuple(result)

@@ -126,6 +126,9 @@ class Settings:
     cumulative_tolerance: float = 0.2
     level_tolerance: float = 0.05
     growth_tolerance: float = 1.0
+    # Report statuses that need supporting material (佐证材料): with 已完成 here,
+    # `update --status 已完成` and a figure reaching the target need --evidence.
+    evidence_required: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 from xatrack.errors import Problem
 from xatrack.model import (
     KINDS,
+    REPORT_STATUSES,
     OPS,
     TARGET,
     TASK,
@@ -273,6 +274,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(line, "settings 应为映射")
             return Settings()
+        required = self.evidence_required(raw.get("evidence_required"), _line_of(raw, "evidence_required") or line)
         tolerance = raw.get("tolerance", {})
         if not isinstance(tolerance, dict):
             self.error(_line_of(raw, "tolerance") or line, "settings.tolerance 应为映射(cumulative/level/growth)")
@@ -287,7 +289,18 @@ class _Reader:
                 self.error(where, f"settings.tolerance.{kind} 应为非负数(累计/水平类为小于 1 的比例),实为 {value!r}")
             else:
                 values[f"{kind}_tolerance"] = float(value)
-        return Settings(**values)
+        return Settings(**values, evidence_required=required)
+
+    def evidence_required(self, raw: Any, line: int | None) -> tuple[str, ...]:
+        """settings.evidence_required: report statuses needing 佐证材料 ([已完成])."""
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(v, str) and v in REPORT_STATUSES for v in raw):
+            self.error(line, f"settings.evidence_required 应为状态列表,如 [已完成](状态为 {'/'.join(REPORT_STATUSES)})")
+            return ()
+        return tuple(dict.fromkeys(raw))
 
     def actions(self, raw: Any, line: int | None) -> list[Action]:
         if raw is None:
@@ -579,6 +592,8 @@ def dump_plan(plan: Plan, header: str = "") -> str:
             )
         }
     )
+    if s.evidence_required:
+        doc["settings"]["evidence_required"] = flow_seq(list(s.evidence_required))
     actions = CommentedSeq()
     for action in plan.actions:
         node = CommentedMap({"id": action.id, "title": action.title})

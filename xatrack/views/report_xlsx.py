@@ -191,7 +191,7 @@ def _items(workbook, report: Report) -> None:
             "、".join(item.leaders),
             "、".join(item.lead),
             "、".join(item.units),
-            status.state,
+            status.label,
             before,
             status.reason,
             status.reported_status,
