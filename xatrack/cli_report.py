@@ -87,7 +87,10 @@ def report_command(
     scope = heading(session, q, filters, "").split(" · ")[1:]
     # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
     entries = session.decisive_entries(q)
-    report = build_report(session.plan, session.directory, entries, q, selector=selector, scope=scope, as_of=today())
+    report = build_report(
+        session.plan, session.directory, entries, q, selector=selector, scope=scope, as_of=today(),
+        findings=session.findings,
+    )
 
     if kind == "xlsx":
         from xatrack.views.report_xlsx import render_xlsx

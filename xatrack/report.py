@@ -137,6 +137,7 @@ class Report:
     reminders: tuple[Reminder, ...]
     comparison: Comparison | None
     statuses: tuple[ItemStatus, ...]  # every item of the report, plan order
+    findings: object = None  # findings.FindingsSection: inspections in the quarter (None: no findings recorded)
 
     @property
     def no_previous_text(self) -> str:
@@ -162,6 +163,7 @@ def build_report(
     selector=None,
     scope: Iterable[str] = (),
     as_of: date | None = None,
+    findings=None,
 ) -> Report:
     """The bulletin of ``quarter`` for the items ``selector`` keeps (all without one).
 
@@ -170,7 +172,7 @@ def build_report(
     """
     entries = list(entries)
     items = selector.items(plan) if selector is not None else list(plan.items)
-    evaluated = evaluate(plan, entries, quarter, items)
+    evaluated = evaluate(plan, entries, quarter, items, findings=findings)
     statuses = tuple(selector.select(evaluated) if selector is not None else evaluated)
 
     overall = tally("合计", statuses)
@@ -181,7 +183,8 @@ def build_report(
     units = rank_units(_lead_units(statuses, directory))
     lagging = _lagging(statuses, leaders, directory)
     reminders = _reminders(statuses, directory)
-    comparison = _compare(plan, entries, quarter, statuses)
+    comparison = _compare(plan, entries, quarter, statuses, findings)
+    findings_part = _findings(findings, statuses, selector, directory, quarter, as_of) if findings else None
     title = f"{quarter.label}目标任务推进情况通报"
     return Report(
         title=title,
@@ -198,7 +201,34 @@ def build_report(
         reminders=reminders,
         comparison=comparison,
         statuses=statuses,
+        findings=findings_part,
     )
+
+
+def _findings(findings, statuses, selector, directory, quarter: Quarter, as_of: date | None):
+    """The findings part: those of the report's items (and, in a report not
+    narrowed to items, those about a unit only; with --unit, the unit's)."""
+    from xatrack.findings import section
+
+    ids = {s.item.id for s in statuses}
+    narrowed = selector is not None and not selector.filters.empty
+    unit = getattr(selector, "unit", None) if selector is not None else None
+
+    def kept(finding) -> bool:
+        if finding.item is not None:
+            return finding.item in ids
+        if not narrowed:
+            return True
+        return unit is not None and unit.matches((finding.unit,))
+
+    end = quarter.end if as_of is None or as_of >= quarter.end else max(as_of, quarter.start)
+    items = {s.item.id: s.item for s in statuses}
+
+    def leaders_of(finding):
+        item = items.get(finding.item)
+        return tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders)) if item else ()
+
+    return section([f for f in findings if kept(f)], quarter.start, end, leaders_of, directory.canonical_unit)
 
 
 def tally(name: str, statuses: Iterable[ItemStatus], title: str = "", rank: int = 0) -> Tally:
@@ -347,12 +377,12 @@ def _change(status: ItemStatus, before: str) -> Change:
     return Change(item.id, item.text, item.leaders, item.lead, before, status.state, status.reason)
 
 
-def _compare(plan: Plan, entries, quarter: Quarter, statuses) -> Comparison | None:
+def _compare(plan: Plan, entries, quarter: Quarter, statuses, findings=None) -> Comparison | None:
     previous = quarter.previous()
     if previous is None:
         return None
     items = [s.item for s in statuses]
-    earlier = evaluate(plan, entries, previous, items)
+    earlier = evaluate(plan, entries, previous, items, findings=findings)
     before = {s.item.id: s.state for s in earlier}
     turned_red = tuple(
         _change(s, before[s.item.id]) for s in statuses if s.state == SEVERE and before[s.item.id] != SEVERE
@@ -406,6 +436,16 @@ SECTIONS = (
     "五、催办名单(本季度未报送)",
     "六、与上季度相比",
 )
+FINDINGS_SECTION = "七、督查发现及整改"
+
+
+def findings_sentence(part) -> str:
+    """'本季度新发现问题 3 个,销号 1 个;截至 9月30日 未销号 4 个,其中逾期未整改 2 个。'"""
+    open_count = sum(1 for status in part.statuses.values() if status != "已销号")
+    return (
+        f"本季度新发现问题 {len(part.new)} 个,销号 {len(part.closed)} 个;"
+        f"截至 {part.end.month}月{part.end.day}日 未销号 {open_count} 个,其中逾期未整改 {len(part.overdue)} 个。"
+    )
 
 RANKING_NOTE = "按 严重滞后+滞后+未报送 事项数从少到多排名,相同时严重滞后少的在前、再未报送少的在前;三项都相同的并列。"
 
