@@ -78,9 +78,22 @@ def _unit_name(session: Session, raw: str, item) -> str:
 
 
 def _load(session: Session):
-    from xatrack.findings_log import load_or_fail
+    """The findings by full id. A damaged line costs that line (a warning, as
+    with the logs); a file that cannot be read at all stops the command."""
+    from xatrack.errors import DataError
+    from xatrack.findings_log import load
 
-    return load_or_fail(session.tracker.root, session.plan.info.year)
+    found, problems = load(session.tracker.root, session.plan.info.year)
+    whole = [p for p in problems if p.severity == "error" and p.line is None]
+    if whole:
+        raise DataError(str(whole[0]))
+    if problems:
+        typer.echo(
+            f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
+            err=True,
+        )
+    session._findings = list(found.values())
+    return found
 
 
 @finding_app.command("add")

@@ -41,15 +41,6 @@ def load(root: Path, year: int) -> tuple[dict[str, Finding], list[Problem]]:
     return found, problems + more
 
 
-def load_or_fail(root: Path, year: int) -> dict[str, Finding]:
-    """For commands that write: the findings, or DataError on an unreadable file."""
-    found, problems = load(root, year)
-    errors = [p for p in problems if p.severity == "error" and p.line is None]
-    if errors:
-        raise DataError(str(errors[0]))
-    return found
-
-
 def append(root: Path, year: int, record: dict[str, Any]) -> Path:
     from xatrack.store import append_entries
 
