@@ -34,6 +34,8 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
   xatrack update 32 --done 120      报送进度(1 月起累计数)
   xatrack show 32                   查看一项任务的全部情况
   xatrack overdue --quarter Q2      列出滞后和未报送的事项
+  xatrack finding add 32 --text … --due 2025-08-15
+                                    记录督查发现;finding close 凭佐证材料销号
   xatrack report --quarter Q2 --format html -o 通报.html
                                     季度通报(终端、Markdown、网页、Excel)
 

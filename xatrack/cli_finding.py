@@ -190,7 +190,7 @@ def close_command(finding_id: FindingIdArg, evidence: EvidenceOpt = None, note: 
 
     \b
     例:
-      xatrack finding close 3fa2c1 --evidence 验收报告.pdf 现场照片.jpg --note 已整改到位
+      xatrack finding close 3fa2c1 --evidence 验收报告.pdf --evidence 现场照片.jpg --note 已整改到位
     """
     _follow_up("close", finding_id, note, evidence, day, by, root)
 
