@@ -148,6 +148,11 @@ def test_bulletin_formats_all_carry_the_findings(tracker, capsys, monkeypatch):
     assert "农村道路施工扰民" not in out
 
 
+def test_finding_alone_prints_its_commands_in_chinese(tracker, capsys):
+    code, out, err = run(capsys, "finding")
+    assert code == 0 and "finding add" in out and "finding close" in out and "Usage" not in out + err
+
+
 def test_reopen_and_list_filters(tracker, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("XATRACK_TODAY", "2025-07-08")
     one = add(capsys, "32", "--kind", "暗访", "--text", "基站未建成", "--due", "2025-07-20")
@@ -191,6 +196,7 @@ def test_two_clones_add_findings_the_same_minute_and_merge(tmp_path):
     ok(git(office, "push", "-q", "origin", "main"))
     unit = tmp_path / "kjj"
     ok(git(tmp_path, "clone", "-q", str(central), str(unit)))
+    assert git(unit, "check-attr", "merge", "findings/2025.yaml").stdout.strip().endswith("merge: union")
 
     # Both add a finding in the same minute (same second even), about the same item.
     code, out_a = xatrack(office, "finding", "add", "32", "--kind", "暗访", "--text", "基站未建成", "--due", "2025-08-15",

@@ -19,11 +19,31 @@ from xatrack.errors import InputError
 
 finding_app = typer.Typer(
     help="督查发现与整改销号:记录专项督查、暗访等发现的问题,跟踪整改,凭佐证材料销号。",
-    no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(finding_app, name="finding")
+
+OVERVIEW = """\
+xatrack finding:督查发现与整改销号
+
+  xatrack finding add 32 --unit 区科经局 --kind 暗访 --text "…" --due 2025-08-15
+                                        记录一条督查发现,给出编号
+  xatrack finding update 编号 --note …  记录整改进展
+  xatrack finding close 编号 --evidence 文件 --note …
+                                        凭佐证材料销号
+  xatrack finding reopen 编号 --note …  重新打开已销号的问题
+  xatrack finding list --status 逾期    列出督查发现及整改状态
+
+每个命令的用法:xatrack finding 命令 --help
+"""
+
+
+@finding_app.callback(invoke_without_command=True)
+def finding_overview(ctx: typer.Context) -> None:
+    """督查发现与整改销号:记录专项督查、暗访等发现的问题,跟踪整改,凭佐证材料销号。"""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW, nl=False)
 
 FindingIdArg = Annotated[str, typer.Argument(metavar="问题编号", help="finding add 给出的编号(可只写前几位)", show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="整改进展或说明", show_default=False)]
