@@ -363,6 +363,7 @@ def test_bad_input_one_line_exit_2_nothing_written(tracker, capsys, monkeypatch,
         (("finding", "add", "32", "--kind", "巡视", "--text", "x", "--due", "2025-08-01"), "--kind"),
         (("finding", "add", "32", "--unit", "桂花镇", "--text", "x", "--due", "2025-08-01"), "不是任务 32 的牵头或责任单位"),
         (("finding", "add", "--text", "x", "--due", "2025-08-01"), "--unit"),
+        (("finding", "add", "--unit", "不存在局", "--text", "x", "--due", "2025-08-01"), "--unit:"),
         (("finding", "add", "32", "--text", "x", "--due", "2025-08-01", "--date", "2025-07-09"), "晚于今天"),
         (("finding", "update", "abcdef", "--note", "x"), "没有编号为\"abcdef\""),
         (("finding", "update", "不是编号", "--note", "x"), "问题编号"),
@@ -383,6 +384,12 @@ def test_bad_input_one_line_exit_2_nothing_written(tracker, capsys, monkeypatch,
         link = tmp_path / "link-to-device"
         link.symlink_to(os.devnull)
         cases.append((("update", "32", "--done", "100", "--evidence", str(link)), "不是普通文件"))
+        outside = tmp_path / "elsewhere"
+        outside.mkdir()
+        (tracker / "evidence").symlink_to(outside, target_is_directory=True)  # evidence/ leading out of the tracker
+        proof = tmp_path / "ok.pdf"
+        proof.write_bytes(b"proof")
+        cases.append((("finding", "close", fid, "--evidence", str(proof)), "跟踪目录以外"))
     before = snapshot(tracker)
     for args, words in cases:
         code, out, err = run(capsys, *args)
@@ -476,3 +483,26 @@ def test_an_open_finding_keeps_an_item_from_every_done_count():
     assert q3.state == DONE and q3.label == DONE
     [plain] = evaluate(plan, entries, Quarter(2025, 2))
     assert plain.state == DONE
+
+
+def test_any_record_gives_findings_or_problems_never_an_exception():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
+                        st.sampled_from(["add", "close", "reopen", "update", "暗访", "2025-07-01", "a" * 64]))
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                          max_leaves=8)
+    keys = st.one_of(st.sampled_from(["op", "fid", "item", "unit", "kind", "text", "date", "due", "evidence", "note"]),
+                     st.integers(), st.text(max_size=4))
+    records = st.lists(st.one_of(values, st.dictionaries(keys, values, max_size=8)), max_size=6)
+
+    @settings(max_examples=300, deadline=None)
+    @given(records)
+    def check(raw):
+        found, problems = build(list(enumerate(raw, 1)), "findings/2025.yaml")
+        for finding in found.values():
+            finding.status(date(2025, 12, 31))
+        assert all(p.line for p in problems)
+
+    check()
