@@ -110,7 +110,9 @@ def test_two_clones_record_push_and_pull_without_conflicts(tmp_path):
     ok(git(tmp_path, "clone", "-q", str(central), str(office)))
     with contextlib.redirect_stdout(io.StringIO()):
         main(["init", str(office)])
-    assert (office / ".gitattributes").read_text(encoding="utf-8") == "progress/*.yaml merge=union\n"
+    assert (office / ".gitattributes").read_text(encoding="utf-8") == (
+        "progress/*.yaml merge=union\nfindings/*.yaml merge=union\n"
+    )
     assert "progress/*.lock" in (office / ".gitignore").read_text(encoding="utf-8")
     assert_clean(office)
     commit_all(office, "新建跟踪目录")

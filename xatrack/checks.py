@@ -46,6 +46,7 @@ def check_tracker(tracker) -> list[Problem]:
         from xatrack.bulletin import check_folder
 
         problems.extend(check_folder(tracker.root, plan))
+        problems.extend(check_findings_and_evidence(tracker, plan))
     return problems
 
 
@@ -92,6 +93,22 @@ def check_follows(plan: Plan) -> list[Problem]:
                 problems.append(
                     Problem("tasks.yaml", item.line, f"{item.id} 的指标 {metric.name} 对照的\"{metric.follows}\"不存在(应为带指标的事项编号,如 G1,或本事项中对照数指标的名称)")
                 )
+    return problems
+
+
+def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
+    """findings/<year>.yaml (readable, ids of the plan) and every cited piece of
+    evidence (present, unaltered: sha256 recomputed)."""
+    from xatrack.evidence import verify
+    from xatrack.findings_log import finding_evidence, load, progress_evidence
+
+    found, problems = load(tracker.root, plan.info.year)
+    for finding in found.values():
+        if finding.item is not None and plan.get(finding.item) is None:
+            problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务"))
+    refs, more = progress_evidence(tracker)
+    problems.extend(more)
+    problems.extend(verify(tracker.root, refs + finding_evidence(found)))
     return problems
 
 

@@ -34,6 +34,8 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
   xatrack update 32 --done 120      报送进度(1 月起累计数)
   xatrack show 32                   查看一项任务的全部情况
   xatrack overdue --quarter Q2      列出滞后和未报送的事项
+  xatrack finding add 32 --text … --due 2025-08-15
+                                    记录督查发现;finding close 凭佐证材料销号
   xatrack report --quarter Q2 --format html -o 通报.html
                                     季度通报(终端、Markdown、网页、Excel)
 
@@ -286,10 +288,15 @@ def show_command(
     item = find_item(session.plan, item_id)
     year = session.plan.info.year
     per_quarter = [
-        evaluate(session.plan, session.entries, Quarter(year, q), [item], roles=session.roles)[0] for q in range(1, 5)
+        evaluate(session.plan, session.entries, Quarter(year, q), [item], roles=session.roles, findings=session.findings)[0]
+        for q in range(1, 5)
     ]
     history = item_history(item, session.entries, session.roles, session.plan.settings.deadline_days)
-    output(lambda console: render_show(console, item, session.plan, per_quarter, history))
+    from xatrack.findings import short_ids
+
+    mine = sorted((f for f in session.findings if f.item == item.id), key=lambda f: (f.day, f.fid))
+    findings = ([(f, f.status(today()), item) for f in mine], short_ids(f.fid for f in session.findings))
+    output(lambda console: render_show(console, item, session.plan, per_quarter, history, findings))
 
 
 @app.command("leaders")
@@ -390,6 +397,10 @@ def update_command(
     quarter: QuarterOpt = None,
     day: Annotated[Optional[str], typer.Option("--date", help="报送日期,如 2025-06-28;默认今天(落在计划年度内)", show_default=False)] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="报送单位或人;默认为环境变量 XATRACK_USER 或系统用户名", show_default=False)] = None,
+    evidence: Annotated[
+        Optional[list[str]],
+        typer.Option("--evidence", help="佐证材料文件(可重复给出);复制到 evidence/年度/ 并记下 sha256", show_default=False),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """报送一项目标或任务的进度,追加到该季度的进度记录。
@@ -408,6 +419,7 @@ def update_command(
     recorded = build_record(
         session.plan, report, today=now.date(), now=now, default_by=_default_user(), directory=session.directory
     )
+    _attach_evidence(session, recorded, evidence or [])
     path = session.tracker.append(recorded.quarter, recorded.record)
     _confirm_update(session, recorded, path)
     for warning in recorded.warnings:
@@ -468,6 +480,20 @@ def _entry_words(entry) -> str:
     return " ".join(parts) or "记录"
 
 
+def _attach_evidence(session: Session, recorded, files: list[str]) -> None:
+    """Check the files and settings.evidence_required, store the files, cite them in the record."""
+    from xatrack.evidence import check_sources, required_reason, requirement_message, store_all
+
+    sources = check_sources(files)
+    reason = required_reason(session.plan.settings, recorded.metric, recorded.record, recorded.quarter)
+    if reason is not None and not sources:
+        raise InputError(requirement_message(reason))
+    if sources:
+        refs = store_all(session.tracker.root, session.plan.info.year, sources)
+        recorded.record["evidence"] = [ref.as_record() for ref in refs]
+        recorded.record["at"] = recorded.record.pop("at")  # keep "at" last, as in every entry
+
+
 def _default_user() -> str:
     user = os.environ.get("XATRACK_USER")
     if user:
@@ -511,15 +537,15 @@ def _confirm_update(session: Session, recorded, path: Path, announce: bool = Tru
     except XatrackError as error:
         typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
         return
-    status = evaluate(plan, entries, recorded.quarter, [item], roles=session.roles)[0]
+    status = evaluate(plan, entries, recorded.quarter, [item], roles=session.roles, findings=session.findings)[0]
     if announce and session.roles.is_contribution(item, record.get("by", "")):
         typer.echo(
             f"{record['by']} 是{what} 的责任单位(非牵头单位):本条作为分项报送记录,不替代牵头单位报送的数字;"
-            f"{what} 当前状态:{status.state}({status.reason})"
+            f"{what} 当前状态:{status.label}({status.reason})"
         )
         return
     late = "(逾期报送)" if status.late else ""
-    typer.echo(f"{what} 当前状态:{status.state}{late}({status.reason})")
+    typer.echo(f"{what} 当前状态:{status.label}{late}({status.reason})")
 
 
 # --------------------------------------------------------------------------- entry point
@@ -639,3 +665,4 @@ def main(argv: list[str] | None = None) -> None:
 from xatrack import cli_report  # noqa: E402,F401  (registers `report`)
 from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest`)
 from xatrack import cli_audit  # noqa: E402,F401  (registers `audit` and `githook`)
+from xatrack import cli_finding  # noqa: E402,F401  (registers `finding`)

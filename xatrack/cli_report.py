@@ -128,6 +128,7 @@ def report_command(
         session.plan, session.directory, entries, q, selector=selector, scope=scope,
         as_of=moment if moment is not None else today(), roles=session.roles,
         previous_published=previous_published, current_published=current_published,
+        findings=session.findings,
     )
     if publish:
         path, kept = bulletin.publish(root_path, q, bulletin.record(report, moment), force)

@@ -38,7 +38,7 @@ def sheet_command(
     """生成单位填写的季度进度报送表(Excel .xlsx)。
 
     每项牵头事项的每个指标一行,列出编号、任务内容、指标、全年目标、本季度末序时要求和上次报送;
-    单位只填黄色的三列:本季度累计完成(1 月起累计数)、状态(下拉选择)、进展说明。
+    单位只填黄色的各列:本季度累计完成(1 月起累计数)、状态(下拉选择)、进展说明,以及可选的佐证材料(随表发回的文件名)。
     填好后用 xatrack ingest 导入。已填写过的同名文件不会被覆盖(除非 --force)。
 
     \b
@@ -118,6 +118,10 @@ def ingest_command(
     by: Annotated[Optional[str], typer.Option("--by", help="报送单位;默认为报送表上的单位", show_default=False)] = None,
     partial: Annotated[bool, typer.Option("--partial", help="有无法记录的行时,仍记录其余各行(退出码 1)")] = False,
     day: Annotated[Optional[str], typer.Option("--date", help="报送日期,须在报送表的季度内;默认今天(超出季度时取季度首日或末日)", show_default=False)] = None,
+    evidence_dir: Annotated[
+        Optional[Path],
+        typer.Option("--evidence-dir", help="佐证材料所在目录:报送表佐证材料列写的文件名在此查找", show_default=False),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """导入填好的报送表,把填写的各行追加到该季度的进度记录。
@@ -138,6 +142,8 @@ def ingest_command(
     from xatrack.store import append_entries, log_header
     from xatrack.views.sheet_xlsx import read_sheet
 
+    if evidence_dir is not None and not evidence_dir.is_dir():
+        raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
     session = Session(root)
     plan = session.plan
     now = clock_now()
@@ -178,11 +184,21 @@ def ingest_command(
                 typer.echo(f"  {prefix}第 {accepted.row} 行 注意:{warning}", err=True)
         total.extend(result)
 
+    sources = _evidence_of(total, evidence_dir, len(files) > 1)
     rejected = len(total.rejected)
     if rejected and not partial:
         rest = f",或加 --partial 只记录其余 {len(total.accepted)} 行" if total.accepted else ""
         raise InputError(f"有 {rejected} 行无法记录,未写入任何内容;请改正后重新导入{rest}")
 
+    from xatrack.evidence import store_all
+
+    for accepted in total.accepted:
+        found = sources.get(id(accepted))
+        if found:
+            refs = store_all(session.tracker.root, plan.info.year, found)
+            record = accepted.recorded.record
+            record["evidence"] = [ref.as_record() for ref in refs]
+            record["at"] = record.pop("at")  # "at" stays last, as in every entry
     by_log: dict = {}
     for accepted in total.accepted:
         by_log.setdefault(accepted.recorded.quarter, []).append(accepted.recorded.record)
@@ -202,3 +218,32 @@ def ingest_command(
     typer.echo(";".join(parts) + "。")
     if rejected:
         raise typer.Exit(1)
+
+
+def _evidence_of(total, folder: Path | None, several: bool) -> dict:
+    """The files each accepted row names in its 佐证材料 column, checked (found in
+    ``folder``, regular, within the size limit, not leading out of ``folder``).
+    A row whose files cannot be used moves from accepted to rejected."""
+    from xatrack.evidence import check_sources
+    from xatrack.sheet import Rejection
+
+    found: dict = {}
+    kept = []
+    for accepted in total.accepted:
+        if not accepted.evidence:
+            kept.append(accepted)
+            continue
+        names = "、".join(accepted.evidence)
+        try:
+            if folder is None:
+                raise InputError(f"佐证材料列写了 {names},请用 --evidence-dir 指定材料所在目录")
+            found[id(accepted)] = check_sources(accepted.evidence, "佐证材料", inside=folder)
+        except InputError as error:
+            rejection = Rejection(accepted.source, accepted.row, error.message)
+            total.rejected.append(rejection)
+            typer.echo(f"  {accepted.source + ' ' if several else ''}{rejection}", err=True)
+            continue
+        kept.append(accepted)
+    total.accepted[:] = kept
+    return found
+

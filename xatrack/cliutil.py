@@ -148,7 +148,22 @@ class Session:
     def evaluate(self, quarter, items=None):
         from xatrack.evaluate import evaluate
 
-        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles)
+        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
+
+    @property
+    def findings(self) -> list:
+        """Inspection findings of the plan year (findings/<year>.yaml), read once."""
+        if getattr(self, "_findings", None) is None:
+            from xatrack.findings_log import load
+
+            found, problems = load(self.tracker.root, self.plan.info.year)
+            if problems:
+                typer.echo(
+                    f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
+                    err=True,
+                )
+            self._findings = list(found.values())
+        return self._findings
 
     def selector(self, filters):
         from xatrack.queries import Selector

@@ -39,6 +39,7 @@ from .schedule import expected_value, recorded_late
 SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
 
 _QN = "一二三四"
+DONE_OPEN_FINDINGS = "已完成(有未销号问题)"
 
 
 def worst(states: Iterable[str]) -> str:
@@ -89,6 +90,10 @@ class ItemStatus:
     # never the item's figure. Newest per reporter and metric, oldest first.
     contributions: tuple[Entry, ...] = ()
     late: bool = False  # a deciding entry was recorded after the deadline (逾期报送)
+    # Ids of inspection findings (findings.py) open at the quarter's end: an
+    # item that would be 已完成 with one of these is 正常 (not finished for
+    # any count) and shown as 已完成(有未销号问题).
+    open_findings: tuple[str, ...] = ()
 
     @property
     def colour(self) -> str:
@@ -107,6 +112,11 @@ class ItemStatus:
         if self.state == DONE:
             return False
         return self.state == MISSING or self.last_entry is None or bool(self.missing_metrics)
+
+    @property
+    def label(self) -> str:
+        """The state as shown: 已完成(有未销号问题) for an item done but for an open finding."""
+        return DONE_OPEN_FINDINGS if self.open_findings and self.state == ON_TRACK else self.state
 
 
 # ---------------------------------------------------------------------------
@@ -536,12 +546,15 @@ def evaluate(
     quarter: Quarter,
     items: Iterable[Item] | None = None,
     roles=None,
+    findings=None,
 ) -> tuple[ItemStatus, ...]:
     """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks).
 
     ``roles`` (roles.Roles over the directory) tells a responsible unit's
     contribution from the item's figure; every command passes it. Withdrawn
-    entries never count.
+    entries never count. ``findings``: inspection findings (findings.Finding);
+    an item that would be 已完成 while one of its findings is open at the
+    quarter's end is 正常 with ``open_findings`` set (see mark_open_findings).
     """
     if not 1 <= quarter.q <= 4:
         raise ValueError(f"季度应为 1–4,得到 {quarter.q}")
@@ -550,10 +563,11 @@ def evaluate(
     for entry in pool:
         by_item.setdefault(normalize_id(entry.item), []).append(entry)
     follow = Follow(plan, by_item, roles if roles is not None else _NO_ROLES, quarter)
-    return tuple(
+    statuses = tuple(
         evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings, roles, follow)
         for item in (plan.items if items is None else items)
     )
+    return mark_open_findings(statuses, findings) if findings else statuses
 
 
 class _NoRoles:
@@ -574,3 +588,24 @@ def follows_of(plan: Plan, items: Iterable[Item]) -> set[str]:
                 if plan.get(item_id) is not None:
                     found.add(normalize_id(item_id))
     return found
+
+
+def mark_open_findings(statuses: Iterable[ItemStatus], findings) -> tuple[ItemStatus, ...]:
+    """Items 已完成 but with a finding open at their quarter's end: 正常, not finished,
+    until the finding is closed (销号)."""
+    from dataclasses import replace
+
+    from xatrack.findings import open_by_item
+
+    statuses = tuple(statuses)
+    if not statuses:
+        return statuses
+    open_now = open_by_item(findings, statuses[0].quarter.end)
+    result = []
+    for status in statuses:
+        fids = open_now.get(normalize_id(status.item.id))
+        if fids and status.state == DONE:
+            reason = f"有 {len(fids)} 条督查发现未销号;{status.reason}"
+            status = replace(status, state=ON_TRACK, reason=reason, open_findings=fids)
+        result.append(status)
+    return tuple(result)

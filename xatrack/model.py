@@ -159,6 +159,9 @@ class Settings:
     # Ranking of lead units (督查考核办法): weights of the rates, in the order
     # (推进率, 及时率); () means strictly one after the other (see score.py).
     ranking_weights: tuple[tuple[str, float], ...] = ()
+    # Report statuses that need supporting material (佐证材料): with 已完成 here,
+    # `update --status 已完成` and a figure reaching the target need --evidence.
+    evidence_required: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 from xatrack.errors import Problem
 from xatrack.model import (
     KINDS,
+    REPORT_STATUSES,
     OPS,
     TARGET,
     TASK,
@@ -279,6 +280,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(line, "settings 应为映射")
             return Settings()
+        required = self.evidence_required(raw.get("evidence_required"), _line_of(raw, "evidence_required") or line)
         tolerance = raw.get("tolerance", {})
         if not isinstance(tolerance, dict):
             self.error(_line_of(raw, "tolerance") or line, "settings.tolerance 应为映射(cumulative/level/growth/relative)")
@@ -319,7 +321,18 @@ class _Reader:
                         weights.append((str(name), float(weight)))
                 if weights and sum(w for _, w in weights) > 0:
                     values["ranking_weights"] = tuple(weights)
-        return Settings(**values)
+        return Settings(**values, evidence_required=required)
+
+    def evidence_required(self, raw: Any, line: int | None) -> tuple[str, ...]:
+        """settings.evidence_required: report statuses needing 佐证材料 ([已完成])."""
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(v, str) and v in REPORT_STATUSES for v in raw):
+            self.error(line, f"settings.evidence_required 应为状态列表,如 [已完成](状态为 {'/'.join(REPORT_STATUSES)})")
+            return ()
+        return tuple(dict.fromkeys(raw))
 
     def actions(self, raw: Any, line: int | None) -> list[Action]:
         if raw is None:
@@ -627,6 +640,8 @@ def dump_plan(plan: Plan, header: str = "") -> str:
             )
         }
     )
+    if s.evidence_required:
+        doc["settings"]["evidence_required"] = flow_seq(list(s.evidence_required))
     actions = CommentedSeq()
     for action in plan.actions:
         node = CommentedMap({"id": action.id, "title": action.title})

@@ -181,6 +181,7 @@ class Report:
     # This quarter's bulletin as published (bulletins/), when one was and this
     # report is not it: (publication time, items whose status has changed since).
     published: tuple[str, tuple[str, ...]] | None = None
+    findings: object = None  # findings.FindingsSection: inspections in the quarter (None: no findings recorded)
 
     @property
     def no_previous_text(self) -> str:
@@ -222,6 +223,7 @@ def build_report(
     roles=None,
     previous_published: dict | None = None,
     current_published: dict | None = None,
+    findings=None,
 ) -> Report:
     """The bulletin of ``quarter`` for the items ``selector`` keeps (all without one).
 
@@ -239,7 +241,7 @@ def build_report(
         roles = Roles(directory)
     entries = list(entries)
     items = selector.items(plan) if selector is not None else list(plan.items)
-    evaluated = evaluate(plan, entries, quarter, items, roles=roles)
+    evaluated = evaluate(plan, entries, quarter, items, roles=roles, findings=findings)
     statuses = tuple(selector.select(evaluated) if selector is not None else evaluated)
     weights = plan.settings.ranking_weights
 
@@ -251,7 +253,7 @@ def build_report(
     units = rank_units(_lead_units(statuses, directory), weights)
     lagging = _lagging(statuses, leaders, directory)
     previous = quarter.previous()
-    earlier = evaluate(plan, entries, previous, [s.item for s in statuses], roles=roles) if previous else None
+    earlier = evaluate(plan, entries, previous, [s.item for s in statuses], roles=roles, findings=findings) if previous else None
     reminders = _reminders(statuses, directory, earlier)
     comparison = _compare(quarter, statuses, earlier, previous_published)
     published = None
@@ -259,6 +261,8 @@ def build_report(
         was = dict(current_published.get("states") or {})
         changed = tuple(s.item.id for s in statuses if s.item.id in was and was[s.item.id] != s.state)
         published = (str(current_published.get("published_at", "")), changed)
+    day = as_of.date() if hasattr(as_of, "hour") else as_of
+    findings_part = _findings(findings, statuses, selector, directory, quarter, day) if findings else None
     title = f"{quarter.label}目标任务推进情况通报"
     return Report(
         title=title,
@@ -280,7 +284,34 @@ def build_report(
         ranking_rule=score.rule_sentence(weights),
         deadline=deadline(quarter, plan.settings.deadline_days),
         published=published,
+        findings=findings_part,
     )
+
+
+def _findings(findings, statuses, selector, directory, quarter: Quarter, as_of: date | None):
+    """The findings part: those of the report's items (and, in a report not
+    narrowed to items, those about a unit only; with --unit, the unit's)."""
+    from xatrack.findings import section
+
+    ids = {s.item.id for s in statuses}
+    narrowed = selector is not None and not selector.filters.empty
+    unit = getattr(selector, "unit", None) if selector is not None else None
+
+    def kept(finding) -> bool:
+        if finding.item is not None:
+            return finding.item in ids
+        if not narrowed:
+            return True
+        return unit is not None and unit.matches((finding.unit,))
+
+    end = quarter.end if as_of is None or as_of >= quarter.end else max(as_of, quarter.start)
+    items = {s.item.id: s.item for s in statuses}
+
+    def leaders_of(finding):
+        item = items.get(finding.item)
+        return tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders)) if item else ()
+
+    return section([f for f in findings if kept(f)], quarter.start, end, leaders_of, directory.canonical_unit)
 
 
 def tally(name: str, statuses: Iterable[ItemStatus], title: str = "", rank: int = 0) -> Tally:
@@ -516,6 +547,16 @@ SECTIONS = (
     "五、催办名单(本季度未报送)",
     "六、与上季度相比",
 )
+FINDINGS_SECTION = "七、督查发现及整改"
+
+
+def findings_sentence(part) -> str:
+    """'本季度新发现问题 3 个,销号 1 个;截至 9月30日 未销号 4 个,其中逾期未整改 2 个。'"""
+    open_count = sum(1 for status in part.statuses.values() if status != "已销号")
+    return (
+        f"本季度新发现问题 {len(part.new)} 个,销号 {len(part.closed)} 个;"
+        f"截至 {part.end.month}月{part.end.day}日 未销号 {open_count} 个,其中逾期未整改 {len(part.overdue)} 个。"
+    )
 
 RANKING_NOTE = score.rule_sentence(())  # the default rule; a report states its own (Report.ranking_rule)
 

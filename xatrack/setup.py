@@ -115,8 +115,8 @@ def init_tracker(folder: Path, source: Path | None) -> str:
         bundled(BUNDLED_UNITS).read_text(encoding="utf-8") if source is None else directory_skeleton(plan)
     )
     write_atomic(folder / DIRECTORY, units_text)
-    write_atomic(folder / ".gitattributes", "progress/*.yaml merge=union\n")
-    write_atomic(folder / ".gitignore", "progress/*.lock\n")
+    write_atomic(folder / ".gitattributes", "progress/*.yaml merge=union\nfindings/*.yaml merge=union\n")
+    write_atomic(folder / ".gitignore", "progress/*.lock\nfindings/*.lock\nevidence/*/.incoming.*\n")
     write_atomic(folder / "README.md", TRACKER_README.format(title=plan.info.title or "督办跟踪"))
     write_atomic(folder / REGISTRY, text)
     warned = f";{len(result.warnings)} 行无法识别,见 xatrack import {plan_file} 的警告" if result.warnings else ""

@@ -211,10 +211,11 @@ class FilledRow:
     percent: bool = False  # the value cell is formatted as a percentage (Excel turns 7.5% into 0.075)
     status: Any = None
     note: Any = None
+    evidence: Any = None  # 佐证材料: names of files sent along with the sheet
 
     @property
     def blank(self) -> bool:
-        return _empty(self.value) and _empty(self.status) and _empty(self.note)
+        return _empty(self.value) and _empty(self.status) and _empty(self.note) and _empty(self.evidence)
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ class Accepted:
     source: str
     row: int
     recorded: Any  # recording.Recorded
+    evidence: tuple[str, ...] = ()  # file names in the 佐证材料 column (found in ingest --evidence-dir)
 
 
 @dataclass
@@ -276,6 +278,7 @@ def check_filled(
     is updated): co-lead units may each report an item, one unit may not
     report it twice differently in one run.
     """
+    from xatrack.evidence import requirement_message, required_reason
     from xatrack.recording import Report, build_record
 
     result = Ingest()
@@ -309,6 +312,10 @@ def check_filled(
             recorded = build_record(
                 plan, report, today=today, now=now, default_by=by, directory=directory, value_what="本季度累计完成"
             )
+            names = evidence_names(filled.evidence)
+            needed = required_reason(plan.settings, metric, recorded.record, recorded.quarter)
+            if needed is not None and not names:
+                raise InputError(requirement_message(needed, "佐证材料列(写明随表发回的文件名)"))
         except InputError as error:
             reason = sheet_words(error.message)
             if what and reason.startswith(_label(item)):
@@ -346,8 +353,16 @@ def check_filled(
             result.same += 1
             continue
         seen.setdefault(key, []).append((content, f"{source} 第 {filled.row} 行"))
-        result.accepted.append(Accepted(source, filled.row, recorded))
+        result.accepted.append(Accepted(source, filled.row, recorded, names))
     return result
+
+
+def evidence_names(value: Any) -> tuple[str, ...]:
+    """The 佐证材料 cell: file names separated by 、 , ; or line breaks."""
+    if _empty(value):
+        return ()
+    parts = re.split(r"[、,,;;\n]+", str(value))
+    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
 def _newest_by_reporter(entries: list[Entry], quarter: Quarter) -> dict[tuple, Entry]:
@@ -418,6 +433,7 @@ def _entry_content(entry: Entry) -> tuple:
 
 # Messages of recording.build_record speak of update's flags; a sheet has columns.
 _WORDS = (
+    ("请至少给出 --done、--status 或 --note 之一", "只填了佐证材料:请同时填本季度累计完成、状态或进展说明"),
     ("不能用 --done;请用 --status 和 --note 报送", "不能填累计完成数;请只填状态和进展说明"),
     ("请用 --status 和 --note 报送", "请只填状态和进展说明"),
     ("--done 的值", "本季度累计完成"),

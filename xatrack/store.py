@@ -355,6 +355,21 @@ def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[li
     return entries, torn + problems
 
 
+def read_records(text: str, source: str) -> tuple[list[tuple[int, Any]], list[Problem]]:
+    """(line, record) of any append-only file in the logs' format (progress
+    logs, findings): torn writes voided, one-line JSON fast, a damaged line
+    costing that line, hand-edited YAML parsed whole."""
+    text, torn = _drop_torn(text, source)
+    records = _fast_records(text)
+    if records is not None:
+        return records, torn
+    records, problems = _line_records(text, source)
+    if records is not None:
+        return records, torn + problems
+    records, problem = _yaml_records(text, source)
+    return records, torn + ([problem] if problem is not None else [])
+
+
 _LINE_START_OTHER = re.compile(rb"\n(?:[^-#\n]|-[^ ]|- [^{])")
 
 

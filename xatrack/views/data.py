@@ -22,9 +22,10 @@ def status_record(status) -> dict:
         "units": list(item.units),
         "due": f"Q{item.due}",
         "quarter": str(status.quarter),
-        "status": status.state,
+        "status": status.label,
         "colour": STATE_COLOURS[status.state],
         "reason": status.reason,
+        "open_findings": list(status.open_findings),
         "reported_status": status.reported_status,
         "note": status.note,
         "metrics": [
@@ -65,7 +66,7 @@ def render_csv(statuses) -> str:
             "、".join(item.lead),
             "、".join(item.units),
             str(status.quarter),
-            status.state,
+            status.label,
             status.reason,
         ]
         if not status.metrics:

@@ -280,7 +280,30 @@ def render_html(report: Report) -> str:
     return _page(report, out)
 
 
+def _findings_section(report: Report) -> list[str]:
+    """七、督查发现及整改 (only when findings are recorded)."""
+    from xatrack.report import FINDINGS_SECTION, findings_sentence
+    from xatrack.views.findings_tables import findings_tables
+
+    part = report.findings
+    if part is None:
+        return []
+    out = [f'<section id="findings"><h2>{_e(FINDINGS_SECTION)}</h2>', f"<p>{_e(findings_sentence(part))}</p>"]
+    for t in findings_tables(part):
+        num = ' class="num"'
+        head = "".join(f"<th{num if i in t.numeric else ''}>{_e(h)}</th>" for i, h in enumerate(t.header))
+        body = "".join(
+            "<tr>" + "".join(f"<td{num if i in t.numeric else ''}>{_e(v)}</td>" for i, v in enumerate(row)) + "</tr>"
+            for row in t.rows
+        )
+        out.append(f"<h3>{_e(t.title)}</h3>")
+        out.append(f'<table id="findings-{t.key}" data-table="findings-{t.key}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
+    out.append("</section>")
+    return out
+
+
 def _page(report: Report, body: list[str]) -> str:
+    body = body + _findings_section(report)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

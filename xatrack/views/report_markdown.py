@@ -60,6 +60,25 @@ def _tally_rows(rows, with_title: bool = False, with_rank: bool = False):
 
 
 def render_markdown(report: Report) -> str:
+    return _render_items(report) + _render_findings(report)
+
+
+def _render_findings(report: Report) -> str:
+    """七、督查发现及整改 (only when findings are recorded)."""
+    from xatrack.report import FINDINGS_SECTION, findings_sentence
+    from xatrack.views.findings_tables import findings_tables
+
+    part = report.findings
+    if part is None:
+        return ""
+    out = [f"## {FINDINGS_SECTION}", "", findings_sentence(part), ""]
+    for t in findings_tables(part):
+        out += [f"### {cell(t.title)}", ""]
+        out += table(list(t.header), [list(r) for r in t.rows], set(t.numeric)) + [""]
+    return "\n".join(out) + "\n"
+
+
+def _render_items(report: Report) -> str:
     out: list[str] = [f"# {cell(report.title)}", ""]
     meta = []
     if report.plan_title:

@@ -75,6 +75,32 @@ def _heading(console: Console, text: str) -> None:
 
 
 def render_report(console: Console, report: Report) -> None:
+    _render_items(console, report)
+    _render_findings(console, report)
+
+
+def _render_findings(console: Console, report: Report) -> None:
+    """七、督查发现及整改 (only when findings are recorded)."""
+    from xatrack.report import FINDINGS_SECTION, findings_sentence
+    from xatrack.views.findings_tables import findings_tables
+
+    part = report.findings
+    if part is None:
+        return
+    _heading(console, FINDINGS_SECTION)
+    console.print(findings_sentence(part))
+    for t in findings_tables(part):
+        table = _table(t.title)
+        for index, header in enumerate(t.header):
+            long = header in ("问题", "佐证材料")
+            table.add_column(header, justify="right" if index in t.numeric else "left", no_wrap=not long,
+                             overflow="fold" if long else "ellipsis", ratio=3 if long else None)
+        for row in t.rows:
+            table.add_row(*(str(v) for v in row))
+        console.print(table)
+
+
+def _render_items(console: Console, report: Report) -> None:
     console.print(Text(report.title, style="bold"))
     if report.plan_title:
         console.print(Text(report.plan_title, style="dim"))

@@ -192,7 +192,7 @@ def _items(workbook, report: Report) -> None:
             "、".join(item.leaders),
             "、".join(item.lead),
             "、".join(item.units),
-            status.state,
+            status.label,
             before,
             status.reason,
             status.reported_status,
@@ -221,6 +221,34 @@ def _reminders(workbook, report: Report) -> None:
     sheet.finish()
 
 
+FINDINGS_SHEET = "督查发现"
+
+
+def _findings(workbook, report: Report) -> None:
+    """Two sheets: 督查发现 (one row per finding the section lists: overdue, new,
+    closed; the first column says which, so it filters) and 督查发现汇总 (by unit and leader)."""
+    from xatrack.views.findings_tables import findings_tables
+
+    if report.findings is None:
+        return
+    header = ["分类", "编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "佐证材料"]
+    sheet = _Sheet(workbook, FINDINGS_SHEET, header, {"问题": 50, "佐证材料": 30}, report)
+    part = report.findings
+    for key, title, found in (("overdue", "逾期未整改", part.overdue), ("new", "本季度新发现", part.new),
+                              ("closed", "本季度销号", part.closed)):
+        for f in found:
+            closed = f.closed_on(part.end)
+            sheet.add([title, part.short[f.fid], item_id(f.item) if f.item else None, f.unit, f.kind, f.text,
+                       f.day.isoformat(), f.due.isoformat(), part.statuses[f.fid],
+                       closed.isoformat() if closed else None, "、".join(r.name for r in f.evidence) or None])
+    sheet.finish()
+    tallies = _Sheet(workbook, "督查发现汇总", ["分组", "名称", "本季度新发现", "本季度销号", "未销号", "其中逾期未整改"], {}, report)
+    for group, rows in (("单位", part.units), ("责任领导", part.leaders)):
+        for r in rows:
+            tallies.add([group, r.name, r.new, r.closed, r.open, r.overdue])
+    tallies.finish()
+
+
 def render_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
 
@@ -231,6 +259,7 @@ def render_xlsx(report: Report) -> bytes:
     _lagging(workbook, report)
     _items(workbook, report)
     _reminders(workbook, report)
+    _findings(workbook, report)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

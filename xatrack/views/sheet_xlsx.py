@@ -44,6 +44,7 @@ COLUMNS = (
     ("value", "本季度累计完成", 13, True),
     ("status", "状态", 10, True),
     ("note", "进展说明", 42, True),
+    ("evidence", "佐证材料(文件名)", 24, True),
 )
 HEADERS = {key: header for key, header, _, _ in COLUMNS}
 REQUIRED = ("id", "metric", "value", "status", "note")
@@ -78,8 +79,9 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
     )
     ws["A2"].font = Font(size=11, bold=True)
     ws["A3"] = (
-        f"填写说明:只填黄色的三列。本季度累计完成填 {span} 的累计数(数字,不带单位;增速、比率类填百分数,如 7.5);"
-        f"状态从下拉列表选择 {'/'.join(REPORT_STATUSES)};进展说明简要写明进展、问题和下步打算。"
+        f"填写说明:只填黄色的各列。本季度累计完成填 {span} 的累计数(数字,不带单位;增速、比率类填百分数,如 7.5);"
+        f"状态从下拉列表选择 {'/'.join(REPORT_STATUSES)};进展说明简要写明进展、问题和下步打算;"
+        "随表发回佐证材料的,在佐证材料列写文件名(多个用、分隔)。"
         "多指标任务的状态和说明填在其中一行即可;没有进展的行留空。"
         "请不要修改其他列,不要增删行或改动工作表名称。填好后发回督查室,由 xatrack ingest 导入。"
     )
@@ -308,6 +310,7 @@ def read_sheet(path: Path, shown: str | None = None) -> tuple[SheetInfo, list[Fi
                     percent=percent,
                     status=get("status"),
                     note=get("note"),
+                    evidence=get("evidence"),
                 )
             )
         return info, rows

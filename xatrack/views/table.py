@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from xatrack.model import STATES
 from xatrack.views.cells import (
+    STATE_MARK,
     STATE_STYLE,
     Segments,
     fit,
@@ -197,7 +198,7 @@ def items_lines(term: Terminal, statuses, title: str | None, with_reason: bool =
             ((join_names(item.leaders), ""),),
             ((join_names(item.lead), ""),),
             progress_segments(status, wide),
-            ((state_words(status.state), STATE_STYLE[status.state]),),
+            ((f"{STATE_MARK[status.state]} {status.label}", STATE_STYLE[status.state]),),
         ]
         if with_reason:
             row.append(((status.reason or "", ""),))

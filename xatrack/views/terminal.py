@@ -54,7 +54,7 @@ def state_text(state: str) -> Text:
     return Text(state_words(state), style=STATE_STYLE[state])
 
 
-def render_show(console: Console, item: Item, plan, per_quarter, history) -> None:
+def render_show(console: Console, item: Item, plan, per_quarter, history, findings=None) -> None:
     """Everything about one item: text, responsibilities, metrics by quarter, notes."""
     kind = "主要预期目标" if item.is_target else "任务"
     console.print(Text(f"{kind} {item.id}", style="bold"))
@@ -88,7 +88,7 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
             reason += ";逾期报送"
         if status.contributions:
             reason += ";分项报送:" + "、".join(dict.fromkeys(e.by for e in status.contributions))
-        states.add_row(status.quarter.label, state_text(status.state), reason)
+        states.add_row(status.quarter.label, Text(status.label, style=STATE_STYLE[status.state]), reason)
     console.print(states)
 
     if item.metrics:
@@ -136,6 +136,9 @@ def render_show(console: Console, item: Item, plan, per_quarter, history) -> Non
         console.print(notes)
     else:
         console.print(Text("尚无报送记录。", style="dim"))
+    if findings:  # (rows, shown ids) of the item's inspection findings
+        rows, shown = findings
+        render_findings(console, rows, shown, "督查发现", with_item=False)
 
 
 _KIND_LABEL = {"cumulative": "累计", "growth": "增速", "level": "水平", "relative": "对照", "reference": "对照数"}
@@ -160,5 +163,37 @@ def render_rollup(console: Console, rows, title: str, name_header: str, with_lea
         for state in STATES:
             count = row.counts.get(state, 0)
             cells.append(Text(str(count), style=STATE_STYLE[state] if count else "dim"))
+        table.add_row(*cells)
+    console.print(table)
+
+
+FINDING_STYLE = {"逾期未整改": "bold red", "未整改": "bold yellow", "整改中": "yellow", "已销号": "green"}
+
+
+def render_findings(console: Console, rows, shown: dict, title: str, with_item: bool = True) -> None:
+    """Inspection findings: (finding, status, item or None) rows."""
+    if not rows:
+        console.print(f"{title}:没有督查发现。")
+        return
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left", title_style="bold")
+    table.add_column("编号", no_wrap=True)
+    if with_item:
+        table.add_column("事项", no_wrap=True)
+    table.add_column("单位", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("类型", no_wrap=True)
+    table.add_column("问题", ratio=3)
+    table.add_column("发现", no_wrap=True)
+    table.add_column("整改时限", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    table.add_column("最新进展", ratio=2)
+    for finding, state, _item in rows:
+        notes = [e.note for e in finding.events if e.note]
+        evidence = len(finding.evidence)
+        latest = (notes[-1] if notes else "") + (f"(佐证材料 {evidence} 个)" if evidence else "")
+        cells = [shown.get(finding.fid, finding.fid[:6])]
+        if with_item:
+            cells.append(finding.item or "—")
+        cells += [finding.unit, finding.kind, finding.text, finding.day.isoformat(), finding.due.isoformat(),
+                  Text(state, style=FINDING_STYLE.get(state, "")), latest]
         table.add_row(*cells)
     console.print(table)

@@ -1,0 +1,335 @@
+"""`xatrack finding`: inspection findings and their rectification (督查发现、整改销号).
+
+Parses flags, applies the rules of findings.py, stores evidence (evidence.py)
+and appends to findings/<year>.yaml (findings_log.py). Everything is checked
+before anything is written: evidence files first, then the record.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from typing import Annotated, Optional
+
+import typer
+
+from xatrack.cli import app
+from xatrack.cliutil import FormatOpt, LeaderOpt, QuarterOpt, RootOpt, Session, UnitOpt, check_format, today
+from xatrack.errors import InputError
+
+finding_app = typer.Typer(
+    help="督查发现与整改销号:记录专项督查、暗访等发现的问题,跟踪整改,凭佐证材料销号。",
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(finding_app, name="finding")
+
+OVERVIEW = """\
+xatrack finding:督查发现与整改销号
+
+  xatrack finding add 32 --unit 区科经局 --kind 暗访 --text "…" --due 2025-08-15
+                                        记录一条督查发现,给出编号
+  xatrack finding update 编号 --note …  记录整改进展
+  xatrack finding close 编号 --evidence 文件 --note …
+                                        凭佐证材料销号
+  xatrack finding reopen 编号 --note …  重新打开已销号的问题
+  xatrack finding list --status 逾期    列出督查发现及整改状态
+
+每个命令的用法:xatrack finding 命令 --help
+"""
+
+
+@finding_app.callback(invoke_without_command=True)
+def finding_overview(ctx: typer.Context) -> None:
+    """督查发现与整改销号:记录专项督查、暗访等发现的问题,跟踪整改,凭佐证材料销号。"""
+    if ctx.invoked_subcommand is None:
+        typer.echo(OVERVIEW, nl=False)
+
+FindingIdArg = Annotated[str, typer.Argument(metavar="问题编号", help="finding add 给出的编号(可只写前几位)", show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", help="整改进展或说明", show_default=False)]
+EvidenceOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--evidence", help="佐证材料文件(可重复给出);复制到 evidence/年度/ 并记下 sha256", show_default=False),
+]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期,如 2025-07-08;默认今天", show_default=False)]
+ByOpt = Annotated[Optional[str], typer.Option("--by", help="记录人;默认为环境变量 XATRACK_USER 或系统用户名", show_default=False)]
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _by(by: str | None) -> str:
+    from xatrack.cli import _default_user
+
+    return (by or _default_user() or "").strip()
+
+
+def _day(raw: str | None, session: Session, clamp: bool) -> date:
+    """--date, or today (a finding's own date is kept within the plan year)."""
+    from xatrack.schedule import parse_date
+
+    now = today()
+    year = session.plan.info.year
+    if raw:
+        day = parse_date(raw)
+        if day > now:
+            raise InputError(f"--date 的值 {day.isoformat()} 晚于今天 {now.isoformat()}")
+    else:
+        day = now
+        if clamp and year:
+            day = min(max(day, date(year, 1, 1)), date(year, 12, 31))
+    if clamp and year and day.year != year:
+        raise InputError(f"--date 的值 {day.isoformat()} 不在计划年度 {year} 内")
+    return day
+
+
+def _unit_name(session: Session, raw: str, item) -> str:
+    from xatrack.queries import all_units
+
+    try:
+        query = session.directory.unit_query(raw, all_units(session.plan))
+    except InputError as error:
+        raise InputError(f"--unit:{error.message}") from None
+    if item is not None and not query.matches(item.lead + item.units):
+        names = "、".join(item.lead + item.units) or "(无)"
+        raise InputError(f"--unit 的值\"{raw}\"不是任务 {item.id} 的牵头或责任单位({names})")
+    return query.name
+
+
+def _load(session: Session):
+    """The findings by full id. A damaged line costs that line (a warning, as
+    with the logs); a file that cannot be read at all stops the command."""
+    from xatrack.errors import DataError
+    from xatrack.findings_log import load
+
+    found, problems = load(session.tracker.root, session.plan.info.year)
+    whole = [p for p in problems if p.severity == "error" and p.line is None]
+    if whole:
+        raise DataError(str(whole[0]))
+    if problems:
+        typer.echo(
+            f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
+            err=True,
+        )
+    session._findings = list(found.values())
+    return found
+
+
+@finding_app.command("add")
+def add_command(
+    item_id: Annotated[Optional[str], typer.Argument(metavar="[编号]", help="涉及的目标或任务编号;问题只涉及单位时不写", show_default=False)] = None,
+    unit: UnitOpt = None,
+    kind: Annotated[str, typer.Option("--kind", help="专项督查/暗访/群众反映/其他")] = "专项督查",
+    text: Annotated[Optional[str], typer.Option("--text", help="发现的问题", show_default=False)] = None,
+    due: Annotated[Optional[str], typer.Option("--due", help="整改时限,如 2025-08-15", show_default=False)] = None,
+    day: DateOpt = None,
+    by: ByOpt = None,
+    root: RootOpt = None,
+) -> None:
+    """记录一条督查发现,给出它的编号。
+
+    \b
+    例:
+      xatrack finding add 32 --unit 区科经局 --kind 暗访 --text "部分基站未实际建成" --due 2025-08-15
+      xatrack finding add --unit 桂花镇 --kind 群众反映 --text "…" --due 2025-09-30
+    """
+    from xatrack.findings import add_record, short_ids
+    from xatrack.findings_log import append
+    from xatrack.recording import find_item
+    from xatrack.schedule import parse_date
+
+    session = Session(root, entries=False)
+    item = find_item(session.plan, item_id) if item_id is not None else None
+    if text is None:
+        raise InputError("缺少 --text:请写明发现的问题")
+    if due is None:
+        raise InputError("缺少 --due:请给出整改时限,如 --due 2025-08-15")
+    if unit is None:
+        if item is None:
+            raise InputError("缺少 --unit:不涉及具体事项的问题须写明单位")
+        if len(item.lead) != 1:
+            raise InputError(f"任务 {item.id} 有 {len(item.lead)} 个牵头单位,请用 --unit 写明是哪个单位的问题")
+        unit = item.lead[0]
+    unit_name = _unit_name(session, unit, item)
+    found_on = _day(day, session, clamp=True)
+    deadline = parse_date(due, "--due")
+    record = add_record(
+        item=item.id if item else None, unit=unit_name, kind=kind.strip(), text=text, day=found_on, due=deadline,
+        by=_by(by), at=_now(),
+    )
+    existing = _load(session)
+    if record["fid"] in existing:
+        raise InputError("同一条督查发现已经记录过(内容和时间完全相同),未重复记录")
+    path = append(session.tracker.root, session.plan.info.year, record)
+    shown = short_ids([*existing, record["fid"]])[record["fid"]]
+    what = f"任务 {item.id}" if item and not item.is_target else (f"目标 {item.id}" if item else "单位")
+    typer.echo(f"已记录督查发现 {shown}({what},{unit_name},{kind},整改时限 {deadline.isoformat()})→ {session.tracker.display(path)}")
+
+
+def _follow_up(op: str, finding_id: str, note, evidence, day, by, root) -> None:
+    from xatrack.evidence import check_sources, store_all
+    from xatrack.findings import EvidenceRef, follow_up_record, resolve, short_ids
+    from xatrack.findings_log import append
+
+    session = Session(root, entries=False)
+    found = _load(session)
+    finding = resolve(found, finding_id)
+    when = _day(day, session, clamp=False)
+    sources = check_sources(evidence or [])
+    if op == "close" and not sources and not note:
+        raise InputError("销号须有 --evidence(佐证材料)或 --note(说明)")
+    # The record is validated (with the files' names for now) before any file is stored.
+    planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
+    follow_up_record(finding, op, note=note, day=when, by=_by(by), at=_now(), evidence=planned)
+    refs = store_all(session.tracker.root, session.plan.info.year, sources)
+    record = follow_up_record(finding, op, note=note, day=when, by=_by(by), at=_now(), evidence=refs)
+    path = append(session.tracker.root, session.plan.info.year, record)
+    shown = short_ids(found)[finding.fid]
+    words = {"update": "整改进展", "close": "销号", "reopen": "重新打开"}[op]
+    extra = f",佐证材料 {len(refs)} 个" if refs else ""
+    typer.echo(f"已记录 {shown} {words}({when.isoformat()}{extra})→ {session.tracker.display(path)}")
+
+
+@finding_app.command("update")
+def update_command(finding_id: FindingIdArg, note: NoteOpt = None, evidence: EvidenceOpt = None, day: DateOpt = None,
+                   by: ByOpt = None, root: RootOpt = None) -> None:
+    """记录整改进展。
+
+    \b
+    例:
+      xatrack finding update 3fa2c1 --note "已约谈运营商,制定整改方案"
+    """
+    _follow_up("update", finding_id, note, evidence, day, by, root)
+
+
+@finding_app.command("close")
+def close_command(finding_id: FindingIdArg, evidence: EvidenceOpt = None, note: NoteOpt = None, day: DateOpt = None,
+                  by: ByOpt = None, root: RootOpt = None) -> None:
+    """整改完成,凭佐证材料销号。
+
+    \b
+    例:
+      xatrack finding close 3fa2c1 --evidence 验收报告.pdf --evidence 现场照片.jpg --note 已整改到位
+    """
+    _follow_up("close", finding_id, note, evidence, day, by, root)
+
+
+@finding_app.command("reopen")
+def reopen_command(finding_id: FindingIdArg, note: NoteOpt = None, day: DateOpt = None, by: ByOpt = None,
+                   root: RootOpt = None) -> None:
+    """重新打开已销号的问题(复查发现未整改到位等),须用 --note 说明原因。
+
+    \b
+    例:
+      xatrack finding reopen 3fa2c1 --note "复查发现问题反弹"
+    """
+    _follow_up("reopen", finding_id, note, None, day, by, root)
+
+
+@finding_app.command("list")
+def list_command(
+    leader: LeaderOpt = None,
+    unit: UnitOpt = None,
+    status: Annotated[
+        Optional[str], typer.Option("--status", help="未整改/整改中/已销号/逾期(逾期未整改)/未销号", show_default=False)
+    ] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="只列该季度内发现的问题,如 Q3", show_default=False)] = None,
+    item_id: Annotated[Optional[str], typer.Option("--item", help="只列某一事项的问题", show_default=False)] = None,
+    fmt: FormatOpt = "term",
+    root: RootOpt = None,
+) -> None:
+    """列出督查发现及整改状态(状态按今天计算),逾期未整改的在前。
+
+    \b
+    例:
+      xatrack finding list --status 逾期
+      xatrack finding list --unit 科经局 --quarter Q3
+      xatrack finding list --format csv > 督查发现.csv
+    """
+    from xatrack.findings import parse_status_filter, short_ids
+    from xatrack.queries import all_leaders, all_units
+    from xatrack.recording import find_item
+
+    fmt = check_format(fmt, ("term", "json", "csv"))
+    session = Session(root, entries=False)
+    found = _load(session)
+    now = today()
+    states = parse_status_filter(status) if status else None
+    q = session.quarter(quarter) if quarter else None
+    item = find_item(session.plan, item_id) if item_id else None
+    directory = session.directory
+    unit_query = leader_query = None
+    if unit:
+        try:
+            unit_query = directory.unit_query(unit, all_units(session.plan))
+        except InputError as error:
+            raise InputError(f"--unit:{error.message}") from None
+    if leader:
+        try:
+            leader_query = directory.leader_query(leader, all_leaders(session.plan))
+        except InputError as error:
+            raise InputError(f"--leader:{error.message}") from None
+    rows = []
+    for finding in found.values():
+        subject = session.plan.get(finding.item) if finding.item else None
+        if item is not None and finding.item != item.id:
+            continue
+        if unit_query is not None and not unit_query.matches((finding.unit,)):
+            continue
+        if leader_query is not None and (subject is None or not leader_query.matches(subject.leaders)):
+            continue
+        if q is not None and not q.contains(finding.day):
+            continue
+        state = finding.status(now)
+        if states is not None and state not in states:
+            continue
+        rows.append((finding, state, subject))
+    order = {"逾期未整改": 0, "未整改": 1, "整改中": 2, "已销号": 3}
+    rows.sort(key=lambda r: (order[r[1]], r[0].due, r[0].day, r[0].fid))
+    shown = short_ids(found)
+    _emit(rows, shown, fmt, now)
+
+
+def _latest_note(finding) -> str:
+    notes = [e.note for e in finding.events if e.note]
+    return notes[-1] if notes else ""
+
+
+def _emit(rows, shown, fmt: str, now: date) -> None:
+    records = [
+        {
+            "id": shown[f.fid],
+            "fid": f.fid,
+            "item": f.item,
+            "unit": f.unit,
+            "kind": f.kind,
+            "text": f.text,
+            "date": f.day.isoformat(),
+            "due": f.due.isoformat(),
+            "status": state,
+            "closed": (f.closed_on(now) or "") and f.closed_on(now).isoformat(),
+            "latest_note": _latest_note(f),
+            "evidence": [ref.as_record() for ref in f.evidence],
+            "by": f.by,
+        }
+        for f, state, _ in rows
+    ]
+    if fmt == "json":
+        import json
+
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    header = ["编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "最新进展", "佐证材料"]
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        for r in records:
+            writer.writerow([r["id"], r["item"] or "", r["unit"], r["kind"], r["text"], r["date"], r["due"], r["status"],
+                             r["closed"], r["latest_note"], "、".join(e["name"] for e in r["evidence"])])
+        return
+    from xatrack.views.terminal import output, render_findings
+
+    output(lambda console: render_findings(console, rows, shown, f"督查发现({now.isoformat()})"))

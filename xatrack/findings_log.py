@@ -1,0 +1,79 @@
+"""Reading and appending ``findings/<year>.yaml`` through the store's primitives
+(store.read_text, store.read_records, store.append_entries: the same locked,
+fsynced, torn-write-safe append as the progress logs). The rules are in
+findings.py; this module only moves bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xatrack.errors import DataError, Problem
+from xatrack.findings import FOLDER, Finding, build
+
+
+def findings_path(root: Path, year: int) -> Path:
+    return root / FOLDER / f"{int(year)}.yaml"
+
+
+def header(year: int) -> str:
+    return (
+        f"# {year}年督查发现及整改销号记录(xatrack 追加写入)。\n"
+        "# 每行一条:发现(add)、整改进展(update)、销号(close)、重新打开(reopen);不要修改或删除已有条目。\n"
+    )
+
+
+def load(root: Path, year: int) -> tuple[dict[str, Finding], list[Problem]]:
+    """The findings of a plan year and the problems met reading them (none if no file)."""
+    from xatrack.store import read_records, read_text
+
+    path = findings_path(root, year)
+    source = f"{FOLDER}/{path.name}"
+    if not path.exists():
+        return {}, []
+    try:
+        text = read_text(path)
+    except DataError as error:
+        return {}, [Problem(source, None, error.message)]
+    records, problems = read_records(text, source)
+    found, more = build(records, source)
+    return found, problems + more
+
+
+def append(root: Path, year: int, record: dict[str, Any]) -> Path:
+    from xatrack.store import append_entries
+
+    path = findings_path(root, year)
+    append_entries(path, [record], header=header(year))
+    return path
+
+
+def progress_evidence(tracker) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
+    """Evidence cited by the progress logs: (ref, file, line) each, and malformed fields."""
+    from xatrack.findings import evidence_refs
+    from xatrack.store import PROGRESS, read_records, read_text
+
+    refs: list[tuple[Any, str, int]] = []
+    problems: list[Problem] = []
+    for path, _quarter in tracker.log_files():
+        source = f"{PROGRESS}/{path.name}"
+        try:
+            text = read_text(path)
+        except DataError:
+            continue  # check reports the log itself
+        if "evidence" not in text:
+            continue
+        records, _ = read_records(text, source)
+        for line, raw in records:
+            if not isinstance(raw, dict) or "evidence" not in raw:
+                continue
+            try:
+                refs.extend((ref, source, line) for ref in evidence_refs(raw["evidence"]))
+            except ValueError as error:
+                problems.append(Problem(source, line, str(error)))
+    return refs, problems
+
+
+def finding_evidence(found: dict[str, Finding]) -> list[tuple[Any, str, int]]:
+    return [(ref, event.file, event.line) for f in found.values() for event in f.events for ref in event.evidence]
