@@ -328,6 +328,9 @@ def _emit_rows(rows, fmt: str, title: str, name_header: str, with_lead: bool) ->
     elif fmt == "csv":
         import csv
 
+        from xatrack.views.data import BOM
+
+        sys.stdout.write(BOM)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([name_header, "事项", *(["其中牵头"] if with_lead else []), *STATES])
         for r in rows:

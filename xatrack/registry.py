@@ -287,6 +287,9 @@ class _Reader:
                 self.error(where, f"settings.tolerance.{kind} 应为非负数(累计/水平类为小于 1 的比例),实为 {value!r}")
             else:
                 values[f"{kind}_tolerance"] = float(value)
+        from xatrack.paperwork import parse_paperwork_settings
+
+        values.update(parse_paperwork_settings(raw, line, _line_of, self.error))
         return Settings(**values)
 
     def actions(self, raw: Any, line: int | None) -> list[Action]:
@@ -579,6 +582,9 @@ def dump_plan(plan: Plan, header: str = "") -> str:
             )
         }
     )
+    from xatrack.paperwork import dump_paperwork_settings
+
+    doc["settings"].update(dump_paperwork_settings(s))
     actions = CommentedSeq()
     for action in plan.actions:
         node = CommentedMap({"id": action.id, "title": action.title})

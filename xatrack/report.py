@@ -137,6 +137,7 @@ class Report:
     reminders: tuple[Reminder, ...]
     comparison: Comparison | None
     statuses: tuple[ItemStatus, ...]  # every item of the report, plan order
+    trends: object = None  # trends.Trends: 各季度对比 (Q1 .. this quarter)
 
     @property
     def no_previous_text(self) -> str:
@@ -182,6 +183,7 @@ def build_report(
     lagging = _lagging(statuses, leaders, directory)
     reminders = _reminders(statuses, directory)
     comparison = _compare(plan, entries, quarter, statuses)
+    trends = _trends(plan, entries, quarter, statuses, directory)
     title = f"{quarter.label}目标任务推进情况通报"
     return Report(
         title=title,
@@ -198,6 +200,7 @@ def build_report(
         reminders=reminders,
         comparison=comparison,
         statuses=statuses,
+        trends=trends,
     )
 
 
@@ -362,6 +365,28 @@ def _compare(plan: Plan, entries, quarter: Quarter, statuses) -> Comparison | No
     )
     return Comparison(
         previous, tally("合计", earlier), turned_red, completed, tuple((s.item.id, s.state) for s in earlier)
+    )
+
+
+def _trends(plan: Plan, entries, quarter: Quarter, statuses, directory):
+    """各季度对比: the report's items evaluated at each quarter so far (xatrack.trends)."""
+    from xatrack.trends import build_trends
+
+    items = [s.item for s in statuses]
+    evaluations = [
+        (q, statuses if q == quarter else evaluate(plan, entries, q, items))
+        for q in (Quarter(quarter.year, n) for n in range(1, quarter.q + 1))
+    ]
+
+    def rank(groups) -> dict[str, int]:
+        return {row.name: row.rank for row in rank_units(tally(name, members) for name, members in groups.items())}
+
+    return build_trends(
+        evaluations,
+        lambda s: _leads_of(s, directory),
+        lambda s: _leaders_of(s, directory),
+        rank,
+        leader_order=[row.name for row in _leaders(statuses, directory)],
     )
 
 
