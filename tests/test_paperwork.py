@@ -380,3 +380,18 @@ def test_format_contradicting_extension_refused(tracker, capsys):
     assert code == 2 and "不一致" in err and not (tracker / "矛盾.docx").exists()
     code, out, err = run(capsys, "report", "-q", "Q2", "--format", "docx")
     assert code == 2 and "-o" in err
+
+
+def test_html_prints_on_a4_with_the_quarters_chart(tracker, capsys):
+    code, page, err = run(capsys, "report", "-q", "Q3", "--format", "html")
+    assert code == 0, err
+    assert "@page { size: A4;" in page
+    assert "h1, h2, h3, p.note { break-after: avoid;" in page and "thead { display: table-header-group; }" in page
+    assert "<script" not in page
+    chart = page.split('id="chart-quarters"', 1)[1].split("</svg>", 1)[0]
+    # Q1: 1 red (79); Q3: 2 done (5, 29); every bar counts all 107 items.
+    bars = chart.split('<g class="bar"')[1:]
+    assert [b.split('data-name="', 1)[1].split('"', 1)[0] for b in bars] == ["Q1 全部事项", "Q2 全部事项", "Q3 全部事项"]
+    assert all('data-total="107"' in b for b in bars)
+    assert 'data-state="严重滞后" data-count="1"' in bars[0] and 'data-state="已完成" data-count="2"' in bars[2]
+    assert '<p id="stopped">上季度报送、本季度未报送的单位:' in page

@@ -78,6 +78,7 @@ class Trends:
     worsened: tuple[Move, ...]
     stopped: tuple[str, ...]  # lead units that reported last quarter and nothing this quarter
     streaks: tuple[Streak, ...]  # 连续未报送, longest first
+    overall: tuple[tuple[int, ...], ...] = ()  # all the report's items: counts at each quarter
 
     @property
     def has_previous(self) -> bool:
@@ -162,6 +163,7 @@ def build_trends(
         worsened=tuple(worsened),
         stopped=tuple(sorted(stopped, key=lambda n: (unit_ranks[-1].get(n, 0), n))),
         streaks=streaks,
+        overall=tuple(counts(statuses) for statuses in per_quarter),
     )
 
 
