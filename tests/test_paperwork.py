@@ -395,3 +395,98 @@ def test_html_prints_on_a4_with_the_quarters_chart(tracker, capsys):
     assert all('data-total="107"' in b for b in bars)
     assert 'data-state="严重滞后" data-count="1"' in bars[0] and 'data-state="已完成" data-count="2"' in bars[2]
     assert '<p id="stopped">上季度报送、本季度未报送的单位:' in page
+
+
+# --------------------------------------------------------------------------- 催办单 (remind)
+
+
+def _notices(root, quarter: int, made, units=None, settings=None):
+    from xatrack.evaluate import evaluate
+    from xatrack.remind import build_notices
+    from xatrack.store import Tracker
+
+    t = Tracker(root)
+    plan, directory = t.plan(), t.directory()
+    entries, _ = t.entries(plan.info.year)
+    q = Quarter(2025, quarter)
+    statuses = evaluate(plan, entries, q, list(plan.items))
+    return build_notices(statuses, directory, settings or plan.settings, q, made, plan.info.title, units)
+
+
+def test_notices_per_lead_unit(root):
+    from datetime import date
+
+    notices = {n.unit: n for n in _notices(root, 2, date(2025, 7, 8))}
+    kjj = notices["区科经局"]
+    states = {i.item_id: i.state for i in kjj.items}
+    assert states["32"] == SEVERE and "29" not in states  # 29 reported 已完成
+    assert states["16"] == MISSING
+    sixteen = next(i for i in kjj.items if i.item_id == "16")
+    assert sixteen.missing[:3] == ("金龙企业", "玉龙企业", "潜龙企业") and len(sixteen.missing) == 9
+    assert kjj.reply_by == date(2025, 7, 13)  # default 5 days
+    assert [i.state for i in kjj.items] == sorted((i.state for i in kjj.items), key=[MISSING, SEVERE].index)
+    # 区教育局: 28 受阻 (严重滞后), 75 滞后 (not a 催办 finding), 4 未报送.
+    assert {i.item_id: i.state for i in notices["区教育局"].items} == {"4": MISSING, "28": SEVERE}
+    assert "区财政局" in notices and "G4" not in {i.item_id for i in notices["区财政局"].items}
+
+
+def test_late_report_is_a_finding(root, tmp_path):
+    from datetime import date, datetime
+
+    from xatrack.evaluate import evaluate
+    from xatrack.remind import LATE, build_notices
+    from xatrack.store import Tracker
+
+    t = Tracker(root)
+    plan, directory = t.plan(), t.directory()
+    entries, _ = t.entries(plan.info.year)
+    q = Quarter(2025, 2)
+    # G4 recorded on 2025-07-20: after the deadline (6-30 + 10 days), 正常 otherwise.
+    late = [e._replace(at=datetime(2025, 7, 20, 9, 0)) if e.item == "G4" and e.quarter == q else e for e in entries]
+    statuses = evaluate(plan, late, q, list(plan.items))
+    notices = {n.unit: n for n in build_notices(statuses, directory, plan.settings, q, date(2025, 7, 21))}
+    assert {i.item_id: i.state for i in notices["区财政局"].items}["G4"] == LATE
+    # Made before the late record existed (a moved clock): not judged late.
+    early = {n.unit: n for n in build_notices(statuses, directory, plan.settings, q, date(2025, 7, 9))}
+    assert "G4" not in {i.item_id for i in early["区财政局"].items}
+
+
+def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
+    code, out, err = run(capsys, "remind", "-q", "Q2", "--unit", "kjj")
+    assert code == 0, err
+    assert out.startswith("# 催办单:区科经局(2025年第二季度)")
+    assert "| 32 | 新建5G基站336个。 | 严重滞后 | — | 洪声耀 |" in out
+    assert "请于2025年10月13日前" in out  # XATRACK_TODAY 2025-10-08 + 5 days
+    assert "# 催办单:区教育局" not in out
+    folder = tmp_path / "催办"
+    code, out, err = run(capsys, "remind", "-q", "Q2", "--format", "docx", "-o", str(folder))
+    assert code == 0, err
+    files = sorted(p.name for p in folder.iterdir())
+    assert "催办单-区科经局-2025Q2.docx" in files and "催办单-区教育局-2025Q2.docx" in files
+    doc = docx.Document(str(folder / "催办单-区教育局-2025Q2.docx"))
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["编号", "事项", "情况", "未报送的指标", "责任领导"]
+    assert [(r[0], r[2]) for r in rows[1:]] == [("4", MISSING), ("28", SEVERE)]
+    assert round(doc.sections[0].top_margin.mm, 1) == 37
+
+
+def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "tasks.yaml", other / "tasks.yaml")
+    (other / "progress").mkdir()
+    for log in (tracker / "progress").glob("*.yaml"):
+        shutil.copy(log, other / "progress" / log.name)
+    units = (tracker / "units.yaml").read_text(encoding="utf-8")
+    units = units.replace("  - {name: 区科经局, type: 区政府部门}", "  - {name: 区科经局, type: 区政府部门, contact: 李明, phone: 0715-1234567}")
+    (other / "units.yaml").write_text(units, encoding="utf-8")
+    text = (other / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  remind_days: 3\n  bulletin: {issuer: 咸安区人民政府督查室, contact: 王芳 0715-8888888}\n", 1)
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "remind", "--root", str(other), "-q", "Q2", "--unit", "区科经局")
+    assert code == 0, err
+    assert "联络员:李明、电话:0715-1234567" in out
+    assert "请于2025年10月11日前" in out and "书面报咸安区人民政府督查室" in out
+    assert "联系方式:王芳 0715-8888888" in out
+    # The shipped directory invents no contact.
+    assert "contact:" not in (REPO / "units.yaml").read_text(encoding="utf-8").split("\nunits:", 1)[1]

@@ -35,7 +35,8 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
   xatrack show 32                   查看一项任务的全部情况
   xatrack overdue --quarter Q2      列出滞后和未报送的事项
   xatrack report --quarter Q2 --format html -o 通报.html
-                                    季度通报(终端、Markdown、网页、Excel)
+                                    季度通报(终端、Markdown、网页、Excel、Word)
+  xatrack remind --quarter Q2       给未报送、严重滞后的牵头单位出催办单
 
 每个命令的用法:xatrack 命令 --help
 """
@@ -545,3 +546,4 @@ def main(argv: list[str] | None = None) -> None:
 
 from xatrack import cli_report  # noqa: E402,F401  (registers `report`)
 from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest`)
+from xatrack import cli_remind  # noqa: E402,F401  (registers `remind`)

@@ -389,7 +389,6 @@ def _shade(cell, fill: str) -> None:
 
 def _row_props(row, header: bool) -> None:
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
     if header:
         tr_pr.append(OxmlElement("w:tblHeader"))  # 跨页重复标题行
 
