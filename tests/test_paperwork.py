@@ -490,3 +490,20 @@ def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):
     assert "联系方式:王芳 0715-8888888" in out
     # The shipped directory invents no contact.
     assert "contact:" not in (REPO / "units.yaml").read_text(encoding="utf-8").split("\nunits:", 1)[1]
+
+
+def test_init_readme_walks_through_the_quarter(tmp_path, capsys, monkeypatch):
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "init", "督办")
+    assert code == 0, err
+    readme = (tmp_path / "督办" / "README.md").read_text(encoding="utf-8")
+    steps = re.findall(r"^    xatrack (\w+)", readme, re.M)
+    for command in ("sheet", "ingest", "check", "overdue", "remind", "report"):
+        assert command in steps, command
+    assert steps.index("sheet") < steps.index("ingest") < steps.index("check") < steps.index("remind") < steps.index("report")
+    assert "--publish" in readme
+    for command in set(steps):  # every command it names exists
+        code, out, err = run(capsys, command, "--help")
+        assert code == 0, command
