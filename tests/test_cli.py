@@ -143,7 +143,8 @@ def test_status_only_task_and_show(tracker, capsys):
 def test_csv_and_filters(tracker, capsys):
     code, out, err = run(capsys, "list", "--unit", "桂花镇", "--format", "csv")
     assert code == 0, err
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff编号,")  # BOM: Excel on Chinese Windows reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out[1:])))
     ids = {r["编号"] for r in rows}
     assert "72" in ids  # named directly
     assert "1" in ids  # through 各乡镇办场

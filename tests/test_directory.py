@@ -358,7 +358,7 @@ def test_semantic_problems_carry_lines():
     d, problems = parse_directory(text, "units.yaml")
     got = [(p.line, p.severity, p.message) for p in problems]
     assert got == [
-        (5, "warning", '单位"桂花镇"中未知的键"colour"(可用:name、aliases、type、note)'),
+        (5, "warning", '单位"桂花镇"中未知的键"colour"(可用:name、aliases、type、note、contact、phone)'),
         (10, "error", '领导"洪声耀"的 type"领导"无效(可用:个人、职务、集体)'),
         (3, "error", '名称"区国资局"已用于"区财政局"(第2行),不能再用于"区国资局"'),
         (7, "warning", '分组"甲组"的成员"不存在的单位"不在单位列表中'),

@@ -453,3 +453,29 @@ def test_sheet_rows_and_check_filled_without_files():
     ]
     again = check_filled(plan, info, filled[:3], logged, **kwargs)
     assert again.accepted == [] and again.same == 2
+
+
+def test_sheet_all_writes_every_sheet_it_can_and_lists_the_skipped(tracker, capsys):
+    code, out, err = run(capsys, "sheet", "--all", "--quarter", "Q2", "-o", "报送表")
+    assert code == 0, err
+    folder = tracker / "报送表"
+    total = len(list(folder.iterdir()))
+    # Two units have filled in their sheets (not yet ingested); the office regenerates all.
+    for unit in ("区科经局", "区教育局"):
+        path = folder / f"{unit}-2025Q2.xlsx"
+        wb, ws, columns, rows = table(path)
+        first = rows[0]
+        cell(first, columns, "进展说明").value = "已填写"
+        wb.save(path)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for p in folder.iterdir():
+        if p.name not in ("区科经局-2025Q2.xlsx", "区教育局-2025Q2.xlsx"):
+            p.unlink()
+    code, out, err = run(capsys, "sheet", "--all", "--quarter", "Q2", "-o", "报送表")
+    assert code == 1
+    assert len(list(folder.iterdir())) == total  # every other sheet written again
+    assert f"写入 {total - 2} 个单位" in out
+    assert "跳过 2 个单位" in err and "区科经局:" in err and "区教育局:" in err and "已填写了 1 行" in err
+    for unit in ("区科经局", "区教育局"):  # the filled sheets untouched
+        name = f"{unit}-2025Q2.xlsx"
+        assert (folder / name).read_bytes() == before[name]

@@ -37,7 +37,8 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
   xatrack finding add 32 --text … --due 2025-08-15
                                     记录督查发现;finding close 凭佐证材料销号
   xatrack report --quarter Q2 --format html -o 通报.html
-                                    季度通报(终端、Markdown、网页、Excel)
+                                    季度通报(终端、Markdown、网页、Excel、Word)
+  xatrack remind --quarter Q2       给未报送、严重滞后的牵头单位出催办单
 
 每个命令的用法:xatrack 命令 --help
 """
@@ -356,6 +357,9 @@ def _emit_rows(rows, fmt: str, title: str, name_header: str, with_lead: bool) ->
     elif fmt == "csv":
         import csv
 
+        from xatrack.views.data import BOM
+
+        sys.stdout.write(BOM)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([name_header, "事项", *(["其中牵头"] if with_lead else []), *STATES])
         for r in rows:
@@ -666,3 +670,4 @@ from xatrack import cli_report  # noqa: E402,F401  (registers `report`)
 from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest`)
 from xatrack import cli_audit  # noqa: E402,F401  (registers `audit` and `githook`)
 from xatrack import cli_finding  # noqa: E402,F401  (registers `finding`)
+from xatrack import cli_remind  # noqa: E402,F401  (registers `remind`)

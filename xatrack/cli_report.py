@@ -33,9 +33,23 @@ from xatrack.cliutil import (
 from xatrack.cliutil import now as clock_now
 from xatrack.errors import InputError
 
-FORMATS = ("term", "md", "html", "xlsx")
-_FORMAT_ALIASES = {"markdown": "md", "htm": "html", "excel": "xlsx", "xls": "xlsx"}
-_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".txt": "term"}
+FORMATS = ("term", "md", "html", "xlsx", "docx")
+_FORMAT_ALIASES = {"markdown": "md", "htm": "html", "excel": "xlsx", "xls": "xlsx", "word": "docx"}
+_SUFFIX_FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".txt": "term",
+}
+# Extensions no format owns: writing text under them makes a file its program refuses.
+_SUFFIX_HINTS = {
+    ".pdf": "请用 -o 通报.docx 生成 Word 文档,再在 Word 或 WPS 中另存为 PDF",
+    ".doc": "请用 .docx(Word 2007 起的格式),如 -o 通报.docx",
+    ".xls": "请用 .xlsx,如 -o 通报.xlsx",
+}
 
 
 @app.command("report")
@@ -52,7 +66,7 @@ def report_command(
         Optional[str],
         typer.Option(
             "--format",
-            help="输出格式:term(表格)、md(Markdown)、html(单个网页文件)、xlsx(Excel,须同时给 -o);默认按 -o 的扩展名,否则 term",
+            help="输出格式:term(表格)、md(Markdown)、html(单个网页文件)、xlsx(Excel)、docx(Word 公文格式);xlsx、docx 须同时给 -o;默认按 -o 的扩展名,否则 term",
             show_default=False,
         ),
     ] = None,
@@ -81,10 +95,11 @@ def report_command(
       xatrack report --quarter Q2 --format html -o 通报.html
       xatrack report --quarter Q2 --leader 洪声耀 --format xlsx -o 洪声耀.xlsx
       xatrack report --quarter Q2 --format md > 通报.md
+      xatrack report --quarter Q2 -o 通报/2025Q2.docx
     """
     kind = _choose_format(fmt, output)
-    if kind == "xlsx" and output is None:
-        raise InputError("--format xlsx 需要用 -o 指定写入的文件,如 -o 通报.xlsx")
+    if kind in ("xlsx", "docx") and output is None:
+        raise InputError(f"--format {kind} 需要用 -o 指定写入的文件,如 -o 通报.{kind}")
     if output is not None:
         _check_output(output)
 
@@ -139,6 +154,10 @@ def report_command(
         from xatrack.views.report_xlsx import render_xlsx
 
         _write(output, render_xlsx(report))
+    elif kind == "docx":
+        from xatrack.views.report_docx import render_docx
+
+        _write(output, render_docx(report, session.plan.settings.bulletin, made=today()))
     elif kind in ("md", "html"):
         if kind == "md":
             from xatrack.views.report_markdown import render_markdown as render
@@ -163,12 +182,21 @@ def report_command(
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
+    """--format, else the extension of -o; an extension no format owns, or one
+    that contradicts --format, is refused rather than written as text."""
+    suffix = output.suffix.lower() if output is not None else ""
+    owner = _SUFFIX_FORMATS.get(suffix)
+    if suffix and owner is None:
+        known = "、".join(dict.fromkeys(_SUFFIX_FORMATS))
+        hint = _SUFFIX_HINTS.get(suffix, f"可用的扩展名:{known}")
+        raise InputError(f"-o 的扩展名\"{output.suffix}\"没有对应的通报格式:{hint}")
     if fmt is None:
-        if output is not None:
-            return _SUFFIX_FORMATS.get(output.suffix.lower(), "term")
-        return "term"
+        return owner or "term"
     key = _FORMAT_ALIASES.get(fmt.strip().lower())
-    return key if key else check_format(fmt, FORMATS)
+    kind = key if key else check_format(fmt, FORMATS)
+    if owner is not None and owner != kind and not (owner == "term" and kind in ("md", "html")):
+        raise InputError(f"--format {fmt} 与 -o 的扩展名\"{output.suffix}\"不一致:请改用 .{kind} 结尾的文件名,或去掉 --format")
+    return kind
 
 
 def _plain_text(report) -> str:

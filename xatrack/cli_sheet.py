@@ -84,15 +84,25 @@ def sheet_command(
     if folder.exists() and not folder.is_dir():
         raise InputError(f"-o {folder} 已存在且不是目录:用 --all 时 -o 应为目录")
     written = 0
+    skipped: list[tuple[str, str]] = []  # (unit, why): one filled sheet must not stop the other units'
     for name in sheet_units(plan, directory, all_roles):
         rows = sheet_rows(plan, directory, session.entries, directory.unit_query(name, known), q, all_roles)
         if not rows:
             continue
         path = folder / default_file_name(name, q)
-        _write(path, info_for(name), rows, force)
+        try:
+            _write(path, info_for(name), rows, force)
+        except InputError as error:
+            skipped.append((name, error.message))
+            continue
         written += 1
         typer.echo(f"  {path.name}:{len({r.item.id for r in rows})} 项、{len(rows)} 行")
     typer.echo(f"已在 {folder}/ 写入 {written} 个单位的{q.label}报送表")
+    if skipped:
+        typer.echo(f"跳过 {len(skipped)} 个单位(其余已写入):", err=True)
+        for name, why in skipped:
+            typer.echo(f"  {name}:{why}", err=True)
+        raise typer.Exit(1)
 
 
 def _write(path: Path, info, rows, force: bool) -> None:

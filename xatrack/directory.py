@@ -53,6 +53,8 @@ class Unit:
     type: str = ""  # 镇, 街道办事处, 区政府部门 … (for display only)
     note: str = ""
     line: int | None = None
+    contact: str = ""  # 联络员 (催办单, 报送表); never invented
+    phone: str = ""  # 电话
 
 
 @dataclass(frozen=True)
@@ -612,7 +614,7 @@ def _parse_units(p: _Parser, data) -> tuple[Unit, ...]:
             units.append(Unit(name, line=at))
             continue
         where = f'单位"{name}"'
-        p.check_keys(entry, ("name", "aliases", "type", "note"), at, where)
+        p.check_keys(entry, ("name", "aliases", "type", "note", "contact", "phone"), at, where)
         units.append(
             Unit(
                 name=name,
@@ -620,6 +622,8 @@ def _parse_units(p: _Parser, data) -> tuple[Unit, ...]:
                 type=p.text(entry.get("type"), _line_of_key(entry, "type") or at, f"{where}的 type") or "",
                 note=p.text(entry.get("note"), _line_of_key(entry, "note") or at, f"{where}的 note") or "",
                 line=at,
+                contact=p.text(entry.get("contact"), _line_of_key(entry, "contact") or at, f"{where}的 contact") or "",
+                phone=p.text(entry.get("phone"), _line_of_key(entry, "phone") or at, f"{where}的 phone") or "",
             )
         )
     return tuple(units)

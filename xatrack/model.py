@@ -136,6 +136,25 @@ class PlanInfo:
 
 
 @dataclass(frozen=True)
+class Bulletin:
+    """The office's own wording for its paperwork (settings.bulletin in tasks.yaml).
+
+    Nothing here is ever invented: a field left out is left out of the document.
+    """
+
+    masthead: str = ""  # 版头名称, e.g. 政务督查通报 (no 版头 without it)
+    issuer: str = ""  # 发文机关, e.g. 咸安区人民政府督查室
+    issue: str = ""  # 期号, e.g. 第3期
+    date: date | None = None  # 印发日期 (default: the day the bulletin is made)
+    requirements: tuple[str, ...] = ()  # 下步要求, one paragraph each
+    by_quarter: tuple[tuple[int, tuple[str, ...]], ...] = ()  # 下步要求 for one quarter (Q2: [...])
+    contact: str = ""  # 督查室联系人及电话, shown on the 催办单
+
+    def requirements_for(self, q: int) -> tuple[str, ...]:
+        return dict(self.by_quarter).get(q, self.requirements)
+
+
+@dataclass(frozen=True)
 class Settings:
     """How far behind pace is still yellow rather than red.
 
@@ -162,6 +181,8 @@ class Settings:
     # Report statuses that need supporting material (佐证材料): with 已完成 here,
     # `update --status 已完成` and a figure reaching the target need --evidence.
     evidence_required: tuple[str, ...] = ()
+    bulletin: Bulletin = field(default_factory=Bulletin)
+    remind_days: int = 5  # 催办单: reply within this many days of the day it is made
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,9 @@ class _Reader:
                         weights.append((str(name), float(weight)))
                 if weights and sum(w for _, w in weights) > 0:
                     values["ranking_weights"] = tuple(weights)
+        from xatrack.paperwork import parse_paperwork_settings
+
+        values.update(parse_paperwork_settings(raw, line, _line_of, self.error))
         return Settings(**values, evidence_required=required)
 
     def evidence_required(self, raw: Any, line: int | None) -> tuple[str, ...]:
@@ -642,6 +645,9 @@ def dump_plan(plan: Plan, header: str = "") -> str:
     )
     if s.evidence_required:
         doc["settings"]["evidence_required"] = flow_seq(list(s.evidence_required))
+    from xatrack.paperwork import dump_paperwork_settings
+
+    doc["settings"].update(dump_paperwork_settings(s))
     actions = CommentedSeq()
     for action in plan.actions:
         node = CommentedMap({"id": action.id, "title": action.title})

@@ -182,6 +182,7 @@ class Report:
     # report is not it: (publication time, items whose status has changed since).
     published: tuple[str, tuple[str, ...]] | None = None
     findings: object = None  # findings.FindingsSection: inspections in the quarter (None: no findings recorded)
+    trends: object = None  # trends.Trends: 各季度对比 (Q1 .. this quarter)
 
     @property
     def no_previous_text(self) -> str:
@@ -263,6 +264,7 @@ def build_report(
         published = (str(current_published.get("published_at", "")), changed)
     day = as_of.date() if hasattr(as_of, "hour") else as_of
     findings_part = _findings(findings, statuses, selector, directory, quarter, day) if findings else None
+    trends = _trends(plan, entries, quarter, statuses, directory, roles=roles, findings=findings)
     title = f"{quarter.label}目标任务推进情况通报"
     return Report(
         title=title,
@@ -285,6 +287,7 @@ def build_report(
         deadline=deadline(quarter, plan.settings.deadline_days),
         published=published,
         findings=findings_part,
+        trends=trends,
     )
 
 
@@ -504,6 +507,30 @@ def _compare(quarter: Quarter, statuses, earlier, published: dict | None) -> Com
     counts = tuple(sum(1 for i in ordered if before[i] == state) for state in STATES)
     before_tally = Tally(name="合计", counts=counts, ids=tuple(ordered))
     return Comparison(previous, before_tally, turned_red, completed, tuple((i, before[i]) for i in ordered), when)
+
+
+def _trends(plan: Plan, entries, quarter: Quarter, statuses, directory, roles=None, findings=None):
+    """各季度对比: the report's items evaluated at each quarter so far (xatrack.trends)."""
+    from xatrack.trends import build_trends
+
+    items = [s.item for s in statuses]
+    evaluations = [
+        (q, statuses if q == quarter else evaluate(plan, entries, q, items, roles=roles, findings=findings))
+        for q in (Quarter(quarter.year, n) for n in range(1, quarter.q + 1))
+    ]
+    weights = plan.settings.ranking_weights
+
+    def rank(groups) -> dict[str, int]:
+        rows = rank_units((tally(name, members) for name, members in groups.items()), weights)
+        return {row.name: row.rank for row in rows}
+
+    return build_trends(
+        evaluations,
+        lambda s: _leads_of(s, directory),
+        lambda s: _leaders_of(s, directory),
+        rank,
+        leader_order=[row.name for row in _leaders(statuses, directory)],
+    )
 
 
 # --------------------------------------------------------------------------- shared wording

@@ -78,17 +78,23 @@ TRACKER_README = """\
 
 本目录由 xatrack 管理,用于督办跟踪。
 
-- `tasks.yaml`:任务清单(由官方方案生成,保持原文);
-- `units.yaml`:单位与领导目录(别名、分组),可按实际补充;
+- `tasks.yaml`:任务清单(由官方方案生成,保持原文);`settings` 中可写通报的版头、下步要求和催办回复期限;
+- `units.yaml`:单位与领导目录(别名、分组、联络员和电话),可按实际补充;
 - `progress/`:每季度一个进度记录,只追加,不要修改已有条目。
 
-常用命令(在本目录或其子目录中运行):
+## 一个季度怎么做(以二季度为例,在本目录中运行)
 
-    xatrack list --leader 领导姓名       查看某位领导的事项
-    xatrack list --unit 单位简称         查看某单位的事项
-    xatrack update 编号 --done 累计数    报送进度
-    xatrack overdue --quarter Q2         滞后和未报送事项
-    xatrack check                        检查文件
+    xatrack sheet --all --quarter Q2 -o 报送表-2025Q2/     1. 每个牵头单位一个 Excel 报送表,发给各单位联络员
+    xatrack ingest 收回/*.xlsx                             2. 导入单位填好的报送表(有不合格的行时什么也不写入)
+    xatrack update 32 --done 120 --by 区科经局             个别数字也可以直接报送或更正
+    xatrack check                                          3. 检查任务清单、目录和进度记录
+    xatrack overdue --quarter Q2 --by unit                 4. 滞后、严重滞后和未报送的事项
+    xatrack remind --quarter Q2 --format docx -o 催办单/   5. 给未报送、严重滞后、逾期报送的单位出催办单
+    xatrack report --quarter Q2 -o 通报-2025Q2.docx        6. 季度通报(Word 公文格式;也可 .html、.xlsx、.md)
+    xatrack report --quarter Q2 --publish                  7. 通报印发后留存(以后补报的数字不改变已印发的通报)
+
+平时查询:`xatrack list --leader 领导姓名`(某位领导的事项)、`xatrack list --unit 单位简称`、`xatrack show 编号`。
+每个命令的用法:xatrack 命令 --help。
 
 多个单位共用时,把本目录放进 git 仓库,各单位各自克隆,报送后 git pull / git push。
 """

@@ -48,12 +48,17 @@ def render_json(statuses) -> str:
     return json.dumps([status_record(s) for s in statuses], ensure_ascii=False, indent=2) + "\n"
 
 
+# Excel on Chinese Windows reads a CSV without a byte-order mark as GBK and
+# shows mojibake: every CSV xatrack writes starts with the UTF-8 BOM.
+BOM = "\ufeff"
+
 CSV_HEADER = ["编号", "类型", "任务", "责任领导", "牵头单位", "责任单位", "季度", "状态", "说明", "指标", "目标", "应完成", "已报送"]
 
 
 def render_csv(statuses) -> str:
     """One row per item and metric (items without metrics: one row)."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for status in statuses:

@@ -65,7 +65,14 @@ span.state {{ display: inline-block; padding: 0 6px; border-radius: 3px; white-s
 .legend {{ display: flex; gap: 16px; font-size: 13px; color: #444; margin: 4px 0; }}
 .legend i {{ display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; border-radius: 2px; }}
 footer {{ color: #888; font-size: 12px; margin-top: 32px; text-align: center; }}
-@media print {{ body {{ background: #fff; }} main {{ padding: 0; }} h2 {{ break-after: avoid; }} tr {{ break-inside: avoid; }} }}
+@page {{ size: A4; margin: 15mm 12mm 15mm 12mm; }}
+@media print {{
+  body {{ background: #fff; font-size: 12px; }} main {{ padding: 0; max-width: none; }}
+  h1, h2, h3, p.note {{ break-after: avoid; page-break-after: avoid; break-inside: avoid; }}
+  thead {{ display: table-header-group; }}
+  tr, .card, .chart svg {{ break-inside: avoid; page-break-inside: avoid; }}
+  .keep {{ break-inside: avoid; page-break-inside: avoid; }}
+}}
 """
 
 
@@ -276,6 +283,7 @@ def render_html(report: Report) -> str:
                 f'<table id="{key}" class="items">{_ITEM_COLS}<thead><tr><th>编号</th><th>事项</th><th>牵头单位</th>'
                 f"<th>Q{comparison.previous.q}</th><th>Q{report.quarter.q}</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
             )
+    out += _trends(report)
     out.append("</section>")
     return _page(report, out)
 
@@ -299,6 +307,71 @@ def _findings_section(report: Report) -> list[str]:
         out.append(f"<h3>{_e(t.title)}</h3>")
         out.append(f'<table id="findings-{t.key}" data-table="findings-{t.key}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
     out.append("</section>")
+    return out
+
+
+def _trends(report: Report) -> list[str]:
+    """各季度对比: a chart of each quarter's states (all items, then each leader), the tables."""
+    trends = report.trends
+    if trends is None or not trends.units:
+        return []
+    from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
+
+    def bars(name: str, counts) -> Tally:
+        return Tally(name, tuple(counts), ("",) * sum(counts))
+
+    labels = trends.labels
+    out = ['<h3>各季度事项状态</h3>']
+    out.append(bar_chart([bars(f"{label} 全部事项", c) for label, c in zip(labels, trends.overall)], "chart-quarters"))
+    leader_rows = [bars(f"{row.name} {label}", c) for row in trends.leaders for label, c in zip(labels, row.counts)]
+    out.append('<h3>各责任领导各季度情况</h3>')
+    out.append(bar_chart(leader_rows, "chart-leader-quarters"))
+    out.append('<h3>各牵头单位各季度情况</h3>')
+    out.append(f'<p class="note">{_e(TRENDS_NOTE)}</p>')
+    head = "".join(f"<th>{_e(label)}</th>" for label in labels)
+    rows_html = [
+        f'<tr data-name="{_e(r.name)}" data-rank="{r.rank}"><td class="num">{r.rank}</td>'
+        f'<td class="nowrap">{_e(rank_change_text(r) or "—")}</td><td>{_e(r.name)}</td>'
+        + "".join(f'<td class="nowrap">{_e(counts_text(c))}</td>' for c in r.counts)
+        + "</tr>"
+        for r in trends.units
+    ]
+    out.append(
+        f'<table id="unit-quarters"><thead><tr><th class="num">名次</th><th>变化</th><th>牵头单位</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows_html)}</tbody></table>"
+    )
+    if not trends.has_previous:
+        return out
+    for key, title, moves in (("improved", "进度好转的事项", trends.improved), ("worsened", "进度变差的事项", trends.worsened)):
+        out.append(f"<h3>{_e(title)}({len(moves)} 项)</h3>")
+        if not moves:
+            out.append("<p>无。</p>")
+            continue
+        rows_html = [
+            f'<tr data-id="{_e(m.item_id)}"><td class="id">{_e(m.item_id)}</td><td>{_e(m.text)}</td>'
+            f"<td>{_e('、'.join(m.lead) or '—')}</td><td class=\"nowrap\">{_state(m.before)}</td>"
+            f'<td class="nowrap">{_state(m.after)}</td></tr>'
+            for m in moves
+        ]
+        out.append(
+            f'<table id="{key}" class="items">{_ITEM_COLS}<thead><tr><th>编号</th><th>事项</th><th>牵头单位</th>'
+            f"<th>{_e(labels[-2])}</th><th>{_e(labels[-1])}</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
+        )
+    stopped = "、".join(trends.stopped) if trends.stopped else "无"
+    out.append(f'<p id="stopped">上季度报送、本季度未报送的单位:{_e(stopped)}</p>')
+    out.append("<h3>连续未报送</h3>")
+    if not trends.streaks:
+        out.append("<p>无。</p>")
+    else:
+        rows_html = [
+            f'<tr data-name="{_e(s.unit)}"><td>{_e(s.unit)}</td><td class="nowrap">连续 {s.quarters} 个季度</td>'
+            f"<td>{_e('、'.join(s.ids))}</td></tr>"
+            for s in trends.streaks
+        ]
+        out.append(
+            '<table id="streaks"><thead><tr><th>牵头单位</th><th>连续未报送</th><th>事项编号</th></tr></thead>'
+            f"<tbody>{''.join(rows_html)}</tbody></table>"
+        )
     return out
 
 

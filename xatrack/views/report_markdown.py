@@ -138,6 +138,7 @@ def _render_items(report: Report) -> str:
     comparison = report.comparison
     if comparison is None:
         out += [report.no_previous_text, ""]
+        out += _trends(report)
         return "\n".join(out)
     out += [comparison_sentence(comparison), ""]
     for title, changes in (("新转为严重滞后", comparison.turned_red), ("本季度新完成", comparison.completed)):
@@ -147,4 +148,38 @@ def _render_items(report: Report) -> str:
         rows = [[c.item_id, c.text, "、".join(c.lead) or "—", c.before, c.after] for c in changes]
         header = ["编号", "事项", "牵头单位", f"Q{comparison.previous.q}", f"Q{report.quarter.q}"]
         out += table(header, rows) + [""]
+    out += _trends(report)
     return "\n".join(out)
+
+
+def _trends(report: Report) -> list[str]:
+    """各季度对比 (xatrack.trends): each quarter's counts, rank and change, what moved."""
+    trends = report.trends
+    if trends is None or not trends.units:
+        return []
+    from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
+
+    labels = list(trends.labels)
+    out = ["### 各牵头单位各季度情况", "", TRENDS_NOTE, ""]
+    rows = [[r.rank, rank_change_text(r) or "—", r.name, *(counts_text(c) for c in r.counts)] for r in trends.units]
+    out += table(["名次", "变化", "牵头单位", *labels], rows, {0}) + [""]
+    out += ["### 各责任领导各季度情况", ""]
+    rows = [[r.name, *(counts_text(c) for c in r.counts)] for r in trends.leaders]
+    out += table(["责任领导", *labels], rows) + [""]
+    if not trends.has_previous:
+        return out
+    for title, moves in (("进度好转的事项", trends.improved), ("进度变差的事项", trends.worsened)):
+        out += [f"### {title}({len(moves)} 项)", ""]
+        if not moves:
+            out += ["无。", ""]
+            continue
+        rows = [[m.item_id, m.text, "、".join(m.lead) or "—", m.before, m.after] for m in moves]
+        out += table(["编号", "事项", "牵头单位", labels[-2], labels[-1]], rows) + [""]
+    out += ["上季度报送、本季度未报送的单位:" + ("、".join(trends.stopped) if trends.stopped else "无"), ""]
+    out += ["### 连续未报送", ""]
+    if not trends.streaks:
+        out += ["无。", ""]
+    else:
+        rows = [[s.unit, f"连续 {s.quarters} 个季度", "、".join(s.ids)] for s in trends.streaks]
+        out += table(["牵头单位", "连续未报送", "事项编号"], rows) + [""]
+    return out

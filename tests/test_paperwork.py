@@ -1,0 +1,512 @@
+"""The office's paperwork: the Word 通报 (GB/T 9704-2012), 各季度对比, CSV and -o rules.
+
+The tracker is the shipped plan with updates in three quarters, recorded
+through `xatrack update`; the expected values are worked out by hand:
+
+Q1 (2025-03-25): 32 90/336个 (pace 84: 正常), 79 3/17个 (pace 4.25: 严重滞后),
+                 5 190/180亿元 (已完成), 28 推进中 (正常).
+Q2 (2025-06-20): 32 120 (pace 168: 严重滞后), 28 受阻 (严重滞后), 75 450/1000个 (pace 500: 滞后),
+                 G1 6.5% (滞后), G4 8% (≥7: 正常), 29 已完成.
+Q3 (2025-09-20): 32 300 (pace 252: 正常). Nothing else: 28, 75, G1, G4 become 未报送;
+                 5 and 29 stay 已完成.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import run
+from xatrack.cli import main
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
+
+docx = pytest.importorskip("docx")
+from docx.shared import Pt  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+UPDATES = {
+    "2025-03-25": [["32", "--done", "90"], ["79", "--done", "3"], ["5", "--done", "190"], ["28", "--status", "推进中"]],
+    "2025-06-20": [
+        ["32", "--done", "120"],
+        ["28", "--status", "受阻"],
+        ["75", "--done", "450"],
+        ["G1", "--done", "6.5"],
+        ["G4", "--done", "8"],
+        ["29", "--status", "已完成"],
+    ],
+    "2025-09-20": [["32", "--done", "300"]],
+}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("paperwork") / "tracker"
+    root.mkdir()
+    for name in ("tasks.yaml", "units.yaml"):
+        shutil.copy(REPO / name, root / name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XATRACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        mp.setenv("XATRACK_ROOT", str(root))
+        mp.setenv("XATRACK_USER", "测试员")
+        for day, updates in UPDATES.items():
+            mp.setenv("XATRACK_TODAY", day)
+            for args in updates:
+                try:
+                    main(["update", *args])
+                except SystemExit as exit_:  # pragma: no cover - shows the message
+                    assert not exit_.code, f"update {args} failed"
+    return root
+
+
+@pytest.fixture()
+def tracker(root, monkeypatch, capsys):
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("XATRACK_ROOT", raising=False)
+    monkeypatch.setenv("XATRACK_TODAY", "2025-10-08")
+    monkeypatch.setenv("COLUMNS", "160")
+    capsys.readouterr()
+    return root
+
+
+def _report(root, quarter: int):
+    from xatrack.queries import Filters, Selector
+    from xatrack.report import build_report
+    from xatrack.store import Tracker
+
+    t = Tracker(root)
+    plan, directory = t.plan(), t.directory()
+    entries, problems = t.entries(plan.info.year)
+    assert not problems
+    return build_report(plan, directory, entries, Quarter(2025, quarter), selector=Selector(plan, directory, Filters()))
+
+
+def _counts(**named) -> tuple[int, ...]:
+    return tuple(named.get(state, 0) for state in STATES)
+
+
+# --------------------------------------------------------------------------- 各季度对比 (trends)
+
+
+def test_trends_per_unit_and_leader_for_each_quarter(root):
+    trends = _report(root, 3).trends
+    assert trends.labels == ("Q1", "Q2", "Q3")
+    units = {row.name: row for row in trends.units}
+    # 区教育局 leads 4, 28 and 75.
+    assert units["区教育局"].counts == (
+        _counts(**{ON_TRACK: 1, MISSING: 2}),
+        _counts(**{BEHIND: 1, SEVERE: 1, MISSING: 1}),
+        _counts(**{MISSING: 3}),
+    )
+    leaders = {row.name: row for row in trends.leaders}
+    assert leaders["洪声耀"].counts == (
+        _counts(**{ON_TRACK: 1, MISSING: 27}),
+        _counts(**{DONE: 1, SEVERE: 1, MISSING: 26}),
+        _counts(**{DONE: 1, ON_TRACK: 1, MISSING: 26}),
+    )
+
+
+def test_trends_improved_worsened_stopped_and_streaks(root):
+    trends = _report(root, 3).trends
+    assert [(m.item_id, m.before, m.after) for m in trends.improved] == [("32", SEVERE, ON_TRACK)]
+    # Not reporting is the worst result: 严重滞后 -> 未报送 is worse, not better.
+    assert [(m.item_id, m.before, m.after) for m in trends.worsened] == [
+        ("G1", BEHIND, MISSING),
+        ("G4", ON_TRACK, MISSING),
+        ("28", SEVERE, MISSING),
+        ("75", BEHIND, MISSING),
+    ]
+    # Reported in Q2 and nothing in Q3 while owing: 区发改局 (G1), 区财政局 (G4), 区教育局 (28, 75),
+    # 区人社局 (29 stays 已完成, but it also leads 30 and 74); 区科经局 reported 32 again.
+    assert set(trends.stopped) == {"区发改局", "区财政局", "区教育局", "区人社局"}
+    streaks = {s.unit: s for s in trends.streaks}
+    assert "79" in streaks["区民政局"].ids  # reported in Q1 only: Q2 and Q3 unreported
+    assert streaks["区民政局"].quarters == 3  # its other items were never reported
+    assert "28" not in streaks["区教育局"].ids and "4" in streaks["区教育局"].ids
+    assert "32" not in {i for s in trends.streaks for i in s.ids}
+
+
+def test_trend_ranks_are_the_bulletins_rankings(root):
+    now, before = _report(root, 3), _report(root, 2)
+    trends = now.trends
+    assert [(r.name, r.rank) for r in trends.units] == [(r.name, r.rank) for r in now.units]
+    previous = {r.name: r.rank for r in before.units}
+    for row in trends.units:
+        assert row.previous_rank == previous[row.name]
+        assert row.rank_change == previous[row.name] - row.rank
+
+
+def test_first_quarter_trends_have_no_previous(root):
+    trends = _report(root, 1).trends
+    assert trends.labels == ("Q1",) and not trends.has_previous
+    assert trends.improved == trends.worsened == trends.stopped == trends.streaks == ()
+    assert all(row.rank_change is None for row in trends.units)
+
+
+def test_markdown_shows_the_quarters(tracker, capsys):
+    code, out, err = run(capsys, "report", "-q", "Q3", "--format", "md")
+    assert code == 0, err
+    section = out.split("## 六、与上季度相比", 1)[1]
+    assert "| 名次 | 变化 | 牵头单位 | Q1 | Q2 | Q3 |" in section
+    assert "### 进度变差的事项(4 项)" in section and "### 进度好转的事项(1 项)" in section
+    assert "上季度报送、本季度未报送的单位:" in section and "区财政局" in section
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def _docx(tracker, capsys, *args) -> "docx.document.Document":
+    path = tracker / "通报.docx"
+    path.unlink(missing_ok=True)
+    code, out, err = run(capsys, "report", *args, "-o", str(path))
+    assert code == 0, err
+    assert path.read_bytes()[:2] == b"PK"
+    return docx.Document(str(path))
+
+
+def _east_asia(run_) -> str:
+    fonts = run_._element.rPr.find(f"{W}rFonts")
+    return fonts.get(f"{W}eastAsia")
+
+
+def test_docx_page_layout(tracker, capsys):
+    doc = _docx(tracker, capsys, "-q", "Q2")  # the format from the extension
+    section = doc.sections[0]
+    def mm(length) -> float:  # Word stores twentieths of a point: 0.02 mm resolution
+        return round(length.mm, 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert (mm(section.top_margin), mm(section.bottom_margin)) == (37, 35)
+    assert (mm(section.left_margin), mm(section.right_margin)) == (28, 26)
+    grid = section._sectPr.find(f"{W}docGrid")
+    pitch_pt = int(grid.get(f"{W}linePitch")) / 20
+    text_height_pt = 225 / 25.4 * 72  # 版心 225 mm: exactly 22 lines fit
+    assert 22 * pitch_pt <= text_height_pt + 0.5 and 23 * pitch_pt > text_height_pt
+    normal = doc.styles["Normal"]
+    assert normal.font.size == Pt(16)  # 三号
+    assert normal.paragraph_format.line_spacing == Pt(pitch_pt)  # fixed value, on the grid
+    fonts = normal.element.rPr.find(f"{W}rFonts")
+    assert fonts.get(f"{W}eastAsia") == "仿宋_GB2312"
+    # 28 characters of 16 pt condensed by 0.25 pt fit 156 mm exactly, 29 do not.
+    condensed = -int(normal.element.rPr.find(f"{W}spacing").get(f"{W}val")) / 20
+    pitch = 16 - condensed
+    width_pt = 156 / 25.4 * 72
+    assert 28 * pitch <= width_pt < 29 * pitch
+
+
+def test_docx_title_headings_and_fonts(tracker, capsys):
+    doc = _docx(tracker, capsys, "-q", "Q2")
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    title = paragraphs[0]
+    assert title.text == "2025年第二季度目标任务推进情况通报"
+    assert _east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
+    headings = [p for p in paragraphs if p.style.name == "Heading 1"]
+    assert [h.text for h in headings] == [
+        "一、总体情况",
+        "二、各责任领导事项情况",
+        "三、牵头单位排名",
+        "四、滞后事项(按责任领导)",
+        "五、催办名单(本季度未报送)",
+        "六、与上季度相比",
+    ]  # no 下步要求: the office supplied none
+    assert all(_east_asia(h.runs[0]) == "黑体" and h.runs[0].font.size == Pt(16) for h in headings)
+    level2 = [p for p in paragraphs if p.style.name == "Heading 2"]
+    assert level2[0].text.startswith("(一)") and all(_east_asia(p.runs[0]) == "楷体_GB2312" for p in level2)
+    body = next(p for p in paragraphs if p.text.startswith("截至6月底"))
+    assert _east_asia(body.runs[0]) == "仿宋_GB2312" and body.runs[0].font.size == Pt(16)
+    # The font table names a fallback for the fonts a reader may lack.
+    with zipfile.ZipFile(tracker / "通报.docx") as z:
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in fonts
+
+
+def test_docx_page_numbers_outside_edge(tracker, capsys):
+    doc = _docx(tracker, capsys, "-q", "Q2")
+    section = doc.sections[0]
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, alignment in ((section.footer, 2), (section.even_page_footer, 0)):  # RIGHT, LEFT
+        paragraph = footer.paragraphs[0]
+        assert paragraph.alignment == alignment
+        xml = paragraph._element.xml
+        assert "PAGE" in "".join(t.text for t in paragraph._element.iter(f"{W}instrText"))
+        assert 'w:fldCharType="begin"' in xml and 'w:fldCharType="end"' in xml
+        assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
+        assert all(r.font.size == Pt(14) and _east_asia(r) == "宋体" for r in paragraph.runs)
+
+
+def test_docx_numbers_equal_overdue(tracker, capsys):
+    code, out, err = run(capsys, "overdue", "-q", "Q2", "--format", "json")
+    overdue = json.loads(out)
+    by_state = {s: sum(1 for r in overdue if r["status"] == s) for s in (BEHIND, SEVERE, MISSING)}
+    doc = _docx(tracker, capsys, "-q", "Q2", "--format", "docx")
+    overview = next(p.text for p in doc.paragraphs if p.text.startswith("截至6月底"))
+    assert f"滞后{by_state[BEHIND]}项" in overview and f"严重滞后{by_state[SEVERE]}项" in overview
+    assert f"未报送{by_state[MISSING]}项" in overview and overview.startswith("截至6月底,107项目标任务中")
+    tables = doc.tables
+    overall = tables[0].rows[1].cells
+    assert [c.text for c in overall[:3]] == ["合计", "", "107"]
+    for state, count in by_state.items():
+        assert int(overall[3 + STATES.index(state)].text) == count, state
+    # The lagging tables list exactly overdue's 滞后/严重滞后 items, each status cell coloured.
+    lagging = {}
+    reminders = None
+    for table in tables:
+        header = [c.text for c in table.rows[0].cells]
+        if header[:4] == ["编号", "事项", "牵头单位", "状态"]:
+            for row in table.rows[1:]:
+                cells = row.cells
+                lagging[cells[0].text] = cells[3].text
+                fill = cells[3]._element.tcPr.find(f"{W}shd").get(f"{W}fill")
+                assert fill == {BEHIND: "FFEB9C", SEVERE: "FFC7CE"}[cells[3].text]
+        if header == ["牵头单位", "未报送", "事项编号"]:
+            reminders = table
+        # Every table repeats its header row on each page.
+        assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+    assert lagging == {r["id"]: r["status"] for r in overdue if r["status"] in (BEHIND, SEVERE)}
+    owed = {i for row in reminders.rows[1:] for i in row.cells[2].text.split("、")}
+    assert owed == {r["id"] for r in overdue if r["status"] == MISSING}
+
+
+def test_docx_masthead_and_requirements_from_settings(tracker, capsys, tmp_path):
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "units.yaml", other / "units.yaml")
+    text = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "settings:\n",
+        "settings:\n  bulletin:\n    masthead: 政务督查通报\n    issuer: 咸安区人民政府督查室\n    issue: 第3期\n"
+        "    date: 2025-07-15\n    requirements:\n      Q2: [各牵头单位要对照序时进度加快推进。, 未报送的单位于7月20日前补报。]\n",
+        1,
+    )
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "report", "--root", str(other), "-q", "Q2", "-o", str(other / "通报.docx"))
+    assert code == 0, err
+    doc = docx.Document(str(other / "通报.docx"))
+    texts = [p.text for p in doc.paragraphs if p.text.strip()]
+    assert texts[:3] == ["政务督查通报", "第3期", "咸安区人民政府督查室\t2025年7月15日"]
+    masthead = doc.paragraphs[0].runs[0]
+    assert str(masthead.font.color.rgb) == "E60012"
+    assert doc.paragraphs[2]._element.pPr.find(f"{W}pBdr").find(f"{W}bottom").get(f"{W}color") == "E60012"
+    assert "七、下步要求" in texts
+    assert texts[texts.index("七、下步要求") + 1] == "各牵头单位要对照序时进度加快推进。"
+    # Another quarter has no requirements written: the section is left out, never invented.
+    code, out, err = run(capsys, "report", "--root", str(other), "-q", "Q1", "-o", str(other / "q1.docx"))
+    assert code == 0, err
+    assert not [p for p in docx.Document(str(other / "q1.docx")).paragraphs if "下步要求" in p.text]
+
+
+def test_bad_bulletin_settings_named_with_line(tracker, capsys, tmp_path):
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "units.yaml", other / "units.yaml")
+    text = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  remind_days: 几天\n  bulletin: {masthead: [1]}\n", 1)
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", "--root", str(other))
+    assert code != 0
+    assert "tasks.yaml:6" in out + err and "remind_days" in out + err
+    assert "tasks.yaml:7" in out + err and "settings.bulletin.masthead" in out + err
+
+
+def test_docx_renders_in_libreoffice(tracker, capsys, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("没有安装 LibreOffice(soffice),无法把 docx 转换为 PDF 检查")
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("没有安装 poppler-utils(pdftotext、pdfinfo)")
+    _docx(tracker, capsys, "-q", "Q2")
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(tracker / "通报.docx")],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pdf = out / "通报.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert "595.3" in info and "841.89" in info  # A4 in points
+    assert 5 <= pages <= 40
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2025年第二季度目标任务推进情况通报" in text.replace(" ", "")
+    flat = text.replace(" ", "")
+    assert "—1—" in flat and f"—{pages}—" in flat
+    assert "六、与上季度相比" in flat
+    # Outside edge: the number of an odd page stands further right than that of an even page.
+    indent = {}
+    for number, page in enumerate(text.split("\f")[:2], start=1):
+        line = next(line for line in page.splitlines() if line.replace(" ", "") == f"—{number}—")
+        indent[number] = len(line) - len(line.lstrip())
+    assert indent[1] > indent[2] + 20
+
+
+# --------------------------------------------------------------------------- files Excel and printers accept
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["overdue", "-q", "Q2"], ["leaders", "-q", "Q2"], ["units", "-q", "Q2"]],
+)
+def test_csv_starts_with_a_bom(tracker, args):
+    import os
+    import sys
+
+    env = dict(os.environ, XATRACK_ROOT=str(tracker))
+    done = subprocess.run([sys.executable, "-m", "xatrack", *args, "--format", "csv"], capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout[:3] == b"\xef\xbb\xbf"
+    assert done.stdout[3:].decode("utf-8").split(",", 1)[0] in ("编号", "责任领导", "单位")
+
+
+@pytest.mark.parametrize(
+    "name, fragment",
+    [("通报.pdf", ".docx"), ("通报.xls", ".xlsx"), ("通报.doc", ".docx"), ("通报.rtf", "可用的扩展名")],
+)
+def test_unowned_extension_refused(tracker, capsys, name, fragment):
+    code, out, err = run(capsys, "report", "-q", "Q2", "-o", name)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0] and "-o" in lines[0]
+    assert not (tracker / name).exists()
+
+
+def test_format_contradicting_extension_refused(tracker, capsys):
+    code, out, err = run(capsys, "report", "-q", "Q2", "--format", "md", "-o", "矛盾.docx")
+    assert code == 2 and "不一致" in err and not (tracker / "矛盾.docx").exists()
+    code, out, err = run(capsys, "report", "-q", "Q2", "--format", "docx")
+    assert code == 2 and "-o" in err
+
+
+def test_html_prints_on_a4_with_the_quarters_chart(tracker, capsys):
+    code, page, err = run(capsys, "report", "-q", "Q3", "--format", "html")
+    assert code == 0, err
+    assert "@page { size: A4;" in page
+    assert "h1, h2, h3, p.note { break-after: avoid;" in page and "thead { display: table-header-group; }" in page
+    assert "<script" not in page
+    chart = page.split('id="chart-quarters"', 1)[1].split("</svg>", 1)[0]
+    # Q1: 1 red (79); Q3: 2 done (5, 29); every bar counts all 107 items.
+    bars = chart.split('<g class="bar"')[1:]
+    assert [b.split('data-name="', 1)[1].split('"', 1)[0] for b in bars] == ["Q1 全部事项", "Q2 全部事项", "Q3 全部事项"]
+    assert all('data-total="107"' in b for b in bars)
+    assert 'data-state="严重滞后" data-count="1"' in bars[0] and 'data-state="已完成" data-count="2"' in bars[2]
+    assert '<p id="stopped">上季度报送、本季度未报送的单位:' in page
+
+
+# --------------------------------------------------------------------------- 催办单 (remind)
+
+
+def _notices(root, quarter: int, made, units=None, settings=None):
+    from xatrack.evaluate import evaluate
+    from xatrack.remind import build_notices
+    from xatrack.store import Tracker
+
+    t = Tracker(root)
+    plan, directory = t.plan(), t.directory()
+    entries, _ = t.entries(plan.info.year)
+    q = Quarter(2025, quarter)
+    statuses = evaluate(plan, entries, q, list(plan.items))
+    return build_notices(statuses, directory, settings or plan.settings, q, made, plan.info.title, units)
+
+
+def test_notices_per_lead_unit(root):
+    from datetime import date
+
+    notices = {n.unit: n for n in _notices(root, 2, date(2025, 7, 8))}
+    kjj = notices["区科经局"]
+    states = {i.item_id: i.state for i in kjj.items}
+    assert states["32"] == SEVERE and "29" not in states  # 29 reported 已完成
+    assert states["16"] == MISSING
+    sixteen = next(i for i in kjj.items if i.item_id == "16")
+    assert sixteen.missing[:3] == ("金龙企业", "玉龙企业", "潜龙企业") and len(sixteen.missing) == 9
+    assert kjj.reply_by == date(2025, 7, 13)  # default 5 days
+    assert [i.state for i in kjj.items] == sorted((i.state for i in kjj.items), key=[MISSING, SEVERE].index)
+    # 区教育局: 28 受阻 (严重滞后), 75 滞后 (not a 催办 finding), 4 未报送.
+    assert {i.item_id: i.state for i in notices["区教育局"].items} == {"4": MISSING, "28": SEVERE}
+    assert "区财政局" in notices and "G4" not in {i.item_id for i in notices["区财政局"].items}
+
+
+def test_late_report_is_a_finding(root, tmp_path):
+    from datetime import date, datetime
+
+    from xatrack.evaluate import evaluate
+    from xatrack.remind import LATE, build_notices
+    from xatrack.store import Tracker
+
+    t = Tracker(root)
+    plan, directory = t.plan(), t.directory()
+    entries, _ = t.entries(plan.info.year)
+    q = Quarter(2025, 2)
+    # G4 recorded on 2025-07-20: after the deadline (6-30 + 10 days), 正常 otherwise.
+    late = [e._replace(at=datetime(2025, 7, 20, 9, 0)) if e.item == "G4" and e.quarter == q else e for e in entries]
+    statuses = evaluate(plan, late, q, list(plan.items))
+    notices = {n.unit: n for n in build_notices(statuses, directory, plan.settings, q, date(2025, 7, 21))}
+    assert {i.item_id: i.state for i in notices["区财政局"].items}["G4"] == LATE
+    # (A notice "made before the late record existed" cannot happen any more: XATRACK_NOW
+    # is the one clock for today and for the recorded time, issue 11.)
+    on_time = [e._replace(at=datetime(2025, 7, 10, 9, 0)) if e.item == "G4" and e.quarter == q else e for e in entries]
+    statuses = evaluate(plan, on_time, q, list(plan.items))
+    notices = {n.unit: n for n in build_notices(statuses, directory, plan.settings, q, date(2025, 7, 21))}
+    assert "G4" not in {i.item_id for i in notices["区财政局"].items}  # the deadline day itself is on time
+
+
+def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
+    code, out, err = run(capsys, "remind", "-q", "Q2", "--unit", "kjj")
+    assert code == 0, err
+    assert out.startswith("# 催办单:区科经局(2025年第二季度)")
+    assert "| 32 | 新建5G基站336个。 | 严重滞后 | — | 洪声耀 |" in out
+    assert "请于2025年10月13日前" in out  # XATRACK_TODAY 2025-10-08 + 5 days
+    assert "# 催办单:区教育局" not in out
+    folder = tmp_path / "催办"
+    code, out, err = run(capsys, "remind", "-q", "Q2", "--format", "docx", "-o", str(folder))
+    assert code == 0, err
+    files = sorted(p.name for p in folder.iterdir())
+    assert "催办单-区科经局-2025Q2.docx" in files and "催办单-区教育局-2025Q2.docx" in files
+    doc = docx.Document(str(folder / "催办单-区教育局-2025Q2.docx"))
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["编号", "事项", "情况", "未报送的指标", "责任领导"]
+    assert [(r[0], r[2]) for r in rows[1:]] == [("4", MISSING), ("28", SEVERE)]
+    assert round(doc.sections[0].top_margin.mm, 1) == 37
+
+
+def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "tasks.yaml", other / "tasks.yaml")
+    (other / "progress").mkdir()
+    for log in (tracker / "progress").glob("*.yaml"):
+        shutil.copy(log, other / "progress" / log.name)
+    units = (tracker / "units.yaml").read_text(encoding="utf-8")
+    units = units.replace("  - {name: 区科经局, type: 区政府部门}", "  - {name: 区科经局, type: 区政府部门, contact: 李明, phone: 0715-1234567}")
+    (other / "units.yaml").write_text(units, encoding="utf-8")
+    text = (other / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  remind_days: 3\n  bulletin: {issuer: 咸安区人民政府督查室, contact: 王芳 0715-8888888}\n", 1)
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "remind", "--root", str(other), "-q", "Q2", "--unit", "区科经局")
+    assert code == 0, err
+    assert "联络员:李明、电话:0715-1234567" in out
+    assert "请于2025年10月11日前" in out and "书面报咸安区人民政府督查室" in out
+    assert "联系方式:王芳 0715-8888888" in out
+    # The shipped directory invents no contact.
+    assert "contact:" not in (REPO / "units.yaml").read_text(encoding="utf-8").split("\nunits:", 1)[1]
+
+
+def test_init_readme_walks_through_the_quarter(tmp_path, capsys, monkeypatch):
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "init", "督办")
+    assert code == 0, err
+    readme = (tmp_path / "督办" / "README.md").read_text(encoding="utf-8")
+    steps = re.findall(r"^    xatrack (\w+)", readme, re.M)
+    for command in ("sheet", "ingest", "check", "overdue", "remind", "report"):
+        assert command in steps, command
+    assert steps.index("sheet") < steps.index("ingest") < steps.index("check") < steps.index("remind") < steps.index("report")
+    assert "--publish" in readme
+    for command in set(steps):  # every command it names exists
+        code, out, err = run(capsys, command, "--help")
+        assert code == 0, command

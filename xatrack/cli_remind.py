@@ -1,0 +1,83 @@
+"""`xatrack remind`: a 催办单 for each lead unit that owes the office (xatrack.remind)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from xatrack.cli import app
+from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, check_format, today
+from xatrack.errors import InputError
+
+
+@app.command("remind")
+def remind_command(
+    quarter: QuarterOpt = None,
+    unit: UnitOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="md(在终端显示 Markdown)或 docx(每个单位一个 Word 文件,写入 -o 目录)")
+    ] = "md",
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="docx 写入的目录(默认 催办单-<年>Q<季>/)", show_default=False),
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """催办单:每个有未报送(含部分指标未报送)、严重滞后或逾期报送事项的牵头单位一份。
+
+    列出单位、事项(编号、内容、未报送的指标、情况、责任领导)、回复期限
+    (生成之日起 settings.remind_days 天,默认 5 天)和督查室的联系方式。
+
+    \b
+    例:
+      xatrack remind --quarter Q2
+      xatrack remind --quarter Q2 --unit 区科经局
+      xatrack remind --quarter Q2 --format docx -o 催办单/
+    """
+    kind = check_format(fmt, ("md", "docx"))
+    session = Session(root)
+    q = session.quarter(quarter)
+    units = None
+    if unit:
+        from xatrack.queries import all_units
+
+        query = session.directory.unit_query(unit, all_units(plan := session.plan))
+        units = [query.name]
+    from xatrack.evaluate import evaluate
+    from xatrack.remind import build_notices, render_markdown
+
+    plan = session.plan
+    findings = session.findings
+    statuses = evaluate(plan, session.decisive_entries(q), q, list(plan.items), roles=session.roles, findings=findings)
+    notices = build_notices(
+        statuses, session.directory, plan.settings, q, today(), plan.info.title, units, findings=findings
+    )
+    if not notices:
+        who = units[0] if units else "各牵头单位"
+        typer.echo(f"{who}{q.label}没有需要催办的事项(未报送、严重滞后、逾期报送)。")
+        return
+    if kind == "md":
+        if output is not None:
+            raise InputError("-o 只用于 --format docx;Markdown 输出到屏幕,可用 > 文件 保存")
+        sys.stdout.write(render_markdown(notices))
+        return
+    folder = output if output is not None else Path(f"催办单-{q.year}Q{q.q}")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"-o 的值\"{folder}\"不是目录:催办单每个单位一个文件,-o 应为目录")
+    from xatrack.errors import DataError
+    from xatrack.store import write_atomic
+    from xatrack.views.remind_docx import render_notice_docx
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for notice in notices:
+            path = folder / f"催办单-{notice.unit}-{q.year}Q{q.q}.docx"
+            write_atomic(path, render_notice_docx(notice))
+            typer.echo(f"  {path.name}:{len(notice.items)} 项")
+    except (OSError, DataError) as error:
+        message = getattr(error, "message", None) or getattr(error, "strerror", None) or str(error)
+        raise InputError(f"-o 的值\"{folder}\"无法写入:{message}") from None
+    typer.echo(f"已在 {folder}/ 写入 {len(notices)} 份{q.label}催办单")

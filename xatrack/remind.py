@@ -1,0 +1,201 @@
+"""催办单: one notice per lead unit that owes the office something this quarter.
+
+Pure: the report's evaluated statuses, the directory and the settings in, a
+tuple of ``Notice`` values out. A lead unit gets a notice when one of its
+items is 未报送 (including an item with some metrics unreported), 严重滞后, or
+was reported after the deadline (逾期报送). The reply deadline is
+``settings.remind_days`` days after the day the notice is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from xatrack.evaluate import ItemStatus
+from xatrack.model import DONE, MISSING, SEVERE, Quarter
+
+LATE = "逾期报送"
+DEFAULT_DEADLINE_DAYS = 10  # settings.deadline_days (added with the reporting calendar) when present
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    item_id: str
+    text: str
+    state: str  # 未报送 / 严重滞后 / 逾期报送 (a late report that is otherwise on pace)
+    missing: tuple[str, ...]  # metrics not reported this quarter (all of them when nothing was)
+    leaders: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    unit: str
+    contact: str  # 联络员 from units.yaml ("" when not given)
+    phone: str
+    quarter: Quarter
+    plan_title: str
+    items: tuple[NoticeItem, ...]
+    made: date
+    reply_by: date
+    office: str  # the office that asks (settings.bulletin.issuer)
+    office_contact: str  # settings.bulletin.contact
+    # Inspection findings of the unit past their rectification deadline (逾期未整改):
+    # (short id, item or "", text, due date).
+    rectifications: tuple[tuple[str, str, str, date], ...] = ()
+
+    def count(self, state: str) -> int:
+        return sum(1 for i in self.items if i.state == state)
+
+
+def missing_metrics(status: ItemStatus) -> tuple[str, ...]:
+    """Metrics with no figure this quarter (a carried 已完成 is not missing)."""
+    return status.missing_metrics
+
+
+def _finding(status: ItemStatus) -> str | None:
+    """What a 催办单 asks of the item: the 催办 rule of the bulletin
+    (ItemStatus.owes_report), then 严重滞后, then 逾期报送 (ItemStatus.late)."""
+    if status.owes_report:
+        return MISSING
+    if status.state == SEVERE:
+        return SEVERE
+    if status.late:
+        return LATE
+    return None
+
+
+def build_notices(
+    statuses: Iterable[ItemStatus],
+    directory,
+    settings,
+    quarter: Quarter,
+    made: date,
+    plan_title: str = "",
+    units: Iterable[str] | None = None,
+    findings=(),
+) -> tuple[Notice, ...]:
+    """One notice per lead unit with something to chase; ``units`` (canonical
+    names) keeps only those. ``findings`` (findings.Finding): a unit's
+    rectifications overdue on ``made`` are on its notice too."""
+    from xatrack.findings import overdue_for_unit, short_ids
+
+    wanted = set(units) if units is not None else None
+    grouped: dict[str, list[NoticeItem]] = {}
+    for status in statuses:
+        finding = _finding(status)
+        if finding is None:
+            continue
+        item = status.item
+        missing = missing_metrics(status) if finding == MISSING else ()
+        entry = NoticeItem(
+            item_id=item.id,
+            text=item.text,
+            state=finding,
+            missing=missing,
+            leaders=tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders)),
+            reason=status.reason,
+        )
+        for name in dict.fromkeys(directory.canonical_unit(n) for n in item.lead):
+            if wanted is None or name in wanted:
+                grouped.setdefault(name, []).append(entry)
+    findings = list(findings or ())
+    overdue: dict[str, list] = {}
+    if findings:
+        names = {directory.canonical_unit(f.unit) for f in findings}
+        for name in names:
+            if wanted is None or name in wanted:
+                late = overdue_for_unit(findings, name, made, canonical=directory.canonical_unit)
+                if late:
+                    overdue[name] = late
+                    grouped.setdefault(name, [])
+        shorts = short_ids(f.fid for f in findings)
+    bulletin = settings.bulletin
+    order = {MISSING: 0, SEVERE: 1, LATE: 2}
+    notices = []
+    for name, items in grouped.items():
+        unit = directory.unit(name)
+        notices.append(
+            Notice(
+                unit=name,
+                contact=getattr(unit, "contact", "") if unit else "",
+                phone=getattr(unit, "phone", "") if unit else "",
+                quarter=quarter,
+                plan_title=plan_title,
+                items=tuple(sorted(items, key=lambda i: order[i.state])),
+                made=made,
+                reply_by=made + timedelta(days=settings.remind_days),
+                office=bulletin.issuer,
+                office_contact=bulletin.contact,
+                rectifications=tuple(
+                    (shorts.get(f.fid, f.fid[:6]), f.item or "", f.text, f.due) for f in overdue.get(name, ())
+                ),
+            )
+        )
+    return tuple(sorted(notices, key=lambda n: (-len(n.items), n.unit)))
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def notice_paragraphs(notice: Notice) -> list[str]:
+    """The body of a 催办单 as sentences (Markdown and Word share them)."""
+    q = notice.quarter
+    parts = [f"{state}{notice.count(state)}项" for state in (MISSING, SEVERE, LATE) if notice.count(state)]
+    if notice.rectifications:
+        parts.append(f"督查发现逾期未整改{len(notice.rectifications)}项")
+    office = notice.office or "督查室"
+    text = [
+        f"{notice.unit}:",
+        f"根据{notice.plan_title or '年度目标任务'}督办要求,经核查,截至{q.label.split('年', 1)[1]}末,"
+        f"你单位牵头的事项中{'、'.join(parts)},具体如下。",
+        f"请于{_cn_date(notice.reply_by)}前将未报送事项的进展和数据、严重滞后事项的原因及整改措施书面报{office}。",
+    ]
+    return text
+
+
+def notice_rows(notice: Notice) -> list[list[str]]:
+    rows = []
+    for item in notice.items:
+        missing = ";".join(item.missing) if item.missing else "—"  # metric names may hold 、
+        rows.append([item.item_id, item.text, item.state, missing, "、".join(item.leaders) or "—"])
+    return rows
+
+
+NOTICE_HEADER = ["编号", "事项", "情况", "未报送的指标", "责任领导"]
+RECTIFICATION_HEADER = ["问题编号", "事项", "督查发现(逾期未整改)", "整改时限"]
+
+
+def rectification_rows(notice: Notice) -> list[list[str]]:
+    return [[fid, item or "—", text, due.isoformat()] for fid, item, text, due in notice.rectifications]
+
+
+def contact_line(notice: Notice) -> str:
+    unit = "、".join(x for x in (f"联络员:{notice.contact}" if notice.contact else "", f"电话:{notice.phone}" if notice.phone else "") if x)
+    return unit
+
+
+def render_markdown(notices: Iterable[Notice]) -> str:
+    from xatrack.views.report_markdown import cell, table, text_line
+
+    out: list[str] = []
+    for notice in notices:
+        out += [f"# 催办单:{cell(notice.unit)}({notice.quarter.label})", ""]
+        if contact_line(notice):
+            out += [contact_line(notice), ""]
+        paragraphs = notice_paragraphs(notice)
+        out += [text_line(p) for p in paragraphs[:2]] + [""]
+        if notice.items:
+            out += table(NOTICE_HEADER, notice_rows(notice)) + [""]
+        if notice.rectifications:
+            out += table(RECTIFICATION_HEADER, rectification_rows(notice)) + [""]
+        out += [text_line(paragraphs[2]), ""]
+        signature = [notice.office] if notice.office else []
+        if notice.office_contact:
+            signature.append(f"联系方式:{notice.office_contact}")
+        signature.append(_cn_date(notice.made))
+        out += ["  \n".join(text_line(s) for s in signature), "", "---", ""]
+    return "\n".join(out)

@@ -1,0 +1,209 @@
+"""各季度对比: how the plan moved from quarter to quarter.
+
+Pure: per-quarter evaluations in (one list of ``ItemStatus`` per quarter of the
+year so far, the same items in each), a frozen ``Trends`` value out. How items
+are grouped (lead units, leaders) and how lead units are ranked come in as
+functions from ``report.py``, so the ranking here is always the bulletin's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .evaluate import ItemStatus
+from .model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
+
+# Better to worse for "improved"/"worsened": not reporting is the worst result,
+# so 严重滞后 -> 未报送 is worse (evaluate.SEVERITY ranks 严重滞后 above 未报送 for sorting).
+PROGRESS = {DONE: 0, ON_TRACK: 1, BEHIND: 2, SEVERE: 3, MISSING: 4}
+
+Grouping = Callable[[ItemStatus], Iterable[str]]
+# names -> their statuses at one quarter  ->  {name: place} (1 = best)
+Ranking = Callable[[dict[str, list[ItemStatus]]], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One lead unit or leader: status counts at each quarter (STATES order)."""
+
+    name: str
+    counts: tuple[tuple[int, ...], ...]  # one tuple per quarter of Trends.quarters
+    ranks: tuple[int, ...] = ()  # place at each quarter (lead units only)
+
+    def count(self, quarter_index: int, state: str) -> int:
+        return self.counts[quarter_index][STATES.index(state)]
+
+    @property
+    def rank(self) -> int:
+        return self.ranks[-1] if self.ranks else 0
+
+    @property
+    def previous_rank(self) -> int | None:
+        return self.ranks[-2] if len(self.ranks) > 1 else None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous quarter (negative: lost); None in Q1."""
+        previous = self.previous_rank
+        return None if previous is None else previous - self.rank
+
+
+@dataclass(frozen=True)
+class Move:
+    """An item whose state changed since the previous quarter."""
+
+    item_id: str
+    text: str
+    lead: tuple[str, ...]
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A lead unit with items unreported for two or more quarters running (连续未报送)."""
+
+    unit: str
+    quarters: int  # the longest run among its items, ending at the report's quarter
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Trends:
+    quarters: tuple[Quarter, ...]  # Q1 .. the report's quarter
+    units: tuple[TrendRow, ...]  # lead units, in the order of the current ranking
+    leaders: tuple[TrendRow, ...]
+    improved: tuple[Move, ...]  # better state than in the previous quarter
+    worsened: tuple[Move, ...]
+    stopped: tuple[str, ...]  # lead units that reported last quarter and nothing this quarter
+    streaks: tuple[Streak, ...]  # 连续未报送, longest first
+    overall: tuple[tuple[int, ...], ...] = ()  # all the report's items: counts at each quarter
+
+    @property
+    def has_previous(self) -> bool:
+        return len(self.quarters) > 1
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(f"Q{q.q}" for q in self.quarters)
+
+
+def owes(status: ItemStatus) -> bool:
+    """Owes a report this quarter: the 催办 rule (ItemStatus.owes_report), as report.not_reported."""
+    return status.owes_report
+
+
+def build_trends(
+    evaluations: Sequence[tuple[Quarter, Sequence[ItemStatus]]],
+    lead_units: Grouping,
+    leaders: Grouping,
+    rank: Ranking,
+    leader_order: Sequence[str] = (),
+) -> Trends:
+    """``evaluations``: (quarter, statuses) for Q1 .. the report's quarter, oldest first."""
+    quarters = tuple(q for q, _ in evaluations)
+    per_quarter = [list(statuses) for _, statuses in evaluations]
+    if not per_quarter:
+        return Trends((), (), (), (), (), (), ())
+    current = per_quarter[-1]
+
+    def groups(statuses, grouping) -> dict[str, list[ItemStatus]]:
+        result: dict[str, list[ItemStatus]] = {}
+        for status in statuses:
+            for name in grouping(status):
+                result.setdefault(name, []).append(status)
+        return result
+
+    unit_groups = [groups(s, lead_units) for s in per_quarter]
+    leader_groups = [groups(s, leaders) for s in per_quarter]
+    unit_ranks = [rank(g) for g in unit_groups]
+
+    def counts(members) -> tuple[int, ...]:
+        return tuple(sum(1 for s in members if s.state == state) for state in STATES)
+
+    listed = {name: i for i, name in enumerate(unit_ranks[-1])}  # the ranking's own order of listing
+    unit_names = sorted(unit_groups[-1], key=lambda n: (unit_ranks[-1].get(n, 0), listed.get(n, len(listed)), n))
+    units = tuple(
+        TrendRow(
+            name,
+            tuple(counts(g.get(name, ())) for g in unit_groups),
+            tuple(r.get(name, 0) for r in unit_ranks),
+        )
+        for name in unit_names
+    )
+    order = {name: i for i, name in enumerate(leader_order)}
+    first = {name: i for i, name in enumerate(leader_groups[-1])}
+    names = sorted(first, key=lambda n: (order.get(n, len(order)), first[n]))
+    leader_rows = tuple(TrendRow(n, tuple(counts(g.get(n, ())) for g in leader_groups)) for n in names)
+
+    improved: list[Move] = []
+    worsened: list[Move] = []
+    stopped: list[str] = []
+    if len(per_quarter) > 1:
+        before = {s.item.id: s.state for s in per_quarter[-2]}
+        for status in current:
+            old = before.get(status.item.id)
+            if old is None or old == status.state:
+                continue
+            move = Move(status.item.id, status.item.text, tuple(status.item.lead), old, status.state)
+            (improved if PROGRESS[status.state] < PROGRESS[old] else worsened).append(move)
+        for name, members in unit_groups[-1].items():
+            earlier = unit_groups[-2].get(name, [])
+            reported_before = any(s.last_entry is not None for s in earlier)
+            reported_now = any(s.last_entry is not None for s in members)
+            if reported_before and not reported_now and any(owes(s) for s in members):
+                stopped.append(name)
+
+    streaks = _streaks(per_quarter, lead_units)
+    return Trends(
+        quarters=quarters,
+        units=units,
+        leaders=leader_rows,
+        improved=tuple(improved),
+        worsened=tuple(worsened),
+        stopped=tuple(sorted(stopped, key=lambda n: (unit_ranks[-1].get(n, 0), n))),
+        streaks=streaks,
+        overall=tuple(counts(statuses) for statuses in per_quarter),
+    )
+
+
+def _streaks(per_quarter: list[list[ItemStatus]], lead_units: Grouping) -> tuple[Streak, ...]:
+    owing = [{s.item.id for s in statuses if owes(s)} for statuses in per_quarter]
+    runs: dict[str, int] = {}
+    for status in per_quarter[-1]:
+        run = 0
+        for owed in reversed(owing):
+            if status.item.id not in owed:
+                break
+            run += 1
+        if run >= 2:
+            runs[status.item.id] = run
+    by_unit: dict[str, list[str]] = {}
+    for status in per_quarter[-1]:
+        if status.item.id in runs:
+            for name in lead_units(status):
+                by_unit.setdefault(name, []).append(status.item.id)
+    rows = [Streak(name, max(runs[i] for i in ids), tuple(ids)) for name, ids in by_unit.items()]
+    return tuple(sorted(rows, key=lambda r: (-r.quarters, -len(r.ids), r.unit)))
+
+
+TRENDS_NOTE = "各季度格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数;名次为本季度排名,变化与上季度相比(↑上升、↓下降)。"
+
+
+def rank_change_text(row: TrendRow) -> str:
+    """'↑2' / '↓1' / '—' (no change) / '' (no previous quarter)."""
+    change = row.rank_change
+    if change is None:
+        return ""
+    if change > 0:
+        return f"↑{change}"
+    if change < 0:
+        return f"↓{-change}"
+    return "—"
+
+
+def counts_text(counts: tuple[int, ...]) -> str:
+    """'绿3 黄1 红2 灰5': green (已完成+正常), yellow, red, grey, as a table cell."""
+    done, on_track, behind, severe, missing = counts
+    return f"绿{done + on_track} 黄{behind} 红{severe} 灰{missing}"

@@ -1,0 +1,52 @@
+"""催办单 as Word documents, in the same official layout as the bulletin (views/report_docx)."""
+
+from __future__ import annotations
+
+from docx import Document
+
+from xatrack.remind import NOTICE_HEADER, RECTIFICATION_HEADER, Notice, contact_line, notice_paragraphs, notice_rows, rectification_rows
+from xatrack.views.report_docx import (
+    _cn_date,
+    _font_table,
+    _page_numbers,
+    _page_setup,
+    _para,
+    _save,
+    _shade,
+    _signature,
+    _styles,
+    _table,
+    _title,
+)
+
+FILLS = {"未报送": "D9D9D9", "严重滞后": "FFC7CE", "逾期报送": "FFEB9C"}
+
+
+def render_notice_docx(notice: Notice) -> bytes:
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc)
+    _font_table(doc)
+    _page_numbers(doc)
+    _title(doc, "催 办 单")
+    _para(doc, f"({notice.quarter.label})", align="center", indent=False)
+    paragraphs = notice_paragraphs(notice)
+    _para(doc, paragraphs[0], indent=False)
+    if contact_line(notice):
+        _para(doc, contact_line(notice))
+    _para(doc, paragraphs[1])
+    if notice.items:
+        table = _table(doc, NOTICE_HEADER, notice_rows(notice), widths=[8, 50, 14, 16, 12], status_col=2)
+        for r, item in enumerate(notice.items, start=1):
+            if item.state == "逾期报送":  # the report's own states are coloured by _table
+                _shade(table.rows[r].cells[2], FILLS[item.state])
+    if notice.rectifications:
+        _table(doc, RECTIFICATION_HEADER, rectification_rows(notice), widths=[12, 8, 60, 20], status_col=None)
+    _para(doc, paragraphs[2])
+    if notice.office_contact:
+        _para(doc, f"联系方式:{notice.office_contact}")
+    if notice.office:
+        _signature(doc, notice.office, notice.made)
+    else:
+        _para(doc, _cn_date(notice.made), align="right", indent=False)
+    return _save(doc)
