@@ -217,9 +217,12 @@ def test_accounting_check_can_fail(plan):
 
 
 def test_seed_metric_and_not_goal_totals(plan):
-    assert sum(len(item.metrics) for item in plan.items) == 86
+    # 86 figures of the text, and G7's 与经济增长基本同步 as a relative metric (issue 12).
+    assert sum(len(item.metrics) for item in plan.items) == 87
     assert sum(len(item.not_goals) for item in plan.items) == 16
-    assert sum(1 for item in plan.items if item.metrics) == 45
+    assert sum(1 for item in plan.items if item.metrics) == 46
+    (g7,) = plan.get("G7").metrics
+    assert (g7.kind, g7.follows, g7.name) == ("relative", "G1", "城乡常住居民人均可支配收入增长")
 
 
 def test_seed_targets_are_growth(plan):
@@ -234,7 +237,8 @@ def test_seed_targets_are_growth(plan):
     for item_id, (name, target) in expected.items():
         assert summary(plan.get(item_id)) == [(name, target, "%", GROWTH, ">=")]
     assert plan.get("G1").metrics[0].figure == "7%"
-    assert plan.get("G7").metrics == ()
+    # G7 has no figure of its own: it is judged against G1 (issue 12, relative targets).
+    assert [(m.kind, m.follows) for m in plan.get("G7").metrics] == [("relative", "G1")]
 
 
 def test_seed_task_32(plan):

@@ -279,3 +279,58 @@ def unaccounted_figures(item: Item) -> tuple[str, ...]:
         if not any(a <= match.start() and match.end() <= b for a, b in claimed):
             problems.append(_context(text, match.start(), match.end()))
     return tuple(problems)
+
+
+# --------------------------------------------------------------------------- targets stated against another figure
+
+# "…增长与经济增长基本同步", "…与经济发展同步"
+_IN_STEP = re.compile(r"^(?P<subject>.+?)(?:要|应|须)?与(?:地区)?经济(?:增长|发展)(?:基本)?同步")
+# "…不低于全市平均水平", "…高于全省平均", "…快于全国平均水平"
+_AGAINST_AVERAGE = re.compile(
+    r"^(?P<subject>.+?)(?P<op>不低于|高于|快于|好于|不慢于|不高于|低于)(?P<ref>全[国省市县区]平均(?:水平|增速|值)?)"
+)
+
+
+def relative_metrics(text: str, growth_target: str | None) -> list[Metric]:
+    """Metrics of a target stated against another figure (RELATIVE), in the
+    common wordings; the overrides file settles the rest.
+
+    * 与经济增长基本同步: follows ``growth_target`` (the id of the plan's GDP
+      growth target, e.g. G1); nothing when the plan has none.
+    * 不低于/高于/快于 全市(全省…)平均水平: follows a REFERENCE metric of the
+      same item, named after the average, that the office records each quarter.
+    """
+    clause = re.split(r"[。;;]", text.strip(), maxsplit=1)[0]
+    match = _IN_STEP.match(clause)
+    if match and growth_target:
+        subject = _relative_subject(match.group("subject"))
+        return [Metric(name=subject, target=0, unit="%", kind="relative", follows=growth_target,
+                       figure="与经济增长基本同步", note="与经济增长基本同步:按同季度报送的经济增速判断")]
+    match = _AGAINST_AVERAGE.match(clause)
+    if match:
+        subject = _relative_subject(match.group("subject"))
+        reference = match.group("ref")
+        op = "<=" if match.group("op") in ("不高于", "低于") else ">="
+        return [
+            Metric(name=subject, target=0, unit="%", kind="relative", op=op, follows=reference,
+                   figure=match.group("op") + reference),
+            Metric(name=reference, target=0, unit="%", kind="reference", figure=reference,
+                   note="对照数:由督查室每季度按公布数据报送"),
+        ]
+    return []
+
+
+def _relative_subject(text: str) -> str:
+    subject = re.sub(r"^[((][一二三四五六七八九十\d]+[))]|^\d+[.、.]", "", text.strip()).strip(",,、 ")
+    return subject or text.strip()
+
+
+def growth_target_id(items) -> str | None:
+    """The id of the target stating the economy's growth (地区生产总值/GDP增长)."""
+    for item in items:
+        if item.kind != "target":
+            continue
+        for metric in item.metrics:
+            if metric.kind == "growth" and re.search(r"(地区生产总值|GDP|生产总值|经济)", metric.name + item.text):
+                return item.id
+    return None

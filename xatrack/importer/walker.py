@@ -511,6 +511,7 @@ class _Builder:
         self._close_open_item()
         self._infer_assignments()
         items = [self._item(draft, overrides.get(draft.id, [])) for draft in self.items]
+        items = self._relative_targets(items)
         for item_id, entries in overrides.items():
             if item_id not in self.ids:
                 self.warn(0, f"覆盖文件第{entries[0]['line']}行: 原文中没有条目 {item_id}")
@@ -549,6 +550,27 @@ class _Builder:
             if not draft.lead and draft.units and self.first_is_lead:
                 draft.lead, draft.units = draft.units[:1], draft.units[1:]
                 draft.inferred.append("牵头单位按“列第一位的为牵头单位”取责任单位第一个")
+
+    def _relative_targets(self, items: list[Item]) -> list[Item]:
+        """Targets stated against another figure (与经济增长基本同步, 不低于全市平均水平)
+        get a RELATIVE metric (figures.relative_metrics), unless the text already
+        has metrics of its own or the overrides gave it one."""
+        from dataclasses import replace
+
+        from xatrack.importer.figures import growth_target_id, relative_metrics
+
+        growth = growth_target_id(items)
+        result = []
+        for item in items:
+            if item.kind == TARGET and not item.metrics:
+                found = relative_metrics(item.text, growth if growth != item.id else None)
+                if found:
+                    item = replace(item, metrics=tuple(found))
+                    draft = next((d for d in self.items if d.id == item.id), None)
+                    if draft is not None:
+                        draft.inferred.append(f"对照类指标:{found[0].name}与 {found[0].follows} 比较")
+            result.append(item)
+        return result
 
     def _year(self) -> int:
         if self.years:

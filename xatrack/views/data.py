@@ -26,6 +26,11 @@ def status_record(status) -> dict:
         "colour": STATE_COLOURS[status.state],
         "reason": status.reason,
         "open_findings": list(status.open_findings),
+        "late": status.late,
+        "missing_metrics": list(status.missing_metrics),
+        "contributions": [
+            {"by": e.by, "metric": e.metric, "value": e.value, "date": e.date.isoformat()} for e in status.contributions
+        ],
         "reported_status": status.reported_status,
         "note": status.note,
         "metrics": [
@@ -38,6 +43,7 @@ def status_record(status) -> dict:
                 "expected": ms.expected,
                 "value": ms.value,
                 "status": ms.state,
+                "late": ms.late,
             }
             for ms in status.metrics
         ],
