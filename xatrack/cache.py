@@ -26,7 +26,7 @@ from xatrack import __version__
 
 CACHE_ENV = "XATRACK_CACHE_DIR"
 NO_CACHE_ENV = "XATRACK_NO_CACHE"
-FORMAT = 3
+FORMAT = 4  # 4: issue 13 (newest by time and content, stray log lines cost one line)
 _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.version_info[1]}"
 
 

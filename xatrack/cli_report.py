@@ -59,6 +59,7 @@ def report_command(
         Optional[Path],
         typer.Option("--output", "-o", help="写入的文件(按原样使用此路径);不给则输出到屏幕", show_default=False),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖 -o 指定的、不是 xatrack 生成的已有文件")] = False,
     root: RootOpt = None,
 ) -> None:
     """季度通报:总体情况、各责任领导、牵头单位排名、滞后事项、催办名单、与上季度相比。
@@ -81,6 +82,10 @@ def report_command(
     from xatrack.report import build_report
 
     session = Session(root)
+    if output is not None:
+        from xatrack.safefs import check_output
+
+        check_output(output, "-o", [session.tracker.root], force)
     filters = make_filters(leader, unit, lead, action, section, status, search)
     selector = session.selector(filters)
     q = session.quarter(quarter)
@@ -102,7 +107,7 @@ def report_command(
         if output is None:
             sys.stdout.write(text)
         else:
-            _write(output, text)
+            _write(output, text + ("\n<!-- 由 xatrack 生成 -->\n" if kind == "md" else ""))
     else:
         from xatrack.views.report_term import render_report
 
@@ -111,7 +116,7 @@ def report_command(
 
             to_stdout(lambda console: render_report(console, report))
         else:
-            _write(output, _plain_text(report))
+            _write(output, _plain_text(report) + "\n由 xatrack 生成\n")
     if output is not None:
         typer.echo(f"已写入 {output}:{report.title}({report.overall.total} 项)", err=True)
 
@@ -140,6 +145,12 @@ def _check_output(path: Path) -> None:
     """Fail before the work if the file cannot be written there."""
     if path.is_dir():
         raise InputError(f"-o 的值\"{path}\"是一个目录,应为文件名,如 -o 通报.html")
+    if path.exists() and not path.is_file():  # a device or FIFO: written into, its folder is not touched
+        if not os.access(path, os.W_OK):
+            raise InputError(f"-o 的值\"{path}\"无法写入:没有写权限")
+        return
+    if path.is_symlink():  # written to its target
+        path = Path(os.path.realpath(path))
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise InputError(f"-o 的值\"{path}\"无法写入:\"{parent}\"不是目录")
@@ -152,11 +163,12 @@ def _check_output(path: Path) -> None:
 
 
 def _write(path: Path, content: str | bytes) -> None:
-    """Atomically (store.write_atomic): never a half-written report."""
+    """A regular file atomically (never a half-written report); a device,
+    FIFO or symlink target is written into (safefs.write_output)."""
     from xatrack.errors import DataError
-    from xatrack.store import write_atomic
+    from xatrack.safefs import write_output
 
     try:
-        write_atomic(path, content)
+        write_output(path, content)
     except DataError as error:
         raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -53,7 +52,9 @@ CSV_HEADER = ["编号", "类型", "任务", "责任领导", "牵头单位", "责
 def render_csv(statuses) -> str:
     """One row per item and metric (items without metrics: one row)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    from xatrack.views.safe_cells import SafeWriter
+
+    writer = SafeWriter(out, lineterminator="\n")  # names and notes never become formulas
     writer.writerow(CSV_HEADER)
     for status in statuses:
         item = status.item

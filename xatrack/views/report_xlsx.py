@@ -224,6 +224,9 @@ def render_xlsx(report: Report) -> bytes:
     _items(workbook, report)
     _reminders(workbook, report)
     buffer = io.BytesIO()
+    from xatrack.views.safe_cells import no_formulas
+
+    no_formulas(workbook)  # notes and names starting with "=" stay text
     workbook.save(buffer)
     return buffer.getvalue()
 
