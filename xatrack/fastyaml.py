@@ -86,6 +86,7 @@ def _parse_pair(body: str, lines: list[str], index: int, key_indent: int, target
     if rest == "" or rest.startswith("#"):
         # a nested block sequence of flow mappings (metrics, not_goals)
         nested = []
+        nested_indent = None
         index += 1
         while index < len(lines):
             line = lines[index]
@@ -97,6 +98,10 @@ def _parse_pair(body: str, lines: list[str], index: int, key_indent: int, target
                 break
             if not stripped.startswith("- "):
                 raise Unsupported
+            if nested_indent is None:
+                nested_indent = _indent(line)
+            elif _indent(line) != nested_indent:
+                raise Unsupported  # ragged items: ruamel decides (it refuses most)
             nested.append(_scalar_or_flow(stripped[2:].strip()))
             index += 1
         target[key] = nested if nested else None
