@@ -66,9 +66,12 @@ def one_line_error(code: int, out: str, err: str) -> None:
 @pytest.mark.skipif(not POSIX, reason="devices, FIFOs")
 def test_1_output_is_written_into_a_device_a_fifo_and_a_symlink_target(tracker, tmp_path, capsys):
     """Before: -o replaced /dev/null, a FIFO or a symlink with a regular file."""
-    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "html", "-o", os.devnull)
+    # Through a link of our own: a build with the bug replaces the link, never /dev/null itself.
+    null = tmp_path / "null"
+    null.symlink_to(os.devnull)
+    code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "html", "-o", str(null))
     assert code == 0, err
-    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert null.is_symlink() and stat.S_ISCHR(os.stat(null).st_mode)
 
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
@@ -89,6 +92,20 @@ def test_1_output_is_written_into_a_device_a_fifo_and_a_symlink_target(tracker, 
     code, out, err = run(capsys, "report", "--quarter", "Q2", "-o", str(link))
     assert code == 0, err
     assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/fd/1"), reason="no /proc/self/fd")
+def test_1_output_to_dev_stdout_reaches_the_pipe(tracker, tmp_path):
+    """Before: -o /dev/stdout replaced the link (as root) or failed, and nothing reached the pipe.
+    (A link of our own, made like /dev/stdout: a build with the bug replaces it, never /dev/stdout.)"""
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "xatrack", "report", "--quarter", "Q2", "--format", "md", "-o", str(stdout)],
+                          cwd=tracker, env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode("utf-8").startswith("# 2025年第二季度")
+    assert stdout.is_symlink()
 
 
 @pytest.mark.parametrize(
@@ -527,21 +544,38 @@ def test_13_a_number_of_5000_digits_in_tasks_yaml(tracker, capsys):
 # --------------------------------------------------------------------------- 14. what ingest reads
 
 
-@pytest.mark.skipif(not POSIX, reason="devices, FIFOs")
-def test_14_ingest_refuses_devices_and_fifos(tracker, tmp_path, capsys):
+def _bounded_ingest(tracker: Path, name: str) -> tuple[int, str, str]:
+    """ingest in a child process limited to 1 GB of memory and 60 s: a build that
+    reads a device or unpacks a bomb fails this test without harming the machine."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    try:
+        done = subprocess.run([sys.executable, "-m", "xatrack", "ingest", name], cwd=tracker, env=env,
+                              capture_output=True, timeout=60, preexec_fn=limit)
+    except subprocess.TimeoutExpired:
+        raise Hang(f"ingest {name} still running after 60 s") from None
+    return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(not POSIX, reason="devices, FIFOs, resource limits")
+def test_14_ingest_refuses_devices_and_fifos(tracker, tmp_path):
     """Before: /dev/zero read until MemoryError; a FIFO named .xlsx hung."""
     link = tracker / "zero.xlsx"
     link.symlink_to("/dev/zero")
     fifo = tracker / "pipe.xlsx"
     os.mkfifo(fifo)
     for name in ("/dev/zero", str(link), str(fifo)):
-        with time_limit(10):
-            code, out, err = run(capsys, "ingest", name)
+        code, out, err = _bounded_ingest(tracker, name)
         one_line_error(code, out, err)
         assert "不是普通文件" in err
 
 
-def test_14_a_zip_bomb_is_refused_before_it_is_unpacked(tracker, capsys):
+@pytest.mark.skipif(not POSIX, reason="resource limits")
+def test_14_a_zip_bomb_is_refused_before_it_is_unpacked(tracker):
     """Before: a 1.5 MB zip bomb ran 111 s to 3.8 GB."""
     bomb = tracker / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -551,8 +585,7 @@ def test_14_a_zip_bomb_is_refused_before_it_is_unpacked(tracker, capsys):
             for _ in range(120):
                 member.write(chunk)
     assert bomb.stat().st_size < 1024 * 1024
-    with time_limit(10):
-        code, out, err = run(capsys, "ingest", str(bomb))
+    code, out, err = _bounded_ingest(tracker, str(bomb))
     one_line_error(code, out, err)
     assert "上限" in err
 
@@ -670,3 +703,91 @@ def test_10_markdown_escapes_html(tracker, capsys):
     code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md", "--search", "<b>")
     assert code == 0, err
     assert "<b>" not in out and "&lt;b&gt;" in out
+
+
+# --------------------------------------------------------------------------- 8 writers x 200 mixed operations
+
+MIXED = r"""
+import os, sys, time
+import typer.main
+_built = {}
+_get = typer.main.get_command
+typer.main.get_command = lambda app: _built.get(id(app)) or _built.setdefault(id(app), _get(app))
+from xatrack.cli import main
+
+worker, count, ready, go, sheets = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split(";")
+keys = [k.split("|") for k in sys.argv[6].split(";")]
+sys.stdout = open(os.devnull, "w")
+sys.stderr = open(os.devnull, "w")
+open(ready, "w").close()
+deadline = time.monotonic() + 60
+while not os.path.exists(go) and time.monotonic() < deadline:
+    time.sleep(0.005)
+done = []
+for i in range(count):
+    if i % 10 == 3:
+        args = ["ingest", sheets[(i // 10 + worker) % len(sheets)]]
+    else:
+        args = ["update", *keys[(i + 7 * worker) % len(keys)], "--note", f"w{worker}-{i}", "--by", f"单位{worker}"]
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code or 0
+    if code == 0 and args[0] == "update":
+        done.append(f"w{worker}-{i}")
+    elif code != 0:
+        sys.__stderr__.write(f"{args}: exit {code}\n")
+sys.__stdout__.write("\n".join(done) + "\n")
+"""
+
+
+def test_eight_writers_two_hundred_mixed_updates_and_ingests_then_check_is_clean(tracker, tmp_path, capsys):
+    """8 processes x 200 operations (update, and every tenth an ingest of one of
+    three sheets that the others ingest too), then check: exit 0, every
+    acknowledged update present once, every sheet row recorded once."""
+    from test_robustness import distinct_keys
+
+    workers, count = 8, 200
+    sheets = []
+    rows = 0
+    for k, unit in enumerate(("区科经局", "区发改局", "区财政局")):
+        rows += _filled_sheet(tracker, capsys, unit, f"sheet{k}.xlsx", f"表{k}-")
+        sheets.append(f"sheet{k}.xlsx")
+    keys = distinct_keys(tracker)
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    go = signals / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIXED, str(k), str(count), str(signals / f"ready-{k}"), str(go), ";".join(sheets),
+             ";".join("|".join(key) for key in keys)],
+            cwd=tracker, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for k in range(workers)
+    ]
+    reported: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(signals.glob("ready-*"))) < workers and time.monotonic() < deadline:
+            time.sleep(0.01)
+        go.touch()
+        for proc in procs:
+            out, err = proc.communicate(timeout=400)
+            assert proc.returncode == 0 and not err, err
+            reported += out.split()
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    assert len(reported) == workers * (count - count // 10)
+    entries, problems = read_log((tracker / LOG).read_text(encoding="utf-8"), Q2, LOG)
+    assert problems == []
+    notes = [e.note for e in entries if e.note and e.note.startswith("w")]
+    assert sorted(notes) == sorted(reported)
+    sheet_rows = [e for e in entries if e.note and e.note.startswith("表")]
+    assert len(sheet_rows) == rows  # each row of each sheet once, however many ingested it
+    code, out, err = run(capsys, "check")
+    assert code == 0, out + err

@@ -143,11 +143,13 @@ def write_output(path: Path, content: str | bytes) -> None:
     from xatrack.store import write_atomic
 
     data = content.encode("utf-8") if isinstance(content, str) else content
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        mode = os.stat(target).st_mode
+        mode = os.stat(path).st_mode  # symlinks followed
     except OSError:
         mode = None
+    # A device or pipe is opened by the name given (/dev/stdout -> /proc/self/fd/1
+    # -> "pipe:[…]" has no usable real path); a regular file is replaced at its real path.
+    target = path if mode is not None and not stat.S_ISREG(mode) else Path(os.path.realpath(path)) if path.is_symlink() else path
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
             raise DataError(f"{path} 是目录,不能写成文件")
