@@ -142,9 +142,9 @@ def test_late_entries_count_and_are_marked():
 
 
 def test_a_retracted_entry_no_longer_counts_and_the_one_before_comes_back():
-    first = entry("57", 85, by="区交通运输局", seq=1)
-    wrong = entry("57", 8, by="区交通运输局", seq=2)
-    withdraw = entry("57", by="区交通运输局", seq=3, retracts=entry_ref(wrong))
+    first = entry("57", 85, by="区交通运输局", seq=1, when="2025-10-05T09:00:00")
+    wrong = entry("57", 8, by="区交通运输局", seq=2, when="2025-10-05T09:01:00")
+    withdraw = entry("57", by="区交通运输局", seq=3, when="2025-10-05T09:02:00", retracts=entry_ref(wrong))
     assert status_of([first, wrong], "57").metrics[0].value == 8
     assert status_of([first, wrong, withdraw], "57").metrics[0].value == 85
     assert status_of([wrong, withdraw], "57").state == MISSING
@@ -450,14 +450,18 @@ def test_cli_publish_late_report_and_as_of(tracker, capsys, monkeypatch):
 
 
 def test_cli_retract_and_report_again(tracker, capsys, monkeypatch):
-    monkeypatch.setenv("XATRACK_NOW", "2025-07-05T10:00:00+08:00")
+    clock = iter(f"2025-07-05T10:0{n}:00+08:00" for n in range(10))
+    monkeypatch.setenv("XATRACK_NOW", next(clock))
     run(capsys, "update", "32", "--done", "120", "--by", "区科经局")
+    monkeypatch.setenv("XATRACK_NOW", next(clock))
     run(capsys, "update", "32", "--done", "12", "--by", "区科经局")  # a typo
+    monkeypatch.setenv("XATRACK_NOW", next(clock))
     code, out, err = run(capsys, "retract", "32", "--by", "kjj", "--note", "多输了一位")
     assert code == 0 and "已撤回" in out and "12" in out
     assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 120
     code, out, err = run(capsys, "show", "32")
     assert "已撤回(区科经局" in out
+    monkeypatch.setenv("XATRACK_NOW", next(clock))
     run(capsys, "retract", "32", "--by", "区科经局")
     assert show_json(capsys, "新建5G基站", "Q2")["status"] == MISSING
     before = (tracker / "progress" / "2025-Q2.yaml").read_bytes()
@@ -466,6 +470,7 @@ def test_cli_retract_and_report_again(tracker, capsys, monkeypatch):
     code, out, err = run(capsys, "retract", "32", "--by", "区发改局")
     assert code == 2
     assert (tracker / "progress" / "2025-Q2.yaml").read_bytes() == before
+    monkeypatch.setenv("XATRACK_NOW", next(clock))
     run(capsys, "update", "32", "--done", "121", "--by", "区科经局")
     assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 121
     assert run(capsys, "check")[0] == 0

@@ -15,6 +15,7 @@ Q2 (2025-06-20): 32 120 (pace 168, 29% short: 严重滞后), G1 6.5% (0.5 points
 from __future__ import annotations
 
 import os
+import html
 import re
 import shutil
 import struct
@@ -243,7 +244,8 @@ def test_numbers_agree_with_overdue(root, tracker, capsys):
 def _md_cells(line: str) -> list[str]:
     inner = line.strip()[1:-1]
     cells = re.split(r"(?<!\\)\|", inner)
-    return [c.strip().replace("\\|", "|").replace("\\\\", "\\") for c in cells]
+    # A Markdown renderer reads HTML entities back as the characters (issue 13: HTML is escaped).
+    return [html.unescape(c.strip().replace("\\|", "|").replace("\\\\", "\\")) for c in cells]
 
 
 def _md_tables(text: str) -> dict[str, list[list[str]]]:

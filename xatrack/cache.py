@@ -26,7 +26,7 @@ from xatrack import __version__
 
 CACHE_ENV = "XATRACK_CACHE_DIR"
 NO_CACHE_ENV = "XATRACK_NO_CACHE"
-FORMAT = 4  # 4: entries carry retracts; decisive keeps each reporter
+FORMAT = 5  # 5: entries carry retracts, decisive keeps each reporter; newest by time and content
 _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.version_info[1]}"
 
 
@@ -239,8 +239,10 @@ def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None, rebuild
         size = state["size"]
         if size == len(data):
             return list(state["entries"]), list(state["problems"])
+        # Bytes appended to a last line without its newline continue that line: parse it all.
+        glued = size > 0 and data[size - 1 : size] != b"\n"
         prefix_lines = data[:size].count(b"\n")
-        entries, problems, count, fast = parse(data[size:], prefix_lines, state["count"])
+        entries, problems, count, fast = ([], [], 0, False) if glued else parse(data[size:], prefix_lines, state["count"])
         if fast and not (rebuild_if is not None and rebuild_if(entries)):
             state = {
                 "fast": True,

@@ -26,10 +26,18 @@ def check_tracker(tracker) -> list[Problem]:
         problems.extend(check_names(plan, directory))
     entries: list[Entry] = []
     problems.extend(check_log_names(tracker))
+    from xatrack.safefs import outside_links
+
+    outside = set()
+    for path, target in outside_links(tracker.root):
+        outside.add(path)
+        problems.append(Problem(tracker.display(path), None, f"是指向跟踪目录之外({target})的符号链接,xatrack 拒绝读写;请换成普通文件"))
     for path, quarter in tracker.log_files():
         from xatrack.store import PROGRESS, read_log, read_text
 
         source = f"{PROGRESS}/{path.name}"
+        if path in outside:
+            continue
         try:
             found_entries, found = read_log(read_text(path), quarter, source)
         except DataError as error:
@@ -191,3 +199,14 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
                 )
             seen.setdefault(key, entry)
     return problems
+
+
+def unknown_entries(plan: Plan, entries: list[Entry]) -> int:
+    """How many entries name an item the plan does not have, or a metric its
+    item does not have (a deleted task, a renamed metric): they count nowhere."""
+    count = 0
+    for entry in entries:
+        item = plan.get(entry.item)
+        if item is None or (entry.metric is not None and all(m.name != entry.metric for m in item.metrics)):
+            count += 1
+    return count

@@ -355,12 +355,12 @@ def _emit_rows(rows, fmt: str, title: str, name_header: str, with_lead: bool) ->
         payload = [{"name": r.name, "total": r.total, "lead": r.lead, "counts": r.counts, "ids": list(r.ids)} for r in rows]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        import csv
+        from xatrack.views.safe_cells import SafeWriter
 
         from xatrack.views.data import BOM
 
         sys.stdout.write(BOM)
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = SafeWriter(sys.stdout, lineterminator="\n")  # names never become formulas
         writer.writerow([name_header, "事项", *(["其中牵头"] if with_lead else []), *STATES])
         for r in rows:
             writer.writerow([r.name, r.total, *([r.lead] if with_lead else []), *(r.counts[s] for s in STATES)])

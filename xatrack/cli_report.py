@@ -77,7 +77,10 @@ def report_command(
     publish: Annotated[
         bool, typer.Option("--publish", help="记录本季度通报已发布:写入 bulletins/<年>-Q<季>.json(已发布的不覆盖)")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="与 --publish 同用:重新发布,原来发布的文件改名保留")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="覆盖 -o 指定的、不是 xatrack 生成的已有文件;与 --publish 同用时重新发布(原来发布的文件改名保留)"),
+    ] = False,
     as_of: Annotated[
         Optional[str],
         typer.Option("--as-of", help="只计入此时间之前记录的报送(日期或时间,如 2025-07-10、2025-07-10T09:30:00+08:00)", show_default=False),
@@ -97,6 +100,11 @@ def report_command(
       xatrack report --quarter Q2 --format md > 通报.md
       xatrack report --quarter Q2 -o 通报/2025Q2.docx
     """
+    if output is not None:  # never the tracker's own files, whatever the extension
+        from xatrack.safefs import check_output
+        from xatrack.store import find_root
+
+        check_output(output, "-o", [find_root(root)], force)
     kind = _choose_format(fmt, output)
     if kind in ("xlsx", "docx") and output is None:
         raise InputError(f"--format {kind} 需要用 -o 指定写入的文件,如 -o 通报.{kind}")
@@ -106,8 +114,6 @@ def report_command(
     from xatrack import bulletin
     from xatrack.report import build_report
 
-    if force and not publish:
-        raise InputError("--force 只与 --publish 同用(重新发布已发布的通报)")
     if publish and as_of:
         raise InputError("--publish 记录的是此刻发布的通报,不能与 --as-of 同用")
     moment = bulletin.parse_as_of(as_of) if as_of else None
@@ -167,7 +173,7 @@ def report_command(
         if output is None:
             sys.stdout.write(text)
         else:
-            _write(output, text)
+            _write(output, text + ("\n<!-- 由 xatrack 生成 -->\n" if kind == "md" else ""))
     else:
         from xatrack.views.report_term import render_report
 
@@ -176,7 +182,7 @@ def report_command(
 
             to_stdout(lambda console: render_report(console, report))
         else:
-            _write(output, _plain_text(report))
+            _write(output, _plain_text(report) + "\n由 xatrack 生成\n")
     if output is not None:
         typer.echo(f"已写入 {output}:{report.title}({report.overall.total} 项)", err=True)
 
@@ -214,6 +220,12 @@ def _check_output(path: Path) -> None:
     """Fail before the work if the file cannot be written there."""
     if path.is_dir():
         raise InputError(f"-o 的值\"{path}\"是一个目录,应为文件名,如 -o 通报.html")
+    if path.exists() and not path.is_file():  # a device or FIFO: written into, its folder is not touched
+        if not os.access(path, os.W_OK):
+            raise InputError(f"-o 的值\"{path}\"无法写入:没有写权限")
+        return
+    if path.is_symlink():  # written to its target
+        path = Path(os.path.realpath(path))
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise InputError(f"-o 的值\"{path}\"无法写入:\"{parent}\"不是目录")
@@ -226,11 +238,12 @@ def _check_output(path: Path) -> None:
 
 
 def _write(path: Path, content: str | bytes) -> None:
-    """Atomically (store.write_atomic): never a half-written report."""
+    """A regular file atomically (never a half-written report); a device,
+    FIFO or symlink target is written into (safefs.write_output)."""
     from xatrack.errors import DataError
-    from xatrack.store import write_atomic
+    from xatrack.safefs import write_output
 
     try:
-        write_atomic(path, content)
+        write_output(path, content)
     except DataError as error:
         raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None

@@ -14,7 +14,7 @@ import typer
 from xatrack.cli import app
 from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, today
 from xatrack.cliutil import now as clock_now
-from xatrack.errors import InputError
+from xatrack.errors import DataError, InputError
 
 
 @app.command("sheet")
@@ -75,7 +75,7 @@ def sheet_command(
         path = target if target is not None else Path(default_file_name(query.name, q))
         if as_folder or path.is_dir():
             path = path / default_file_name(query.name, q)
-        _write(path, info_for(query.name), rows, force)
+        _write(path, info_for(query.name), rows, force, session.tracker.root)
         items = len({r.item.id for r in rows})
         typer.echo(f"已写入 {path}:{query.name} {q.label}报送表,{items} 项事项、{len(rows)} 行")
         return
@@ -91,7 +91,7 @@ def sheet_command(
             continue
         path = folder / default_file_name(name, q)
         try:
-            _write(path, info_for(name), rows, force)
+            _write(path, info_for(name), rows, force, session.tracker.root)
         except InputError as error:
             skipped.append((name, error.message))
             continue
@@ -105,19 +105,25 @@ def sheet_command(
         raise typer.Exit(1)
 
 
-def _write(path: Path, info, rows, force: bool) -> None:
+def _write(path: Path, info, rows, force: bool, root: Path | None = None) -> None:
+    from xatrack.safefs import check_output, made_by_xatrack, regular_file
     from xatrack.views.sheet_xlsx import read_sheet, write_sheet
 
-    if path.exists() and not force:
+    check_output(path, "-o", [root] if root is not None else [], force)
+    if regular_file(path) and not force:
         try:
             _, filled = read_sheet(path)
         except InputError:
-            filled = []  # not a sheet (or unreadable): replaced like any output file
+            if not made_by_xatrack(path):
+                raise InputError(f"{path} 已存在,但无法读取为 xatrack 生成的报送表,未覆盖;请改用其他文件名,或加 --force") from None
+            filled = []
         done = sum(1 for r in filled if not r.blank)
         if done:
             raise InputError(f"{path} 已填写了 {done} 行,未覆盖;请先导入(xatrack ingest {path}),或改用其他文件名,或加 --force")
     try:
         write_sheet(path, info, rows)
+    except DataError as error:
+        raise InputError(error.message) from None
     except OSError as error:
         raise InputError(f"无法写入 {path}:{error.strerror or error}") from None
 
@@ -212,17 +218,30 @@ def ingest_command(
     by_log: dict = {}
     for accepted in total.accepted:
         by_log.setdefault(accepted.recorded.quarter, []).append(accepted.recorded.record)
+    from xatrack.sheet import still_new
+
+    dropped = 0
     for quarter, records in by_log.items():
         path = session.tracker.log_path(quarter)
-        append_entries(path, records, header=log_header(quarter))  # one locked, fsynced append per log
+
+        def keep(records, path=path, quarter=quarter):
+            # Under the log's lock: what a parallel ingest recorded meanwhile is not recorded again.
+            nonlocal dropped
+            entries = session.tracker.read_log_file(path, quarter)[0] if path.is_file() else []
+            kept = still_new(records, entries, quarter)
+            dropped += len(records) - len(kept)
+            return kept
+
+        append_entries(path, records, header=log_header(quarter), root=session.tracker.root, keep=keep)  # one locked, fsynced append per log
     parts = []
-    if total.accepted:
+    recorded = len(total.accepted) - dropped
+    if recorded:
         logs = "、".join(session.tracker.display(session.tracker.log_path(q)) for q in by_log)
-        parts.append(f"已记录 {len(total.accepted)} 行 → {logs}")
+        parts.append(f"已记录 {recorded} 行 → {logs}")
     else:
         parts.append("没有新的内容需要记录")
-    if total.same:
-        parts.append(f"{total.same} 行与已有记录相同,未重复记录")
+    if total.same + dropped:
+        parts.append(f"{total.same + dropped} 行与已有记录相同,未重复记录")
     if rejected:
         parts.append(f"{rejected} 行无法记录(见上)")
     typer.echo(";".join(parts) + "。")

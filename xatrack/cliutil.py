@@ -105,6 +105,8 @@ class Session:
         self._entries = None
         self._roles = None
         self._decisive: dict[int, list] = {}
+        self._whole_plan = item is None
+        self._warned_unknown = False
 
     @property
     def directory(self):
@@ -126,6 +128,7 @@ class Session:
         if self._entries is None:
             self._entries, problems = self.tracker.entries(self.plan.info.year)
             warn_log_problems(problems)
+            self._warn_unknown(self._entries)
         return self._entries
 
     def decisive_entries(self, quarter) -> list:
@@ -135,8 +138,25 @@ class Session:
         if quarter.q not in self._decisive:
             found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
             warn_log_problems(problems)
+            self._warn_unknown(found, at_least=True)  # the decisive entries: some repeats dropped
             self._decisive[quarter.q] = found
         return self._decisive[quarter.q]
+
+    def _warn_unknown(self, entries, at_least: bool = False) -> None:
+        """Once per command, on stderr: entries for items or metrics the plan
+        does not have (a deleted task, a renamed metric) count nowhere."""
+        if self._warned_unknown or not self._whole_plan:
+            return
+        from xatrack.checks import unknown_entries
+
+        count = unknown_entries(self.plan, entries)
+        if count:
+            self._warned_unknown = True
+            typer.echo(
+                f"警告:进度记录中有{'至少 ' if at_least else ' '}{count} 条记录对应的任务或指标在任务清单中不存在(任务被删除或指标被改名?),"
+                "这些记录未计入;运行 xatrack check 查看",
+                err=True,
+            )
 
     def quarter(self, text: str | None):
         from xatrack.schedule import default_quarter, parse_quarter

@@ -123,13 +123,46 @@ class ItemStatus:
 # Choosing entries
 
 
+_EPOCH = None
+
+
 def _order(entry: Entry) -> tuple:
-    """Newest last: by quarter, then date, then position in the file."""
-    return (entry.quarter.year, entry.quarter.q, entry.date, entry.seq)
+    """Newest last: by quarter, date, then the recorded time ``at`` (to the
+    microsecond), then the content: never the position in the file, so a
+    merge and a rebase of the same entries choose the same newest one.
+    Entries without ``at`` (written by hand) come before those with one on
+    the same date and keep their order in the file among themselves."""
+    global _EPOCH
+    at = entry.at
+    if at is None:
+        moment = (0, entry.seq)
+    else:
+        if _EPOCH is None:
+            from datetime import datetime, timezone
+
+            _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        if at.tzinfo is None:
+            from datetime import timezone
+
+            at = at.replace(tzinfo=timezone.utc)
+        delta = at - _EPOCH
+        moment = (1, (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds)
+    value = entry.value
+    content = (
+        -1.0 if value is None else value,
+        entry.status or "",
+        entry.note or "",
+        entry.by or "",
+        entry.metric or "",
+    )
+    return (entry.quarter.year, entry.quarter.q, entry.date, moment, content)
+
+
+entry_order = _order
 
 
 def newest(entries: Iterable[Entry]) -> Entry | None:
-    """The newest of ``entries`` (by quarter, date, then file position), or None."""
+    """The newest of ``entries`` (by quarter, date, recorded time, then content), or None."""
     best = None
     for entry in entries:
         if best is None or _order(entry) >= _order(best):

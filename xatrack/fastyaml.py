@@ -13,10 +13,11 @@ from typing import Any
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*): ?(.*)$")
+# A key needs ": " or ":" at the end of the line: "text:新建" is a plain scalar to YAML.
+_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(?: (.*)|)$")
 # Plain scalars that YAML would read as something else, or that need context.
 _RISKY_START = set("[]{}&*!|>'\"%@`#,?:-")
-_SPECIAL_WORDS = {"null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE",
+_SPECIAL_WORDS = {"=", "<<", "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE",
                   ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN", "yes", "no", "on", "off"}
 
 
@@ -79,12 +80,13 @@ def _parse_pair(body: str, lines: list[str], index: int, key_indent: int, target
     match = _KEY.match(body)
     if not match:
         raise Unsupported
-    key, rest = match.group(1), match.group(2).lstrip(" ")
+    key, rest = match.group(1), (match.group(2) or "").lstrip(" ")
     if key in target:
         raise Unsupported  # duplicate key: let ruamel report it
     if rest == "" or rest.startswith("#"):
         # a nested block sequence of flow mappings (metrics, not_goals)
         nested = []
+        nested_indent = None
         index += 1
         while index < len(lines):
             line = lines[index]
@@ -96,6 +98,10 @@ def _parse_pair(body: str, lines: list[str], index: int, key_indent: int, target
                 break
             if not stripped.startswith("- "):
                 raise Unsupported
+            if nested_indent is None:
+                nested_indent = _indent(line)
+            elif _indent(line) != nested_indent:
+                raise Unsupported  # ragged items: ruamel decides (it refuses most)
             nested.append(_scalar_or_flow(stripped[2:].strip()))
             index += 1
         target[key] = nested if nested else None
@@ -146,6 +152,8 @@ def _typed(text: str) -> Any:
         digits = text.lstrip("+-")
         if text[0] in "+-" or (len(digits) > 1 and digits.startswith("0")):
             raise Unsupported  # signs and octal-looking numbers: ruamel decides
+        if len(digits) > 300:
+            raise Unsupported  # ruamel decides (and refuses what Python cannot convert)
         return int(text)
     if _FLOAT.match(text) and not any(c in text for c in "eE+-"):
         return float(text)

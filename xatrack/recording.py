@@ -131,6 +131,12 @@ def build_record(
     from xatrack.schedule import check_date_in_quarter, default_quarter, parse_date, parse_quarter, quarter_of
     from xatrack.values import read_value
 
+    for flag, text in (
+        ("编号", report.item_id), ("--done", report.done), ("--metric", report.metric), ("--status", report.status),
+        ("--note", report.note), ("--quarter", report.quarter), ("--date", report.day), ("--by", report.by),
+        ("环境变量 XATRACK_USER(或系统用户名)", default_by),
+    ):
+        check_encodable(text, flag)
     item = find_item(plan, report.item_id)
     if report.done is None and report.status is None and not report.note:
         raise InputError("请至少给出 --done、--status 或 --note 之一")
@@ -188,8 +194,20 @@ def build_record(
         record["note"] = note
     record["date"] = day.isoformat()
     record["by"] = by
-    record["at"] = now.isoformat(timespec="seconds")
+    # To the microsecond: two reports of one item in the same second stay
+    # ordered by time (evaluate.newest), and check never sees them as twins.
+    record["at"] = now.isoformat()  # microseconds unless they are 0
     return Recorded(item=item, metric=metric, quarter=quarter, record=record, warnings=tuple(warnings))
+
+
+def check_encodable(text: object, flag: str) -> None:
+    """InputError when text holds bytes that were not UTF-8 (a terminal in
+    another encoding gives lone surrogates): they could not be written."""
+    if isinstance(text, str):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(f"{flag} 的值含有无法识别的字符(不是 UTF-8 编码);请检查终端或输入法的编码") from None
 
 
 def _label(item: Item) -> str:

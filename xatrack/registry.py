@@ -152,9 +152,12 @@ def _layout(lines: list[str]) -> dict[str, tuple[int, list[tuple[int, int]]]] | 
     for position, (key, start) in enumerate(tops):
         if key not in ("targets", "tasks"):
             continue
-        if lines[start].split(":", 1)[1].strip() not in ("", "[]"):
+        value = lines[start].split(":", 1)[1].strip()
+        if value not in ("", "[]"):
             return None
         end = tops[position + 1][1] if position + 1 < len(tops) else len(lines)
+        if value == "[]" and any(lines[i].strip() and not lines[i].lstrip().startswith("#") for i in range(start + 1, end)):
+            return None  # "tasks: []" with lines under it: ruamel says what is wrong
         pieces: list[tuple[int, int]] = []
         indent = None
         for index in range(start + 1, end):

@@ -371,13 +371,15 @@ def _newest_by_reporter(entries: list[Entry], quarter: Quarter) -> dict[tuple, E
     Keyed by reporter so that two lead units reporting the same item do not
     make each other's rows look new on every ingest.
     """
+    from xatrack.evaluate import entry_order
+
     newest: dict[tuple, Entry] = {}
     for entry in entries:
         if entry.quarter != quarter:
             continue
         key = (normalize_id(entry.item), entry.metric, entry.by)
         current = newest.get(key)
-        if current is None or (entry.date, entry.seq) >= (current.date, current.seq):
+        if current is None or entry_order(entry) >= entry_order(current):
             newest[key] = entry
     return newest
 
@@ -420,6 +422,20 @@ def _cell_value(filled: FilledRow, metric: Metric | None) -> str | float | None:
         # A cell shown as 7.5% holds 0.075; the log takes percentages as 7.5.
         return round(value * 100, 10) if filled.percent else value
     return str(value).strip()  # "120个", "-3.5%": values.read_value reads it as update does
+
+
+def still_new(records: list[dict], entries: list[Entry], quarter: Quarter) -> list[dict]:
+    """The records that do not equal what their reporter last said for the
+    same item and metric in ``entries`` (read again under the log's lock, so
+    that parallel ingests of one sheet record its rows once)."""
+    newest = _newest_by_reporter(entries, quarter)
+    kept = []
+    for record in records:
+        entry = newest.get((normalize_id(record["id"]), record.get("metric"), record.get("by", "")))
+        if entry is not None and _entry_content(entry) == _content(record):
+            continue
+        kept.append(record)
+    return kept
 
 
 def _content(record: dict) -> tuple:

@@ -237,6 +237,7 @@ class Tracker:
         for path, quarter in self.log_files():
             if quarter.year != year or (until is not None and quarter.q > until):
                 continue
+            self.guard(path)
             data = read_bytes(path)
             source = f"{PROGRESS}/{path.name}"
             one_line = not data.startswith(b"\xef\xbb\xbf") and _one_line_log(data)
@@ -253,6 +254,7 @@ class Tracker:
         from xatrack.cache import cached_log
 
         source = f"{PROGRESS}/{path.name}"
+        self.guard(path)
         data = read_bytes(path)
 
         def parse(part: bytes, first_line: int, first_seq: int):
@@ -267,9 +269,15 @@ class Tracker:
             rebuild_if=lambda entries: any(e.retracts for e in entries),
         )
 
+    def guard(self, path: Path) -> None:
+        """DataError when a log leads out of the tracker through a symlink."""
+        from xatrack.safefs import guard_inside
+
+        guard_inside(self.root, path, "进度记录")
+
     def append(self, quarter: Quarter, record: dict[str, Any]) -> Path:
         path = self.log_path(quarter)
-        append_entries(path, [record], header=log_header(quarter))
+        append_entries(path, [record], header=log_header(quarter), root=self.root)
         return path
 
 
@@ -347,7 +355,8 @@ def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[li
         problems = []
     entries: list[Entry] = []
     for seq, (line, raw) in enumerate(records):
-        entry, message = entry_from_record(raw, quarter, source, line, seq)
+        # seq: the line, where known (so a reader of some lines gives the same)
+        entry, message = entry_from_record(raw, quarter, source, line, line or seq)
         if message:
             problems.append(Problem(source, line, message))
         if entry is not None:
@@ -382,20 +391,49 @@ def _one_line_log(data: bytes) -> bool:
     return True
 
 
+_SIMPLE_ID = re.compile(r"^[0-9A-Za-z]+$")
+# Every place a line names its id field ("id": / 'id': / id:), and those
+# that are plain JSON (an int, or a string without escapes) ending the pair.
+_ID_KEYS = re.compile(rb"""id["']?[ \t]*:""")
+_PLAIN_IDS = re.compile(rb'"id"[ \t]*:[ \t]*(?:-?(?:0|[1-9][0-9]*)|"[^"\\\n]*")[ \t]*[,}]')
+# Bytes that str.splitlines() (the full parse) takes as line breaks but a
+# byte search does not: a log holding any of them is parsed whole.
+_OTHER_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+
+
 def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) -> list[Entry] | None:
     """Entries of one item from a log of one-line entries, parsing only the
-    lines whose id field names it (searched in the bytes, nothing else is
-    decoded); None if such a line is not JSON."""
-    # The id field naming this item, and not a date, a figure or another id
-    # that contains the same digits. Case-sensitive with a literal start, so
-    # the regex engine skips from "id" to "id" (15 ms for 40,000 lines); a
-    # stray match (a note saying "paid: 5,") only parses a line the caller
-    # then drops, as it keeps the entries of this item alone.
+    lines whose id field may name it (searched in the bytes); None whenever
+    the full parse could see the log differently (escapes, unusual line
+    breaks, torn writes, bad bytes): the caller then parses it whole.
+
+    Conservative by construction (and property-tested against the full
+    parse): a record whose id normalises to ``item_id`` either holds a
+    backslash (an escape) or has the bytes ``"id"``, optional blanks, ``:``
+    and the id's characters with nothing but blanks, quotes or a leading
+    g/G around them, so such a line is always a candidate; every candidate
+    is parsed exactly as the full parse would (line, seq, entry_from_record).
+    """
+    if not _SIMPLE_ID.match(item_id) or TORN_MARK.encode("utf-8") in data or b"\x00" in data:
+        return None
+    if any(mark in data for mark in _OTHER_BREAKS) or (data and not data.endswith(b"\n")):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # Lines are skipped by their id field alone: only safe when every id
+    # field is plain JSON (what YAML reads the same way, whatever else the
+    # line holds); "id: 0x20" or 'id': '32' send the log to the full parse.
+    if len(_ID_KEYS.findall(data)) != len(_PLAIN_IDS.findall(data)):
+        return None
+    tail = item_id[1:] if item_id[0] == "G" and len(item_id) > 1 else item_id
     key = b"".join(
-        b"[%s%s]" % (c.upper().encode(), c.lower().encode()) if c.isalpha() else re.escape(c.encode("ascii", "replace"))
-        for c in item_id
+        b"[%s%s]" % (c.upper().encode(), c.lower().encode()) if c.isalpha() else c.encode("ascii") for c in tail
     )
-    field = re.compile(rb"""id["']?[ \t]*:[ \t]*["']?""" + key + rb"""["']?[ \t]*[,}]""")
+    # A plain id field whose value holds the id's characters (a string with
+    # blanks or a lower-case g around them normalises to it), or an escape.
+    field = re.compile(rb'"id"[ \t]*:[ \t]*(?:' + key + rb'[ \t]*[,}]|"[^"\\\n]*' + key + rb')|\\')
     entries = []
     position, number, last_start = 0, 1, -1
     for match in field.finditer(data):
@@ -407,9 +445,14 @@ def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) ->
         line = data[start : end if end >= 0 else len(data)]
         number += data.count(b"\n", position, start)
         position = start
+        body = line.strip()
+        if body.startswith(b"#") or not body:
+            continue
         try:
-            raw = json.loads(line.strip()[2:].decode("utf-8"))
-        except ValueError:
+            raw = json.loads(body[2:].decode("utf-8"))
+        except (ValueError, RecursionError):
+            return None
+        if type(raw) is not dict:
             return None
         entry, _ = entry_from_record(raw, quarter, source, number, number)
         if entry is not None:
@@ -435,8 +478,8 @@ def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, fi
         return entries, problems, 0, False
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for seq, (line, raw) in enumerate(records, start=first_seq):
-        entry, message = entry_from_record(raw, quarter, source, line + first_line, seq)
+    for line, raw in records:
+        entry, message = entry_from_record(raw, quarter, source, line + first_line, line + first_line)
         if message:
             problems.append(Problem(source, line + first_line, message))
         if entry is not None:
@@ -478,10 +521,11 @@ def _fast_records(text: str) -> list[tuple[int, Any]] | None:
 def _line_records(text: str, source: str) -> tuple[list[tuple[int, Any]] | None, list[Problem]]:
     """Records of a log whose every entry is one unindented ``- …`` line, each
     line parsed on its own (JSON, else YAML): a damaged line (a hand edit, a
-    torn write) costs that line only, reported with its number. None when the
-    log is in another layout (block mappings, multi-line entries)."""
+    torn write, a stray word, a git conflict marker) costs that line only,
+    reported with its number. None when the log is in another layout (block
+    mappings, multi-line entries: some line is indented)."""
     lines = text.splitlines()
-    if any(line.strip() and not line.lstrip().startswith("#") and not line.startswith("- ") for line in lines):
+    if any(line[:1] in (" ", "\t") and line.strip() and not line.lstrip().startswith("#") for line in lines):
         return None, []
     from xatrack.yamlio import make_yaml, too_large, yaml_problem
 
@@ -491,6 +535,12 @@ def _line_records(text: str, source: str) -> tuple[list[tuple[int, Any]] | None,
     for number, line in enumerate(lines, start=1):
         body = line.strip()
         if not body or body.startswith("#"):
+            continue
+        if not line.startswith("- "):
+            from xatrack.yamlio import CONFLICT_MESSAGE, conflict_marker
+
+            message = CONFLICT_MESSAGE if conflict_marker(line) else f"不是一条记录(每行应为 - {{id: …, value: …, date: …}}):{_shown(body)}"
+            problems.append(Problem(source, number, message))
             continue
         try:
             records.append((number, json.loads(body[2:])))
@@ -569,6 +619,13 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
         text = raw.get(key)
         if text is not None and (isinstance(text, bool) or not isinstance(text, (str, int, float))):
             return None, f"{key} 应为文字,实为 {_shown(text)}"
+    for key in ("id", "metric", "note", "by"):
+        text = raw.get(key)
+        if isinstance(text, str):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return None, f"{key} 含有无效的字符(孤立的 UTF-16 代理项,如 \\ud800),无法显示"
     retracts = raw.get("retracts")
     if retracts is not None:
         if not isinstance(retracts, str) or not _REF.match(retracts):
@@ -663,19 +720,36 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def append_entries(path: Path, records: list[dict[str, Any]], header: str = "") -> None:
+def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", root: Path | None = None, keep=None) -> None:
     """Append records to a log under a lock, flushed and fsynced before returning.
 
+    All the records go in one write: every one is appended or none. A
+    failed write or fsync (disk full, I/O error) cuts the log back to its
+    bytes before the call, and a log the call created is removed again.
     A log that does not end with a newline (edited by hand) gets one first,
-    so the new entry never glues onto the last line.
+    so the new entry never glues onto the last line. ``root``: the tracker;
+    a log or lock leading out of it through a symlink is refused. ``keep``:
+    called under the lock with the records, returns those still to append
+    (ingest drops rows a concurrent writer recorded meanwhile).
     """
-    payload = "".join(record_line(r) for r in records).encode("utf-8")
+    from xatrack.safefs import guard_inside
+
+    lock_path = Path(str(path) + ".lock")
     try:
+        if root is not None:
+            guard_inside(root, path.parent, "进度记录目录")
+            guard_inside(root, path, "进度记录")
+            guard_inside(root, lock_path, "锁文件")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _log_lock(Path(str(path) + ".lock"), timeout=30):
-            with open(path, "ab+") as handle:
-                handle.seek(0, os.SEEK_END)
-                size = handle.tell()
+        with _log_lock(lock_path, timeout=30):
+            if keep is not None:
+                records = keep(records)
+                if not records:
+                    return
+            payload = "".join(record_line(r) for r in records).encode("utf-8")
+            created = not os.path.lexists(path)
+            with open(path, "ab+", buffering=0) as handle:
+                size = handle.seek(0, os.SEEK_END)
                 prefix = b""
                 if size == 0:
                     prefix = header.encode("utf-8")
@@ -690,11 +764,12 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "") 
                         prefix = b"\n" if _sound_line(tail) else b"\n" + TORN_MARK.encode("utf-8") + b"\n"
                     handle.seek(0, os.SEEK_END)
                 try:
-                    handle.write(prefix + payload)
-                    handle.flush()
+                    _write_all(handle.fileno(), prefix + payload)
                     os.fsync(handle.fileno())
                 except BaseException:
                     _truncate(handle, size)  # a failed append leaves the log as it was
+                    if created:
+                        _remove(path)
                     raise
             if size == 0:
                 _fsync_folder(path.parent)  # a new log's name is durable too
@@ -702,6 +777,22 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "") 
         raise DataError(f"{path} 正被其他进程写入,30 秒内未能获得锁;请稍后重试") from None
     except OSError as error:
         raise DataError(f"无法写入 {path}:{error.strerror}") from None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if not written:
+            raise OSError(28, os.strerror(28))
+        view = view[written:]
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class LockTimeout(Exception):
@@ -762,9 +853,13 @@ class _log_lock:
 
 
 def _truncate(handle, size: int) -> None:
+    """Cut an unbuffered log back to ``size`` bytes (os.ftruncate: nothing
+    buffered is flushed first, so a full disk cannot stop it)."""
     try:
-        handle.truncate(size)
-        handle.flush()
+        os.ftruncate(handle.fileno(), size)
+    except (OSError, ValueError):
+        return
+    try:
         os.fsync(handle.fileno())
     except (OSError, ValueError):
         pass
@@ -776,6 +871,8 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     never a part; on failure the old file is kept and DataError names the path."""
     import tempfile
 
+    from xatrack.safefs import set_mode
+
     if path.is_dir():
         raise DataError(f"{path} 是目录,不能写成文件")
     try:
@@ -785,7 +882,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise DataError(f"无法写入 {path}:{error.strerror or error}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), _file_mode(path))  # mkstemp makes 0600; keep it readable as before
+            set_mode(handle, temp, _file_mode(path))  # mkstemp makes 0600; keep it readable as before
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())

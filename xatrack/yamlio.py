@@ -74,9 +74,35 @@ def too_large(text: str, source: str, max_chars: int = MAX_YAML_CHARS) -> Proble
     return None
 
 
+_CONFLICT = None
+
+
+def conflict_marker(line: str) -> bool:
+    """Whether ``line`` is a git merge conflict marker (<<<<<<< / ======= / >>>>>>> / |||||||)."""
+    global _CONFLICT
+    if _CONFLICT is None:
+        import re
+
+        _CONFLICT = re.compile(r"^(?:<{7}|>{7}|\|{7})(?:[ \t].*)?\r?$|^={7}[ \t]*\r?$")
+    return _CONFLICT.match(line) is not None
+
+
+CONFLICT_MESSAGE = "合并冲突标记(git 合并未完成):请解决冲突,删除 <<<<<<< ======= >>>>>>> 标记行"
+
+
+def conflict_problem(text: str, source: str) -> Problem | None:
+    """The first merge conflict marker of ``text``, as a problem with its line."""
+    if "<<<<<<<" not in text and "=======" not in text and ">>>>>>>" not in text:
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if conflict_marker(line):
+            return Problem(source, number, CONFLICT_MESSAGE)
+    return None
+
+
 def load_yaml(text: str, source: str, max_bytes: int = MAX_YAML_CHARS) -> tuple[Any, Problem | None]:
     """Parse ``text``; return (data, None) or (None, problem with the line)."""
-    problem = too_large(text, source, min(max_bytes, MAX_YAML_CHARS))
+    problem = too_large(text, source, min(max_bytes, MAX_YAML_CHARS)) or conflict_problem(text, source)
     if problem is not None:
         return None, problem
     if text.startswith("\ufeff"):
@@ -86,8 +112,19 @@ def load_yaml(text: str, source: str, max_bytes: int = MAX_YAML_CHARS) -> tuple[
         return yaml.load(text), None
     except RecursionError:
         return None, Problem(source, None, "YAML 嵌套过深,无法读取")
+    except ValueError as error:
+        if "digits" in str(error):  # Python refuses to convert an int of over 4300 digits
+            return None, Problem(source, _long_number_line(text), "数字位数过多(超过 4300 位),无法读取")
+        return None, yaml_problem(error, source)
     except Exception as error:  # ruamel raises many kinds; all are the file's fault
         return None, yaml_problem(error, source)
+
+
+def _long_number_line(text: str) -> int | None:
+    import re
+
+    match = re.search(r"[0-9]{4000,}", text)
+    return text[: match.start()].count("\n") + 1 if match else None
 
 
 def yaml_problem(error: Exception, source: str) -> Problem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -65,7 +64,9 @@ def render_csv(statuses) -> str:
     """One row per item and metric (items without metrics: one row)."""
     out = io.StringIO()
     out.write(BOM)
-    writer = csv.writer(out, lineterminator="\n")
+    from xatrack.views.safe_cells import SafeWriter
+
+    writer = SafeWriter(out, lineterminator="\n")  # names and notes never become formulas
     writer.writerow(CSV_HEADER)
     for status in statuses:
         item = status.item

@@ -154,6 +154,8 @@ def _cn(n: int) -> str:
 
 
 def _save(doc) -> bytes:
+    # dc:creator marks the file as xatrack's own (safefs.made_by_xatrack): -o may replace it without --force.
+    doc.core_properties.author = "xatrack"
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -21,15 +21,21 @@ from xatrack.report import (
 )
 
 
+def escape_html(text: str) -> str:
+    """&, < and > as entities: Markdown passes raw HTML through, so a name or
+    note holding <script> must not reach a renderer as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def cell(value: object) -> str:
-    """Text safe inside a table cell: one line, pipes and backslashes escaped."""
-    text = " ".join(str(value).split())
+    """Text safe inside a table cell: one line, pipes, backslashes and HTML escaped."""
+    text = escape_html(" ".join(str(value).split()))
     return text.replace("\\", "\\\\").replace("|", "\\|") or " "
 
 
 def text_line(value: str) -> str:
-    """A paragraph line: Markdown-significant characters at the start escaped."""
-    text = " ".join(str(value).split())
+    """A paragraph line: Markdown-significant characters at the start escaped, HTML escaped."""
+    text = escape_html(" ".join(str(value).split()))
     if text[:1] in ("#", ">", "-", "+", "*", "|"):
         return "\\" + text
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
@@ -84,7 +90,7 @@ def _render_items(report: Report) -> str:
     if report.plan_title:
         meta.append(text_line(report.plan_title))
     if report.scope:
-        meta.append("范围:" + " · ".join(report.scope))
+        meta.append(text_line("范围:" + " · ".join(report.scope)))
     if report.as_of:
         meta.append(f"统计日期:{report.as_of_text}")
     if published_sentence(report):

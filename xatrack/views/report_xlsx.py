@@ -261,6 +261,9 @@ def render_xlsx(report: Report) -> bytes:
     _reminders(workbook, report)
     _findings(workbook, report)
     buffer = io.BytesIO()
+    from xatrack.views.safe_cells import no_formulas
+
+    no_formulas(workbook)  # notes and names starting with "=" stay text
     workbook.save(buffer)
     return buffer.getvalue()
 

@@ -223,16 +223,19 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
         meta.cell(r, 2, value)
     meta.sheet_state = "veryHidden"
 
+    from xatrack.views.safe_cells import no_formulas
+
+    no_formulas(wb)  # a note or name starting with "=" stays text
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
 def write_sheet(path: Path, info: SheetInfo, rows: list[SheetRow]) -> None:
-    """Write the workbook atomically (store.write_atomic)."""
-    from xatrack.store import write_atomic
+    """Write the workbook atomically (a device, FIFO or symlink target is written into: safefs.write_output)."""
+    from xatrack.safefs import write_output
 
-    write_atomic(path, sheet_bytes(info, rows))
+    write_output(path, sheet_bytes(info, rows))
 
 
 def _number(value):
@@ -277,6 +280,7 @@ def read_sheet(path: Path, shown: str | None = None) -> tuple[SheetInfo, list[Fi
         raise InputError(f"找不到文件 {name}")
     if path.is_dir():
         raise InputError(f"{name} 是目录,不是报送表文件")
+    check_workbook_file(path, name)
     wb = _open(path, name)
     try:
         if META_SHEET not in wb.sheetnames:
@@ -287,6 +291,8 @@ def read_sheet(path: Path, shown: str | None = None) -> tuple[SheetInfo, list[Fi
                 pairs[str(row[0]).strip()] = row[1]
         info = SheetInfo.from_pairs(pairs, name)
         ws, header_row, columns = _find_table(wb, name)
+        if (ws.max_row or 0) > MAX_ROWS:
+            raise InputError(f"{name} 有 {ws.max_row} 行,超过报送表的上限 {MAX_ROWS} 行,未导入")
         rows = []
         for cells in ws.iter_rows(min_row=header_row + 1):
             if not cells:
@@ -316,6 +322,42 @@ def read_sheet(path: Path, shown: str | None = None) -> tuple[SheetInfo, list[Fi
         return info, rows
     finally:
         wb.close()
+
+
+# Limits no real collection sheet reaches (the 2025 plan's largest unit has
+# under 100 rows, a 10,000-task bench plan's sheet is about 2 MB unpacked):
+# a sheet beyond them is refused before openpyxl builds it in memory.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_MEMBERS = 1000
+MAX_ROWS = 50_000
+
+
+def check_workbook_file(path: Path, name: str) -> None:
+    """Refuse what is not a regular file (a device, FIFO: reading would never
+    end or hang) and a workbook that unpacks beyond the limits (a zip bomb)."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise InputError(f"无法读取 {name}:{error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{name} 不是普通文件(设备、管道等),不能作为报送表导入")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(f"{name} 有 {info.st_size} 字节,超过报送表的上限 {MAX_FILE_BYTES // 1024 // 1024} MB,未导入")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: _open says what it is
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(
+            f"{name} 解压后有 {unpacked} 字节({len(members)} 个部件),超过报送表的上限 "
+            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB,可能已损坏或是恶意文件,未导入"
+        )
 
 
 def _metric_name(value):
