@@ -396,7 +396,7 @@ def test_cli_reminder_list_names_missing_metrics(tracker, capsys, monkeypatch):
     run(capsys, "update", "16", "-m", "金龙", "--done", "1", "--by", "区科经局")
     code, out, err = run(capsys, "report", "-q", "Q2", "--format", "md")
     line = next(l for l in out.splitlines() if l.startswith("| 区科经局 |"))
-    assert "16(缺:玉龙企业、潜龙企业" in line
+    assert "16\uff08缺\uff1a玉龙企业;潜龙企业" in line
     code, out, err = run(capsys, "overdue", "-q", "Q2", "--format", "json")
     sixteen = next(row for row in json.loads(out) if row["id"] == "16")
     assert "潜龙企业未报送" in sixteen["reason"]

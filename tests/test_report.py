@@ -288,7 +288,7 @@ def test_markdown_tables_parse_back(tracker, capsys):
     assert tables["洪声耀(1 项)"][1][4] == "应 168个 / 报 120个"
     reminders = {r[0]: r for r in tables["五、催办名单(本季度未报送)"][1:]}
     # Neither was reported in Q1 either: 连续未报送 (issue 12).
-    assert reminders["区卫健局"][1:] == ["2", "34(连续未报送)、76(连续未报送)"]
+    assert reminders["区卫健局"][1:] == ["2", "34\uff08连续未报送\uff09、76\uff08连续未报送\uff09"]
     assert [r[0] for r in tables["新转为严重滞后(3 项)"][1:]] == ["G2", "28", "32"]
     assert tables["本季度新完成(1 项)"][1][0] == "29"
 
@@ -532,7 +532,7 @@ def test_xlsx_read_back(tracker, capsys):
     assert isinstance(by_id[100][col["编号"]].value, int) and by_id["G7"][col["编号"]].value == "G7"
 
     reminders = {r[0]: r for r in workbook["催办名单"].iter_rows(min_row=2, values_only=True)}
-    assert reminders["区卫健局"][1:] == (2, "34(连续未报送)、76(连续未报送)", "34、76")
+    assert reminders["区卫健局"][1:] == (2, "34\uff08连续未报送\uff09、76\uff08连续未报送\uff09", "34、76")
 
 
 def _letter(index: int) -> str:

@@ -600,10 +600,10 @@ def reminder_text(reminder: Reminder) -> str:
         notes = []
         missing = reminder.missing_of(item_id)
         if missing:
-            notes.append("缺:" + "、".join(missing))
+            notes.append("缺\uff1a" + ";".join(missing))  # metric names may hold 、
         if item_id in reminder.consecutive:
             notes.append("连续未报送")
-        parts.append(f"{item_id}({';'.join(notes)})" if notes else item_id)
+        parts.append(f"{item_id}\uff08{';'.join(notes)}\uff09" if notes else item_id)  # full-width brackets
     return "、".join(parts)
 
 

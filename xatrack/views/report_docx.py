@@ -24,7 +24,18 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
-from xatrack.report import RANKING_NOTE, SECTIONS, Report, comparison_sentence, item_figures_text
+from xatrack.report import (
+    SECTIONS,
+    Report,
+    comparison_sentence,
+    contributors_sentence,
+    item_figures_text,
+    late_sentence,
+    published_sentence,
+    rate_cells,
+    rate_headers,
+    reminder_text,
+)
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -70,6 +81,8 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
     if report.scope:
         _para(doc, "(" + ";".join(report.scope) + ")", font=SUBHEADING_FONT, align="center", indent=False)
 
+    if published_sentence(report):
+        _para(doc, published_sentence(report))
     _heading(doc, SECTIONS[0])
     for sentence in overview_sentences(report):
         _para(doc, sentence)
@@ -82,9 +95,11 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
     _tally_table(doc, ["责任领导", "事项", *STATES], [[r.name] for r in report.leaders], report.leaders, widths=[40])
 
     _heading(doc, SECTIONS[2])
-    _para(doc, RANKING_NOTE)
+    _para(doc, report.ranking_rule)
+    rates = rate_headers(report.units)
     _tally_table(
-        doc, ["名次", "牵头单位", "事项", *STATES], [[str(r.rank), r.name] for r in report.units], report.units, widths=[8, 32]
+        doc, ["名次", "牵头单位", "事项", *STATES, *rates], [[str(r.rank), r.name] for r in report.units], report.units,
+        widths=[7, 25], extra=[rate_cells(r) for r in report.units],
     )
 
     _heading(doc, SECTIONS[3])
@@ -101,15 +116,31 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
     else:
         owed = report.unreported_count
         _para(doc, f"本季度共有 {owed} 项事项未报送,涉及 {len(report.reminders)} 个牵头单位:")
-        body = [[r.unit, str(len(r.ids)), "、".join(r.ids)] for r in report.reminders]
-        _table(doc, ["牵头单位", "未报送", "事项编号"], body, widths=[30, 12, 58], numeric={1})
+        body = [[r.unit, str(len(r.ids)), reminder_text(r)] for r in report.reminders]
+        _table(doc, ["牵头单位", "未报送", "事项编号(缺报的指标)"], body, widths=[30, 12, 58], numeric={1})
+    for sentence in (late_sentence(report), contributors_sentence(report)):
+        if sentence:
+            _para(doc, sentence)
 
     _heading(doc, SECTIONS[5])
     _comparison(doc, report)
 
+    next_section = len(SECTIONS) + 1
+    if report.findings is not None:
+        from xatrack.report import FINDINGS_SECTION, findings_sentence
+        from xatrack.views.findings_tables import findings_tables
+
+        _heading(doc, FINDINGS_SECTION)
+        _para(doc, findings_sentence(report.findings))
+        for index, t in enumerate(findings_tables(report.findings)):
+            _subheading(doc, f"({_cn(index + 1)}){t.title}")
+            width = 100 // max(len(t.header), 1)
+            _table(doc, list(t.header), [[str(v) for v in row] for row in t.rows], widths=[width] * len(t.header),
+                   numeric=set(t.numeric))
+        next_section += 1
     requirements = bulletin.requirements_for(report.quarter.q)
     if requirements:
-        _heading(doc, f"{_cn(len(SECTIONS) + 1)}、下步要求")
+        _heading(doc, f"{_cn(next_section)}、下步要求")
         for paragraph in requirements:
             _para(doc, paragraph)
     if bulletin.issuer:
@@ -436,13 +467,14 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
     return table
 
 
-def _tally_table(doc, header, labels: list[list[str]], rows, widths: list[int]):
-    """Names then 事项 and one column per state; each count cell coloured by its state when non-zero."""
+def _tally_table(doc, header, labels: list[list[str]], rows, widths: list[int], extra=None):
+    """Names then 事项 and one column per state; each count cell coloured by its state when non-zero.
+    ``extra``: more cells per row after the counts (推进率, 及时率)."""
     body = []
     fills = {}
     first = len(labels[0]) if labels else len(header) - len(STATES) - 1
     for r, (label, row) in enumerate(zip(labels, rows)):
-        body.append([*label, str(row.total), *(str(row.count(state)) for state in STATES)])
+        body.append([*label, str(row.total), *(str(row.count(state)) for state in STATES), *(extra[r] if extra else [])])
         for k, state in enumerate(STATES):
             if row.count(state):
                 fills[(r, first + 1 + k)] = FILLS[state]
