@@ -236,8 +236,10 @@ def cached_log(cache: Cache, name: str, data: bytes, parse, reduce=None):
         size = state["size"]
         if size == len(data):
             return list(state["entries"]), list(state["problems"])
+        # Bytes appended to a last line without its newline continue that line: parse it all.
+        glued = size > 0 and data[size - 1 : size] != b"\n"
         prefix_lines = data[:size].count(b"\n")
-        entries, problems, count, fast = parse(data[size:], prefix_lines, state["count"])
+        entries, problems, count, fast = ([], [], 0, False) if glued else parse(data[size:], prefix_lines, state["count"])
         if fast:
             state = {
                 "fast": True,
