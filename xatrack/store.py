@@ -448,7 +448,8 @@ def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, fi
     Returns (entries, problems, records, fast): ``fast`` when every line was a
     one-line entry, so that later appends can be parsed on their own.
     """
-    records = _fast_records(text)
+    # Torn writes (a mark, a last line without newline) need read_log's whole-text rules.
+    records = _fast_records(text) if TORN_MARK not in text and text.endswith("\n") else None
     fast = records is not None
     if fast and first_line == 0 and first_seq == 0:
         entries, problems = read_log(text, quarter, source, records)
