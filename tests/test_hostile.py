@@ -792,3 +792,18 @@ def test_eight_writers_two_hundred_mixed_updates_and_ingests_then_check_is_clean
     assert len(sheet_rows) == rows  # each row of each sheet once, however many ingested it
     code, out, err = run(capsys, "check")
     assert code == 0, out + err
+
+
+@pytest.mark.parametrize("name", ["tasks.yaml", "units.yaml"])
+def test_11_a_lone_surrogate_escape_in_tasks_or_units_yaml_is_named(tracker, capsys, name):
+    """Before: list --format json crashed with UnicodeEncodeError; check said nothing."""
+    path = tracker / name
+    text = path.read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if "区科经局" in line and not line.lstrip().startswith("#"))
+    new = old.replace("区科经局", '"区科经局\\ud800"', 1)
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, err = run(capsys, "check")
+    assert code == 1 and f"{name}:{line}" in out + err and "代理项" in out + err, out + err
+    code, out, err = run(capsys, "list", "--format", "json")
+    assert code == 2 and "Traceback" not in err and "代理项" in err

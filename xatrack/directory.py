@@ -582,13 +582,14 @@ class _Parser:
 def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, list[Problem]]:
     """Text of a units.yaml -> (Directory, problems). Never raises for bad input:
     what can be read is kept, everything else becomes a Problem with its line."""
-    from xatrack.yamlio import conflict_problem, make_yaml, too_large
+    from xatrack.yamlio import conflict_problem, make_yaml, surrogate_problem, too_large
 
     p = _Parser(source)
     if too_large(text, source) is not None:
         return Directory.empty(source), [too_large(text, source)]
-    if conflict_problem(text, source) is not None:  # a merge left half done: name it as such
-        return Directory.empty(source), [conflict_problem(text, source)]
+    unusable = conflict_problem(text, source) or surrogate_problem(text, source)  # a merge left half done …
+    if unusable is not None:
+        return Directory.empty(source), [unusable]
     try:
         data = make_yaml().load(text)
     except Exception as exc:  # YAMLError, DuplicateKeyError, anything the parser throws

@@ -48,10 +48,10 @@ def guard_inside(root: Path, path: Path, what: str) -> None:
 
 
 def outside_links(root: Path) -> list[tuple[Path, Path]]:
-    """(path, target) of the tracker's logs, locks and own files that lead out of it."""
+    """(path, target) of progress/ and the logs and locks in it that lead out of the tracker."""
     found = []
-    candidates = [root / name for name in OWN_FILES] + [root / name for name in OWN_FOLDERS]
     progress = root / "progress"
+    candidates = [progress]
     try:
         if progress.is_dir() and is_inside(root, progress):
             candidates.extend(sorted(progress.iterdir()))

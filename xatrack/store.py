@@ -398,7 +398,8 @@ _ID_KEYS = re.compile(rb"""id["']?[ \t]*:""")
 _PLAIN_IDS = re.compile(rb'"id"[ \t]*:[ \t]*(?:-?(?:0|[1-9][0-9]*)|"[^"\\\n]*")[ \t]*[,}]')
 # Bytes that str.splitlines() (the full parse) takes as line breaks but a
 # byte search does not: a log holding any of them is parsed whole.
-_OTHER_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+_OTHER_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")  # single bytes: memchr, 0.1 ms per 6 MB
+_OTHER_BREAKS_UTF8 = (re.compile(rb"\xe2\x80[\xa8\xa9]"), re.compile(rb"\xc2\x85"))  # U+2028/2029, NEL
 
 
 def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) -> list[Entry] | None:
@@ -416,7 +417,9 @@ def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) ->
     """
     if not _SIMPLE_ID.match(item_id) or TORN_MARK.encode("utf-8") in data or b"\x00" in data:
         return None
-    if any(mark in data for mark in _OTHER_BREAKS) or (data and not data.endswith(b"\n")):
+    if any(mark in data for mark in _OTHER_BREAKS) or any(rx.search(data) for rx in _OTHER_BREAKS_UTF8):
+        return None
+    if data and not data.endswith(b"\n"):
         return None
     try:
         data.decode("utf-8")
@@ -433,15 +436,19 @@ def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) ->
     )
     # A plain id field whose value holds the id's characters (a string with
     # blanks or a lower-case g around them normalises to it), or an escape.
-    field = re.compile(rb'"id"[ \t]*:[ \t]*(?:' + key + rb'[ \t]*[,}]|"[^"\\\n]*' + key + rb')|\\')
+    field = re.compile(rb'"id"[ \t]*:[ \t]*(?:' + key + rb'[ \t]*[,}]|"[^"\\\n]*' + key + rb')')
+    # Searched apart: with a literal start the regex engine skips from "id" to "id".
+    starts = [m.start() for m in field.finditer(data)]
+    if b"\\" in data:
+        starts = sorted(set(starts + [m.start() for m in re.finditer(rb"\\", data)]))
     entries = []
     position, number, last_start = 0, 1, -1
-    for match in field.finditer(data):
-        start = data.rfind(b"\n", 0, match.start()) + 1
+    for match_start in starts:
+        start = data.rfind(b"\n", 0, match_start) + 1
         if start == last_start:
             continue
         last_start = start
-        end = data.find(b"\n", match.end())
+        end = data.find(b"\n", match_start)
         line = data[start : end if end >= 0 else len(data)]
         number += data.count(b"\n", position, start)
         position = start
@@ -466,7 +473,8 @@ def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, fi
     Returns (entries, problems, records, fast): ``fast`` when every line was a
     one-line entry, so that later appends can be parsed on their own.
     """
-    records = _fast_records(text)
+    # Torn writes (a mark, a last line without newline) need read_log's whole-text rules.
+    records = _fast_records(text) if TORN_MARK not in text and text.endswith("\n") else None
     fast = records is not None
     if fast and first_line == 0 and first_seq == 0:
         entries, problems = read_log(text, quarter, source, records)

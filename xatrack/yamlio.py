@@ -100,9 +100,27 @@ def conflict_problem(text: str, source: str) -> Problem | None:
     return None
 
 
+def surrogate_problem(text: str, source: str) -> Problem | None:
+    """An escape of a lone UTF-16 surrogate (\\ud800): YAML would load a
+    character that cannot be written or shown, so the line is named instead."""
+    if "\\u" not in text and "\\U" not in text:
+        return None
+    import re
+
+    match = re.search(r"\\(?:u|U000)[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+    if match is None:
+        return None
+    line = text[: match.start()].count("\n") + 1
+    return Problem(source, line, f"含有无效的字符转义 {match.group(0)}(孤立的 UTF-16 代理项,无法显示)")
+
+
 def load_yaml(text: str, source: str, max_bytes: int = MAX_YAML_CHARS) -> tuple[Any, Problem | None]:
     """Parse ``text``; return (data, None) or (None, problem with the line)."""
-    problem = too_large(text, source, min(max_bytes, MAX_YAML_CHARS)) or conflict_problem(text, source)
+    problem = (
+        too_large(text, source, min(max_bytes, MAX_YAML_CHARS))
+        or conflict_problem(text, source)
+        or surrogate_problem(text, source)
+    )
     if problem is not None:
         return None, problem
     if text.startswith("\ufeff"):
