@@ -41,6 +41,27 @@ def _count(n: int, state: str) -> Text:
     return Text(str(n), style=STATE_STYLE[state] if n else "dim")
 
 
+def _ranking_table(rows, narrow: bool) -> Table:
+    """The lead-unit ranking: on a narrow terminal only what decides the rank
+    (推进率, 及时率, 严重滞后) and 未报送, so the rates are never cut off."""
+    if not narrow:
+        return _tally_table(rows, "牵头单位", with_rank=True)
+    table = _table()
+    table.add_column("名次", justify="right", no_wrap=True)
+    table.add_column("牵头单位", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("事项", justify="right", no_wrap=True)
+    for header in rate_headers(rows):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("严重滞后", justify="right", no_wrap=True)
+    table.add_column("未报送", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            str(row.rank), row.name, str(row.total), *rate_cells(row),
+            _count(row.count("严重滞后"), "严重滞后"), _count(row.count("未报送"), "未报送"),
+        )
+    return table
+
+
 def _tally_table(rows, name_header: str, with_title: bool = False, with_rank: bool = False) -> Table:
     table = _table()
     if with_rank:
@@ -127,7 +148,7 @@ def _render_items(console: Console, report: Report) -> None:
 
     _heading(console, SECTIONS[2])
     console.print(Text(report.ranking_rule, style="dim"))
-    console.print(_tally_table(report.units, "牵头单位", with_rank=True))
+    console.print(_ranking_table(report.units, narrow=console.width < 110))
 
     _heading(console, SECTIONS[3])
     if not report.lagging:

@@ -101,7 +101,10 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
             table.add_column(f"Q{status.quarter.q}", justify="right", no_wrap=True)
         for index, metric in enumerate(item.metrics):
             sign = "≤" if metric.op == "<=" else "≥" if metric.kind != "cumulative" else ""
-            row = [str(index + 1), metric.name, _KIND_LABEL[metric.kind], f"{sign}{fmt_number(metric.target)}{metric.unit}"]
+            target = f"{sign}{fmt_number(metric.target)}{metric.unit}"
+            if metric.kind in ("relative", "reference"):
+                target = f"对照{metric.follows}" if metric.kind == "relative" else "—"
+            row = [str(index + 1), metric.name, _KIND_LABEL[metric.kind], target]
             for status in per_quarter:
                 ms = status.metrics[index]
                 cell = Text(f"{fmt_number(ms.expected)}/")
