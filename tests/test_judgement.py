@@ -415,7 +415,20 @@ def test_cli_publish_late_report_and_as_of(tracker, capsys, monkeypatch):
     code, out, err = run(capsys, "report", "-q", "Q2", "--publish")
     assert code == 2 and "--force" in err and published.read_bytes() == kept
 
-    # October: a late Q2 figure arrives.
+    # October: a late Q2 sheet and a late Q2 figure arrive.
+    from test_sheet import fill
+
+    monkeypatch.setenv("XATRACK_NOW", "2025-10-08T08:00:00+08:00")
+    assert run(capsys, "sheet", "--unit", "区商务局", "-q", "Q2", "-o", "商务局.xlsx")[0] == 0
+    fill(tracker / "商务局.xlsx", tracker / "商务局-回.xlsx", {("G6", "进出口总额增速"): {"本季度累计完成": 11}})
+    code, out, err = run(capsys, "ingest", "商务局-回.xlsx")
+    assert code == 0, err
+    assert published.read_bytes() == kept
+    g6 = json.loads(run(capsys, "overdue", "-q", "Q2", "--format", "json")[1] or "[]")
+    assert all(row["id"] != "G6" for row in g6)  # 11% against 10%: on pace now
+    code, out, err = run(capsys, "list", "--search", "进出口", "-q", "Q2", "--format", "json")
+    g6 = next(row for row in json.loads(out) if row["id"] == "G6")
+    assert g6["late"] is True and g6["status"] == ON_TRACK
     monkeypatch.setenv("XATRACK_NOW", "2025-10-08T09:00:00+08:00")
     code, out, err = run(capsys, "update", "32", "--done", "170", "-q", "Q2", "--by", "区科经局")
     assert code == 0 and "逾期报送" in out
@@ -423,7 +436,7 @@ def test_cli_publish_late_report_and_as_of(tracker, capsys, monkeypatch):
     row = show_json(capsys, "新建5G基站", "Q2")
     assert row["late"] is True and row["metrics"][0]["late"] is True and row["status"] == ON_TRACK
     code, out, err = run(capsys, "report", "-q", "Q2", "--format", "md")
-    assert "已于 2025-07-20 15:00 发布" in out and "逾期报送" in out
+    assert "已于 2025-07-20 15:00 发布" in out and "逾期报送" in out and "G6" in out
 
     # --as-of the publication time reproduces it exactly.
     from xatrack import bulletin
