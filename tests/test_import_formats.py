@@ -353,3 +353,40 @@ def test_daily_commands_do_not_import_document_readers():
     loaded = [line for line in out.stderr.splitlines() if any(m in line for m in ("docx", "pdfplumber", "openpyxl"))]
     assert loaded == []
     assert "import time:" in out.stderr  # the check above looked at a real import trace
+
+
+def test_gbk_text_whose_first_character_looks_like_utf8(tmp_path):
+    """"一" in GBK is d2 bb, a valid two-byte UTF-8 character: the file was taken
+    for mixed UTF-8/GBK and refused. Only whole earlier lines say "mixed"."""
+    from xatrack.importer.formats import decode_text
+
+    raw = "一、主要目标\n(一)地区生产总值增长6%。\n".encode("gb18030")
+    text, name = decode_text(raw, tmp_path / "gbk.txt")
+    assert text.startswith("一、主要目标") and name == "GB18030/GBK"
+    mixed = "第一行是 UTF-8\n".encode("utf-8") + "第二行是 GBK\n".encode("gb18030")
+    with pytest.raises(Exception) as error:
+        decode_text(mixed, tmp_path / "mixed.txt")
+    assert "编码混杂" in str(error.value.message)
+
+
+def test_targets_stated_against_another_figure_get_a_relative_metric():
+    """与经济增长基本同步 follows the plan's GDP growth item; 不低于全市平均水平 a
+    reference figure the office records (issue 12)."""
+    from xatrack.importer import import_plan
+
+    text = "\n".join(
+        [
+            "某县2026年政府工作报告主要目标任务责任分解",
+            "一、主要预期目标",
+            "(一)地区生产总值增长6.5%。(责任领导:张三;牵头单位:县发改局)",
+            "(二)城乡居民人均可支配收入增长与经济增长基本同步。(责任领导:张三;牵头单位:县发改局)",
+            "(三)居民消费价格涨幅不高于全省平均水平。(责任领导:张三;牵头单位:县发改局)",
+            "(四)规上工业增加值增速快于全市平均。(责任领导:李四;牵头单位:县经信局)",
+        ]
+    )
+    plan = import_plan(text).plan
+    income, prices, industry = (plan.get(f"G{n}").metrics for n in (2, 3, 4))
+    assert [(m.kind, m.follows, m.op) for m in income] == [("relative", "G1", ">=")]
+    assert [(m.kind, m.follows, m.op) for m in prices] == [("relative", "全省平均水平", "<="), ("reference", "", ">=")]
+    assert prices[1].name == "全省平均水平"
+    assert [(m.kind, m.follows) for m in industry] == [("relative", "全市平均"), ("reference", "")]

@@ -326,11 +326,14 @@ def _relative_subject(text: str) -> str:
 
 
 def growth_target_id(items) -> str | None:
-    """The id of the target stating the economy's growth (地区生产总值/GDP增长)."""
-    for item in items:
-        if item.kind != "target":
-            continue
-        for metric in item.metrics:
-            if metric.kind == "growth" and re.search(r"(地区生产总值|GDP|生产总值|经济)", metric.name + item.text):
-                return item.id
+    """The id of the item stating the economy's growth (地区生产总值/GDP增长):
+    a main target if there is one, else any item (a plan that lists it as a task)."""
+    items = list(items)
+    for wanted in ("target", None):
+        for item in items:
+            if wanted is not None and item.kind != wanted:
+                continue
+            for metric in item.metrics:
+                if metric.kind == "growth" and re.search(r"(地区生产总值|GDP|生产总值)", metric.name + item.text):
+                    return item.id
     return None

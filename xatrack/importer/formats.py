@@ -111,7 +111,10 @@ def decode_text(raw: bytes, path) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             if first_error is None:
                 first_error = raw[: exc.start].count(b"\n") + 1
-            if codec == "utf-8" and not raw[: exc.start].isascii():
+            # The whole lines before the failing one (a GBK character can start with
+            # bytes that are a valid UTF-8 character, so the failing line itself says nothing).
+            before = raw[: raw.rfind(b"\n", 0, exc.start) + 1]
+            if codec == "utf-8" and not before.isascii():
                 # earlier lines are UTF-8 Chinese: the file mixes encodings, GB18030 would garble them
                 raise DataError(
                     f"{path}:{first_error}: 不是 UTF-8 编码的文本(前面各行是 UTF-8,这一行起不是,编码混杂);"

@@ -552,7 +552,7 @@ class _Builder:
                 draft.inferred.append("牵头单位按“列第一位的为牵头单位”取责任单位第一个")
 
     def _relative_targets(self, items: list[Item]) -> list[Item]:
-        """Targets stated against another figure (与经济增长基本同步, 不低于全市平均水平)
+        """Targets (or tasks) stated against another figure (与经济增长基本同步, 不低于全市平均水平)
         get a RELATIVE metric (figures.relative_metrics), unless the text already
         has metrics of its own or the overrides gave it one."""
         from dataclasses import replace
@@ -562,7 +562,7 @@ class _Builder:
         growth = growth_target_id(items)
         result = []
         for item in items:
-            if item.kind == TARGET and not item.metrics:
+            if not item.metrics:
                 found = relative_metrics(item.text, growth if growth != item.id else None)
                 if found:
                     item = replace(item, metrics=tuple(found))
