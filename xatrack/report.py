@@ -37,13 +37,13 @@ class Tally:
 
     @property
     def progress_rate(self) -> float:
-        """推进率: share of items 正常 or 已完成."""
-        return self.green / self.total if self.total else 0.0
+        """推进率: share of items 正常 or 已完成 (score.Rates)."""
+        return self.rates.progress_rate
 
     @property
     def timely_rate(self) -> float:
-        """及时率: share of items reported in full by the deadline."""
-        return self.timely / self.total if self.total else 0.0
+        """及时率: share of items reported in full by the deadline (score.Rates)."""
+        return self.rates.timely_rate
 
     @property
     def rates(self) -> score.Rates:
