@@ -157,6 +157,53 @@ def test_markdown_shows_the_quarters(tracker, capsys):
     assert "上季度报送、本季度未报送的单位:" in section and "区财政局" in section
 
 
+def test_xlsx_trends_sheet(tracker, capsys):
+    """The xlsx bulletin's 各季度对比: its own tables, read back by caption and header name."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from cli_helpers import xlsx_tables
+
+    path = tracker / "通报.xlsx"
+    path.unlink(missing_ok=True)
+    code, out, err = run(capsys, "report", "-q", "Q3", "-o", str(path))
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(path)["各季度对比"]
+    assert "2025年第三季度" in sheet["A1"].value
+    tables = xlsx_tables(sheet)
+    assert list(tables)[:2] == ["各牵头单位各季度情况", "各责任领导各季度情况"]
+    header, rows, _ = tables["各牵头单位各季度情况"]
+    assert header[:4] == ["名次", "上季度名次", "名次变化", "牵头单位"]
+    assert header[4:8] == ["Q1 已完成/正常", "Q1 滞后", "Q1 严重滞后", "Q1 未报送"] and len(header) == 4 + 3 * 4
+    units = {r["牵头单位"]: r for r in rows}
+    education = units["区教育局"]  # leads 4, 28 and 75 (see test_trends_per_unit_and_leader_for_each_quarter)
+    assert [education[f"Q1 {h}"] for h in ("已完成/正常", "滞后", "严重滞后", "未报送")] == [1, 0, 0, 2]
+    assert [education[f"Q2 {h}"] for h in ("已完成/正常", "滞后", "严重滞后", "未报送")] == [0, 1, 1, 1]
+    assert [education[f"Q3 {h}"] for h in ("已完成/正常", "滞后", "严重滞后", "未报送")] == [0, 0, 0, 3]
+    now, before = _report(tracker, 3), _report(tracker, 2)
+    previous = {r.name: r.rank for r in before.units}
+    for unit in now.units:
+        row = units[unit.name]
+        assert (row["名次"], row["上季度名次"]) == (unit.rank, previous[unit.name])
+        change = previous[unit.name] - unit.rank
+        assert row["名次变化"] == (f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—")
+    leaders = {r["责任领导"]: r for r in tables["各责任领导各季度情况"][1]}
+    assert [leaders["洪声耀"][f"Q2 {h}"] for h in ("已完成/正常", "严重滞后", "未报送")] == [1, 1, 26]
+    header, rows, _ = tables["进度变差的事项(4 项)"]
+    assert header == ["编号", "事项", "牵头单位", "Q2状态", "Q3状态"]
+    assert [(r["编号"], r["Q2状态"], r["Q3状态"]) for r in rows] == [
+        ("G1", BEHIND, MISSING), ("G4", ON_TRACK, MISSING), (28, SEVERE, MISSING), (75, BEHIND, MISSING)
+    ]
+    assert [(r["编号"], r["Q3状态"]) for r in tables["进度好转的事项(1 项)"][1]] == [(32, ON_TRACK)]
+    stopped = {r["牵头单位"]: r for r in tables["上季度报送、本季度未报送的单位(4 个)"][1]}
+    assert set(stopped) == {"区发改局", "区财政局", "区教育局", "区人社局"}
+    assert stopped["区教育局"]["事项编号"] == "4、28、75" and stopped["区教育局"]["本季度未报送"] == 3
+    streaks = next(rows for caption, (_, rows, _) in tables.items() if caption.startswith("连续未报送("))
+    civil = next(r for r in streaks if r["牵头单位"] == "区民政局")
+    assert civil["连续未报送季度数"] == 3 and "79" in civil["事项编号"].split("、")
+    # Status cells in the three colours (grey for 未报送), as on the other sheets.
+    row28 = next(row for row in sheet.iter_rows() if row[0].value == 28)
+    assert [(c.value, c.fill.fgColor.rgb[-6:]) for c in row28[3:5]] == [(SEVERE, "D32F2F"), (MISSING, "9E9E9E")]
+
+
 # --------------------------------------------------------------------------- docx
 
 
