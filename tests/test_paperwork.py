@@ -310,7 +310,7 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
                 lagging[cells[0].text] = cells[3].text
                 fill = cells[3]._element.tcPr.find(f"{W}shd").get(f"{W}fill")
                 assert fill == {BEHIND: "FFEB9C", SEVERE: "FFC7CE"}[cells[3].text]
-        if header == ["牵头单位", "未报送", "事项编号(缺报的指标)"]:  # issue 12: missing metrics named
+        if header == ["牵头单位", "未报送", "事项编号(缺报的指标)", "其中连续未报送"]:  # issue 12: missing metrics named
             reminders = table
         # Every table repeats its header row on each page.
         assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
@@ -324,8 +324,17 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
                 return text.split("、")
             text = shorter
 
-    owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text)}
+    # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._cell_text).
+    owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text.replace("、\u200b", "、"))}
     assert owed == {r["id"] for r in overdue if r["status"] == MISSING}
+    # 连续未报送 in its own column ("全部" when every id of the unit), not after every id.
+    report = _report(tracker, 2)
+    expected = {r.unit: ("全部" if set(r.consecutive) == set(r.ids) else "、".join(r.consecutive) or "—")
+                for r in report.reminders}
+    assert any(r.consecutive for r in report.reminders)
+    shown = {row.cells[0].text: row.cells[3].text.replace("、\u200b", "、") for row in reminders.rows[1:]}
+    assert shown == expected
+    assert not [row for row in reminders.rows[1:] if "连续未报送" in row.cells[2].text]
 
 
 def test_docx_masthead_and_requirements_from_settings(tracker, capsys, tmp_path):
@@ -399,6 +408,13 @@ def test_docx_renders_in_libreoffice(tracker, capsys, tmp_path):
         line = next(line for line in page.splitlines() if line.replace(" ", "") == f"—{number}—")
         indent[number] = len(line) - len(line.lstrip())
     assert indent[1] > indent[2] + 20
+    # Tables fit their text (seen on the rendered pages): an id list breaks after a 、, never
+    # before one or inside an id; a rate stays on one line; a row is never split across pages.
+    lines = [line.strip() for line in text.splitlines()]
+    assert not [line for line in lines if line.startswith("、")]
+    assert not [token for line in lines for token in line.split() if token == "%"]
+    table_rows = [row for table in docx.Document(str(tracker / "通报.docx")).tables for row in table.rows]
+    assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in table_rows)
 
 
 # --------------------------------------------------------------------------- files Excel and printers accept
