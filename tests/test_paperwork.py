@@ -157,6 +157,33 @@ def test_markdown_shows_the_quarters(tracker, capsys):
     assert "上季度报送、本季度未报送的单位:" in section and "区财政局" in section
 
 
+@pytest.mark.parametrize("columns", [80, 160])
+def test_terminal_shows_the_quarters(tracker, capsys, monkeypatch, columns):
+    """The terminal report's 各季度对比: per lead unit the counts at each quarter and the
+    rank change, then what moved; every line within the terminal's width."""
+    import unicodedata
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run(capsys, "report", "-q", "Q3")
+    assert code == 0, err
+    width = max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in out.splitlines())
+    assert width <= columns
+    section = out.split("各季度对比", 1)[1].split("七、", 1)[0]
+    units = section.split("各牵头单位", 1)[1].split("各责任领导", 1)[0]
+    education = next(line for line in units.splitlines() if "区教育局" in line)
+    # 区教育局 (4, 28, 75): Q1 正常 1 + 未报送 2; Q2 滞后, 严重滞后, 未报送; Q3 未报送 3.
+    assert education.split()[-6:] == ["绿1", "灰2", "黄1", "红1", "灰1", "灰3"]
+    now, before = _report(tracker, 3), _report(tracker, 2)
+    rank = next(r for r in now.trends.units if r.name == "区教育局")
+    change = rank.previous_rank - rank.rank
+    assert education.split()[:2] == [str(rank.rank), f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—"]
+    moved = {line.split()[0]: line.split()[1:] for line in section.split("变化情况", 1)[1].splitlines() if line.strip()}
+    assert moved["进度好转"] == ["1", "项", "32(严重滞后→正常)"]
+    assert moved["进度变差"][:2] == ["4", "项"] and "28(严重滞后→未报送)" in section.split("进度变差", 1)[1]
+    assert set(moved["Q2报送、Q3未报送"][2:]) == {"区发改局", "区财政局", "区教育局", "区人社局"}
+    assert "区民政局(" in section.split("连续 3 个季度未报送", 1)[1]
+
+
 def test_xlsx_trends_sheet(tracker, capsys):
     """The xlsx bulletin's 各季度对比: its own tables, read back by caption and header name."""
     openpyxl = pytest.importorskip("openpyxl")
