@@ -1,9 +1,13 @@
 """The quarterly bulletin as an Excel workbook (openpyxl, imported only here).
 
-Sheets: 汇总 (overall, targets, actions, leaders, lead-unit ranking in one
-filterable table), 滞后事项 (one row per metric of each lagging item, by
-leader), 全部事项 (every item of the report), 催办名单. Each sheet: header in
-row 1 and frozen (A2), auto-filter, widths set for Chinese text, status cells
+Every sheet opens with a title row (the plan · the bulletin, its scope).
+Sheets: 汇总 (总体情况 and the actions, 各责任领导, 牵头单位排名 with 推进率 and
+及时率 under the ranking rule, 上季度: one table each, each with its own header
+row, a blank row between), 滞后事项 (one row per metric of each lagging item,
+by leader), 全部事项 (every item of the report), 催办名单, 各季度对比
+(report.trends), 督查发现 and its tallies when findings are recorded. A sheet
+of one table freezes title and header and filters the table; a sheet of
+several freezes the title row. Widths set for Chinese text, status cells
 filled in the three colours (grey for 未报送), numbers stored as numbers.
 """
 
