@@ -157,6 +157,80 @@ def test_markdown_shows_the_quarters(tracker, capsys):
     assert "上季度报送、本季度未报送的单位:" in section and "区财政局" in section
 
 
+@pytest.mark.parametrize("columns", [80, 160])
+def test_terminal_shows_the_quarters(tracker, capsys, monkeypatch, columns):
+    """The terminal report's 各季度对比: per lead unit the counts at each quarter and the
+    rank change, then what moved; every line within the terminal's width."""
+    import unicodedata
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run(capsys, "report", "-q", "Q3")
+    assert code == 0, err
+    width = max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in out.splitlines())
+    assert width <= columns
+    section = out.split("各季度对比", 1)[1].split("七、", 1)[0]
+    units = section.split("各牵头单位", 1)[1].split("各责任领导", 1)[0]
+    education = next(line for line in units.splitlines() if "区教育局" in line)
+    # 区教育局 (4, 28, 75): Q1 正常 1 + 未报送 2; Q2 滞后, 严重滞后, 未报送; Q3 未报送 3.
+    assert education.split()[-6:] == ["绿1", "灰2", "黄1", "红1", "灰1", "灰3"]
+    now, before = _report(tracker, 3), _report(tracker, 2)
+    rank = next(r for r in now.trends.units if r.name == "区教育局")
+    change = rank.previous_rank - rank.rank
+    assert education.split()[:2] == [str(rank.rank), f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—"]
+    moved = {line.split()[0]: line.split()[1:] for line in section.split("变化情况", 1)[1].splitlines() if line.strip()}
+    assert moved["进度好转"] == ["1", "项", "32(严重滞后→正常)"]
+    assert moved["进度变差"][:2] == ["4", "项"] and "28(严重滞后→未报送)" in section.split("进度变差", 1)[1]
+    assert set(moved["Q2报送、Q3未报送"][2:]) == {"区发改局", "区财政局", "区教育局", "区人社局"}
+    assert "区民政局(" in section.split("连续 3 个季度未报送", 1)[1]
+
+
+def test_xlsx_trends_sheet(tracker, capsys):
+    """The xlsx bulletin's 各季度对比: its own tables, read back by caption and header name."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from cli_helpers import xlsx_tables
+
+    path = tracker / "通报.xlsx"
+    path.unlink(missing_ok=True)
+    code, out, err = run(capsys, "report", "-q", "Q3", "-o", str(path))
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(path)["各季度对比"]
+    assert "2025年第三季度" in sheet["A1"].value
+    tables = xlsx_tables(sheet)
+    assert list(tables)[:2] == ["各牵头单位各季度情况", "各责任领导各季度情况"]
+    header, rows, _ = tables["各牵头单位各季度情况"]
+    assert header[:4] == ["名次", "上季度名次", "名次变化", "牵头单位"]
+    assert header[4:8] == ["Q1 已完成/正常", "Q1 滞后", "Q1 严重滞后", "Q1 未报送"] and len(header) == 4 + 3 * 4
+    units = {r["牵头单位"]: r for r in rows}
+    education = units["区教育局"]  # leads 4, 28 and 75 (see test_trends_per_unit_and_leader_for_each_quarter)
+    assert [education[f"Q1 {h}"] for h in ("已完成/正常", "滞后", "严重滞后", "未报送")] == [1, 0, 0, 2]
+    assert [education[f"Q2 {h}"] for h in ("已完成/正常", "滞后", "严重滞后", "未报送")] == [0, 1, 1, 1]
+    assert [education[f"Q3 {h}"] for h in ("已完成/正常", "滞后", "严重滞后", "未报送")] == [0, 0, 0, 3]
+    now, before = _report(tracker, 3), _report(tracker, 2)
+    previous = {r.name: r.rank for r in before.units}
+    for unit in now.units:
+        row = units[unit.name]
+        assert (row["名次"], row["上季度名次"]) == (unit.rank, previous[unit.name])
+        change = previous[unit.name] - unit.rank
+        assert row["名次变化"] == (f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—")
+    leaders = {r["责任领导"]: r for r in tables["各责任领导各季度情况"][1]}
+    assert [leaders["洪声耀"][f"Q2 {h}"] for h in ("已完成/正常", "严重滞后", "未报送")] == [1, 1, 26]
+    header, rows, _ = tables["进度变差的事项(4 项)"]
+    assert header == ["编号", "事项", "牵头单位", "Q2状态", "Q3状态"]
+    assert [(r["编号"], r["Q2状态"], r["Q3状态"]) for r in rows] == [
+        ("G1", BEHIND, MISSING), ("G4", ON_TRACK, MISSING), (28, SEVERE, MISSING), (75, BEHIND, MISSING)
+    ]
+    assert [(r["编号"], r["Q3状态"]) for r in tables["进度好转的事项(1 项)"][1]] == [(32, ON_TRACK)]
+    stopped = {r["牵头单位"]: r for r in tables["上季度报送、本季度未报送的单位(4 个)"][1]}
+    assert set(stopped) == {"区发改局", "区财政局", "区教育局", "区人社局"}
+    assert stopped["区教育局"]["事项编号"] == "4、28、75" and stopped["区教育局"]["本季度未报送"] == 3
+    streaks = next(rows for caption, (_, rows, _) in tables.items() if caption.startswith("连续未报送("))
+    civil = next(r for r in streaks if r["牵头单位"] == "区民政局")
+    assert civil["连续未报送季度数"] == 3 and "79" in civil["事项编号"].split("、")
+    # Status cells in the three colours (grey for 未报送), as on the other sheets.
+    row28 = next(row for row in sheet.iter_rows() if row[0].value == 28)
+    assert [(c.value, c.fill.fgColor.rgb[-6:]) for c in row28[3:5]] == [(SEVERE, "D32F2F"), (MISSING, "9E9E9E")]
+
+
 # --------------------------------------------------------------------------- docx
 
 
@@ -263,7 +337,7 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
                 lagging[cells[0].text] = cells[3].text
                 fill = cells[3]._element.tcPr.find(f"{W}shd").get(f"{W}fill")
                 assert fill == {BEHIND: "FFEB9C", SEVERE: "FFC7CE"}[cells[3].text]
-        if header == ["牵头单位", "未报送", "事项编号(缺报的指标)"]:  # issue 12: missing metrics named
+        if header == ["牵头单位", "未报送", "事项编号(缺报的指标)", "其中连续未报送"]:  # issue 12: missing metrics named
             reminders = table
         # Every table repeats its header row on each page.
         assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
@@ -277,8 +351,17 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
                 return text.split("、")
             text = shorter
 
-    owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text)}
+    # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._cell_text).
+    owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text.replace("、\u200b", "、"))}
     assert owed == {r["id"] for r in overdue if r["status"] == MISSING}
+    # 连续未报送 in its own column ("全部" when every id of the unit), not after every id.
+    report = _report(tracker, 2)
+    expected = {r.unit: ("全部" if set(r.consecutive) == set(r.ids) else "、".join(r.consecutive) or "—")
+                for r in report.reminders}
+    assert any(r.consecutive for r in report.reminders)
+    shown = {row.cells[0].text: row.cells[3].text.replace("、\u200b", "、") for row in reminders.rows[1:]}
+    assert shown == expected
+    assert not [row for row in reminders.rows[1:] if "连续未报送" in row.cells[2].text]
 
 
 def test_docx_masthead_and_requirements_from_settings(tracker, capsys, tmp_path):
@@ -352,6 +435,13 @@ def test_docx_renders_in_libreoffice(tracker, capsys, tmp_path):
         line = next(line for line in page.splitlines() if line.replace(" ", "") == f"—{number}—")
         indent[number] = len(line) - len(line.lstrip())
     assert indent[1] > indent[2] + 20
+    # Tables fit their text (seen on the rendered pages): an id list breaks after a 、, never
+    # before one or inside an id; a rate stays on one line; a row is never split across pages.
+    lines = [line.strip() for line in text.splitlines()]
+    assert not [line for line in lines if line.startswith("、")]
+    assert not [token for line in lines for token in line.split() if token == "%"]
+    table_rows = [row for table in docx.Document(str(tracker / "通报.docx")).tables for row in table.rows]
+    assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in table_rows)
 
 
 # --------------------------------------------------------------------------- files Excel and printers accept

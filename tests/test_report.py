@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import run
+from cli_helpers import run, xlsx_tables as _xlsx_tables
 from xatrack.cli import main
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
@@ -484,30 +484,39 @@ def test_xlsx_read_back(tracker, capsys):
     assert code == 0, err
     assert "已写入" in err
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["汇总", "滞后事项", "全部事项", "催办名单"]
+    assert workbook.sheetnames == ["汇总", "滞后事项", "全部事项", "催办名单", "各季度对比"]
     for sheet in workbook.worksheets:
-        assert sheet.freeze_panes == "A2", sheet.title
+        # Row 1 names the plan and the quarter; a sheet of one table freezes its title and header.
+        title = sheet["A1"].value
+        assert title.startswith("2025年咸安区") and "2025年第二季度" in title, (sheet.title, title)
+        assert sheet.freeze_panes == ("A2" if sheet.title in ("汇总", "各季度对比") else "A3"), sheet.title
         widths = [sheet.column_dimensions[c].width for c in "ABC"]
         assert all(w and w >= 8 for w in widths), (sheet.title, widths)
 
     summary = workbook["汇总"]
-    header = [c.value for c in summary[1]]
-    assert header[:4] == ["分组", "名称", "名次", "事项"] and header[4:9] == list(STATES)
-    rows = {(r[0], r[1]): r for r in summary.iter_rows(min_row=2, values_only=True)}
-    assert list(rows[("总体", "合计")][3:9]) == [107, *Q2_OVERALL.values()]
-    assert list(rows[("责任领导", "程文敏")][3:9]) == [17, *Q2_LEADERS["程文敏"][1].values()]
-    assert list(rows[("行动", "行动六 实施幸福咸安行动")][3:9]) == [21, *Q2_ACTIONS["行动六"][1].values()]
-    ranked = [r for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == "牵头单位排名"]
-    assert ranked[0][2] == 1 and all(isinstance(r[2], int) for r in ranked)
-    assert list(rows[("上季度(2025年第一季度)", "合计")][4:9]) == list(Q1_OVERALL.values())
+    tables = _xlsx_tables(summary)  # each table under its caption, with its own header row
+    assert list(tables) == ["总体情况", "各责任领导", "牵头单位排名", "上季度(2025年第一季度)"]
+    counts = ["事项", *STATES]
+    overall = {r["名称"]: r for r in tables["总体情况"][1]}
+    assert [overall["合计"][h] for h in counts] == [107, *Q2_OVERALL.values()]
+    assert [overall["行动六 实施幸福咸安行动"][h] for h in counts] == [21, *Q2_ACTIONS["行动六"][1].values()]
+    leaders = {r["责任领导"]: r for r in tables["各责任领导"][1]}
+    assert [leaders["程文敏"][h] for h in counts] == [17, *Q2_LEADERS["程文敏"][1].values()]
+    header, ranked, note = tables["牵头单位排名"]
+    assert header[:2] == ["名次", "牵头单位"] and header[-2:] == ["推进率", "及时率"]
+    assert ranked[0]["名次"] == 1 and all(isinstance(r["名次"], int) for r in ranked)
+    assert all(0 <= r["推进率"] <= 1 and 0 <= r["及时率"] <= 1 for r in ranked)
+    assert note.startswith("按推进率")  # the ranking rule is stated above the table
+    assert [tables["上季度(2025年第一季度)"][1][0][s] for s in STATES] == list(Q1_OVERALL.values())
     for row in summary.iter_rows(min_row=2):
-        for cell in row[3:]:
-            assert cell.data_type == "n", cell.coordinate  # numbers, not text
+        for cell in row:
+            if cell.value is not None and isinstance(cell.value, str) and cell.value.isdigit():
+                raise AssertionError(f"{cell.coordinate}: a number stored as text")
 
     lagging = workbook["滞后事项"]
-    header = [c.value for c in lagging[1]]
+    header = [c.value for c in lagging[2]]  # row 1: the title
     col = {name: i for i, name in enumerate(header)}
-    body = list(lagging.iter_rows(min_row=2))
+    body = list(lagging.iter_rows(min_row=3))
     by_id = {row[col["编号"]].value: row for row in body}
     assert set(by_id) == {32, 28, 75, "G1", "G2"}
     row32 = by_id[32]
@@ -519,9 +528,9 @@ def test_xlsx_read_back(tracker, capsys):
     assert lagging.column_dimensions[_letter(col["事项"])].width >= 40  # room for Chinese text
 
     items = workbook["全部事项"]
-    header = [c.value for c in items[1]]
+    header = [c.value for c in items[2]]  # row 1: the title
     col = {name: i for i, name in enumerate(header)}
-    body = list(items.iter_rows(min_row=2))
+    body = list(items.iter_rows(min_row=3))
     assert len(body) == 107
     state_fill = {}
     for row in body:
@@ -531,7 +540,7 @@ def test_xlsx_read_back(tracker, capsys):
     assert by_id[29][col["上季度状态"]].value == MISSING and by_id[29][col["状态"]].value == DONE
     assert isinstance(by_id[100][col["编号"]].value, int) and by_id["G7"][col["编号"]].value == "G7"
 
-    reminders = {r[0]: r for r in workbook["催办名单"].iter_rows(min_row=2, values_only=True)}
+    reminders = {r[0]: r for r in workbook["催办名单"].iter_rows(min_row=3, values_only=True)}
     assert reminders["区卫健局"][1:] == (2, "34\uff08连续未报送\uff09、76\uff08连续未报送\uff09", "34、76")
 
 

@@ -74,6 +74,35 @@ def kjj_sheet(tracker, capsys) -> Path:
 # --------------------------------------------------------------------------- the sheet
 
 
+def test_sheet_header_shows_contacts_and_the_reply_deadline(tracker, capsys):
+    """The header names the unit's 联络员 and 电话 when units.yaml gives them (the shipped
+    file gives none, and the header then invents none) and the quarter's reporting deadline."""
+    code, out, err = run(capsys, "sheet", "--unit", "区科经局", "--quarter", "Q2", "-o", "a.xlsx")
+    assert code == 0, err
+    ws = openpyxl.load_workbook(tracker / "a.xlsx")["报送表"]
+    assert "联络员" not in ws["A2"].value and "电话" not in ws["A2"].value
+    # Q2 ends 2025-06-30; figures are due settings.deadline_days (10) days later.
+    assert "报送截止:2025年7月10日" in ws["A2"].value and "请于2025年7月10日前填好后发回督查室" in ws["A3"].value
+
+    units = (tracker / "units.yaml").read_text(encoding="utf-8")
+    line = "  - {name: 区科经局, type: 区政府部门}"
+    assert line in units
+    (tracker / "units.yaml").write_text(
+        units.replace(line, "  - {name: 区科经局, type: 区政府部门, contact: 李明, phone: 0715-1234567}"), encoding="utf-8"
+    )
+    tasks = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    tasks = tasks.replace("settings:\n", "settings:\n  deadline_days: 12\n  bulletin: {contact: 王芳 0715-8888888}\n", 1)
+    (tracker / "tasks.yaml").write_text(tasks, encoding="utf-8")
+    code, out, err = run(capsys, "sheet", "--all", "--quarter", "Q2", "-o", "all/")
+    assert code == 0, err
+    header = openpyxl.load_workbook(tracker / "all" / "区科经局-2025Q2.xlsx")["报送表"]["A2"].value
+    assert "联络员:李明" in header and "电话:0715-1234567" in header and "报送截止:2025年7月12日" in header
+    instructions = openpyxl.load_workbook(tracker / "all" / "区科经局-2025Q2.xlsx")["报送表"]["A3"].value
+    assert "发回督查室(联系方式:王芳 0715-8888888)" in instructions
+    other = openpyxl.load_workbook(tracker / "all" / "区发改局-2025Q2.xlsx")["报送表"]["A2"].value
+    assert "联络员" not in other and "报送截止:2025年7月12日" in other
+
+
 def test_sheet_has_one_row_per_metric_of_exactly_the_led_items(kjj_sheet, capsys):
     from xatrack.store import Tracker
 

@@ -63,8 +63,16 @@ def sheet_command(
     as_folder = output is not None and output.endswith(("/", os.sep))
     target = Path(output) if output is not None else None
 
+    from xatrack.schedule import deadline
+
+    reply_by = deadline(q, plan.settings.deadline_days)
+    office_contact = plan.settings.bulletin.contact
+
     def info_for(name: str) -> SheetInfo:
-        return SheetInfo(plan.info.title, plan.info.year, name, q, all_roles, generated)
+        found = directory.unit(name)  # 联络员 and 电话 when units.yaml gives them
+        return SheetInfo(plan.info.title, plan.info.year, name, q, all_roles, generated,
+                         contact=getattr(found, "contact", "") or "", phone=getattr(found, "phone", "") or "",
+                         deadline=reply_by, office_contact=office_contact)
 
     if not all_units:
         query = directory.unit_query(unit, known)

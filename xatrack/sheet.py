@@ -70,6 +70,11 @@ class SheetInfo:
     quarter: Quarter
     all_roles: bool = False
     generated: str = ""
+    # Shown in the sheet's header only (not kept in the hidden sheet, not read back):
+    contact: str = ""  # the unit's 联络员 (units.yaml), "" when not given
+    phone: str = ""  # its 电话
+    deadline: date | None = None  # the quarter's reporting deadline (schedule.deadline)
+    office_contact: str = ""  # the supervision office's contact (settings.bulletin.contact)
 
     def as_pairs(self) -> list[tuple[str, str]]:
         return [

@@ -36,7 +36,7 @@ def render_notice_docx(notice: Notice) -> bytes:
         _para(doc, contact_line(notice))
     _para(doc, paragraphs[1])
     if notice.items:
-        table = _table(doc, NOTICE_HEADER, notice_rows(notice), widths=[8, 50, 14, 16, 12], status_col=2)
+        table = _table(doc, NOTICE_HEADER, notice_rows(notice), widths=[7, 44, 12, 24, 13], status_col=2)
         for r, item in enumerate(notice.items, start=1):
             if item.state == "逾期报送":  # the report's own states are coloured by _table
                 _shade(table.rows[r].cells[2], FILLS[item.state])

@@ -12,6 +12,8 @@ Markdown view; python-docx is imported only here.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from datetime import date
 
 from docx import Document
@@ -34,7 +36,6 @@ from xatrack.report import (
     published_sentence,
     rate_cells,
     rate_headers,
-    reminder_text,
 )
 
 TITLE_FONT = "方正小标宋简体"
@@ -63,6 +64,8 @@ FILLS = {DONE: "C6EFCE", ON_TRACK: "C6EFCE", BEHIND: "FFEB9C", SEVERE: "FFC7CE",
 RED = RGBColor(0xE6, 0x00, 0x12)
 
 _CN = "一二三四五六七八九十"
+ID_SEPARATOR = re.compile(r"、(?=[0-9A-Za-z])")
+WORD_JOINER = "\u2060"  # no line break here (between a colour and its count)
 
 
 def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | None = None) -> bytes:
@@ -116,8 +119,9 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
     else:
         owed = report.unreported_count
         _para(doc, f"本季度共有 {owed} 项事项未报送,涉及 {len(report.reminders)} 个牵头单位:")
-        body = [[r.unit, str(len(r.ids)), reminder_text(r)] for r in report.reminders]
-        _table(doc, ["牵头单位", "未报送", "事项编号(缺报的指标)"], body, widths=[30, 12, 58], numeric={1})
+        body = [[r.unit, str(len(r.ids)), _reminder_ids(r), _consecutive(r)] for r in report.reminders]
+        _table(doc, ["牵头单位", "未报送", "事项编号(缺报的指标)", "其中连续未报送"], body, widths=[26, 10, 40, 24],
+               numeric={1})
     for sentence in (late_sentence(report), contributors_sentence(report)):
         if sentence:
             _para(doc, sentence)
@@ -134,8 +138,9 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
         _para(doc, findings_sentence(report.findings))
         for index, t in enumerate(findings_tables(report.findings)):
             _subheading(doc, f"({_cn(index + 1)}){t.title}")
-            width = 100 // max(len(t.header), 1)
-            _table(doc, list(t.header), [[str(v) for v in row] for row in t.rows], widths=[width] * len(t.header),
+            weights = {"问题": 4, "佐证材料": 3, "单位": 2, "状态": 2}
+            widths = [weights.get(h, 1) for h in t.header]  # the long texts get the room
+            _table(doc, list(t.header), [[str(v) for v in row] for row in t.rows], widths=widths,
                    numeric=set(t.numeric))
         next_section += 1
     requirements = bulletin.requirements_for(report.quarter.q)
@@ -406,8 +411,15 @@ def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Pt(0)
     _exact(paragraph.paragraph_format, SIZE_TABLE * 1.5)
+    snap = OxmlElement("w:snapToGrid")  # table lines keep their own pitch, off the page's 22-line grid
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().append(snap)
     if align is not None:
         paragraph.alignment = align
+    # LibreOffice reads "3、12、13" as one number it may not break (it then splits
+    # ids anywhere and starts lines with 、): a zero-width space after each 、
+    # before an id marks where a line may end; Word breaks there anyway.
+    text = ID_SEPARATOR.sub("、\u200b", text)
     _run_font(paragraph.add_run(text), font, SIZE_TABLE, bold=bold)
 
 
@@ -422,8 +434,50 @@ def _shade(cell, fill: str) -> None:
 
 def _row_props(row, header: bool) -> None:
     tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))  # a row never runs across a page break
     if header:
         tr_pr.append(OxmlElement("w:tblHeader"))  # 跨页重复标题行
+
+
+CELL_MARGINS_MM = 2.6  # 1 mm left and right (CELL_MARGIN_TWIPS), and a little slack
+CELL_MARGIN_TWIPS = 57
+HALF_WIDTH_MM = SIZE_TABLE * 0.6 * 25.4 / 72  # a digit or Latin letter at the table size (fonts draw them a little over half a CJK character)
+TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef、,;]+")
+
+
+def _width(text: str) -> float:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if ch == WORD_JOINER else 1) for ch in text)
+
+
+def _minimums(header: list[str], rows: list[list[str]]) -> list[float]:
+    """The narrowest each column may be: its longest unbreakable piece (a number,
+    a date, an id, a percentage; a CJK character breaks anywhere) fits on one line,
+    and a header keeps at least two characters a line (名次 never split)."""
+    result = []
+    for column, name in enumerate(header):
+        longest = min(_width(name), 4)
+        for row in rows:
+            if column < len(row):
+                pieces = [_width(piece) for piece in TOKEN.findall(str(row[column]))] or [0]
+                longest = max(longest, min(max(pieces), 16))
+        result.append(longest * HALF_WIDTH_MM + CELL_MARGINS_MM)
+    return result
+
+
+def _fit(millimetres: list[float], minimums: list[float]) -> list[float]:
+    """Widen columns narrower than their minimum, taking the room from the
+    columns wider than theirs (in proportion to what they can spare)."""
+    widths = list(millimetres)
+    if sum(minimums) >= sum(widths):  # cannot fit: the minimums, scaled to the text block
+        return [sum(widths) * m / sum(minimums) for m in minimums]
+    for _ in range(len(widths)):
+        deficit = sum(max(m - w, 0) for w, m in zip(widths, minimums))
+        if deficit <= 0.01:
+            break
+        spare = [max(w - m, 0) for w, m in zip(widths, minimums)]
+        room = sum(spare)
+        widths = [max(w, m) - (deficit * s / room if room else 0) for w, m, s in zip(widths, minimums, spare)]
+    return widths
 
 
 def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], status_col: int | None = None, numeric=frozenset(), fills=None):
@@ -436,12 +490,19 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    margins = OxmlElement("w:tblCellMar")  # 1 mm left and right instead of 1.9: room for the columns' text
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
     given = sum(widths)
     rest = len(header) - len(widths)
     share = max((100 - given) / rest, 6) if rest else 0
     relative = widths + [share] * rest
     total = sum(relative)
-    millimetres = [156 * w / total for w in relative]
+    millimetres = _fit([156 * w / total for w in relative], _minimums(header, rows))
     _row_props(table.rows[0], header=True)
     for column, text in enumerate(header):
         cell = table.rows[0].cells[column]
@@ -494,7 +555,7 @@ def _comparison(doc, report: Report) -> None:
         _para(doc, comparison_sentence(comparison))
     if trends is None or not trends.units:
         return
-    from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
+    from xatrack.trends import TRENDS_NOTE, rank_change_text
 
     labels = list(trends.labels)
     n = 0
@@ -502,11 +563,11 @@ def _comparison(doc, report: Report) -> None:
     _subheading(doc, f"({_cn(n)})各牵头单位各季度情况")
     _para(doc, TRENDS_NOTE)
     header = ["名次", "变化", "牵头单位", *labels]
-    body = [[str(r.rank), rank_change_text(r) or "—", r.name, *(counts_text(c) for c in r.counts)] for r in trends.units]
-    _table(doc, header, body, widths=[9, 9, 28])
+    body = [[str(r.rank), rank_change_text(r) or "—", r.name, *(_counts_cell(c) for c in r.counts)] for r in trends.units]
+    _table(doc, header, body, widths=[8, 8, 28])
     n += 1
     _subheading(doc, f"({_cn(n)})各责任领导各季度情况")
-    body = [[r.name, *(counts_text(c) for c in r.counts)] for r in trends.leaders]
+    body = [[r.name, *(_counts_cell(c) for c in r.counts)] for r in trends.leaders]
     _table(doc, ["责任领导", *labels], body, widths=[24])
     if not trends.has_previous:
         return
@@ -529,5 +590,32 @@ def _comparison(doc, report: Report) -> None:
     if not trends.streaks:
         _para(doc, "无。")
     else:
-        body = [[s.unit, f"连续 {s.quarters} 个季度", "、".join(s.ids)] for s in trends.streaks]
+        body = [[s.unit, f"{s.quarters} 个季度", "、".join(s.ids)] for s in trends.streaks]
         _table(doc, ["牵头单位", "连续未报送", "事项编号"], body, widths=[30, 20, 50])
+
+
+def _counts_cell(counts: tuple[int, ...]) -> str:
+    """A quarter's counts in a table cell of 各季度对比: 'xatrack.trends.counts_text'
+    without the colours that count nothing ('绿2 灰18'), a colour never parted from
+    its number at a line end; '—' for none."""
+    done, on_track, behind, severe, missing = counts
+    parts = [f"{colour}{WORD_JOINER}{n}" for colour, n in (("绿", done + on_track), ("黄", behind), ("红", severe), ("灰", missing)) if n]
+    return " ".join(parts) or "—"
+
+
+def _reminder_ids(reminder) -> str:
+    """The ids a unit owes, with the metrics still missing ('16(缺:潜龙企业)、37');
+    连续未报送 has its own column (the note after every id filled pages)."""
+    parts = []
+    for item_id in reminder.ids:
+        missing = reminder.missing_of(item_id)
+        parts.append(f"{item_id}\uff08缺\uff1a{';'.join(missing)}\uff09" if missing else item_id)
+    return "、".join(parts)
+
+
+def _consecutive(reminder) -> str:
+    if not reminder.consecutive:
+        return "—"
+    if set(reminder.consecutive) == set(reminder.ids):
+        return "全部"
+    return "、".join(reminder.consecutive)

@@ -191,6 +191,7 @@ def _render_items(console: Console, report: Report) -> None:
         console.print(report.no_previous_text)
         return
     console.print(comparison_sentence(comparison))
+    _render_trends(console, report)
     for title, changes in (("新转为严重滞后", comparison.turned_red), ("本季度新完成", comparison.completed)):
         if not changes:
             continue
@@ -203,3 +204,73 @@ def _render_items(console: Console, report: Report) -> None:
         for change in changes:
             table.add_row(change.item_id, change.text, join_names(change.lead), state_text(change.before), state_text(change.after))
         console.print(table)
+
+
+# --------------------------------------------------------------------------- 各季度对比
+
+TREND_COLOURS = (("绿", "green"), ("黄", "bold yellow"), ("红", "bold red"), ("灰", "dim"))
+
+
+def _trend_cell(counts: tuple[int, ...]) -> Text:
+    """One quarter's counts, compact: '绿2 黄1 灰18' (colours counting nothing left out), coloured."""
+    done, on_track, behind, severe, missing = counts
+    text = Text()
+    for (colour, style), n in zip(TREND_COLOURS, (done + on_track, behind, severe, missing)):
+        if n:
+            if text:
+                text.append(" ")
+            text.append(f"{colour}{n}", style=style)
+    return text if text else Text("—", style="dim")
+
+
+def _trend_table(title: str, name_header: str, rows, labels, with_rank: bool) -> Table:
+    table = _table(title)
+    if with_rank:
+        table.add_column("名次", justify="right", no_wrap=True)
+        table.add_column("变化", no_wrap=True)
+    table.add_column(name_header, no_wrap=True, overflow="ellipsis", max_width=24)
+    for label in labels:
+        table.add_column(label, overflow="fold")
+    for row in rows:
+        cells = [str(row.rank), _rank_change(row)] if with_rank else []
+        table.add_row(*cells, row.name, *(_trend_cell(c) for c in row.counts))
+    return table
+
+
+def _rank_change(row) -> Text:
+    from xatrack.trends import rank_change_text
+
+    text = rank_change_text(row) or "—"
+    return Text(text, style="green" if text.startswith("↑") else "red" if text.startswith("↓") else "dim")
+
+
+def _render_trends(console: Console, report: Report) -> None:
+    """各季度对比 (report.trends), compact: the lead units' counts at each quarter
+    and rank change, the leaders', then what moved, in sentences."""
+    trends = report.trends
+    if trends is None or not trends.units or not trends.has_previous:
+        return
+    labels = list(trends.labels)
+    console.print()
+    console.print(Text("各季度对比", style="bold"))
+    console.print(Text("格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数,为 0 的不列;变化:名次与上季度相比。", style="dim"))
+    console.print(_trend_table("各牵头单位", "牵头单位", trends.units, labels, with_rank=True))
+    console.print(_trend_table("各责任领导", "责任领导", trends.leaders, labels, with_rank=False))
+    previous, current = labels[-2], labels[-1]
+    # What moved, one row each; the details wrap between entries (spaces), never inside one.
+    table = _table("变化情况", expand=console.width < 110)
+    table.add_column("类别", no_wrap=True)
+    table.add_column("数量", justify="right", no_wrap=True)
+    table.add_column("明细", overflow="fold", ratio=1)
+    for title, moves in (("进度好转", trends.improved), ("进度变差", trends.worsened)):
+        table.add_row(title, f"{len(moves)} 项", " ".join(f"{m.item_id}({m.before}→{m.after})" for m in moves) or "—")
+    table.add_row(f"{previous}报送、{current}未报送", f"{len(trends.stopped)} 个", " ".join(trends.stopped) or "—")
+    runs: dict[int, list] = {}
+    for streak in trends.streaks:
+        runs.setdefault(streak.quarters, []).append(streak)
+    if not runs:
+        table.add_row("连续未报送", "0 个", "—")
+    for quarters, streaks in sorted(runs.items(), reverse=True):
+        table.add_row(f"连续 {quarters} 个季度未报送", f"{len(streaks)} 个",
+                      " ".join(f"{s.unit}({len(s.ids)}项)" for s in streaks))
+    console.print(table)

@@ -73,17 +73,32 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
     span = months(info.quarter)
     ws["A1"] = f"{info.plan_title} · 进度报送表" if info.plan_title else "进度报送表"
     ws["A1"].font = Font(size=14, bold=True)
-    ws["A2"] = (
-        f"报送单位:{info.unit}    季度:{info.quarter.label}(数值填 {span} 累计)    "
-        f"事项:{'牵头和参与的' if info.all_roles else '牵头的'}{len({r.item.id for r in rows})} 项,共 {len(rows)} 行"
+    ws["A2"] = "    ".join(
+        part
+        for part in (
+            f"报送单位:{info.unit}",
+            f"联络员:{info.contact}" if info.contact else "",
+            f"电话:{info.phone}" if info.phone else "",
+            f"季度:{info.quarter.label}(数值填 {span} 累计)",
+            f"事项:{'牵头和参与的' if info.all_roles else '牵头的'}{len({r.item.id for r in rows})} 项,共 {len(rows)} 行",
+            f"报送截止:{info.deadline.year}年{info.deadline.month}月{info.deadline.day}日" if info.deadline else "",
+        )
+        if part
     )
     ws["A2"].font = Font(size=11, bold=True)
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="center")
+    if _text_width(ws["A2"].value) * 1.1 > sum(width for _, _, width, _ in COLUMNS):  # contacts and deadline: two lines
+        ws.row_dimensions[2].height = 32
     ws["A3"] = (
         f"填写说明:只填黄色的各列。本季度累计完成填 {span} 的累计数(数字,不带单位;增速、比率类填百分数,如 7.5);"
         f"状态从下拉列表选择 {'/'.join(REPORT_STATUSES)};进展说明简要写明进展、问题和下步打算;"
         "随表发回佐证材料的,在佐证材料列写文件名(多个用、分隔)。"
         "多指标任务的状态和说明填在其中一行即可;没有进展的行留空。"
-        "请不要修改其他列,不要增删行或改动工作表名称。填好后发回督查室,由 xatrack ingest 导入。"
+        "请不要修改其他列,不要增删行或改动工作表名称。"
+        + (f"请于{info.deadline.year}年{info.deadline.month}月{info.deadline.day}日前" if info.deadline else "")
+        + "填好后发回督查室"
+        + (f"(联系方式:{info.office_contact})" if info.office_contact else "")
+        + ",由 xatrack ingest 导入。"
     )
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     for row in (1, 2, 3):
@@ -243,6 +258,13 @@ def _number(value):
         return None
     value = float(value)
     return int(value) if value.is_integer() else value
+
+
+def _text_width(text: str) -> int:
+    """Columns a text takes in Excel: wide (CJK) characters count two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _height(text: str, width: float) -> float:
