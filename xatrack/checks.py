@@ -1,30 +1,29 @@
 """`xatrack check`: every problem of a tracker at once, with file and line.
 
 Registry (tasks.yaml), directory (units.yaml) and the progress logs.
-Reading is the store's; this module only judges what was read.
+Reading is the loader's (load.py); this module only judges what was read.
 """
 
 from __future__ import annotations
 
-from xatrack.errors import DataError, Problem
+from xatrack.errors import Problem
 from xatrack.model import Entry, Plan
 
 
 def check_tracker(tracker) -> list[Problem]:
-    problems: list[Problem] = []
-    try:
-        plan, found = tracker.load_plan()
-    except DataError as error:
-        return [Problem("tasks.yaml", None, error.message)]
-    problems.extend(found)
-    try:
-        directory, found = tracker.load_directory()
-    except DataError as error:
-        directory, found = None, [Problem("units.yaml", None, error.message)]
-    problems.extend(found)
+    """Every problem of the tracker (a ``Tracker`` or a ``load.Loaded``),
+    read through the one loader without caches (``Loaded.fresh_entries``)."""
+    from xatrack.load import Loaded
+
+    loaded = tracker if isinstance(tracker, Loaded) else Loaded(tracker, strict=False)
+    tracker = loaded.tracker
+    plan = loaded.plan
+    if loaded.unreadable:
+        return list(loaded.problems)
+    directory = loaded.directory
+    problems: list[Problem] = list(loaded.problems)
     if plan is not None and directory is not None:
         problems.extend(check_names(plan, directory))
-    entries: list[Entry] = []
     problems.extend(check_log_names(tracker))
     from xatrack.safefs import outside_links
 
@@ -32,20 +31,11 @@ def check_tracker(tracker) -> list[Problem]:
     for path, target in outside_links(tracker.root):
         outside.add(path)
         problems.append(Problem(tracker.display(path), None, f"是指向跟踪目录之外({target})的符号链接,xatrack 拒绝读写;请换成普通文件"))
-    for path, quarter in tracker.log_files():
-        from xatrack.store import PROGRESS, read_log, read_text
-
-        source = f"{PROGRESS}/{path.name}"
-        if path in outside:
-            continue
-        try:
-            found_entries, found = read_log(read_text(path), quarter, source)
-        except DataError as error:
-            problems.append(Problem(source, None, error.message))
-            continue
+    entries: list[Entry] = []
+    for source, quarter, found_entries, found, read in loaded.fresh_logs(skip=outside):
         problems.extend(found)
         entries.extend(found_entries)
-        if plan is not None and plan.info.year and quarter.year != plan.info.year:
+        if read and plan is not None and plan.info.year and quarter.year != plan.info.year:
             problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning"))
     if plan is not None:
         problems.extend(check_entries(plan, entries))

@@ -143,10 +143,9 @@ def check_command(root: RootOpt = None) -> None:
       xatrack check --root ~/督办/2025
     """
     from xatrack.checks import check_tracker
-    from xatrack.store import Tracker, find_root
+    from xatrack.load import load
 
-    tracker = Tracker(find_root(root))
-    problems = check_tracker(tracker)
+    problems = check_tracker(load(root, strict=False))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for problem in problems:
