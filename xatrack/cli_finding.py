@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import FormatOpt, LeaderOpt, QuarterOpt, RootOpt, Session, UnitOpt, check_format, today
+from xatrack.app import app
+from xatrack.cliutil import FormatOpt, QuarterOpt, RootOpt, Session, UnitOpt, check_format, filter_options, today
 from xatrack.errors import InputError
 
 finding_app = typer.Typer(
@@ -60,7 +60,7 @@ def _now() -> str:
 
 
 def _by(by: str | None) -> str:
-    from xatrack.cli import _default_user
+    from xatrack.cliutil import default_user as _default_user
 
     return (by or _default_user() or "").strip()
 
@@ -228,9 +228,9 @@ def reopen_command(finding_id: FindingIdArg, note: NoteOpt = None, day: DateOpt 
 
 
 @finding_app.command("list")
+@filter_options(omit=("status",))
 def list_command(
-    leader: LeaderOpt = None,
-    unit: UnitOpt = None,
+    filters,
     status: Annotated[
         Optional[str], typer.Option("--status", help="未整改/整改中/已销号/逾期(逾期未整改)/未销号", show_default=False)
     ] = None,
@@ -241,6 +241,8 @@ def list_command(
 ) -> None:
     """列出督查发现及整改状态(状态按今天计算),逾期未整改的在前。
 
+    --unit 指被督查的单位;--leader、--lead、--action、--section、--search 指发现所涉及的事项(与 list 相同)。
+
     \b
     例:
       xatrack finding list --status 逾期
@@ -248,7 +250,9 @@ def list_command(
       xatrack finding list --format csv > 督查发现.csv
     """
     from xatrack.findings import parse_status_filter, short_ids
-    from xatrack.queries import all_leaders, all_units
+    from dataclasses import replace
+
+    from xatrack.queries import all_units
     from xatrack.recording import find_item
 
     fmt = check_format(fmt, ("term", "json", "csv"))
@@ -259,25 +263,22 @@ def list_command(
     q = session.quarter(quarter) if quarter else None
     item = find_item(session.plan, item_id) if item_id else None
     directory = session.directory
-    unit_query = leader_query = None
-    if unit:
+    unit_queries = []
+    for unit in filters.values("unit"):
         try:
-            unit_query = directory.unit_query(unit, all_units(session.plan))
+            unit_queries.append(directory.unit_query(unit, all_units(session.plan)))
         except InputError as error:
             raise InputError(f"--unit:{error.message}") from None
-    if leader:
-        try:
-            leader_query = directory.leader_query(leader, all_leaders(session.plan))
-        except InputError as error:
-            raise InputError(f"--leader:{error.message}") from None
+    about_items = replace(filters, unit=None)
+    selector = None if about_items.empty else session.selector(about_items)
     rows = []
     for finding in found.values():
         subject = session.plan.get(finding.item) if finding.item else None
         if item is not None and finding.item != item.id:
             continue
-        if unit_query is not None and not unit_query.matches((finding.unit,)):
+        if unit_queries and not any(query.matches((finding.unit,)) for query in unit_queries):
             continue
-        if leader_query is not None and (subject is None or not leader_query.matches(subject.leaders)):
+        if selector is not None and (subject is None or not selector.item_matches(subject)):
             continue
         if q is not None and not q.contains(finding.day):
             continue

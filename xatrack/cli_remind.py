@@ -8,13 +8,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, check_format, today
+from xatrack.app import app
+from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, check_format, filter_options, today
 from xatrack.errors import InputError
 
 
 @app.command("remind")
+@filter_options(omit=("unit",))
 def remind_command(
+    filters,
     quarter: QuarterOpt = None,
     unit: UnitOpt = None,
     fmt: Annotated[
@@ -35,6 +37,7 @@ def remind_command(
     例:
       xatrack remind --quarter Q2
       xatrack remind --quarter Q2 --unit 区科经局
+      xatrack remind --quarter Q2 --leader 洪声耀        # 只含洪声耀分管的事项
       xatrack remind --quarter Q2 --format docx -o 催办单/
     """
     kind = check_format(fmt, ("md", "docx"))
@@ -51,7 +54,10 @@ def remind_command(
 
     plan = session.plan
     findings = session.findings
-    statuses = evaluate(plan, session.decisive_entries(q), q, list(plan.items), roles=session.roles, findings=findings)
+    selector = session.selector(filters)
+    statuses = selector.select(
+        evaluate(plan, session.decisive_entries(q), q, selector.items(plan), roles=session.roles, findings=findings)
+    )
     notices = build_notices(
         statuses, session.directory, plan.settings, q, today(), plan.info.title, units, findings=findings
     )

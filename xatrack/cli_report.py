@@ -13,24 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import (
-    ActionOpt,
-    LeadOpt,
-    LeaderOpt,
-    QuarterOpt,
-    RootOpt,
-    SearchOpt,
-    SectionOpt,
-    Session,
-    StatusOpt,
-    UnitOpt,
-    check_format,
-    heading,
-    make_filters,
-    today,
-)
-from xatrack.cliutil import now as clock_now
+from xatrack.app import app
+from xatrack.cliutil import QuarterOpt, RootOpt, check_format, echo_warning, filter_options, today
 from xatrack.errors import InputError
 
 FORMATS = ("term", "md", "html", "xlsx", "docx")
@@ -53,15 +37,10 @@ _SUFFIX_HINTS = {
 
 
 @app.command("report")
+@filter_options()
 def report_command(
-    leader: LeaderOpt = None,
-    unit: UnitOpt = None,
-    lead: LeadOpt = None,
-    action: ActionOpt = None,
-    section: SectionOpt = None,
-    status: StatusOpt = None,
+    filters,
     quarter: QuarterOpt = None,
-    search: SearchOpt = None,
     fmt: Annotated[
         Optional[str],
         typer.Option(
@@ -111,50 +90,20 @@ def report_command(
     if output is not None:
         _check_output(output)
 
-    from xatrack import bulletin
-    from xatrack.report import build_report
+    from xatrack import api
 
-    if publish and as_of:
-        raise InputError("--publish 记录的是此刻发布的通报,不能与 --as-of 同用")
-    moment = bulletin.parse_as_of(as_of) if as_of else None
-    session = Session(root)
-    filters = make_filters(leader, unit, lead, action, section, status, search)
-    selector = session.selector(filters)
-    q = session.quarter(quarter)
     if year:
-        from xatrack.cli_annual import annual_report
+        from xatrack.cli_annual import annual_report, check_kind
 
-        annual_report(session, selector, q, kind, output, moment)
+        upto, result = api.annual(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish,
+                                  before=lambda: check_kind(kind), warn=echo_warning)
+        annual_report(result, upto, kind, output)
         return
-    scope = heading(session, q, filters, "").split(" · ")[1:]
-    if publish:
-        moment = clock_now()
-    if moment is not None:
-        # What had been recorded by then, withdrawals included: every entry, filtered by `at`.
-        entries = bulletin.recorded_by(session.entries, moment)
-    else:
-        # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
-        entries = session.decisive_entries(q)
-    previous = q.previous()
-    root_path = session.tracker.root
-    previous_published = bulletin.load_published(root_path, previous) if previous is not None else None
-    if previous_published is not None and previous_published.get("scope") != scope:
-        previous_published = None  # a bulletin of other items: compare with a fresh evaluation
-    current_published = None
-    if not publish and moment is None:
-        current_published = bulletin.load_published(root_path, q)
-        if current_published is not None and current_published.get("scope") != scope:
-            current_published = None
-    report = build_report(
-        session.plan, session.directory, entries, q, selector=selector, scope=scope,
-        as_of=moment if moment is not None else today(), roles=session.roles,
-        previous_published=previous_published, current_published=current_published,
-        findings=session.findings,
-    )
-    if publish:
-        path, kept = bulletin.publish(root_path, q, bulletin.record(report, moment), force)
-        earlier = f";原发布的通报改名保留为 {session.tracker.display(kept)}" if kept is not None else ""
-        typer.echo(f"已发布 {q.label}通报 → {session.tracker.display(path)}(发布时间 {moment.isoformat(timespec='seconds')}){earlier}", err=True)
+    made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
+    report = made.report
+    if made.published is not None:
+        earlier = f";原发布的通报改名保留为 {made.kept}" if made.kept is not None else ""
+        typer.echo(f"已发布 {made.quarter.label}通报 → {made.published}(发布时间 {made.moment.isoformat(timespec='seconds')}){earlier}", err=True)
 
     if kind == "xlsx":
         from xatrack.views.report_xlsx import render_xlsx
@@ -163,7 +112,7 @@ def report_command(
     elif kind == "docx":
         from xatrack.views.report_docx import render_docx
 
-        _write(output, render_docx(report, session.plan.settings.bulletin, made=today()))
+        _write(output, render_docx(report, made.settings.bulletin, made=today()))
     elif kind in ("md", "html"):
         if kind == "md":
             from xatrack.views.report_markdown import render_markdown as render

@@ -1,5 +1,5 @@
 """`xatrack sheet` and `xatrack ingest`: the collection sheet a unit fills in,
-and recording the filled rows. Registered on ``xatrack.cli.app``.
+and recording the filled rows. Registered on ``xatrack.app.app``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, today
+from xatrack.app import app
+from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, filter_options, today
 from xatrack.cliutil import now as clock_now
 from xatrack.errors import DataError, InputError
 
 
 @app.command("sheet")
+@filter_options(omit=("unit", "lead", "status"))
 def sheet_command(
+    filters,
     unit: UnitOpt = None,
     quarter: QuarterOpt = None,
     output: Annotated[
@@ -46,6 +48,7 @@ def sheet_command(
       xatrack sheet --unit 区科经局 --quarter Q2 -o 区科经局-2025Q2.xlsx
       xatrack sheet --unit guihua --all-roles           # 桂花镇,含"各乡镇办场"的事项
       xatrack sheet --all --quarter Q2 -o 报送表/        # 每个牵头单位一个文件
+      xatrack sheet --all --action 2 -o 报送表/          # 只含行动二的事项
     """
     from xatrack.queries import all_units as plan_units
     from xatrack.sheet import SheetInfo, default_file_name, sheet_rows, sheet_units
@@ -57,6 +60,7 @@ def sheet_command(
     session = Session(root)
     plan, directory = session.plan, session.directory
     q = session.quarter(quarter)
+    selector = session.selector(filters)
     generated = clock_now().isoformat(timespec="seconds")
     known = plan_units(plan)
     # "-o 报送表/" names a folder even before it exists
@@ -68,10 +72,11 @@ def sheet_command(
 
     if not all_units:
         query = directory.unit_query(unit, known)
-        rows = sheet_rows(plan, directory, session.entries, query, q, all_roles)
+        rows = [r for r in sheet_rows(plan, directory, session.entries, query, q, all_roles) if selector.item_matches(r.item)]
         if not rows:
             hint = "" if all_roles else ";加 --all-roles 可列出其参与的事项"
-            raise InputError(f"{query.name} 没有{'涉及' if all_roles else '牵头'}的事项,未生成报送表{hint}")
+            matching = "" if filters.empty else "符合筛选条件的"
+            raise InputError(f"{query.name} 没有{matching}{'涉及' if all_roles else '牵头'}的事项,未生成报送表{hint}")
         path = target if target is not None else Path(default_file_name(query.name, q))
         if as_folder or path.is_dir():
             path = path / default_file_name(query.name, q)
@@ -87,6 +92,7 @@ def sheet_command(
     skipped: list[tuple[str, str]] = []  # (unit, why): one filled sheet must not stop the other units'
     for name in sheet_units(plan, directory, all_roles):
         rows = sheet_rows(plan, directory, session.entries, directory.unit_query(name, known), q, all_roles)
+        rows = [r for r in rows if selector.item_matches(r.item)]
         if not rows:
             continue
         path = folder / default_file_name(name, q)

@@ -4,6 +4,7 @@ session (tracker, plan, directory, entries) and small parsing helpers.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,10 +30,6 @@ UnitOpt = Annotated[
         autocompletion=lambda incomplete: complete_units(incomplete),
     ),
 ]
-LeadOpt = Annotated[
-    Optional[str],
-    typer.Option("--lead", help="只看牵头单位", show_default=False, autocompletion=lambda incomplete: complete_units(incomplete)),
-]
 IdArg = Annotated[
     str,
     typer.Argument(
@@ -42,19 +39,13 @@ IdArg = Annotated[
         autocompletion=lambda incomplete: complete_ids(incomplete),
     ),
 ]
-ActionOpt = Annotated[Optional[int], typer.Option("--action", help="行动编号 1–7", show_default=False)]
-SectionOpt = Annotated[Optional[str], typer.Option("--section", help="章节名称的一部分", show_default=False)]
-StatusOpt = Annotated[
-    Optional[str], typer.Option("--status", help="状态 已完成/正常/滞后/严重滞后/未报送,或颜色 绿/黄/红/灰", show_default=False)
-]
 QuarterOpt = Annotated[
     Optional[str], typer.Option("--quarter", "-q", help="季度,如 Q2、2025-Q2、二季度;默认为当前季度", show_default=False)
 ]
-SearchOpt = Annotated[Optional[str], typer.Option("--search", help="在任务文字和指标名称中查找", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", help="输出格式:term(表格)、json、csv")]
 
 
-def _echo_warning(message: str) -> None:
+def echo_warning(message: str) -> None:
     typer.echo(message, err=True)
 
 
@@ -63,13 +54,78 @@ def Session(root: Path | None, entries: bool = True, item: str | None = None):
     stderr. ``item``: the command is about this one item (update)."""
     from xatrack.load import load
 
-    return load(root, item=item, warn=_echo_warning)
+    return load(root, item=item, warn=echo_warning)
 
 
-def make_filters(leader, unit, lead, action, section, status, search):
-    from xatrack.queries import Filters
+# The item filters, declared once. Each may be given several times: an item is
+# kept when it matches any of a flag's values (queries.Filters, queries.Selector).
+_ANY = ";可重复给出,满足其一即可"
+FILTER_OPTIONS: dict[str, tuple[object, object]] = {
+    "leader": (Optional[list[str]], typer.Option(
+        "--leader", help="责任领导,如 洪声耀、hsy" + _ANY, show_default=False,
+        autocompletion=lambda incomplete: complete_leaders(incomplete))),
+    "unit": (Optional[list[str]], typer.Option(
+        "--unit", help="牵头或责任单位(含别名、分组,可写简称如 科经局、拼音如 kjj)" + _ANY, show_default=False,
+        autocompletion=lambda incomplete: complete_units(incomplete))),
+    "lead": (Optional[list[str]], typer.Option(
+        "--lead", help="只看牵头单位" + _ANY, show_default=False, autocompletion=lambda incomplete: complete_units(incomplete))),
+    "action": (Optional[list[int]], typer.Option("--action", help="行动编号 1–7" + _ANY, show_default=False)),
+    "section": (Optional[list[str]], typer.Option("--section", help="章节名称的一部分" + _ANY, show_default=False)),
+    "status": (Optional[list[str]], typer.Option(
+        "--status", help="状态 已完成/正常/滞后/严重滞后/未报送,或颜色 绿/黄/红/灰" + _ANY, show_default=False)),
+    "search": (Optional[list[str]], typer.Option("--search", help="在任务文字和指标名称中查找" + _ANY, show_default=False)),
+}
 
-    return Filters(leader=leader, unit=unit, lead=lead, action=action, section=section, status=status, search=search)
+
+def filter_options(*, omit: tuple[str, ...] = ()):
+    """Gives a command the item filters (--leader, --unit, --lead, --action,
+    --section, --status, --search, minus ``omit``) in place of its
+    ``filters`` parameter, which receives them as one ``queries.Filters``."""
+    import functools
+    import inspect
+    from typing import get_type_hints
+
+    names = [name for name in FILTER_OPTIONS if name not in omit]
+
+    def wrap(func):
+        hints = get_type_hints(func, include_extras=True)
+        params = []
+        for param in inspect.signature(func).parameters.values():
+            if param.name == "filters":
+                params.extend(
+                    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                      annotation=Annotated[FILTER_OPTIONS[name][0], FILTER_OPTIONS[name][1]])
+                    for name in names
+                )
+                continue
+            params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(param.name, param.annotation)))
+
+        @functools.wraps(func)
+        def command(**kwargs):
+            from xatrack.queries import Filters
+
+            filters = Filters.of(**{name: kwargs.pop(name) for name in names})
+            return func(filters=filters, **kwargs)
+
+        command.__signature__ = inspect.Signature(params, return_annotation=None)
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        del command.__wrapped__  # Typer must read the new signature, not the function's
+        return command
+
+    return wrap
+
+
+def default_user() -> str:
+    """Who records: $XATRACK_USER, else the system user name."""
+    user = os.environ.get("XATRACK_USER")
+    if user:
+        return user
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:
+        return ""
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
@@ -79,24 +135,6 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     if key not in allowed:
         raise InputError(f"--format 的值\"{value}\"无效:应为 {'、'.join(allowed)}")
     return key
-
-
-def heading(session: Session, quarter, filters, what: str) -> str:
-    parts = [f"{quarter.label}{what}"]
-    for flag, value in (
-        ("领导", filters.leader),
-        ("单位", filters.unit),
-        ("牵头", filters.lead),
-        ("行动", filters.action),
-        ("章节", filters.section),
-        ("状态", filters.status),
-        ("查找", filters.search),
-    ):
-        if value not in (None, ""):
-            parts.append(f"{flag}:{value}")
-    return " · ".join(parts)
-
-
 
 
 # --------------------------------------------------------------------------- completion
