@@ -19,22 +19,54 @@ reading (ignored log entries, unknown items); the CLI prints them on stderr.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from xatrack.errors import InputError, Problem, XatrackError
 from xatrack.load import Loaded, load
-from xatrack.queries import Filters
+
+if TYPE_CHECKING:
+    from xatrack.queries import Filters
 
 Warn = Callable[[str], None]
 
 __all__ = [
-    "Selection", "Grouped", "Rollup", "Shown", "Recorded",
+    "Selection", "Rollup", "Shown", "Recorded",
     "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
     "update", "retract", "import_plan", "report", "annual", "Made",
 ]
+
+
+class _Value:
+    """A result: named fields, compared and shown by value. (Plain slots, not
+    dataclasses: made at import of every command, they cost 0.5 ms each.)"""
+
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        names = self.__slots__
+        values = dict(zip(names, args), **kwargs)
+        for name in names:
+            object.__setattr__(self, name, values[name] if name in values else self._defaults.get(name))
+
+    _defaults: dict = {}
+
+    def __eq__(self, other):
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+
+def _filters(filters):
+    if filters is None:
+        from xatrack.queries import Filters
+
+        return Filters()
+    return filters
 
 
 def open_tracker(root: str | Path | Loaded | None = None, *, item: str | None = None, warn: Warn | None = None) -> Loaded:
@@ -74,17 +106,14 @@ def check(root: str | Path | None = None) -> list[Problem]:
 # --------------------------------------------------------------------------- queries
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Evaluated items of one quarter (list, overdue), with the heading that names the selection."""
+class Selection(_Value):
+    """Evaluated items of one quarter (list, overdue): ``quarter``, ``statuses``, the ``title``
+    that names the selection, and for overdue --by the ``groups`` ((leader or unit, statuses),
+    biggest first; None otherwise)."""
 
-    quarter: Any
-    statuses: list
-    title: str
-    groups: list[tuple[str, list]] | None = None  # overdue --by: (leader or unit, statuses), biggest first
+    __slots__ = ("quarter", "statuses", "title", "groups")
 
 
-Grouped = Selection  # overdue's value: a Selection with ``groups``
 
 
 def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None):
@@ -93,9 +122,10 @@ def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None):
     return q, selector.select(loaded.evaluate(q, selector.items(loaded.plan)))
 
 
-def list_items(root=None, *, filters: Filters = Filters(), quarter: str | None = None, warn: Warn | None = None) -> Selection:
+def list_items(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Selection:
     """`xatrack list`: the selected items of the quarter (default: the one being reported), in plan order."""
     loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
     q, statuses = _evaluate_selected(loaded, filters, quarter)
     return Selection(q, statuses, heading(q, filters, ""))
 
@@ -126,7 +156,7 @@ def group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def overdue(root=None, *, filters: Filters = Filters(), quarter: str | None = None, by: str | None = None,
+def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = None, by: str | None = None,
             warn: Warn | None = None) -> Selection:
     """`xatrack overdue`: the selected items behind pace, seriously behind or not reported, worst first;
     with ``by`` (leader/unit) also grouped."""
@@ -135,31 +165,30 @@ def overdue(root=None, *, filters: Filters = Filters(), quarter: str | None = No
 
     grouping = check_grouping(by)
     loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
     q, selected = _evaluate_selected(loaded, filters, quarter)
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
     groups = group(statuses, grouping, loaded.directory) if grouping else None
     return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups)
 
 
-@dataclass(frozen=True)
-class Rollup:
-    """Counts per leader or per unit (leaders, units)."""
+class Rollup(_Value):
+    """Counts per leader or per unit (leaders, units): ``quarter``, ``rows`` (rollup.Row), ``title``."""
 
-    quarter: Any
-    rows: list
-    title: str
+    __slots__ = ("quarter", "rows", "title")
 
 
-def leaders(root=None, *, filters: Filters = Filters(), quarter: str | None = None, warn: Warn | None = None) -> Rollup:
+def leaders(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Rollup:
     """`xatrack leaders`: per responsible leader, the selected items and how many are in each state."""
     from xatrack.rollup import by_leader
 
     loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
     q, statuses = _evaluate_selected(loaded, filters, quarter)
     return Rollup(q, by_leader(statuses, loaded.directory), heading(q, filters, "各责任领导事项"))
 
 
-def units(root=None, *, filters: Filters = Filters(), quarter: str | None = None, lead_only: bool = False,
+def units(root=None, *, filters: Filters | None = None, quarter: str | None = None, lead_only: bool = False,
           warn: Warn | None = None) -> Rollup:
     """`xatrack units`: per unit (lead or responsible, groups such as 各乡镇办场 included), the
     selected items and how many are in each state."""
@@ -167,20 +196,17 @@ def units(root=None, *, filters: Filters = Filters(), quarter: str | None = None
     from xatrack.rollup import by_unit
 
     loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
     q, statuses = _evaluate_selected(loaded, filters, quarter)
     rows = by_unit(statuses, loaded.directory, all_units(loaded.plan), lead_only=lead_only)
     return Rollup(q, rows, heading(q, filters, "各单位事项"))
 
 
-@dataclass(frozen=True)
-class Shown:
-    """`xatrack show`: one item, its status in each quarter, its history and its findings."""
+class Shown(_Value):
+    """`xatrack show`: the ``item``, the ``plan``, its status in each quarter (``per_quarter``),
+    its ``history`` and its ``findings`` (([(finding, state, item)], short ids))."""
 
-    item: Any
-    plan: Any
-    per_quarter: list
-    history: Any
-    findings: tuple  # ([(finding, state, item)], short ids)
+    __slots__ = ("item", "plan", "per_quarter", "history", "findings")
 
 
 def show(root=None, *, item_id: str, today: date | None = None, warn: Warn | None = None) -> Shown:
@@ -209,18 +235,16 @@ def show(root=None, *, item_id: str, today: date | None = None, warn: Warn | Non
 # --------------------------------------------------------------------------- recording
 
 
-@dataclass
-class Recorded:
-    """An entry appended (update, retract): what was recorded, where, and the item's status after."""
+class Recorded(_Value):
+    """An entry appended (update, retract): ``recorded`` (recording.Recorded: item, metric,
+    quarter, record, warnings), the log's ``path`` and ``display`` (relative to the tracker),
+    the item's ``status`` in the quarter after the append (None when the logs cannot be read
+    now: ``status_error`` says why; the entry is recorded all the same), ``contribution``
+    (recorded by a responsible, not lead, unit: a part, not the figure), ``target`` (retract:
+    the entry withdrawn) and ``warnings``."""
 
-    recorded: Any  # recording.Recorded: item, metric, quarter, record, warnings
-    path: Path
-    display: str  # the log as the user reads it (relative to the tracker)
-    status: Any = None  # the item's status in the quarter after the append; None when it cannot be read now
-    status_error: str | None = None  # why not (the entry is recorded all the same)
-    contribution: bool = False  # recorded by a responsible (not lead) unit: a part, not the figure
-    target: Any = None  # retract: the entry withdrawn
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("recorded", "path", "display", "status", "status_error", "contribution", "target", "warnings")
+    _defaults = {"contribution": False}
 
 
 def update(root=None, *, item_id: str, done: str | None = None, metric: str | None = None, status: str | None = None,
@@ -316,16 +340,13 @@ def import_plan(plan_file: Path, overrides: Path | None = None):
 # --------------------------------------------------------------------------- report
 
 
-@dataclass(frozen=True)
-class Made:
-    """`xatrack report`: the bulletin as one value (report.Report), and where it was published."""
+class Made(_Value):
+    """`xatrack report`: the bulletin as one value (``report``: report.Report), its ``quarter``,
+    the plan's ``settings`` (the docx layout reads settings.bulletin), the ``moment`` (--as-of,
+    or the publishing time), and when published the file (``published``, as the user reads it)
+    and the earlier bulletin renamed on --force (``kept``)."""
 
-    report: Any
-    quarter: Any
-    settings: Any  # the plan's settings (the docx layout reads settings.bulletin)
-    moment: datetime | None = None  # --as-of, or the publishing time
-    published: str | None = None  # bulletins/<year>-Q<q>.json as the user reads it
-    kept: str | None = None  # the earlier bulletin renamed on --force
+    __slots__ = ("report", "quarter", "settings", "moment", "published", "kept")
 
 
 def _report_moment(as_of: str | None, publish: bool):
@@ -336,7 +357,7 @@ def _report_moment(as_of: str | None, publish: bool):
     return bulletin.parse_as_of(as_of) if as_of else None
 
 
-def report(root=None, *, filters: Filters = Filters(), quarter: str | None = None, as_of: str | None = None,
+def report(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
            publish: bool = False, force: bool = False, now: datetime | None = None, today: date | None = None,
            warn: Warn | None = None) -> Made:
     """`xatrack report`: the quarter's bulletin (report.build_report) over the selected items; with
@@ -348,6 +369,7 @@ def report(root=None, *, filters: Filters = Filters(), quarter: str | None = Non
 
     moment = _report_moment(as_of, publish)
     loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
     selector = loaded.selector(filters)
     q = loaded.quarter(quarter)
     scope = heading(q, filters, "").split(" · ")[1:]
@@ -382,7 +404,7 @@ def report(root=None, *, filters: Filters = Filters(), quarter: str | None = Non
     return Made(made, q, loaded.plan.settings, moment, loaded.tracker.display(path), shown_kept)
 
 
-def annual(root=None, *, filters: Filters = Filters(), quarter: str | None = None, as_of: str | None = None,
+def annual(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
            publish: bool = False, before: Callable[[], None] | None = None, warn: Warn | None = None):
     """`xatrack report --year`: (the last quarter counted, annual.annual's result) for the selected items.
     ``before``: a check run once the quarter is known (the CLI refuses formats there)."""
@@ -391,6 +413,7 @@ def annual(root=None, *, filters: Filters = Filters(), quarter: str | None = Non
 
     moment = _report_moment(as_of, publish)
     loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
     selector = loaded.selector(filters)
     q = loaded.quarter(quarter)
     if before is not None:
