@@ -59,3 +59,12 @@ def test_check_reads_through_the_loader_like_before(tracker):
     assert via_tracker == via_loader
     assert any("年度 2024 不是计划年度 2025" in line for line in via_loader)
     assert any("没有编号为 999" in line for line in via_loader), via_loader
+
+
+def test_check_problems_carry_codes(tracker):
+    progress = tracker / "progress"
+    progress.mkdir()
+    (progress / "2025-Q2.yaml").write_text('- {"id": "999", "date": "2025-06-01", "value": 1}\n', encoding="utf-8")
+    (progress / "2025Q3.yaml").write_text("", encoding="utf-8")
+    codes = {p.code for p in check_tracker(load(tracker, strict=False))}
+    assert {"unknown-item", "not-a-log"} <= codes

@@ -30,13 +30,13 @@ def check_tracker(tracker) -> list[Problem]:
     outside = set()
     for path, target in outside_links(tracker.root):
         outside.add(path)
-        problems.append(Problem(tracker.display(path), None, f"是指向跟踪目录之外({target})的符号链接,xatrack 拒绝读写;请换成普通文件"))
+        problems.append(Problem(tracker.display(path), None, f"是指向跟踪目录之外({target})的符号链接,xatrack 拒绝读写;请换成普通文件", code="outside-link"))
     entries: list[Entry] = []
     for source, quarter, found_entries, found, read in loaded.fresh_logs(skip=outside):
         problems.extend(found)
         entries.extend(found_entries)
         if read and plan is not None and plan.info.year and quarter.year != plan.info.year:
-            problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning"))
+            problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning", code="log-year"))
     if plan is not None:
         problems.extend(check_entries(plan, entries))
         problems.extend(check_retractions(entries))
@@ -61,14 +61,14 @@ def check_retractions(entries: list[Entry]) -> list[Problem]:
             continue
         target = refs.get(entry.retracts)
         if target is None:
-            problems.append(Problem(entry.file, entry.line, f"撤回记录指向的记录 {entry.retracts} 不存在(原记录被修改或删除?)"))
+            problems.append(Problem(entry.file, entry.line, f"撤回记录指向的记录 {entry.retracts} 不存在(原记录被修改或删除?)", code="retract-missing"))
             continue
         if target.item != entry.item:
-            problems.append(Problem(entry.file, entry.line, f"撤回记录写的是 {entry.item},被撤回的记录却是 {target.item} 的"))
+            problems.append(Problem(entry.file, entry.line, f"撤回记录写的是 {entry.item},被撤回的记录却是 {target.item} 的", code="retract-other-item"))
         earlier = first.get(entry.retracts)
         if earlier is not None:
             problems.append(
-                Problem(entry.file, entry.line, f"记录 {entry.retracts} 已在 {earlier.file}:{earlier.line} 撤回过,本次撤回不起作用", "warning")
+                Problem(entry.file, entry.line, f"记录 {entry.retracts} 已在 {earlier.file}:{earlier.line} 撤回过,本次撤回不起作用", "warning", code="retract-twice")
             )
             continue
         first[entry.retracts] = entry
@@ -89,7 +89,7 @@ def check_follows(plan: Plan) -> list[Problem]:
             other = plan.get(other_id.strip())
             if other is None or not other.metrics or (name and name.strip() not in [m.name for m in other.metrics]):
                 problems.append(
-                    Problem("tasks.yaml", item.line, f"{item.id} 的指标 {metric.name} 对照的\"{metric.follows}\"不存在(应为带指标的事项编号,如 G1,或本事项中对照数指标的名称)")
+                    Problem("tasks.yaml", item.line, f"{item.id} 的指标 {metric.name} 对照的\"{metric.follows}\"不存在(应为带指标的事项编号,如 G1,或本事项中对照数指标的名称)", code="follows-missing")
                 )
     return problems
 
@@ -103,7 +103,7 @@ def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
     found, problems = load(tracker.root, plan.info.year)
     for finding in found.values():
         if finding.item is not None and plan.get(finding.item) is None:
-            problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务"))
+            problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务", code="finding-unknown-item"))
     refs, more = progress_evidence(tracker)
     problems.extend(more)
     problems.extend(verify(tracker.root, refs + finding_evidence(found)))
@@ -125,7 +125,7 @@ def check_log_names(tracker) -> list[Problem]:
         if name in read or name.startswith(".") or name.endswith(".lock") or name.lower() in ("readme.md", "readme.txt"):
             continue
         problems.append(
-            Problem(f"{PROGRESS}/{name}", None, "不是季度进度记录(文件名应为 年-Q季度.yaml,如 2025-Q2.yaml),其中的内容不会被读取", "warning")
+            Problem(f"{PROGRESS}/{name}", None, "不是季度进度记录(文件名应为 年-Q季度.yaml,如 2025-Q2.yaml),其中的内容不会被读取", "warning", code="not-a-log")
         )
     return problems
 
@@ -138,10 +138,10 @@ def check_names(plan: Plan, directory) -> list[Problem]:
     for item in plan.items:
         for name in item.lead + item.units:
             if not directory.knows_unit(name):
-                problems.append(Problem("tasks.yaml", item.line, f"单位\"{name}\"不在 units.yaml 中", "warning"))
+                problems.append(Problem("tasks.yaml", item.line, f"单位\"{name}\"不在 units.yaml 中", "warning", code="unknown-unit"))
         for name in item.leaders:
             if not directory.knows_leader(name):
-                problems.append(Problem("tasks.yaml", item.line, f"领导\"{name}\"不在 units.yaml 中", "warning"))
+                problems.append(Problem("tasks.yaml", item.line, f"领导\"{name}\"不在 units.yaml 中", "warning", code="unknown-leader"))
     return problems
 
 
@@ -158,22 +158,23 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
     for entry in entries:
         item = plan.get(entry.item)
         if item is None:
-            problems.append(Problem(entry.file, entry.line, f"没有编号为 {entry.item} 的目标或任务"))
+            problems.append(Problem(entry.file, entry.line, f"没有编号为 {entry.item} 的目标或任务", code="unknown-item"))
             continue
         names = [m.name for m in item.metrics]
         if entry.metric is not None and entry.metric not in names:
             listing = "、".join(names) if names else "(该事项没有量化指标)"
-            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有指标\"{entry.metric}\";指标为 {listing}"))
+            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有指标\"{entry.metric}\";指标为 {listing}", code="unknown-metric"))
         if entry.value is not None and not item.metrics:
-            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有量化指标,却报送了数值 {entry.value:g}"))
+            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有量化指标,却报送了数值 {entry.value:g}", code="value-without-metric"))
         elif entry.value is not None and entry.metric is None and len(item.metrics) > 1:
-            problems.append(Problem(entry.file, entry.line, f"{entry.item} 有 {len(item.metrics)} 项指标,报送数值时须注明 metric"))
+            problems.append(Problem(entry.file, entry.line, f"{entry.item} 有 {len(item.metrics)} 项指标,报送数值时须注明 metric", code="metric-needed"))
         if not entry.quarter.contains(entry.date):
             problems.append(
                 Problem(
                     entry.file,
                     entry.line,
                     f"日期 {entry.date.isoformat()} 不在本文件的季度({entry.quarter.label})内,可能记错了文件",
+                    code="date-outside-quarter",
                 )
             )
         if entry.at is not None:
@@ -185,6 +186,7 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
                         entry.file,
                         entry.line,
                         f"与 {twin.file}:{twin.line} 同一时间({entry.at.isoformat()})对 {entry.item} 报送了不同内容",
+                        code="twin",
                     )
                 )
             seen.setdefault(key, entry)

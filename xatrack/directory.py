@@ -473,30 +473,6 @@ def _suggest(key: str, pool: list[tuple[str, str]], cache: dict, latin: bool) ->
 # ---------------------------------------------------------------- parsing
 
 
-_YAML_MESSAGES = {
-    "mapping values are not allowed here": "此处不能出现冒号(可能缺少空格或引号)",
-    "could not find expected ':'": "缺少冒号",
-    "found character '\\t' that cannot start any token": "不能用制表符缩进,请用空格",
-    "found unexpected end of stream": "文件意外结束(括号或引号未闭合)",
-    "did not find expected ',' or ']'": "方括号列表未闭合或缺少逗号",
-    "did not find expected ',' or '}'": "花括号未闭合或缺少逗号",
-    "expected ',' or ']', but got": "方括号列表未闭合或缺少逗号",
-    "expected ',' or '}', but got": "花括号未闭合或缺少逗号",
-    "did not find expected key": "缩进不一致或缺少键",
-    "did not find expected '-' indicator": "列表项缩进不一致",
-    "found duplicate key": "重复的键",
-}
-
-
-def _yaml_problem(source: str, exc: Exception) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    raw = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
-    message = next((zh for en, zh in _YAML_MESSAGES.items() if str(raw).startswith(en)), None)
-    detail = message or f"无法解析({raw})"
-    return Problem(source, line, f"YAML 格式错误:{detail}")
-
-
 def _line_of_item(seq, i: int) -> int | None:
     try:
         return seq.lc.item(i)[0] + 1
@@ -582,7 +558,7 @@ class _Parser:
 def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, list[Problem]]:
     """Text of a units.yaml -> (Directory, problems). Never raises for bad input:
     what can be read is kept, everything else becomes a Problem with its line."""
-    from xatrack.yamlio import conflict_problem, make_yaml, surrogate_problem, too_large
+    from xatrack.yamlio import conflict_problem, make_yaml, surrogate_problem, too_large, yaml_problem
 
     p = _Parser(source)
     if too_large(text, source) is not None:
@@ -593,7 +569,7 @@ def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, l
     try:
         data = make_yaml().load(text)
     except Exception as exc:  # YAMLError, DuplicateKeyError, anything the parser throws
-        return Directory.empty(source), [_yaml_problem(source, exc)]
+        return Directory.empty(source), [yaml_problem(exc, source)]
     if data is None:
         return Directory.empty(source), []
     if not isinstance(data, dict):

@@ -70,7 +70,7 @@ class Loaded:
             try:
                 self.plan, found = tracker.load_plan()
             except DataError as error:
-                self.plan, found = None, [Problem(REGISTRY, None, error.message)]
+                self.plan, found = None, [Problem(REGISTRY, None, error.message, code="unreadable")]
                 self.unreadable = True
             self.problems.extend(found)
 
@@ -97,7 +97,7 @@ class Loaded:
                 try:
                     self._directory, found = self.tracker.load_directory()
                 except DataError as error:
-                    self._directory, found = None, [Problem(DIRECTORY, None, error.message)]
+                    self._directory, found = None, [Problem(DIRECTORY, None, error.message, code="unreadable")]
                 self.problems.extend(found)
         return self._directory
 
@@ -151,7 +151,7 @@ class Loaded:
             try:
                 found_entries, found = read_log(read_text(path), quarter, source)
             except DataError as error:
-                logs.append((source, quarter, [], [Problem(source, None, error.message)], False))
+                logs.append((source, quarter, [], [Problem(source, None, error.message, code="unreadable")], False))
                 continue
             logs.append((source, quarter, found_entries, found, True))
         return logs

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from xatrack.errors import InputError
+from xatrack.errors import InputError, Problem
 from xatrack.evaluate import newest as newest_entry
 from xatrack.model import CUMULATIVE, GROWTH, REFERENCE, RELATIVE, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
 
@@ -218,16 +218,35 @@ class FilledRow:
         return _empty(self.value) and _empty(self.status) and _empty(self.note) and _empty(self.evidence)
 
 
-@dataclass(frozen=True)
-class Rejection:
-    source: str  # the file
-    row: int
-    reason: str
-    what: str = ""  # the item (and metric) of the row, when known: "32 新建5G基站"
+class Rejection(Problem):
+    """A filled row of a collection sheet that ingest refuses: a ``Problem``
+    (file = the sheet, line = its row, code "sheet-row") said as 第 N 行(what):reason."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, source: str, row: int, reason: str, what: str = ""):
+        """``what``: the item (and metric) of the row, when known: "32 新建5G基站"."""
+        super().__init__(source, row, reason, "error", "sheet-row")
+        object.__setattr__(self, "what", what)
+
+    @property
+    def source(self) -> str:
+        return self.file
+
+    @property
+    def row(self) -> int:
+        return self.line
+
+    @property
+    def reason(self) -> str:
+        return self.message
 
     def __str__(self) -> str:
         what = f"({self.what})" if self.what else ""
         return f"第 {self.row} 行{what}:{self.reason}"
+
+    def __repr__(self) -> str:
+        return f"Rejection({self.source!r}, {self.row!r}, {self.reason!r}, {self.what!r})"
 
 
 @dataclass(frozen=True)
