@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from xatrack.errors import InputError, Problem, XatrackError
 from xatrack.load import Loaded, load

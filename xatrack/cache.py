@@ -37,8 +37,8 @@ _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.versi
 # one, FORMAT bumped or not (an editable install stays at one version).
 # tests/test_cache.py checks that parsing imports no xatrack module missing here.
 CODE_MODULES = (
-    "cache", "directory", "errors", "evaluate", "fastyaml", "model", "paperwork", "registry", "schedule", "store",
-    "yamlio",
+    "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
+    "model", "paperwork", "registry", "schedule", "store", "yamlio",
 )
 _code_stamp: str | None = None
 
@@ -56,6 +56,8 @@ def hash_sources(package: Path, modules=CODE_MODULES) -> str:
     hasher = hashlib.sha256()
     for name in modules:
         path = package.joinpath(*name.split(".")).with_suffix(".py")
+        if not path.is_file() and package.joinpath(*name.split(".")).is_dir():
+            path = package.joinpath(*name.split("."), "__init__.py")
         try:
             source = path.read_bytes()
         except OSError:

@@ -181,3 +181,37 @@ def _translate(problem: str) -> str:
         if english in problem:
             return chinese
     return "无法解析(" + " ".join(problem.split())[:120] + ")"
+
+
+# --------------------------------------------------------------------------- positions
+# The one place that asks ruamel's round-trip containers where something was
+# (tasks.yaml, units.yaml): 1-based lines, None (or ``default``) when unknown
+# (plain containers from other loaders carry no positions).
+
+
+def line_of_key(mapping, key, default: int | None = None) -> int | None:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except Exception:
+        return default
+
+
+def line_of_item(seq, index: int, default: int | None = None) -> int | None:
+    try:
+        return seq.lc.item(index)[0] + 1
+    except Exception:
+        return default
+
+
+def line_of_node(node, default: int | None = None) -> int | None:
+    try:
+        return node.lc.line + 1
+    except Exception:
+        return default
+
+
+def line_of(container, key, default: int | None = None) -> int | None:
+    """A key's line in a mapping, or an index's in a sequence."""
+    if isinstance(container, dict):
+        return line_of_key(container, key, default)
+    return line_of_item(container, key, default)
