@@ -191,14 +191,3 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
                 )
             seen.setdefault(key, entry)
     return problems
-
-
-def unknown_entries(plan: Plan, entries: list[Entry]) -> int:
-    """How many entries name an item the plan does not have, or a metric its
-    item does not have (a deleted task, a renamed metric): they count nowhere."""
-    count = 0
-    for entry in entries:
-        item = plan.get(entry.item)
-        if item is None or (entry.metric is not None and all(m.name != entry.metric for m in item.metrics)):
-            count += 1
-    return count

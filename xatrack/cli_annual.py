@@ -48,9 +48,9 @@ def annual_report(result, upto, kind: str, output) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        from xatrack.cli_report import _write
+        from xatrack.cliutil import write_output_file
 
-        _write(output, text)
+        write_output_file(output, text)
         typer.echo(f"已写入 {output}:{title}", err=True)
 
 

@@ -6,7 +6,6 @@ it to a renderer in views/; writing the file is the only other thing done here.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,6 +14,8 @@ import typer
 
 from xatrack.app import app
 from xatrack.cliutil import QuarterOpt, RootOpt, check_format, echo_warning, filter_options, today
+from xatrack.cliutil import check_output_file as _check_output
+from xatrack.cliutil import write_output_file as _write
 from xatrack.errors import InputError
 
 FORMATS = ("term", "md", "html", "xlsx", "docx")
@@ -163,36 +164,3 @@ def _plain_text(report) -> str:
     buffer = io.StringIO()
     render_report(make_console(buffer), report)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-
-
-def _check_output(path: Path) -> None:
-    """Fail before the work if the file cannot be written there."""
-    if path.is_dir():
-        raise InputError(f"-o 的值\"{path}\"是一个目录,应为文件名,如 -o 通报.html")
-    if path.exists() and not path.is_file():  # a device or FIFO: written into, its folder is not touched
-        if not os.access(path, os.W_OK):
-            raise InputError(f"-o 的值\"{path}\"无法写入:没有写权限")
-        return
-    if path.is_symlink():  # written to its target
-        path = Path(os.path.realpath(path))
-    parent = path.parent if str(path.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise InputError(f"-o 的值\"{path}\"无法写入:\"{parent}\"不是目录")
-    if not parent.is_dir():
-        raise InputError(f"-o 的值\"{path}\"无法写入:目录\"{parent}\"不存在")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"-o 的值\"{path}\"无法写入:没有目录\"{parent}\"的写权限")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise InputError(f"-o 的值\"{path}\"无法写入:文件是只读的")
-
-
-def _write(path: Path, content: str | bytes) -> None:
-    """A regular file atomically (never a half-written report); a device,
-    FIFO or symlink target is written into (safefs.write_output)."""
-    from xatrack.errors import DataError
-    from xatrack.safefs import write_output
-
-    try:
-        write_output(path, content)
-    except DataError as error:
-        raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None

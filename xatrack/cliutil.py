@@ -137,6 +137,42 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     return key
 
 
+# --------------------------------------------------------------------------- -o files
+
+
+def check_output_file(path: Path) -> None:
+    """Fail before the work if the file cannot be written there."""
+    if path.is_dir():
+        raise InputError(f"-o 的值\"{path}\"是一个目录,应为文件名,如 -o 通报.html")
+    if path.exists() and not path.is_file():  # a device or FIFO: written into, its folder is not touched
+        if not os.access(path, os.W_OK):
+            raise InputError(f"-o 的值\"{path}\"无法写入:没有写权限")
+        return
+    if path.is_symlink():  # written to its target
+        path = Path(os.path.realpath(path))
+    parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise InputError(f"-o 的值\"{path}\"无法写入:\"{parent}\"不是目录")
+    if not parent.is_dir():
+        raise InputError(f"-o 的值\"{path}\"无法写入:目录\"{parent}\"不存在")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"-o 的值\"{path}\"无法写入:没有目录\"{parent}\"的写权限")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"-o 的值\"{path}\"无法写入:文件是只读的")
+
+
+def write_output_file(path: Path, content: str | bytes) -> None:
+    """A regular file atomically (never a half-written report); a device,
+    FIFO or symlink target is written into (safefs.write_output)."""
+    from xatrack.errors import DataError
+    from xatrack.safefs import write_output
+
+    try:
+        write_output(path, content)
+    except DataError as error:
+        raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None
+
+
 # --------------------------------------------------------------------------- completion
 
 

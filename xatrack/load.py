@@ -166,8 +166,6 @@ class Loaded:
         have (a deleted task, a renamed metric) count nowhere."""
         if self._warned_unknown or not self._whole_plan:
             return
-        from xatrack.checks import unknown_entries
-
         count = unknown_entries(self.plan, entries)
         if count:
             self._warned_unknown = True
@@ -214,3 +212,14 @@ class Loaded:
         from xatrack.queries import Selector
 
         return Selector(self.plan, self.directory, filters)
+
+
+def unknown_entries(plan, entries: list) -> int:
+    """How many entries name an item the plan does not have, or a metric its
+    item does not have (a deleted task, a renamed metric): they count nowhere."""
+    count = 0
+    for entry in entries:
+        item = plan.get(entry.item)
+        if item is None or (entry.metric is not None and all(m.name != entry.metric for m in item.metrics)):
+            count += 1
+    return count
