@@ -34,7 +34,7 @@ Warn = Callable[[str], None]
 __all__ = [
     "Selection", "Rollup", "Shown", "Recorded",
     "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
-    "update", "retract", "import_plan", "report", "annual", "Made",
+    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested",
 ]
 
 
@@ -420,3 +420,228 @@ def annual(root=None, *, filters: Filters | None = None, quarter: str | None = N
         before()
     entries = bulletin.recorded_by(loaded.entries, moment) if moment is not None else loaded.entries
     return q, assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles)
+
+
+# --------------------------------------------------------------------------- collection sheets
+
+
+class Sheets(_Value):
+    """`xatrack sheet`: the ``quarter``, the sheets ``written`` ((unit, path, items, rows) each),
+    the ``folder`` (--all) and the units ``skipped`` ((unit, why): an already filled sheet)."""
+
+    __slots__ = ("quarter", "written", "folder", "skipped")
+
+
+def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quarter: str | None = None,
+          output: str | None = None, all_roles: bool = False, force: bool = False, filters: Filters | None = None,
+          now: datetime | None = None, warn: Warn | None = None) -> Sheets:
+    """`xatrack sheet`: write the quarter's collection sheet (.xlsx) of one unit, or of every lead unit
+    (``every_unit``, into the folder ``output``); only the items the filters keep. A sheet already
+    filled in is not overwritten (unless ``force``): for one unit an InputError, with --all it is skipped."""
+    import os
+
+    from xatrack.clock import now as clock_now
+    from xatrack.queries import all_units as plan_units
+    from xatrack.sheet import SheetInfo, default_file_name, sheet_rows, sheet_units
+
+    if every_unit and unit:
+        raise InputError("--unit 和 --all 只能用一个:--unit 生成一个单位的报送表,--all 为每个单位各生成一个")
+    if not every_unit and not unit:
+        raise InputError("请用 --unit 指定单位(如 --unit 区科经局),或用 --all 为每个牵头单位各生成一个报送表")
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    plan, directory = loaded.plan, loaded.directory
+    q = loaded.quarter(quarter)
+    selector = loaded.selector(filters)
+    generated = (now or clock_now()).isoformat(timespec="seconds")
+    known = plan_units(plan)
+    # "-o 报送表/" names a folder even before it exists
+    as_folder = output is not None and output.endswith(("/", os.sep))
+    target = Path(output) if output is not None else None
+
+    def info_for(name: str) -> SheetInfo:
+        return SheetInfo(plan.info.title, plan.info.year, name, q, all_roles, generated)
+
+    def rows_of(query) -> list:
+        return [r for r in sheet_rows(plan, directory, loaded.entries, query, q, all_roles) if selector.item_matches(r.item)]
+
+    if not every_unit:
+        query = directory.unit_query(unit, known)
+        rows = rows_of(query)
+        if not rows:
+            hint = "" if all_roles else ";加 --all-roles 可列出其参与的事项"
+            matching = "" if filters.empty else "符合筛选条件的"
+            raise InputError(f"{query.name} 没有{matching}{'涉及' if all_roles else '牵头'}的事项,未生成报送表{hint}")
+        path = target if target is not None else Path(default_file_name(query.name, q))
+        if as_folder or path.is_dir():
+            path = path / default_file_name(query.name, q)
+        write_sheet_file(path, info_for(query.name), rows, force, loaded.root)
+        return Sheets(q, [(query.name, path, len({r.item.id for r in rows}), len(rows))], None, [])
+
+    folder = target if target is not None else Path(f"报送表-{q.year}Q{q.q}")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"-o {folder} 已存在且不是目录:用 --all 时 -o 应为目录")
+    written, skipped = [], []  # one filled sheet must not stop the other units'
+    for name in sheet_units(plan, directory, all_roles):
+        rows = rows_of(directory.unit_query(name, known))
+        if not rows:
+            continue
+        path = folder / default_file_name(name, q)
+        try:
+            write_sheet_file(path, info_for(name), rows, force, loaded.root)
+        except InputError as error:
+            skipped.append((name, error.message))
+            continue
+        written.append((name, path, len({r.item.id for r in rows}), len(rows)))
+    return Sheets(q, written, folder, skipped)
+
+
+def write_sheet_file(path: Path, info, rows, force: bool, root: Path | None = None) -> None:
+    """Write one collection sheet; refuses the tracker's own files, and a sheet already filled in
+    (or a file that is not a sheet xatrack made) unless ``force``."""
+    from xatrack.errors import DataError
+    from xatrack.safefs import check_output, made_by_xatrack, regular_file
+    from xatrack.views.sheet_xlsx import read_sheet, write_sheet
+
+    check_output(path, "-o", [root] if root is not None else [], force)
+    if regular_file(path) and not force:
+        try:
+            _, filled = read_sheet(path)
+        except InputError:
+            if not made_by_xatrack(path):
+                raise InputError(f"{path} 已存在,但无法读取为 xatrack 生成的报送表,未覆盖;请改用其他文件名,或加 --force") from None
+            filled = []
+        done = sum(1 for r in filled if not r.blank)
+        if done:
+            raise InputError(f"{path} 已填写了 {done} 行,未覆盖;请先导入(xatrack ingest {path}),或改用其他文件名,或加 --force")
+    try:
+        write_sheet(path, info, rows)
+    except DataError as error:
+        raise InputError(error.message) from None
+    except OSError as error:
+        raise InputError(f"无法写入 {path}:{error.strerror or error}") from None
+
+
+class Ingested(_Value):
+    """`xatrack ingest`: ``skipped`` (files not read: Excel's ~$ owner files), ``sheets``
+    ((path, info, sheet.Ingest) per file read, in order), ``evidence_rejected`` (rows whose
+    佐证材料 could not be used: sheet.Rejection), ``accepted`` and ``rejected`` (counts over all
+    files), ``written`` (False: nothing recorded because rows were rejected and not ``partial``),
+    ``recorded`` (entries appended), ``same`` (rows already recorded), ``logs`` (the logs
+    appended to, as the user reads them)."""
+
+    __slots__ = ("skipped", "sheets", "evidence_rejected", "accepted", "rejected", "written", "recorded", "same", "logs")
+
+
+def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool = False, day: str | None = None,
+           evidence_dir: Path | None = None, now: datetime | None = None, warn: Warn | None = None,
+           on_skip: Callable[[Path], None] | None = None) -> Ingested:
+    """`xatrack ingest`: check every filled row of the sheets as `update` would and append them, one
+    locked write per log; nothing when a row is refused (unless ``partial``: the others). Rows
+    already recorded (the same file twice, a parallel ingest) are not recorded again."""
+    from xatrack.clock import now as clock_now
+    from xatrack.schedule import check_date_in_quarter, parse_date
+    from xatrack.sheet import Ingest, check_filled, still_new
+    from xatrack.store import append_entries, log_header
+    from xatrack.views.sheet_xlsx import read_sheet
+
+    if evidence_dir is not None and not evidence_dir.is_dir():
+        raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
+    loaded = open_tracker(root, warn=warn)
+    plan = loaded.plan
+    moment = now or clock_now()
+    when = parse_date(day) if day else None
+    skipped, read = [], []
+    for path in files:
+        if path.name.startswith("~$"):  # Excel/WPS owner file of a workbook left open (收回/*.xlsx picks it up)
+            skipped.append(path)
+            if on_skip is not None:
+                on_skip(path)
+            continue
+        info, rows = read_sheet(path)
+        if info.year != plan.info.year or info.quarter.year != plan.info.year or (info.plan_title and plan.info.title and info.plan_title != plan.info.title):
+            raise InputError(
+                f"{path} 是《{info.plan_title or '?'}》({info.year} 年)的报送表,"
+                f"与当前跟踪目录的《{plan.info.title}》({plan.info.year} 年)不符,未导入任何内容"
+            )
+        if when is not None:
+            try:
+                check_date_in_quarter(when, info.quarter)
+            except InputError as error:
+                raise InputError(f"--date:{error.message}(报送表 {path} 是{info.quarter.label}的)") from None
+        read.append((path, info, rows))
+
+    total = Ingest()
+    seen: dict = {}
+    sheets = []
+    for path, info, rows in read:
+        reporter = (by or info.unit or "").strip()
+        result = check_filled(
+            plan, info, rows, loaded.entries, source=str(path), by=reporter, day=when, now=moment, today=moment.date(),
+            seen=seen, directory=loaded.directory,
+        )
+        sheets.append((path, info, result))
+        total.extend(result)
+    before = len(total.rejected)
+    sources = _evidence_of(total, evidence_dir)
+    evidence_rejected = total.rejected[before:]
+    done = Ingested(skipped, sheets, evidence_rejected, len(total.accepted), len(total.rejected), False, 0, total.same, [])
+    if total.rejected and not partial:
+        return done
+
+    from xatrack.evidence import store_all
+
+    for accepted in total.accepted:
+        found = sources.get(id(accepted))
+        if found:
+            refs = store_all(loaded.root, plan.info.year, found)
+            record = accepted.recorded.record
+            record["evidence"] = [ref.as_record() for ref in refs]
+            record["at"] = record.pop("at")  # "at" stays last, as in every entry
+    by_log: dict = {}
+    for accepted in total.accepted:
+        by_log.setdefault(accepted.recorded.quarter, []).append(accepted.recorded.record)
+    dropped = 0
+    for quarter, records in by_log.items():
+        path = loaded.tracker.log_path(quarter)
+
+        def keep(records, path=path, quarter=quarter):
+            # Under the log's lock: what a parallel ingest recorded meanwhile is not recorded again.
+            nonlocal dropped
+            entries = loaded.tracker.read_log_file(path, quarter)[0] if path.is_file() else []
+            kept = still_new(records, entries, quarter)
+            dropped += len(records) - len(kept)
+            return kept
+
+        append_entries(path, records, header=log_header(quarter), root=loaded.root, keep=keep)  # one locked, fsynced append per log
+    done.written = True
+    done.recorded = len(total.accepted) - dropped
+    done.same = total.same + dropped
+    done.logs = [loaded.tracker.display(loaded.tracker.log_path(q)) for q in by_log]
+    return done
+
+
+def _evidence_of(total, folder: Path | None) -> dict:
+    """The files each accepted row names in its 佐证材料 column, checked (found in
+    ``folder``, regular, within the size limit, not leading out of ``folder``).
+    A row whose files cannot be used moves from accepted to rejected."""
+    from xatrack.evidence import check_sources
+    from xatrack.sheet import Rejection
+
+    found: dict = {}
+    kept = []
+    for accepted in total.accepted:
+        if not accepted.evidence:
+            kept.append(accepted)
+            continue
+        names = "、".join(accepted.evidence)
+        try:
+            if folder is None:
+                raise InputError(f"佐证材料列写了 {names},请用 --evidence-dir 指定材料所在目录")
+            found[id(accepted)] = check_sources(accepted.evidence, "佐证材料", inside=folder)
+        except InputError as error:
+            total.rejected.append(Rejection(accepted.source, accepted.row, error.message))
+            continue
+        kept.append(accepted)
+    total.accepted[:] = kept
+    return found
