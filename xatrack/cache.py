@@ -38,7 +38,7 @@ _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.versi
 # tests/test_cache.py checks that parsing imports no xatrack module missing here.
 CODE_MODULES = (
     "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
-    "model", "paperwork", "registry", "schedule", "store", "yamlio",
+    "logfile", "model", "paperwork", "registry", "schedule", "store", "yamlio",
 )
 _code_stamp: str | None = None
 
@@ -168,11 +168,11 @@ def cached_parse(cache: Cache, name: str, data: bytes, parse):
     return value
 
 
-def cached_registry(cache: Cache, data: bytes, decode, source: str):
+def cached_registry(cache: Cache, data: bytes, decode, source: str, parse_registry):
     """(plan, problems) for the registry's bytes, parsing only what changed;
-    ``decode()`` gives the text, needed only when the cache does not hold it."""
-    from xatrack.registry import parse_registry
-
+    ``decode()`` gives the text, needed only when the cache does not hold it;
+    ``parse_registry(text, source, chunks=)`` is the parser (registry.parse_registry):
+    passed in, so the cache depends on no parser."""
     key = digest(data)
     state = cache.load("registry")
     if isinstance(state, dict) and state.get("digest") == key:

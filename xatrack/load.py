@@ -126,6 +126,10 @@ class Loaded:
         if self._entries is not None:
             return self._entries
         if quarter.q not in self._decisive:
+            if self.tracker.reduce is None:
+                from xatrack.evaluate import decisive
+
+                self.tracker.reduce = decisive  # the store keeps the decisive entries by evaluate's rule
             found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
             self._log_problems(problems)
             self._warn_unknown(found, at_least=True)  # the decisive entries: some repeats dropped
