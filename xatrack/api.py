@@ -253,10 +253,10 @@ def update(root=None, *, item_id: str, done: str | None = None, metric: str | No
            warn: Warn | None = None) -> Recorded:
     """`xatrack update`: append one report of an item's progress; returns it with the item's status after."""
     from xatrack.clock import now as clock_now
-    from xatrack.recording import Report, build_record
+    from xatrack.recording import Submission, build_record
 
     loaded = open_tracker(root, item=item_id, warn=warn)  # an append needs neither the whole log nor the whole plan
-    report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
+    report = Submission(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     moment = now or clock_now()
     recorded = build_record(
         loaded.plan, report, today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory

@@ -21,6 +21,7 @@ from typing import Any
 
 from xatrack.errors import InputError, Problem
 from xatrack.evaluate import newest as newest_entry
+from xatrack.recording import item_label as _label
 from xatrack.model import CUMULATIVE, GROWTH, REFERENCE, RELATIVE, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
 
 FORMAT = "xatrack-sheet"  # what the hidden sheet says this workbook is
@@ -298,7 +299,7 @@ def check_filled(
     report it twice differently in one run.
     """
     from xatrack.evidence import requirement_message, required_reason
-    from xatrack.recording import Report, build_record
+    from xatrack.recording import Submission, build_record
 
     result = Ingest()
     from xatrack.evaluate import live
@@ -318,7 +319,7 @@ def check_filled(
         try:
             item, metric = _identify(plan, filled)
             what = _label(item) + (metric.name if metric is not None else "")
-            report = Report(
+            report = Submission(
                 item_id=item.id,
                 done=_cell_value(filled, metric),
                 metric=metric.name if metric is not None else None,
@@ -500,7 +501,3 @@ def _text(value: Any) -> str | None:
 
 def _squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _label(item: Item) -> str:
-    return f"目标 {item.id} " if item.is_target else f"任务 {item.id} "
