@@ -130,30 +130,11 @@ def list_items(root=None, *, filters: Filters | None = None, quarter: str | None
     return Selection(q, statuses, heading(q, filters, ""))
 
 
-GROUPINGS = {"leader": "leader", "领导": "leader", "unit": "unit", "单位": "unit", "lead": "unit", "牵头单位": "unit"}
-
-
 def check_grouping(by: str | None) -> str | None:
-    """--by's value: leader or unit (None when not given)."""
-    if by is None:
-        return None
-    key = by.strip().lower()
-    if key not in GROUPINGS:
-        raise InputError(f"--by 的值\"{by}\"无效:应为 leader(按责任领导)或 unit(按牵头单位)")
-    return GROUPINGS[key]
+    """--by's value: leader or unit (None when not given); rollup.check_grouping."""
+    from xatrack.rollup import check_grouping as check
 
-
-def group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
-    """Statuses by responsible leader or by lead unit (canonical name), biggest group first."""
-    groups: dict[str, list] = {}
-    for status in statuses:
-        if grouping == "leader":
-            keys = status.item.leaders or ("(未列责任领导)",)
-        else:
-            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead)) or ("(未列牵头单位)",)
-        for key in keys:
-            groups.setdefault(key, []).append(status)
-    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return check(by)
 
 
 def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = None, by: str | None = None,
@@ -168,6 +149,8 @@ def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = 
     filters = _filters(filters)
     q, selected = _evaluate_selected(loaded, filters, quarter)
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
+    from xatrack.rollup import group
+
     groups = group(statuses, grouping, loaded.directory) if grouping else None
     return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups)
 
