@@ -34,7 +34,7 @@ Warn = Callable[[str], None]
 __all__ = [
     "Selection", "Rollup", "Shown", "Recorded",
     "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
-    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested",
+    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices",
 ]
 
 
@@ -628,3 +628,38 @@ def _evidence_of(total, folder: Path | None) -> dict:
         kept.append(accepted)
     total.accepted[:] = kept
     return found
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+class Notices(_Value):
+    """`xatrack remind`: the ``quarter``, the ``units`` asked for (None: every lead unit) and the
+    ``notices`` (remind.Notice, one per lead unit that owes the office something)."""
+
+    __slots__ = ("quarter", "units", "notices")
+
+
+def remind(root=None, *, quarter: str | None = None, unit: str | None = None, filters: Filters | None = None,
+           today: date | None = None, warn: Warn | None = None) -> Notices:
+    """`xatrack remind`: a 催办单 for each lead unit (or ``unit``) with items unreported (partly
+    included), seriously behind or reported late, among the items the filters keep."""
+    from xatrack.clock import today as clock_today
+    from xatrack.evaluate import evaluate
+    from xatrack.queries import all_units
+    from xatrack.remind import build_notices
+
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    q = loaded.quarter(quarter)
+    plan = loaded.plan
+    units = [loaded.directory.unit_query(unit, all_units(plan)).name] if unit else None
+    findings = loaded.findings
+    selector = loaded.selector(filters)
+    statuses = selector.select(
+        evaluate(plan, loaded.decisive_entries(q), q, selector.items(plan), roles=loaded.roles, findings=findings)
+    )
+    notices = build_notices(
+        statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings
+    )
+    return Notices(q, units, notices)
