@@ -34,7 +34,7 @@ Warn = Callable[[str], None]
 __all__ = [
     "Selection", "Rollup", "Shown", "Recorded",
     "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
-    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices",
+    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices", "findings", "FindingRows", "load_findings",
 ]
 
 
@@ -663,3 +663,80 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
         statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings
     )
     return Notices(q, units, notices)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def load_findings(loaded: Loaded) -> dict:
+    """The plan year's findings by full id. A damaged line costs that line (a warning, as with
+    the logs); a file that cannot be read at all raises DataError."""
+    from xatrack.errors import DataError
+    from xatrack.findings_log import load as read_findings
+
+    found, problems = read_findings(loaded.root, loaded.plan.info.year)
+    whole = [p for p in problems if p.severity == "error" and p.line is None]
+    if whole:
+        raise DataError(str(whole[0]))
+    if problems:
+        loaded.problems.extend(problems)
+        loaded.warn(f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看")
+    loaded._findings = list(found.values())
+    return found
+
+
+class FindingRows(_Value):
+    """`xatrack finding list`: ``rows`` ((finding, state today, item or None), overdue first),
+    the ``short`` ids to show (findings.short_ids) and the ``day`` the states are for."""
+
+    __slots__ = ("rows", "short", "day")
+
+
+_FINDING_ORDER = {"逾期未整改": 0, "未整改": 1, "整改中": 2, "已销号": 3}
+
+
+def findings(root=None, *, filters: Filters | None = None, status: str | None = None, quarter: str | None = None,
+             item_id: str | None = None, today: date | None = None, warn: Warn | None = None) -> FindingRows:
+    """`xatrack finding list`: the findings kept by ``status`` (findings.parse_status_filter), the
+    ``quarter`` they were found in, one item, the unit inspected (``filters.unit``) and the
+    filters on the item they concern (the others)."""
+    from dataclasses import replace
+
+    from xatrack.clock import today as clock_today
+    from xatrack.findings import parse_status_filter, short_ids
+    from xatrack.queries import all_units
+    from xatrack.recording import find_item
+
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    found = load_findings(loaded)
+    day = today or clock_today()
+    states = parse_status_filter(status) if status else None
+    q = loaded.quarter(quarter) if quarter else None
+    item = find_item(loaded.plan, item_id) if item_id else None
+    directory = loaded.directory
+    unit_queries = []
+    for unit in filters.values("unit"):
+        try:
+            unit_queries.append(directory.unit_query(unit, all_units(loaded.plan)))
+        except InputError as error:
+            raise InputError(f"--unit:{error.message}") from None
+    about_items = replace(filters, unit=None)
+    selector = None if about_items.empty else loaded.selector(about_items)
+    rows = []
+    for finding in found.values():
+        subject = loaded.plan.get(finding.item) if finding.item else None
+        if item is not None and finding.item != item.id:
+            continue
+        if unit_queries and not any(query.matches((finding.unit,)) for query in unit_queries):
+            continue
+        if selector is not None and (subject is None or not selector.item_matches(subject)):
+            continue
+        if q is not None and not q.contains(finding.day):
+            continue
+        state = finding.status(day)
+        if states is not None and state not in states:
+            continue
+        rows.append((finding, state, subject))
+    rows.sort(key=lambda r: (_FINDING_ORDER[r[1]], r[0].due, r[0].day, r[0].fid))
+    return FindingRows(rows, short_ids(found), day)
