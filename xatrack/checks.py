@@ -6,15 +6,20 @@ Reading is the loader's (load.py); this module only judges what was read.
 
 from __future__ import annotations
 
+from xatrack.bulletin import check_folder
 from xatrack.errors import Problem
-from xatrack.model import Entry, Plan
+from xatrack.evidence import verify
+from xatrack.findings_log import finding_evidence, progress_evidence
+from xatrack.findings_log import load as load_findings
+from xatrack.load import Loaded
+from xatrack.model import Entry, Plan, entry_ref
+from xatrack.safefs import outside_links
+from xatrack.store import PROGRESS
 
 
 def check_tracker(tracker) -> list[Problem]:
     """Every problem of the tracker (a ``Tracker`` or a ``load.Loaded``),
     read through the one loader without caches (``Loaded.fresh_entries``)."""
-    from xatrack.load import Loaded
-
     loaded = tracker if isinstance(tracker, Loaded) else Loaded(tracker, strict=False)
     tracker = loaded.tracker
     plan = loaded.plan
@@ -25,8 +30,6 @@ def check_tracker(tracker) -> list[Problem]:
     if plan is not None and directory is not None:
         problems.extend(check_names(plan, directory))
     problems.extend(check_log_names(tracker))
-    from xatrack.safefs import outside_links
-
     outside = set()
     for path, target in outside_links(tracker.root):
         outside.add(path)
@@ -41,8 +44,6 @@ def check_tracker(tracker) -> list[Problem]:
         problems.extend(check_entries(plan, entries))
         problems.extend(check_retractions(entries))
         problems.extend(check_follows(plan))
-        from xatrack.bulletin import check_folder
-
         problems.extend(check_folder(tracker.root, plan))
         problems.extend(check_findings_and_evidence(tracker, plan))
     return problems
@@ -51,8 +52,6 @@ def check_tracker(tracker) -> list[Problem]:
 def check_retractions(entries: list[Entry]) -> list[Problem]:
     """A retraction must name an entry that exists; a second retraction of
     the same entry (two clones withdrawing it) changes nothing (warning)."""
-    from xatrack.model import entry_ref
-
     refs = {entry_ref(e): e for e in entries if not e.retracts}
     problems = []
     first: dict[str, Entry] = {}
@@ -97,10 +96,7 @@ def check_follows(plan: Plan) -> list[Problem]:
 def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
     """findings/<year>.yaml (readable, ids of the plan) and every cited piece of
     evidence (present, unaltered: sha256 recomputed)."""
-    from xatrack.evidence import verify
-    from xatrack.findings_log import finding_evidence, load, progress_evidence
-
-    found, problems = load(tracker.root, plan.info.year)
+    found, problems = load_findings(tracker.root, plan.info.year)
     for finding in found.values():
         if finding.item is not None and plan.get(finding.item) is None:
             problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务", code="finding-unknown-item"))
@@ -113,8 +109,6 @@ def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
 def check_log_names(tracker) -> list[Problem]:
     """Files in progress/ that are not read as a quarter's log (warnings):
     entries put in ``2025Q2.yaml`` or ``2025-Q5.yaml`` would be silently ignored."""
-    from xatrack.store import PROGRESS
-
     folder = tracker.progress_dir
     if not folder.is_dir():
         return []
