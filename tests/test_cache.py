@@ -186,3 +186,64 @@ def test_pinyin_of_names_is_remembered_between_runs(tracker):
     ]
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"], [r.stderr for r in runs]
     assert runs[0].stdout == runs[1].stdout and "洪声耀" in runs[0].stdout
+
+
+# --------------------------------------------------------------------------- the code in the stamp
+
+
+def test_a_value_cached_by_other_code_is_not_served(tracker, monkeypatch):
+    """A parser changed without a FORMAT bump: the stamp's code hash differs, the old value is ignored."""
+    import xatrack.cache as cache_module
+
+    cache = Cache.for_root(tracker.root)
+    cache.save("probe", {"parsed": "by the old parser"})
+    assert cache.load("probe") == {"parsed": "by the old parser"}
+    monkeypatch.setattr(cache_module, "_code_stamp", "0123456789abcdef")  # as if registry.py had changed
+    assert cache.load("probe") is None
+    plan = tracker.plan()  # and the tracker reads as ever, re-parsing
+    assert plan.get("32") is not None
+
+
+def test_code_hash_follows_the_source_bytes(tmp_path):
+    """One byte changed in one parser module changes the hash; other modules do not count."""
+    import xatrack
+    from xatrack.cache import CODE_MODULES, hash_sources
+
+    package = tmp_path / "xatrack"
+    shutil.copytree(Path(xatrack.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = hash_sources(package)
+    assert before == hash_sources(Path(xatrack.__file__).parent)
+    (package / "views" / "table.py").write_text("# not a parser\n", encoding="utf-8")
+    assert hash_sources(package) == before
+    registry = package / "registry.py"
+    registry.write_bytes(registry.read_bytes().replace(b"def ", b"def  ", 1))
+    assert hash_sources(package) != before
+    assert "registry" in CODE_MODULES and "store" in CODE_MODULES
+
+
+def test_parsing_imports_only_hashed_modules(tracker):
+    """Every xatrack module the cached parsers import is in CODE_MODULES (else its
+    change could serve stale values)."""
+    import subprocess
+    import sys
+
+    shutil.copy(REPO / "units.yaml", tracker.root / "units.yaml")
+    (tracker.root / "progress").mkdir()
+    (tracker.root / "progress" / "2025-Q2.yaml").write_text(
+        record_line({"id": "32", "value": 5, "date": "2025-05-01", "at": "2025-05-01T10:00:00+08:00"}), encoding="utf-8"
+    )
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from xatrack.store import Tracker\n"
+        "before = set(sys.modules)\n"
+        "t = Tracker(Path(sys.argv[1]))\n"
+        "t.plan(); t.directory(); t.plan_for('32'); t.entries(2025); t.entries(2025, until=2, decisive=True)\n"
+        "print(' '.join(sorted(m[8:] for m in sys.modules if m.startswith('xatrack.'))))\n"
+    )
+    env = dict(os.environ, XATRACK_NO_CACHE="")
+    done = subprocess.run([sys.executable, "-c", script, str(tracker.root)], capture_output=True, text=True, env=env, check=True)
+    from xatrack.cache import CODE_MODULES
+
+    used = set(done.stdout.split()) - {"safefs"}  # safefs only refuses paths; it makes no cached value
+    assert used <= set(CODE_MODULES), used - set(CODE_MODULES)

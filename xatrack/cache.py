@@ -5,7 +5,9 @@ time: the registry by the SHA-256 of its bytes (and each target or task by
 the hash of its own lines, so an edited registry re-parses only what
 changed); a progress log by the hash of the bytes already parsed, so an
 appended log parses only its new lines, and any change to earlier bytes
-means a full parse.
+means a full parse. Every value is stamped with the version, FORMAT, the
+Python version and the hash of the source of the modules that make it
+(CODE_MODULES), so a value made by other code is never served.
 
 The cache lives outside the tracker (``$XATRACK_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/xatrack`` or ``~/.cache/xatrack``), one folder per
@@ -28,6 +30,45 @@ CACHE_ENV = "XATRACK_CACHE_DIR"
 NO_CACHE_ENV = "XATRACK_NO_CACHE"
 FORMAT = 5  # 5: entries carry retracts, decisive keeps each reporter; newest by time and content
 _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.version_info[1]}"
+
+# The modules whose code makes what is cached (the registry, directory and log
+# parsers, the decisive reducer, the chunking here). Their source bytes are
+# hashed into every stamp, so a changed parser never serves results of the old
+# one, FORMAT bumped or not (an editable install stays at one version).
+# tests/test_cache.py checks that parsing imports no xatrack module missing here.
+CODE_MODULES = (
+    "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
+    "logfile", "model", "paperwork", "registry", "schedule", "store", "yamlio",
+)
+_code_stamp: str | None = None
+
+
+def code_hash() -> str:
+    """SHA-256 (16 hex digits) of CODE_MODULES' source bytes, computed once per
+    process (about 0.3 ms); a module without readable source counts by the version."""
+    global _code_stamp
+    if _code_stamp is None:
+        _code_stamp = hash_sources(Path(__file__).resolve().parent)
+    return _code_stamp
+
+
+def hash_sources(package: Path, modules=CODE_MODULES) -> str:
+    hasher = hashlib.sha256()
+    for name in modules:
+        path = package.joinpath(*name.split(".")).with_suffix(".py")
+        if not path.is_file() and package.joinpath(*name.split(".")).is_dir():
+            path = package.joinpath(*name.split("."), "__init__.py")
+        try:
+            source = path.read_bytes()
+        except OSError:
+            source = __version__.encode("ascii")
+        hasher.update(name.encode("ascii") + b"\0" + len(source).to_bytes(8, "little") + source)
+    return hasher.hexdigest()[:16]
+
+
+def _stamp() -> str:
+    """What a cached value must carry to be used: version, FORMAT, Python and the code's hash."""
+    return f"{_STAMP} {code_hash()}"
 
 
 def digest(data: bytes) -> str:
@@ -64,7 +105,7 @@ class Cache:
                 stamp, value = pickle.load(handle)
         except Exception:  # missing, truncated, corrupt, from another version
             return None
-        return value if stamp == _STAMP else None
+        return value if stamp == _stamp() else None
 
     def load_slice(self, name: str, pick) -> Any:
         """From a file saved with pieces: ``pick(value)`` gives (offset, length)
@@ -76,7 +117,7 @@ class Cache:
             with open(self.folder / f"{name}.pickle", "rb") as handle:
                 size = int.from_bytes(handle.read(8), "little")
                 stamp, value = pickle.loads(handle.read(size))
-                if stamp != _STAMP:
+                if stamp != _stamp():
                     return None
                 where = pick(value)
                 if where is None:
@@ -101,9 +142,9 @@ class Cache:
             try:
                 with os.fdopen(fd, "wb") as handle:
                     if pieces is None:
-                        pickle.dump((_STAMP, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                        pickle.dump((_stamp(), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
                     else:
-                        head = pickle.dumps((_STAMP, value), protocol=pickle.HIGHEST_PROTOCOL)
+                        head = pickle.dumps((_stamp(), value), protocol=pickle.HIGHEST_PROTOCOL)
                         handle.write(len(head).to_bytes(8, "little") + head + pieces)
                 os.replace(temp, self.folder / f"{name}.pickle")
             except BaseException:
@@ -127,11 +168,11 @@ def cached_parse(cache: Cache, name: str, data: bytes, parse):
     return value
 
 
-def cached_registry(cache: Cache, data: bytes, decode, source: str):
+def cached_registry(cache: Cache, data: bytes, decode, source: str, parse_registry):
     """(plan, problems) for the registry's bytes, parsing only what changed;
-    ``decode()`` gives the text, needed only when the cache does not hold it."""
-    from xatrack.registry import parse_registry
-
+    ``decode()`` gives the text, needed only when the cache does not hold it;
+    ``parse_registry(text, source, chunks=)`` is the parser (registry.parse_registry):
+    passed in, so the cache depends on no parser."""
     key = digest(data)
     state = cache.load("registry")
     if isinstance(state, dict) and state.get("digest") == key:

@@ -1,58 +1,49 @@
 """`xatrack check`: every problem of a tracker at once, with file and line.
 
 Registry (tasks.yaml), directory (units.yaml) and the progress logs.
-Reading is the store's; this module only judges what was read.
+Reading is the loader's (load.py); this module only judges what was read.
 """
 
 from __future__ import annotations
 
-from xatrack.errors import DataError, Problem
-from xatrack.model import Entry, Plan
+from xatrack.bulletin import check_folder
+from xatrack.errors import Problem
+from xatrack.evidence import verify
+from xatrack.findings_log import finding_evidence, progress_evidence
+from xatrack.findings_log import load as load_findings
+from xatrack.load import Loaded
+from xatrack.model import Entry, Plan, entry_ref
+from xatrack.safefs import outside_links
+from xatrack.store import PROGRESS
 
 
 def check_tracker(tracker) -> list[Problem]:
-    problems: list[Problem] = []
-    try:
-        plan, found = tracker.load_plan()
-    except DataError as error:
-        return [Problem("tasks.yaml", None, error.message)]
-    problems.extend(found)
-    try:
-        directory, found = tracker.load_directory()
-    except DataError as error:
-        directory, found = None, [Problem("units.yaml", None, error.message)]
-    problems.extend(found)
+    """Every problem of the tracker (a ``Tracker`` or a ``load.Loaded``),
+    read through the one loader without caches (``Loaded.fresh_entries``)."""
+    loaded = tracker if isinstance(tracker, Loaded) else Loaded(tracker, strict=False)
+    tracker = loaded.tracker
+    plan = loaded.plan
+    if loaded.unreadable:
+        return list(loaded.problems)
+    directory = loaded.directory
+    problems: list[Problem] = list(loaded.problems)
     if plan is not None and directory is not None:
         problems.extend(check_names(plan, directory))
-    entries: list[Entry] = []
     problems.extend(check_log_names(tracker))
-    from xatrack.safefs import outside_links
-
     outside = set()
     for path, target in outside_links(tracker.root):
         outside.add(path)
-        problems.append(Problem(tracker.display(path), None, f"是指向跟踪目录之外({target})的符号链接,xatrack 拒绝读写;请换成普通文件"))
-    for path, quarter in tracker.log_files():
-        from xatrack.store import PROGRESS, read_log, read_text
-
-        source = f"{PROGRESS}/{path.name}"
-        if path in outside:
-            continue
-        try:
-            found_entries, found = read_log(read_text(path), quarter, source)
-        except DataError as error:
-            problems.append(Problem(source, None, error.message))
-            continue
+        problems.append(Problem(tracker.display(path), None, f"是指向跟踪目录之外({target})的符号链接,xatrack 拒绝读写;请换成普通文件", code="outside-link"))
+    entries: list[Entry] = []
+    for source, quarter, found_entries, found, read in loaded.fresh_logs(skip=outside):
         problems.extend(found)
         entries.extend(found_entries)
-        if plan is not None and plan.info.year and quarter.year != plan.info.year:
-            problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning"))
+        if read and plan is not None and plan.info.year and quarter.year != plan.info.year:
+            problems.append(Problem(source, None, f"进度记录的年度 {quarter.year} 不是计划年度 {plan.info.year}", "warning", code="log-year"))
     if plan is not None:
         problems.extend(check_entries(plan, entries))
         problems.extend(check_retractions(entries))
         problems.extend(check_follows(plan))
-        from xatrack.bulletin import check_folder
-
         problems.extend(check_folder(tracker.root, plan))
         problems.extend(check_findings_and_evidence(tracker, plan))
     return problems
@@ -61,8 +52,6 @@ def check_tracker(tracker) -> list[Problem]:
 def check_retractions(entries: list[Entry]) -> list[Problem]:
     """A retraction must name an entry that exists; a second retraction of
     the same entry (two clones withdrawing it) changes nothing (warning)."""
-    from xatrack.model import entry_ref
-
     refs = {entry_ref(e): e for e in entries if not e.retracts}
     problems = []
     first: dict[str, Entry] = {}
@@ -71,14 +60,14 @@ def check_retractions(entries: list[Entry]) -> list[Problem]:
             continue
         target = refs.get(entry.retracts)
         if target is None:
-            problems.append(Problem(entry.file, entry.line, f"撤回记录指向的记录 {entry.retracts} 不存在(原记录被修改或删除?)"))
+            problems.append(Problem(entry.file, entry.line, f"撤回记录指向的记录 {entry.retracts} 不存在(原记录被修改或删除?)", code="retract-missing"))
             continue
         if target.item != entry.item:
-            problems.append(Problem(entry.file, entry.line, f"撤回记录写的是 {entry.item},被撤回的记录却是 {target.item} 的"))
+            problems.append(Problem(entry.file, entry.line, f"撤回记录写的是 {entry.item},被撤回的记录却是 {target.item} 的", code="retract-other-item"))
         earlier = first.get(entry.retracts)
         if earlier is not None:
             problems.append(
-                Problem(entry.file, entry.line, f"记录 {entry.retracts} 已在 {earlier.file}:{earlier.line} 撤回过,本次撤回不起作用", "warning")
+                Problem(entry.file, entry.line, f"记录 {entry.retracts} 已在 {earlier.file}:{earlier.line} 撤回过,本次撤回不起作用", "warning", code="retract-twice")
             )
             continue
         first[entry.retracts] = entry
@@ -99,7 +88,7 @@ def check_follows(plan: Plan) -> list[Problem]:
             other = plan.get(other_id.strip())
             if other is None or not other.metrics or (name and name.strip() not in [m.name for m in other.metrics]):
                 problems.append(
-                    Problem("tasks.yaml", item.line, f"{item.id} 的指标 {metric.name} 对照的\"{metric.follows}\"不存在(应为带指标的事项编号,如 G1,或本事项中对照数指标的名称)")
+                    Problem("tasks.yaml", item.line, f"{item.id} 的指标 {metric.name} 对照的\"{metric.follows}\"不存在(应为带指标的事项编号,如 G1,或本事项中对照数指标的名称)", code="follows-missing")
                 )
     return problems
 
@@ -107,13 +96,10 @@ def check_follows(plan: Plan) -> list[Problem]:
 def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
     """findings/<year>.yaml (readable, ids of the plan) and every cited piece of
     evidence (present, unaltered: sha256 recomputed)."""
-    from xatrack.evidence import verify
-    from xatrack.findings_log import finding_evidence, load, progress_evidence
-
-    found, problems = load(tracker.root, plan.info.year)
+    found, problems = load_findings(tracker.root, plan.info.year)
     for finding in found.values():
         if finding.item is not None and plan.get(finding.item) is None:
-            problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务"))
+            problems.append(Problem(finding.file, finding.line, f"督查发现涉及的编号 {finding.item} 不是任何目标或任务", code="finding-unknown-item"))
     refs, more = progress_evidence(tracker)
     problems.extend(more)
     problems.extend(verify(tracker.root, refs + finding_evidence(found)))
@@ -123,8 +109,6 @@ def check_findings_and_evidence(tracker, plan: Plan) -> list[Problem]:
 def check_log_names(tracker) -> list[Problem]:
     """Files in progress/ that are not read as a quarter's log (warnings):
     entries put in ``2025Q2.yaml`` or ``2025-Q5.yaml`` would be silently ignored."""
-    from xatrack.store import PROGRESS
-
     folder = tracker.progress_dir
     if not folder.is_dir():
         return []
@@ -135,7 +119,7 @@ def check_log_names(tracker) -> list[Problem]:
         if name in read or name.startswith(".") or name.endswith(".lock") or name.lower() in ("readme.md", "readme.txt"):
             continue
         problems.append(
-            Problem(f"{PROGRESS}/{name}", None, "不是季度进度记录(文件名应为 年-Q季度.yaml,如 2025-Q2.yaml),其中的内容不会被读取", "warning")
+            Problem(f"{PROGRESS}/{name}", None, "不是季度进度记录(文件名应为 年-Q季度.yaml,如 2025-Q2.yaml),其中的内容不会被读取", "warning", code="not-a-log")
         )
     return problems
 
@@ -148,10 +132,10 @@ def check_names(plan: Plan, directory) -> list[Problem]:
     for item in plan.items:
         for name in item.lead + item.units:
             if not directory.knows_unit(name):
-                problems.append(Problem("tasks.yaml", item.line, f"单位\"{name}\"不在 units.yaml 中", "warning"))
+                problems.append(Problem("tasks.yaml", item.line, f"单位\"{name}\"不在 units.yaml 中", "warning", code="unknown-unit"))
         for name in item.leaders:
             if not directory.knows_leader(name):
-                problems.append(Problem("tasks.yaml", item.line, f"领导\"{name}\"不在 units.yaml 中", "warning"))
+                problems.append(Problem("tasks.yaml", item.line, f"领导\"{name}\"不在 units.yaml 中", "warning", code="unknown-leader"))
     return problems
 
 
@@ -168,22 +152,23 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
     for entry in entries:
         item = plan.get(entry.item)
         if item is None:
-            problems.append(Problem(entry.file, entry.line, f"没有编号为 {entry.item} 的目标或任务"))
+            problems.append(Problem(entry.file, entry.line, f"没有编号为 {entry.item} 的目标或任务", code="unknown-item"))
             continue
         names = [m.name for m in item.metrics]
         if entry.metric is not None and entry.metric not in names:
             listing = "、".join(names) if names else "(该事项没有量化指标)"
-            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有指标\"{entry.metric}\";指标为 {listing}"))
+            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有指标\"{entry.metric}\";指标为 {listing}", code="unknown-metric"))
         if entry.value is not None and not item.metrics:
-            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有量化指标,却报送了数值 {entry.value:g}"))
+            problems.append(Problem(entry.file, entry.line, f"{entry.item} 没有量化指标,却报送了数值 {entry.value:g}", code="value-without-metric"))
         elif entry.value is not None and entry.metric is None and len(item.metrics) > 1:
-            problems.append(Problem(entry.file, entry.line, f"{entry.item} 有 {len(item.metrics)} 项指标,报送数值时须注明 metric"))
+            problems.append(Problem(entry.file, entry.line, f"{entry.item} 有 {len(item.metrics)} 项指标,报送数值时须注明 metric", code="metric-needed"))
         if not entry.quarter.contains(entry.date):
             problems.append(
                 Problem(
                     entry.file,
                     entry.line,
                     f"日期 {entry.date.isoformat()} 不在本文件的季度({entry.quarter.label})内,可能记错了文件",
+                    code="date-outside-quarter",
                 )
             )
         if entry.at is not None:
@@ -195,18 +180,8 @@ def check_entries(plan: Plan, entries: list[Entry]) -> list[Problem]:
                         entry.file,
                         entry.line,
                         f"与 {twin.file}:{twin.line} 同一时间({entry.at.isoformat()})对 {entry.item} 报送了不同内容",
+                        code="twin",
                     )
                 )
             seen.setdefault(key, entry)
     return problems
-
-
-def unknown_entries(plan: Plan, entries: list[Entry]) -> int:
-    """How many entries name an item the plan does not have, or a metric its
-    item does not have (a deleted task, a renamed metric): they count nowhere."""
-    count = 0
-    for entry in entries:
-        item = plan.get(entry.item)
-        if item is None or (entry.metric is not None and all(m.name != entry.metric for m in item.metrics)):
-            count += 1
-    return count

@@ -4,73 +4,26 @@ renders; the rules live in importer / registry / store / evaluate / queries.
 
 from __future__ import annotations
 
-import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from xatrack.app import app  # noqa: F401  (the Typer app; commands register on it)
 from xatrack.errors import InputError, XatrackError
 
-app = typer.Typer(
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    help="xatrack:政府工作报告目标任务的督办跟踪工具。",
-)
-
-OVERVIEW = """\
-xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
-
-按一个季度的工作顺序:
-  xatrack import 方案.txt           从官方文本生成任务清单 tasks.yaml
-  xatrack check                     检查 tasks.yaml、units.yaml 和进度记录
-  xatrack list --leader 洪声耀      查看某位领导、某个单位的事项
-  xatrack sheet --all -o 报送表/    为各牵头单位生成季度报送表(Excel)
-  xatrack ingest 收回/*.xlsx        导入单位填好的报送表
-  xatrack update 32 --done 120      报送进度(1 月起累计数)
-  xatrack show 32                   查看一项任务的全部情况
-  xatrack overdue --quarter Q2      列出滞后和未报送的事项
-  xatrack finding add 32 --text … --due 2025-08-15
-                                    记录督查发现;finding close 凭佐证材料销号
-  xatrack report --quarter Q2 --format html -o 通报.html
-                                    季度通报(终端、Markdown、网页、Excel、Word)
-  xatrack remind --quarter Q2       给未报送、严重滞后的牵头单位出催办单
-
-每个命令的用法:xatrack 命令 --help
-"""
-
 from xatrack.cliutil import (
-    ActionOpt,
-    IdArg,
     FormatOpt,
-    LeadOpt,
-    LeaderOpt,
+    IdArg,
     QuarterOpt,
     RootOpt,
-    SearchOpt,
-    SectionOpt,
-    Session,
-    StatusOpt,
-    UnitOpt,
     check_format,
-    make_filters,
-    heading,
-    today,
+    echo_warning,
+    filter_options,
 )
-from xatrack.cliutil import now as clock_now
-
+from xatrack.cliutil import default_user as _default_user
 # --------------------------------------------------------------------------- commands
-
-
-@app.callback(invoke_without_command=True)
-def overview(ctx: typer.Context) -> None:
-    """xatrack:政府工作报告目标任务的督办跟踪工具。"""
-    if ctx.invoked_subcommand is None:
-        typer.echo(OVERVIEW, nl=False)
 
 
 @app.command("import")
@@ -92,14 +45,12 @@ def import_command(
       xatrack import 2026年方案.docx --strict
       xatrack import 2026年方案.docx --review -o 核对.html
     """
-    from xatrack.setup import build_registry, default_overrides
+    from xatrack.api import import_plan
     from xatrack.store import write_atomic
 
-    if overrides is None:
-        overrides = default_overrides(plan_file)
     if review and output != Path("tasks.yaml") and output.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--review 的 -o 应为网页文件(.html),而不是 {output}")
-    result, text = build_registry(plan_file, overrides)
+    result, text, overrides = import_plan(plan_file, overrides)
     for warning in result.warnings:
         where = warning.place or warning.line
         typer.echo(f"{plan_file}:{where}: 警告: {warning.message}", err=True)
@@ -142,11 +93,9 @@ def check_command(root: RootOpt = None) -> None:
       xatrack check
       xatrack check --root ~/督办/2025
     """
-    from xatrack.checks import check_tracker
-    from xatrack.store import Tracker, find_root
+    from xatrack import api
 
-    tracker = Tracker(find_root(root))
-    problems = check_tracker(tracker)
+    problems = api.check(root)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     for problem in problems:
@@ -158,15 +107,10 @@ def check_command(root: RootOpt = None) -> None:
 
 
 @app.command("list")
+@filter_options()
 def list_command(
-    leader: LeaderOpt = None,
-    unit: UnitOpt = None,
-    lead: LeadOpt = None,
-    action: ActionOpt = None,
-    section: SectionOpt = None,
-    status: StatusOpt = None,
+    filters,
     quarter: QuarterOpt = None,
-    search: SearchOpt = None,
     fmt: FormatOpt = "term",
     root: RootOpt = None,
 ) -> None:
@@ -175,17 +119,15 @@ def list_command(
     \b
     例:
       xatrack list --leader 洪声耀
+      xatrack list --leader 洪声耀 --leader 陈浩      # 两位领导的事项
       xatrack list --unit 科经局 --quarter Q2
       xatrack list --status 红 --format csv > 红色事项.csv
     """
+    from xatrack import api
+
     fmt = check_format(fmt, ("term", "json", "csv"))
-    session = Session(root)
-    filters = make_filters(leader, unit, lead, action, section, status, search)
-    selector = session.selector(filters)
-    q = session.quarter(quarter)
-    statuses = selector.select(session.evaluate(q, selector.items(session.plan)))
-    title = heading(session, q, filters, "")
-    _emit(statuses, fmt, lambda table, term: table.render_list(term, statuses, title))
+    listed = api.list_items(root, filters=filters, quarter=quarter, warn=echo_warning)
+    _emit(listed.statuses, fmt, lambda table, term: table.render_list(term, listed.statuses, listed.title))
 
 
 def _emit(statuses, fmt: str, render_term) -> None:
@@ -205,15 +147,10 @@ def _emit(statuses, fmt: str, render_term) -> None:
 
 
 @app.command("overdue")
+@filter_options()
 def overdue_command(
-    leader: LeaderOpt = None,
-    unit: UnitOpt = None,
-    lead: LeadOpt = None,
-    action: ActionOpt = None,
-    section: SectionOpt = None,
-    status: StatusOpt = None,
+    filters,
     quarter: QuarterOpt = None,
-    search: SearchOpt = None,
     by: Annotated[Optional[str], typer.Option("--by", help="分组:leader(按责任领导)或 unit(按牵头单位)", show_default=False)] = None,
     fmt: FormatOpt = "term",
     root: RootOpt = None,
@@ -226,44 +163,12 @@ def overdue_command(
       xatrack overdue --quarter Q2 --by leader
       xatrack overdue --unit 桂花镇 --format json
     """
-    from xatrack.evaluate import sort_worst_first
-    from xatrack.model import BEHIND, MISSING, SEVERE
+    from xatrack import api
 
     fmt = check_format(fmt, ("term", "json", "csv"))
-    grouping = _check_grouping(by)
-    session = Session(root)
-    filters = make_filters(leader, unit, lead, action, section, status, search)
-    selector = session.selector(filters)
-    q = session.quarter(quarter)
-    evaluated = session.evaluate(q, selector.items(session.plan))
-    lagging = [s for s in selector.select(evaluated) if s.state in (SEVERE, BEHIND, MISSING)]
-    statuses = sort_worst_first(lagging)
-    groups = _group(statuses, grouping, session.directory) if grouping else None
-    title = heading(session, q, filters, "滞后及未报送事项")
-
-    _emit(statuses, fmt, lambda table, term: table.render_overdue(term, statuses, title, groups))
-
-
-def _check_grouping(by: str | None) -> str | None:
-    if by is None:
-        return None
-    key = by.strip().lower()
-    aliases = {"leader": "leader", "领导": "leader", "unit": "unit", "单位": "unit", "lead": "unit", "牵头单位": "unit"}
-    if key not in aliases:
-        raise InputError(f"--by 的值\"{by}\"无效:应为 leader(按责任领导)或 unit(按牵头单位)")
-    return aliases[key]
-
-
-def _group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
-    groups: dict[str, list] = {}
-    for status in statuses:
-        if grouping == "leader":
-            keys = status.item.leaders or ("(未列责任领导)",)
-        else:
-            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead)) or ("(未列牵头单位)",)
-        for key in keys:
-            groups.setdefault(key, []).append(status)
-    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    api.check_grouping(by)
+    found = api.overdue(root, filters=filters, quarter=quarter, by=by, warn=echo_warning)
+    _emit(found.statuses, fmt, lambda table, term: table.render_overdue(term, found.statuses, found.title, found.groups))
 
 
 @app.command("show")
@@ -278,30 +183,17 @@ def show_command(
       xatrack show 32
       xatrack show G1
     """
-    from xatrack.evaluate import evaluate
-    from xatrack.model import Quarter
-    from xatrack.recording import find_item
+    from xatrack import api
     from xatrack.views.terminal import output, render_show
 
-    from xatrack.history import item_history
-
-    session = Session(root)
-    item = find_item(session.plan, item_id)
-    year = session.plan.info.year
-    per_quarter = [
-        evaluate(session.plan, session.entries, Quarter(year, q), [item], roles=session.roles, findings=session.findings)[0]
-        for q in range(1, 5)
-    ]
-    history = item_history(item, session.entries, session.roles, session.plan.settings.deadline_days)
-    from xatrack.findings import short_ids
-
-    mine = sorted((f for f in session.findings if f.item == item.id), key=lambda f: (f.day, f.fid))
-    findings = ([(f, f.status(today()), item) for f in mine], short_ids(f.fid for f in session.findings))
-    output(lambda console: render_show(console, item, session.plan, per_quarter, history, findings))
+    shown = api.show(root, item_id=item_id, warn=echo_warning)
+    output(lambda console: render_show(console, shown.item, shown.plan, shown.per_quarter, shown.history, shown.findings))
 
 
 @app.command("leaders")
+@filter_options()
 def leaders_command(
+    filters,
     quarter: QuarterOpt = None,
     fmt: FormatOpt = "term",
     root: RootOpt = None,
@@ -311,19 +203,19 @@ def leaders_command(
     \b
     例:
       xatrack leaders --quarter Q2
-      xatrack leaders --format csv > 领导.csv
+      xatrack leaders --action 2 --format csv > 领导.csv
     """
-    from xatrack.rollup import by_leader
+    from xatrack import api
 
     fmt = check_format(fmt, ("term", "json", "csv"))
-    session = Session(root)
-    q = session.quarter(quarter)
-    rows = by_leader(list(session.evaluate(q)), session.directory)
-    _emit_rows(rows, fmt, f"{q.label}各责任领导事项", "责任领导", with_lead=False)
+    rolled = api.leaders(root, filters=filters, quarter=quarter, warn=echo_warning)
+    _emit_rows(rolled.rows, fmt, rolled.title, "责任领导", with_lead=False)
 
 
 @app.command("units")
+@filter_options()
 def units_command(
+    filters,
     quarter: QuarterOpt = None,
     lead_only: Annotated[bool, typer.Option("--lead-only", help="只统计牵头的事项")] = False,
     fmt: FormatOpt = "term",
@@ -334,16 +226,13 @@ def units_command(
     \b
     例:
       xatrack units --quarter Q2
-      xatrack units --lead-only --format csv > 牵头单位.csv
+      xatrack units --leader 洪声耀 --lead-only --format csv > 牵头单位.csv
     """
-    from xatrack.queries import all_units
-    from xatrack.rollup import by_unit
+    from xatrack import api
 
     fmt = check_format(fmt, ("term", "json", "csv"))
-    session = Session(root)
-    q = session.quarter(quarter)
-    rows = by_unit(list(session.evaluate(q)), session.directory, all_units(session.plan), lead_only=lead_only)
-    _emit_rows(rows, fmt, f"{q.label}各单位事项", "单位", with_lead=True)
+    rolled = api.units(root, filters=filters, quarter=quarter, lead_only=lead_only, warn=echo_warning)
+    _emit_rows(rolled.rows, fmt, rolled.title, "单位", with_lead=True)
 
 
 def _emit_rows(rows, fmt: str, title: str, name_header: str, with_lead: bool) -> None:
@@ -415,18 +304,14 @@ def update_command(
       xatrack update 16 --metric 规上 --done 12 --quarter Q2 --by 区科经局
       xatrack update 28 --status 推进中 --note 已完成实验区方案编制
     """
-    from xatrack.recording import Report, build_record
+    from xatrack import api
 
-    session = Session(root, entries=False, item=item_id)  # an append needs neither the whole log nor the whole plan
-    report = Report(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
-    now = clock_now()
-    recorded = build_record(
-        session.plan, report, today=now.date(), now=now, default_by=_default_user(), directory=session.directory
+    done = api.update(
+        root, item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by,
+        evidence=evidence, default_by=_default_user(), warn=echo_warning,
     )
-    _attach_evidence(session, recorded, evidence or [])
-    path = session.tracker.append(recorded.quarter, recorded.record)
-    _confirm_update(session, recorded, path)
-    for warning in recorded.warnings:
+    _confirm_update(done)
+    for warning in done.warnings:
         typer.echo(f"注意:{warning}", err=True)
 
 
@@ -449,24 +334,18 @@ def retract_command(
       xatrack retract 32 --by 区科经局 --quarter Q2
       xatrack retract 16 --metric 规上 --note 误填为全市数
     """
-    from xatrack.recording import build_retraction
+    from xatrack import api
 
-    session = Session(root, entries=False, item=item_id)
-    now = clock_now()
-    item = session.plan.get(item_id)
-    entries = session.tracker.item_entries(item.id, session.plan.info.year) if item is not None else []
-    recorded, target = build_retraction(
-        session.plan, entries, item_id, metric=metric, quarter=quarter, by=by, note=note,
-        today=now.date(), now=now, default_by=_default_user(), directory=session.directory,
-    )
-    path = session.tracker.append(recorded.quarter, recorded.record)
+    done = api.retract(root, item_id=item_id, metric=metric, quarter=quarter, by=by, note=note,
+                       default_by=_default_user(), warn=echo_warning)
+    recorded, target = done.recorded, done.target
     what = f"{'目标' if recorded.item.is_target else '任务'} {recorded.item.id}"
     shown = _entry_words(target)
     typer.echo(
         f"已撤回 {what} {target.by or '(未署名)'} {target.date.isoformat()} 的报送({shown},"
-        f"记录编号 {recorded.record['retracts']})→ {session.tracker.display(path)}"
+        f"记录编号 {recorded.record['retracts']})→ {done.display}"
     )
-    _confirm_update(session, recorded, path, announce=False)
+    _confirm_update(done, announce=False)
 
 
 def _entry_words(entry) -> str:
@@ -484,36 +363,11 @@ def _entry_words(entry) -> str:
     return " ".join(parts) or "记录"
 
 
-def _attach_evidence(session: Session, recorded, files: list[str]) -> None:
-    """Check the files and settings.evidence_required, store the files, cite them in the record."""
-    from xatrack.evidence import check_sources, required_reason, requirement_message, store_all
-
-    sources = check_sources(files)
-    reason = required_reason(session.plan.settings, recorded.metric, recorded.record, recorded.quarter)
-    if reason is not None and not sources:
-        raise InputError(requirement_message(reason))
-    if sources:
-        refs = store_all(session.tracker.root, session.plan.info.year, sources)
-        recorded.record["evidence"] = [ref.as_record() for ref in refs]
-        recorded.record["at"] = recorded.record.pop("at")  # keep "at" last, as in every entry
-
-
-def _default_user() -> str:
-    user = os.environ.get("XATRACK_USER")
-    if user:
-        return user
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:
-        return ""
-
-
-def _confirm_update(session: Session, recorded, path: Path, announce: bool = True) -> None:
-    from xatrack.evaluate import evaluate
+def _confirm_update(done, announce: bool = True) -> None:
+    """What was recorded and the item's status now (api.Recorded), in one or two lines."""
     from xatrack.views.cells import fmt_number
 
+    recorded = done.recorded
     item = recorded.item
     record = recorded.record
     what = f"{'目标' if item.is_target else '任务'} {item.id}"
@@ -524,25 +378,13 @@ def _confirm_update(session: Session, recorded, path: Path, announce: bool = Tru
         parts.append(f"状态 {record['status']}")
     if "note" in record:
         parts.append("说明已记录")
-    display = session.tracker.display(path)
     if announce:
-        typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {display}")
-    from xatrack.evaluate import follows_of
-    from xatrack.model import RELATIVE
-
-    plan = session.plan
-    year = plan.info.year
-    try:  # the entry is recorded: a log that cannot be read now must not turn that into a failure
-        if any(m.kind == RELATIVE for m in item.metrics):
-            plan = session.tracker.plan()  # G7 follows G1's growth: the whole plan knows G1
-        entries = session.tracker.item_entries(item.id, year, until=recorded.quarter.q)
-        for other in follows_of(plan, [item]):
-            entries += session.tracker.item_entries(other, year, until=recorded.quarter.q)
-    except XatrackError as error:
-        typer.echo(f"警告:无法读取进度记录以显示当前状态({error.message});运行 xatrack check 查看", err=True)
+        typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {done.display}")
+    if done.status is None:
+        typer.echo(f"警告:无法读取进度记录以显示当前状态({done.status_error});运行 xatrack check 查看", err=True)
         return
-    status = evaluate(plan, entries, recorded.quarter, [item], roles=session.roles, findings=session.findings)[0]
-    if announce and session.roles.is_contribution(item, record.get("by", "")):
+    status = done.status
+    if announce and done.contribution:
         typer.echo(
             f"{record['by']} 是{what} 的责任单位(非牵头单位):本条作为分项报送记录,不替代牵头单位报送的数字;"
             f"{what} 当前状态:{status.label}({status.reason})"

@@ -10,15 +10,16 @@ import typer
 from xatrack.errors import InputError
 
 
-def annual_report(session, selector, upto, kind: str, output, moment) -> None:
-    from xatrack import bulletin
-    from xatrack.annual import annual
-    from xatrack.report import percent
-
+def check_kind(kind: str) -> None:
     if kind not in ("term", "md"):
         raise InputError("--year 的全年考核表目前只输出到屏幕或 Markdown(--format md)")
-    entries = bulletin.recorded_by(session.entries, moment) if moment is not None else session.entries
-    result = annual(session.plan, session.directory, entries, upto, selector, session.roles)
+
+
+def annual_report(result, upto, kind: str, output) -> None:
+    """Render api.annual's value (annual.annual) as a table or Markdown."""
+    from xatrack.report import percent
+
+    check_kind(kind)
     quarters = list(range(1, upto.q + 1))
     header = ["名次", "牵头单位", "事项", *[f"Q{q} 名次" for q in quarters], "全年推进率", "全年及时率", "严重滞后(项次)"]
     weighted = any(u.score is not None for u in result.units)
@@ -47,9 +48,9 @@ def annual_report(session, selector, upto, kind: str, output, moment) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        from xatrack.cli_report import _write
+        from xatrack.cliutil import write_output_file
 
-        _write(output, text)
+        write_output_file(output, text)
         typer.echo(f"已写入 {output}:{title}", err=True)
 
 

@@ -1,5 +1,5 @@
 """`xatrack audit` and `xatrack githook`: who reported what, checked over the
-git history, and enforced on the hub. Registered on ``xatrack.cli.app``.
+git history, and enforced on the hub. Registered on ``xatrack.app.app``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
+from xatrack.app import app
 from xatrack.cliutil import RootOpt
 from xatrack.errors import DataError, InputError
 

@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import FormatOpt, LeaderOpt, QuarterOpt, RootOpt, Session, UnitOpt, check_format, today
+from xatrack.app import app
+from xatrack.cliutil import FormatOpt, RootOpt, Session, UnitOpt, check_format, echo_warning, filter_options, today
 from xatrack.errors import InputError
 
 finding_app = typer.Typer(
@@ -60,7 +60,7 @@ def _now() -> str:
 
 
 def _by(by: str | None) -> str:
-    from xatrack.cli import _default_user
+    from xatrack.cliutil import default_user as _default_user
 
     return (by or _default_user() or "").strip()
 
@@ -98,22 +98,10 @@ def _unit_name(session: Session, raw: str, item) -> str:
 
 
 def _load(session: Session):
-    """The findings by full id. A damaged line costs that line (a warning, as
-    with the logs); a file that cannot be read at all stops the command."""
-    from xatrack.errors import DataError
-    from xatrack.findings_log import load
+    """The findings by full id (api.load_findings): warnings on stderr, an unreadable file stops the command."""
+    from xatrack.api import load_findings
 
-    found, problems = load(session.tracker.root, session.plan.info.year)
-    whole = [p for p in problems if p.severity == "error" and p.line is None]
-    if whole:
-        raise DataError(str(whole[0]))
-    if problems:
-        typer.echo(
-            f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
-            err=True,
-        )
-    session._findings = list(found.values())
-    return found
+    return load_findings(session)
 
 
 @finding_app.command("add")
@@ -228,9 +216,9 @@ def reopen_command(finding_id: FindingIdArg, note: NoteOpt = None, day: DateOpt 
 
 
 @finding_app.command("list")
+@filter_options(omit=("status",))
 def list_command(
-    leader: LeaderOpt = None,
-    unit: UnitOpt = None,
+    filters,
     status: Annotated[
         Optional[str], typer.Option("--status", help="未整改/整改中/已销号/逾期(逾期未整改)/未销号", show_default=False)
     ] = None,
@@ -241,54 +229,19 @@ def list_command(
 ) -> None:
     """列出督查发现及整改状态(状态按今天计算),逾期未整改的在前。
 
+    --unit 指被督查的单位;--leader、--lead、--action、--section、--search 指发现所涉及的事项(与 list 相同)。
+
     \b
     例:
       xatrack finding list --status 逾期
       xatrack finding list --unit 科经局 --quarter Q3
       xatrack finding list --format csv > 督查发现.csv
     """
-    from xatrack.findings import parse_status_filter, short_ids
-    from xatrack.queries import all_leaders, all_units
-    from xatrack.recording import find_item
+    from xatrack import api
 
     fmt = check_format(fmt, ("term", "json", "csv"))
-    session = Session(root, entries=False)
-    found = _load(session)
-    now = today()
-    states = parse_status_filter(status) if status else None
-    q = session.quarter(quarter) if quarter else None
-    item = find_item(session.plan, item_id) if item_id else None
-    directory = session.directory
-    unit_query = leader_query = None
-    if unit:
-        try:
-            unit_query = directory.unit_query(unit, all_units(session.plan))
-        except InputError as error:
-            raise InputError(f"--unit:{error.message}") from None
-    if leader:
-        try:
-            leader_query = directory.leader_query(leader, all_leaders(session.plan))
-        except InputError as error:
-            raise InputError(f"--leader:{error.message}") from None
-    rows = []
-    for finding in found.values():
-        subject = session.plan.get(finding.item) if finding.item else None
-        if item is not None and finding.item != item.id:
-            continue
-        if unit_query is not None and not unit_query.matches((finding.unit,)):
-            continue
-        if leader_query is not None and (subject is None or not leader_query.matches(subject.leaders)):
-            continue
-        if q is not None and not q.contains(finding.day):
-            continue
-        state = finding.status(now)
-        if states is not None and state not in states:
-            continue
-        rows.append((finding, state, subject))
-    order = {"逾期未整改": 0, "未整改": 1, "整改中": 2, "已销号": 3}
-    rows.sort(key=lambda r: (order[r[1]], r[0].due, r[0].day, r[0].fid))
-    shown = short_ids(found)
-    _emit(rows, shown, fmt, now)
+    listed = api.findings(root, filters=filters, status=status, quarter=quarter, item_id=item_id, warn=echo_warning)
+    _emit(listed.rows, listed.short, fmt, listed.day)
 
 
 def _latest_note(finding) -> str:

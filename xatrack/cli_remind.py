@@ -8,13 +8,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import QuarterOpt, RootOpt, Session, UnitOpt, check_format, today
+from xatrack.app import app
+from xatrack.cliutil import QuarterOpt, RootOpt, UnitOpt, check_format, echo_warning, filter_options
 from xatrack.errors import InputError
 
 
 @app.command("remind")
+@filter_options(omit=("unit",))
 def remind_command(
+    filters,
     quarter: QuarterOpt = None,
     unit: UnitOpt = None,
     fmt: Annotated[
@@ -35,26 +37,15 @@ def remind_command(
     例:
       xatrack remind --quarter Q2
       xatrack remind --quarter Q2 --unit 区科经局
+      xatrack remind --quarter Q2 --leader 洪声耀        # 只含洪声耀分管的事项
       xatrack remind --quarter Q2 --format docx -o 催办单/
     """
     kind = check_format(fmt, ("md", "docx"))
-    session = Session(root)
-    q = session.quarter(quarter)
-    units = None
-    if unit:
-        from xatrack.queries import all_units
+    from xatrack import api
+    from xatrack.remind import render_markdown
 
-        query = session.directory.unit_query(unit, all_units(plan := session.plan))
-        units = [query.name]
-    from xatrack.evaluate import evaluate
-    from xatrack.remind import build_notices, render_markdown
-
-    plan = session.plan
-    findings = session.findings
-    statuses = evaluate(plan, session.decisive_entries(q), q, list(plan.items), roles=session.roles, findings=findings)
-    notices = build_notices(
-        statuses, session.directory, plan.settings, q, today(), plan.info.title, units, findings=findings
-    )
+    made = api.remind(root, quarter=quarter, unit=unit, filters=filters, warn=echo_warning)
+    q, units, notices = made.quarter, made.units, made.notices
     if not notices:
         who = units[0] if units else "各牵头单位"
         typer.echo(f"{who}{q.label}没有需要催办的事项(未报送、严重滞后、逾期报送)。")

@@ -6,31 +6,16 @@ it to a renderer in views/; writing the file is the only other thing done here.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from xatrack.cli import app
-from xatrack.cliutil import (
-    ActionOpt,
-    LeadOpt,
-    LeaderOpt,
-    QuarterOpt,
-    RootOpt,
-    SearchOpt,
-    SectionOpt,
-    Session,
-    StatusOpt,
-    UnitOpt,
-    check_format,
-    heading,
-    make_filters,
-    today,
-)
-from xatrack.cliutil import now as clock_now
+from xatrack.app import app
+from xatrack.cliutil import QuarterOpt, RootOpt, check_format, echo_warning, filter_options, today
+from xatrack.cliutil import check_output_file as _check_output
+from xatrack.cliutil import write_output_file as _write
 from xatrack.errors import InputError
 
 FORMATS = ("term", "md", "html", "xlsx", "docx")
@@ -53,15 +38,10 @@ _SUFFIX_HINTS = {
 
 
 @app.command("report")
+@filter_options()
 def report_command(
-    leader: LeaderOpt = None,
-    unit: UnitOpt = None,
-    lead: LeadOpt = None,
-    action: ActionOpt = None,
-    section: SectionOpt = None,
-    status: StatusOpt = None,
+    filters,
     quarter: QuarterOpt = None,
-    search: SearchOpt = None,
     fmt: Annotated[
         Optional[str],
         typer.Option(
@@ -111,50 +91,20 @@ def report_command(
     if output is not None:
         _check_output(output)
 
-    from xatrack import bulletin
-    from xatrack.report import build_report
+    from xatrack import api
 
-    if publish and as_of:
-        raise InputError("--publish 记录的是此刻发布的通报,不能与 --as-of 同用")
-    moment = bulletin.parse_as_of(as_of) if as_of else None
-    session = Session(root)
-    filters = make_filters(leader, unit, lead, action, section, status, search)
-    selector = session.selector(filters)
-    q = session.quarter(quarter)
     if year:
-        from xatrack.cli_annual import annual_report
+        from xatrack.cli_annual import annual_report, check_kind
 
-        annual_report(session, selector, q, kind, output, moment)
+        upto, result = api.annual(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish,
+                                  before=lambda: check_kind(kind), warn=echo_warning)
+        annual_report(result, upto, kind, output)
         return
-    scope = heading(session, q, filters, "").split(" · ")[1:]
-    if publish:
-        moment = clock_now()
-    if moment is not None:
-        # What had been recorded by then, withdrawals included: every entry, filtered by `at`.
-        entries = bulletin.recorded_by(session.entries, moment)
-    else:
-        # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
-        entries = session.decisive_entries(q)
-    previous = q.previous()
-    root_path = session.tracker.root
-    previous_published = bulletin.load_published(root_path, previous) if previous is not None else None
-    if previous_published is not None and previous_published.get("scope") != scope:
-        previous_published = None  # a bulletin of other items: compare with a fresh evaluation
-    current_published = None
-    if not publish and moment is None:
-        current_published = bulletin.load_published(root_path, q)
-        if current_published is not None and current_published.get("scope") != scope:
-            current_published = None
-    report = build_report(
-        session.plan, session.directory, entries, q, selector=selector, scope=scope,
-        as_of=moment if moment is not None else today(), roles=session.roles,
-        previous_published=previous_published, current_published=current_published,
-        findings=session.findings,
-    )
-    if publish:
-        path, kept = bulletin.publish(root_path, q, bulletin.record(report, moment), force)
-        earlier = f";原发布的通报改名保留为 {session.tracker.display(kept)}" if kept is not None else ""
-        typer.echo(f"已发布 {q.label}通报 → {session.tracker.display(path)}(发布时间 {moment.isoformat(timespec='seconds')}){earlier}", err=True)
+    made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
+    report = made.report
+    if made.published is not None:
+        earlier = f";原发布的通报改名保留为 {made.kept}" if made.kept is not None else ""
+        typer.echo(f"已发布 {made.quarter.label}通报 → {made.published}(发布时间 {made.moment.isoformat(timespec='seconds')}){earlier}", err=True)
 
     if kind == "xlsx":
         from xatrack.views.report_xlsx import render_xlsx
@@ -163,7 +113,7 @@ def report_command(
     elif kind == "docx":
         from xatrack.views.report_docx import render_docx
 
-        _write(output, render_docx(report, session.plan.settings.bulletin, made=today()))
+        _write(output, render_docx(report, made.settings.bulletin, made=today()))
     elif kind in ("md", "html"):
         if kind == "md":
             from xatrack.views.report_markdown import render_markdown as render
@@ -214,36 +164,3 @@ def _plain_text(report) -> str:
     buffer = io.StringIO()
     render_report(make_console(buffer), report)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-
-
-def _check_output(path: Path) -> None:
-    """Fail before the work if the file cannot be written there."""
-    if path.is_dir():
-        raise InputError(f"-o 的值\"{path}\"是一个目录,应为文件名,如 -o 通报.html")
-    if path.exists() and not path.is_file():  # a device or FIFO: written into, its folder is not touched
-        if not os.access(path, os.W_OK):
-            raise InputError(f"-o 的值\"{path}\"无法写入:没有写权限")
-        return
-    if path.is_symlink():  # written to its target
-        path = Path(os.path.realpath(path))
-    parent = path.parent if str(path.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise InputError(f"-o 的值\"{path}\"无法写入:\"{parent}\"不是目录")
-    if not parent.is_dir():
-        raise InputError(f"-o 的值\"{path}\"无法写入:目录\"{parent}\"不存在")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"-o 的值\"{path}\"无法写入:没有目录\"{parent}\"的写权限")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise InputError(f"-o 的值\"{path}\"无法写入:文件是只读的")
-
-
-def _write(path: Path, content: str | bytes) -> None:
-    """A regular file atomically (never a half-written report); a device,
-    FIFO or symlink target is written into (safefs.write_output)."""
-    from xatrack.errors import DataError
-    from xatrack.safefs import write_output
-
-    try:
-        write_output(path, content)
-    except DataError as error:
-        raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None

@@ -5,13 +5,13 @@ session (tracker, plan, directory, entries) and small parsing helpers.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from xatrack.errors import InputError, XatrackError
+from xatrack.clock import now, today  # noqa: F401  (the one clock, re-exported for the commands)
+from xatrack.errors import InputError
 
 RootOpt = Annotated[
     Optional[Path],
@@ -30,10 +30,6 @@ UnitOpt = Annotated[
         autocompletion=lambda incomplete: complete_units(incomplete),
     ),
 ]
-LeadOpt = Annotated[
-    Optional[str],
-    typer.Option("--lead", help="只看牵头单位", show_default=False, autocompletion=lambda incomplete: complete_units(incomplete)),
-]
 IdArg = Annotated[
     str,
     typer.Argument(
@@ -43,166 +39,93 @@ IdArg = Annotated[
         autocompletion=lambda incomplete: complete_ids(incomplete),
     ),
 ]
-ActionOpt = Annotated[Optional[int], typer.Option("--action", help="行动编号 1–7", show_default=False)]
-SectionOpt = Annotated[Optional[str], typer.Option("--section", help="章节名称的一部分", show_default=False)]
-StatusOpt = Annotated[
-    Optional[str], typer.Option("--status", help="状态 已完成/正常/滞后/严重滞后/未报送,或颜色 绿/黄/红/灰", show_default=False)
-]
 QuarterOpt = Annotated[
     Optional[str], typer.Option("--quarter", "-q", help="季度,如 Q2、2025-Q2、二季度;默认为当前季度", show_default=False)
 ]
-SearchOpt = Annotated[Optional[str], typer.Option("--search", help="在任务文字和指标名称中查找", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", help="输出格式:term(表格)、json、csv")]
 
 
-def now() -> datetime:
-    """The one clock: $XATRACK_NOW (a timestamp such as 2025-07-08T10:00:00+08:00),
-    else $XATRACK_TODAY (a date: that day at the wall clock's time of day),
-    else the wall clock. Sets both "today" and the ``at`` recorded with an
-    entry, so a whole year can be replayed; git history stays the audit trail."""
-    fixed = os.environ.get("XATRACK_NOW")
-    if fixed:
-        try:
-            moment = datetime.fromisoformat(fixed.strip())
-        except ValueError:
-            raise InputError(f"环境变量 XATRACK_NOW 的值\"{fixed}\"不是时间(如 2025-07-08T10:00:00+08:00)") from None
-        return moment if moment.tzinfo is not None else moment.astimezone()
-    day = os.environ.get("XATRACK_TODAY")
-    wall = datetime.now().astimezone()
-    if day:
-        from xatrack.schedule import parse_date
-
-        try:
-            fixed_day = parse_date(day)
-        except XatrackError:
-            raise InputError(f"环境变量 XATRACK_TODAY 的值\"{day}\"不是日期") from None
-        return wall.replace(year=fixed_day.year, month=fixed_day.month, day=fixed_day.day)
-    return wall
+def echo_warning(message: str) -> None:
+    typer.echo(message, err=True)
 
 
-def today() -> date:
-    """Today by the one clock (``now``)."""
-    return now().date()
+def Session(root: Path | None, entries: bool = True, item: str | None = None):
+    """The tracker a command works on: ``load.load`` with its warnings on
+    stderr. ``item``: the command is about this one item (update)."""
+    from xatrack.load import load
+
+    return load(root, item=item, warn=echo_warning)
 
 
-class Session:
-    """What a query command needs: tracker, plan, directory, entries.
+# The item filters, declared once. Each may be given several times: an item is
+# kept when it matches any of a flag's values (queries.Filters, queries.Selector).
+_ANY = ";可重复给出,满足其一即可"
+FILTER_OPTIONS: dict[str, tuple[object, object]] = {
+    "leader": (Optional[list[str]], typer.Option(
+        "--leader", help="责任领导,如 洪声耀、hsy" + _ANY, show_default=False,
+        autocompletion=lambda incomplete: complete_leaders(incomplete))),
+    "unit": (Optional[list[str]], typer.Option(
+        "--unit", help="牵头或责任单位(含别名、分组,可写简称如 科经局、拼音如 kjj)" + _ANY, show_default=False,
+        autocompletion=lambda incomplete: complete_units(incomplete))),
+    "lead": (Optional[list[str]], typer.Option(
+        "--lead", help="只看牵头单位" + _ANY, show_default=False, autocompletion=lambda incomplete: complete_units(incomplete))),
+    "action": (Optional[list[int]], typer.Option("--action", help="行动编号 1–7" + _ANY, show_default=False)),
+    "section": (Optional[list[str]], typer.Option("--section", help="章节名称的一部分" + _ANY, show_default=False)),
+    "status": (Optional[list[str]], typer.Option(
+        "--status", help="状态 已完成/正常/滞后/严重滞后/未报送,或颜色 绿/黄/红/灰" + _ANY, show_default=False)),
+    "search": (Optional[list[str]], typer.Option("--search", help="在任务文字和指标名称中查找" + _ANY, show_default=False)),
+}
 
-    Entries are read when first asked for: ``entries`` all of them (for
-    history, checks and the sheet), ``evaluate`` only the decisive entries
-    of the quarters up to the one evaluated (evaluate.decisive), which is
-    what keeps `list` and `overdue` quick on long logs.
-    """
 
-    def __init__(self, root: Path | None, entries: bool = True, item: str | None = None):
-        """``item``: the command is about this one item (update): the plan may
-        then hold only that item."""
-        from xatrack.store import Tracker, find_root
+def filter_options(*, omit: tuple[str, ...] = ()):
+    """Gives a command the item filters (--leader, --unit, --lead, --action,
+    --section, --status, --search, minus ``omit``) in place of its
+    ``filters`` parameter, which receives them as one ``queries.Filters``."""
+    import functools
+    import inspect
+    from typing import get_type_hints
 
-        self.tracker = Tracker(find_root(root))
-        self.plan = self.tracker.plan_for(item) if item is not None else self.tracker.plan()
-        self._directory = None
-        self._entries = None
-        self._roles = None
-        self._decisive: dict[int, list] = {}
-        self._whole_plan = item is None
-        self._warned_unknown = False
+    names = [name for name in FILTER_OPTIONS if name not in omit]
 
-    @property
-    def directory(self):
-        if self._directory is None:
-            self._directory = self.tracker.directory()
-        return self._directory
-
-    @property
-    def roles(self):
-        """Who reports an item's figure and who only contributes (roles.py)."""
-        if self._roles is None:
-            from xatrack.roles import Roles
-
-            self._roles = Roles(self.directory)
-        return self._roles
-
-    @property
-    def entries(self) -> list:
-        if self._entries is None:
-            self._entries, problems = self.tracker.entries(self.plan.info.year)
-            warn_log_problems(problems)
-            self._warn_unknown(self._entries)
-        return self._entries
-
-    def decisive_entries(self, quarter) -> list:
-        """Enough entries to evaluate ``quarter`` (and any earlier one)."""
-        if self._entries is not None:
-            return self._entries
-        if quarter.q not in self._decisive:
-            found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
-            warn_log_problems(problems)
-            self._warn_unknown(found, at_least=True)  # the decisive entries: some repeats dropped
-            self._decisive[quarter.q] = found
-        return self._decisive[quarter.q]
-
-    def _warn_unknown(self, entries, at_least: bool = False) -> None:
-        """Once per command, on stderr: entries for items or metrics the plan
-        does not have (a deleted task, a renamed metric) count nowhere."""
-        if self._warned_unknown or not self._whole_plan:
-            return
-        from xatrack.checks import unknown_entries
-
-        count = unknown_entries(self.plan, entries)
-        if count:
-            self._warned_unknown = True
-            typer.echo(
-                f"警告:进度记录中有{'至少 ' if at_least else ' '}{count} 条记录对应的任务或指标在任务清单中不存在(任务被删除或指标被改名?),"
-                "这些记录未计入;运行 xatrack check 查看",
-                err=True,
-            )
-
-    def quarter(self, text: str | None):
-        from xatrack.schedule import default_quarter, parse_quarter
-
-        if text:
-            return parse_quarter(text, self.plan.info.year)
-        return default_quarter(self.plan.info.year, today(), self.plan.settings.report_window_days)
-
-    def evaluate(self, quarter, items=None):
-        from xatrack.evaluate import evaluate
-
-        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
-
-    @property
-    def findings(self) -> list:
-        """Inspection findings of the plan year (findings/<year>.yaml), read once."""
-        if getattr(self, "_findings", None) is None:
-            from xatrack.findings_log import load
-
-            found, problems = load(self.tracker.root, self.plan.info.year)
-            if problems:
-                typer.echo(
-                    f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
-                    err=True,
+    def wrap(func):
+        hints = get_type_hints(func, include_extras=True)
+        params = []
+        for param in inspect.signature(func).parameters.values():
+            if param.name == "filters":
+                params.extend(
+                    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                      annotation=Annotated[FILTER_OPTIONS[name][0], FILTER_OPTIONS[name][1]])
+                    for name in names
                 )
-            self._findings = list(found.values())
-        return self._findings
+                continue
+            params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(param.name, param.annotation)))
 
-    def selector(self, filters):
-        from xatrack.queries import Selector
+        @functools.wraps(func)
+        def command(**kwargs):
+            from xatrack.queries import Filters
 
-        return Selector(self.plan, self.directory, filters)
+            filters = Filters.of(**{name: kwargs.pop(name) for name in names})
+            return func(filters=filters, **kwargs)
+
+        command.__signature__ = inspect.Signature(params, return_annotation=None)
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        del command.__wrapped__  # Typer must read the new signature, not the function's
+        return command
+
+    return wrap
 
 
-def warn_log_problems(problems) -> None:
-    if problems:
-        typer.echo(
-            f"警告:进度记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看",
-            err=True,
-        )
+def default_user() -> str:
+    """Who records: $XATRACK_USER, else the system user name."""
+    user = os.environ.get("XATRACK_USER")
+    if user:
+        return user
+    try:
+        import getpass
 
-
-def make_filters(leader, unit, lead, action, section, status, search):
-    from xatrack.queries import Filters
-
-    return Filters(leader=leader, unit=unit, lead=lead, action=action, section=section, status=status, search=search)
+        return getpass.getuser()
+    except Exception:
+        return ""
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
@@ -214,22 +137,40 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     return key
 
 
-def heading(session: Session, quarter, filters, what: str) -> str:
-    parts = [f"{quarter.label}{what}"]
-    for flag, value in (
-        ("领导", filters.leader),
-        ("单位", filters.unit),
-        ("牵头", filters.lead),
-        ("行动", filters.action),
-        ("章节", filters.section),
-        ("状态", filters.status),
-        ("查找", filters.search),
-    ):
-        if value not in (None, ""):
-            parts.append(f"{flag}:{value}")
-    return " · ".join(parts)
+# --------------------------------------------------------------------------- -o files
 
 
+def check_output_file(path: Path) -> None:
+    """Fail before the work if the file cannot be written there."""
+    if path.is_dir():
+        raise InputError(f"-o 的值\"{path}\"是一个目录,应为文件名,如 -o 通报.html")
+    if path.exists() and not path.is_file():  # a device or FIFO: written into, its folder is not touched
+        if not os.access(path, os.W_OK):
+            raise InputError(f"-o 的值\"{path}\"无法写入:没有写权限")
+        return
+    if path.is_symlink():  # written to its target
+        path = Path(os.path.realpath(path))
+    parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise InputError(f"-o 的值\"{path}\"无法写入:\"{parent}\"不是目录")
+    if not parent.is_dir():
+        raise InputError(f"-o 的值\"{path}\"无法写入:目录\"{parent}\"不存在")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"-o 的值\"{path}\"无法写入:没有目录\"{parent}\"的写权限")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"-o 的值\"{path}\"无法写入:文件是只读的")
+
+
+def write_output_file(path: Path, content: str | bytes) -> None:
+    """A regular file atomically (never a half-written report); a device,
+    FIFO or symlink target is written into (safefs.write_output)."""
+    from xatrack.errors import DataError
+    from xatrack.safefs import write_output
+
+    try:
+        write_output(path, content)
+    except DataError as error:
+        raise InputError(f"-o 的值\"{path}\"无法写入:{error.message}") from None
 
 
 # --------------------------------------------------------------------------- completion
@@ -238,10 +179,10 @@ def heading(session: Session, quarter, filters, what: str) -> str:
 def _completion_plan():
     """The current tracker's plan and directory, or None: completion never errors."""
     try:
-        from xatrack.store import Tracker, find_root
+        from xatrack.load import load
 
-        tracker = Tracker(find_root(None))
-        return tracker.plan(), tracker.directory()
+        loaded = load(None)
+        return loaded.plan, loaded.directory
     except Exception:
         return None
 

@@ -189,7 +189,7 @@ def _place(temp: Path, target: Path) -> None:
 
 
 def _fsync_folder(path: Path) -> None:
-    from xatrack.store import _fsync_folder as sync
+    from xatrack.safefs import _fsync_folder as sync
 
     sync(path)
 

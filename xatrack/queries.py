@@ -37,17 +37,43 @@ _STATUS_WORDS = {
 
 @dataclass(frozen=True)
 class Filters:
-    leader: str | None = None
-    unit: str | None = None
-    lead: str | None = None
-    action: int | None = None
-    section: str | None = None
-    status: str | None = None
-    search: str | None = None
+    """The item filters. Each field holds one value or a tuple of values
+    (the flag given several times): an item is kept when it matches any of
+    a field's values, and every field given."""
+
+    leader: str | tuple[str, ...] | None = None
+    unit: str | tuple[str, ...] | None = None
+    lead: str | tuple[str, ...] | None = None
+    action: int | tuple[int, ...] | None = None
+    section: str | tuple[str, ...] | None = None
+    status: str | tuple[str, ...] | None = None
+    search: str | tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, **given) -> "Filters":
+        """From flag values (None, one value or a list of them)."""
+        fields = {}
+        for name, value in given.items():
+            if isinstance(value, (list, tuple)):
+                value = tuple(v for v in value if v not in (None, ""))
+                value = None if not value else value[0] if len(value) == 1 else value
+            fields[name] = value
+        return cls(**fields)
+
+    def values(self, name: str) -> tuple:
+        """A field's values (empty when not given)."""
+        value = getattr(self, name)
+        if value in (None, ""):
+            return ()
+        return tuple(value) if isinstance(value, tuple) else (value,)
+
+    def shown(self, name: str) -> str:
+        """A field's values as a heading shows them (洪声耀、陈浩)."""
+        return "、".join(str(v) for v in self.values(name))
 
     @property
     def empty(self) -> bool:
-        return not any(getattr(self, name) not in (None, "") for name in self.__dataclass_fields__)
+        return not any(self.values(name) for name in self.__dataclass_fields__)
 
 
 def parse_status_filter(text: str) -> tuple[str, ...]:
@@ -88,46 +114,69 @@ def _flag(flag: str, query, text: str | None, names):
         raise InputError(f"{flag}:{error.message}") from None
 
 
+class _AnyOf:
+    """Several name queries of one flag: an item matches when any matches."""
+
+    def __init__(self, queries):
+        self.queries = queries
+        self.name = "、".join(q.name for q in queries)
+
+    def matches(self, names) -> bool:
+        return any(q.matches(names) for q in self.queries)
+
+
+def _flags(flag: str, query, values: tuple, names):
+    """One query per value of a flag (None when the flag was not given)."""
+    if not values:
+        return None
+    found = [_flag(flag, query, text, names) for text in values]
+    return found[0] if len(found) == 1 else _AnyOf(found)
+
+
 class Selector:
     """Resolves the filters once (errors for unknown names come here), then
-    tells for each item whether it is selected."""
+    tells for each item whether it is selected. A flag given several times
+    keeps the items matching any of its values."""
 
     def __init__(self, plan: Plan, directory, filters: Filters):
         self.filters = filters
-        self.leader = _flag("--leader", directory.leader_query, filters.leader, all_leaders(plan))
+        self.leader = _flags("--leader", directory.leader_query, filters.values("leader"), all_leaders(plan))
         units = all_units(plan)
-        self.unit = _flag("--unit", directory.unit_query, filters.unit, units)
-        self.lead = _flag("--lead", directory.unit_query, filters.lead, units)
-        self.states = parse_status_filter(filters.status) if filters.status else None
-        if filters.action is not None and plan.actions and plan.action(filters.action) is None:
-            ids = "、".join(str(a.id) for a in plan.actions)
-            raise InputError(f"--action 的值 {filters.action} 不存在:行动编号为 {ids}")
-        self.section = filters.section.strip() if filters.section else None
-        if self.section:
+        self.unit = _flags("--unit", directory.unit_query, filters.values("unit"), units)
+        self.lead = _flags("--lead", directory.unit_query, filters.values("lead"), units)
+        statuses = filters.values("status")
+        self.states = tuple(dict.fromkeys(s for text in statuses for s in parse_status_filter(text))) if statuses else None
+        self.actions = filters.values("action") or None
+        for action in self.actions or ():
+            if plan.actions and plan.action(action) is None:
+                ids = "、".join(str(a.id) for a in plan.actions)
+                raise InputError(f"--action 的值 {action} 不存在:行动编号为 {ids}")
+        self.sections = tuple(v.strip() for v in filters.values("section") if v.strip()) or None
+        if self.sections:
             sections = {item.section for item in plan.tasks if item.section}
-            if not any(self.section in s for s in sections):
-                raise InputError(f"--section 的值\"{filters.section}\"不是任何章节的一部分")
-        self.search = filters.search.strip().lower() if filters.search else None
+            for raw in filters.values("section"):
+                if raw.strip() and not any(raw.strip() in s for s in sections):
+                    raise InputError(f"--section 的值\"{raw}\"不是任何章节的一部分")
+        self.searches = tuple(v.strip().lower() for v in filters.values("search") if v.strip()) or None
 
     def item_matches(self, item) -> bool:
-        f = self.filters
         if self.leader is not None and not self.leader.matches(item.leaders):
             return False
         if self.unit is not None and not self.unit.matches(item.lead + item.units):
             return False
         if self.lead is not None and not self.lead.matches(item.lead):
             return False
-        if f.action is not None and item.action != f.action:
+        if self.actions is not None and item.action not in self.actions:
             return False
-        if self.section and not (item.section and self.section in item.section):
+        if self.sections and not (item.section and any(s in item.section for s in self.sections)):
             return False
-        if self.search and not self._search_hit(item):
+        if self.searches and not self._search_hit(item):
             return False
         return True
 
     def _search_hit(self, item) -> bool:
-        haystack = " ".join((item.id, item.text, item.section or "", *(m.name for m in item.metrics)))
-        return self.search in haystack.lower()
+        haystack = " ".join((item.id, item.text, item.section or "", *(m.name for m in item.metrics))).lower()
+        return any(search in haystack for search in self.searches)
 
     def items(self, plan: Plan):
         """The items the item filters keep (before evaluation; --status needs it after)."""

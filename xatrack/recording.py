@@ -12,10 +12,14 @@ from typing import Any
 
 from xatrack.errors import InputError
 from xatrack.model import REPORT_STATUSES, Item, Metric, Plan, Quarter, normalize_id
+from xatrack.values import plain_number
 
 
 @dataclass(frozen=True)
-class Report:
+class Submission:
+    """What a unit submits for one item, as typed (update's flags, a sheet's row): validated by build_record.
+    (Not the bulletin: that is report.Report.)"""
+
     item_id: str
     done: str | float | None = None  # as typed: validated here
     metric: str | None = None
@@ -70,7 +74,7 @@ def find_metric(item: Item, raw: str) -> Metric:
 
 
 def metric_listing(item: Item) -> str:
-    return ";".join(f"{i}. {m.name}({_fmt(m.target)}{m.unit})" for i, m in enumerate(item.metrics, 1))
+    return ";".join(f"{i}. {m.name}({plain_number(m.target)}{m.unit})" for i, m in enumerate(item.metrics, 1))
 
 
 def parse_value(raw: str | float, metric: Metric | None = None, what: str = "--done 的值") -> float:
@@ -115,7 +119,7 @@ def parse_status(raw: str) -> str:
 
 def build_record(
     plan: Plan,
-    report: Report,
+    report: Submission,
     *,
     today: date,
     now: datetime,
@@ -210,12 +214,12 @@ def check_encodable(text: object, flag: str) -> None:
             raise InputError(f"{flag} 的值含有无法识别的字符(不是 UTF-8 编码);请检查终端或输入法的编码") from None
 
 
-def _label(item: Item) -> str:
+def item_label(item: Item) -> str:
+    """``目标 G1 `` / ``任务 32 ``: how messages name an item (with its trailing space)."""
     return f"目标 {item.id} " if item.is_target else f"任务 {item.id} "
 
 
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+_label = item_label
 
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from xatrack.errors import Problem
+from xatrack.yamlio import line_of as _line_of
 from xatrack.model import (
     KINDS,
     REPORT_STATUSES,
@@ -224,16 +225,6 @@ def _parse_piece_uncached(lines: list[str], kind: str, source: str):
     if item is not None and item.line is not None:
         item = replace(item, line=item.line - 1)
     return item, problems
-
-
-def _line_of(container: Any, key: Any) -> int | None:
-    """1-based line of a key in a ruamel round-trip mapping / index in a sequence."""
-    try:
-        if isinstance(container, dict):
-            return container.lc.key(key)[0] + 1
-        return container.lc.item(key)[0] + 1
-    except Exception:  # plain dicts from other loaders have no positions
-        return None
 
 
 class _Reader:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from xatrack.evaluate import SEVERITY, ItemStatus, evaluate
+from xatrack.evaluate import ItemStatus, evaluate, sort_worst_first
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Plan, Quarter
 from xatrack.rollup import by_leader
 from xatrack import score
@@ -417,12 +417,8 @@ def _figures(status: ItemStatus) -> tuple[Figure, ...]:
     )
 
 
-def _worst_first(statuses) -> list[ItemStatus]:
-    return sorted(statuses, key=lambda s: -SEVERITY[s.state])
-
-
 def _lagging(statuses, leaders: tuple[Tally, ...], directory) -> tuple[LeaderGroup, ...]:
-    lagging = _worst_first(s for s in statuses if s.state in (SEVERE, BEHIND))
+    lagging = sort_worst_first(s for s in statuses if s.state in (SEVERE, BEHIND))
     groups: dict[str, list[LaggingItem]] = {}
     for status in lagging:
         entry = LaggingItem(status, _figures(status))

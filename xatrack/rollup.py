@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from xatrack.errors import InputError
 from xatrack.model import BEHIND, MISSING, SEVERE, STATES
 
 
@@ -72,3 +73,32 @@ def _concrete_units(directory, plan_names) -> list[str]:
         if not directory.is_group(name):
             names[directory.canonical_unit(name)] = None
     return list(names)
+
+
+# --------------------------------------------------------------------------- overdue --by
+
+
+GROUPINGS = {"leader": "leader", "领导": "leader", "unit": "unit", "单位": "unit", "lead": "unit", "牵头单位": "unit"}
+
+
+def check_grouping(by: str | None) -> str | None:
+    """--by's value: leader or unit (None when not given)."""
+    if by is None:
+        return None
+    key = by.strip().lower()
+    if key not in GROUPINGS:
+        raise InputError(f"--by 的值\"{by}\"无效:应为 leader(按责任领导)或 unit(按牵头单位)")
+    return GROUPINGS[key]
+
+
+def group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
+    """Statuses by responsible leader or by lead unit (canonical name), biggest group first."""
+    groups: dict[str, list] = {}
+    for status in statuses:
+        if grouping == "leader":
+            keys = status.item.leaders or ("(未列责任领导)",)
+        else:
+            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead)) or ("(未列牵头单位)",)
+        for key in keys:
+            groups.setdefault(key, []).append(status)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))

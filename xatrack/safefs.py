@@ -143,7 +143,6 @@ def made_by_xatrack(path: Path) -> bool:
 def write_output(path: Path, content: str | bytes) -> None:
     """Write an output file: a regular file (or a new one) atomically,
     through a symlink to its target; a device or FIFO is written into as is."""
-    from xatrack.store import write_atomic
 
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
@@ -178,3 +177,59 @@ def set_mode(handle, temp: str, mode: int) -> None:
             os.chmod(temp, mode)
     except (OSError, NotImplementedError):
         pass  # a mode is a courtesy; the content matters
+
+
+# --------------------------------------------------------------------------- whole files
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Replace a whole file (text as UTF-8, or bytes such as a workbook):
+    temporary file, fsync, rename. Readers see the old file or the new one,
+    never a part; on failure the old file is kept and DataError names the path."""
+    import tempfile
+
+
+    if path.is_dir():
+        raise DataError(f"{path} 是目录,不能写成文件")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise DataError(f"无法写入 {path}:{error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            set_mode(handle, temp, _file_mode(path))  # mkstemp makes 0600; keep it readable as before
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException as error:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(error, OSError):
+            raise DataError(f"无法写入 {path}:{error.strerror or error}") from None
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def _file_mode(path: Path) -> int:
+    """The mode of the file being replaced, else what open() would give a new file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from xatrack.errors import InputError
+from xatrack.errors import InputError, Problem
 from xatrack.evaluate import newest as newest_entry
+from xatrack.recording import item_label as _label
 from xatrack.model import CUMULATIVE, GROWTH, REFERENCE, RELATIVE, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
 
 FORMAT = "xatrack-sheet"  # what the hidden sheet says this workbook is
@@ -223,16 +224,35 @@ class FilledRow:
         return _empty(self.value) and _empty(self.status) and _empty(self.note) and _empty(self.evidence)
 
 
-@dataclass(frozen=True)
-class Rejection:
-    source: str  # the file
-    row: int
-    reason: str
-    what: str = ""  # the item (and metric) of the row, when known: "32 新建5G基站"
+class Rejection(Problem):
+    """A filled row of a collection sheet that ingest refuses: a ``Problem``
+    (file = the sheet, line = its row, code "sheet-row") said as 第 N 行(what):reason."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, source: str, row: int, reason: str, what: str = ""):
+        """``what``: the item (and metric) of the row, when known: "32 新建5G基站"."""
+        super().__init__(source, row, reason, "error", "sheet-row")
+        object.__setattr__(self, "what", what)
+
+    @property
+    def source(self) -> str:
+        return self.file
+
+    @property
+    def row(self) -> int:
+        return self.line
+
+    @property
+    def reason(self) -> str:
+        return self.message
 
     def __str__(self) -> str:
         what = f"({self.what})" if self.what else ""
         return f"第 {self.row} 行{what}:{self.reason}"
+
+    def __repr__(self) -> str:
+        return f"Rejection({self.source!r}, {self.row!r}, {self.reason!r}, {self.what!r})"
 
 
 @dataclass(frozen=True)
@@ -284,7 +304,7 @@ def check_filled(
     report it twice differently in one run.
     """
     from xatrack.evidence import requirement_message, required_reason
-    from xatrack.recording import Report, build_record
+    from xatrack.recording import Submission, build_record
 
     result = Ingest()
     from xatrack.evaluate import live
@@ -304,7 +324,7 @@ def check_filled(
         try:
             item, metric = _identify(plan, filled)
             what = _label(item) + (metric.name if metric is not None else "")
-            report = Report(
+            report = Submission(
                 item_id=item.id,
                 done=_cell_value(filled, metric),
                 metric=metric.name if metric is not None else None,
@@ -486,7 +506,3 @@ def _text(value: Any) -> str | None:
 
 def _squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _label(item: Item) -> str:
-    return f"目标 {item.id} " if item.is_target else f"任务 {item.id} "

@@ -42,8 +42,14 @@ def _shown(raw: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _fmt(number: float) -> str:
+def plain_number(number: float) -> str:
+    """120.0 -> '120', 6.25 -> '6.25' (%g): a figure inside a message. The other two
+    formatters differ on purpose: evaluate.fmt (up to 4 decimals, for paces) and
+    views.cells.fmt_number (thousands separators, for tables)."""
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+_fmt = plain_number
 
 
 def read_value(raw: str | float | int, metric: Metric | None, what: str = "--done 的值") -> Read:

@@ -145,24 +145,34 @@ def _long_number_line(text: str) -> int | None:
     return text[: match.start()].count("\n") + 1 if match else None
 
 
-def yaml_problem(error: Exception, source: str) -> Problem:
+def yaml_problem(error: Exception, source: str, default_line: int | None = None) -> Problem:
+    """The one translator of the YAML parser's (ruamel's) errors: the line of
+    its mark (else ``default_line``) and one Chinese phrase. Used for
+    tasks.yaml, units.yaml, the logs and the importer's overrides."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
+    line = mark.line + 1 if mark is not None else default_line
     problem = getattr(error, "problem", None) or str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Problem(source, line, f"YAML 格式错误:{_translate(str(problem))}")
+    return Problem(source, line, f"YAML 格式错误:{_translate(str(problem))}", code="yaml")
 
 
+# Longest phrases first where one begins another.
 _PHRASES = {
-    "found duplicate key": "键重复",
-    "could not find expected ':'": "缺少 ':'",
-    "mapping values are not allowed here": "此处不允许出现映射值(检查冒号后是否缺少空格或引号)",
-    "found character '\\t' that cannot start any token": "含有制表符(YAML 缩进只能用空格)",
+    "found duplicate key": "重复的键",
+    "could not find expected ':'": "缺少冒号",
+    "mapping values are not allowed here": "此处不能出现冒号(可能缺少空格或引号)",
+    "found character '\\t' that cannot start any token": "不能用制表符缩进,请用空格",
     "expected <block end>, but found": "缩进不一致",
     "found undefined alias": "引用了未定义的锚点",
     "while scanning a quoted scalar": "引号未闭合",
-    "found unexpected end of stream": "文件意外结束(引号或括号未闭合)",
+    "found unexpected end of stream": "文件意外结束(括号或引号未闭合)",
     "could not determine a constructor for the tag": "不允许的 YAML 标签",
     "maximum depth of data structure exceeded": "YAML 嵌套过深",
+    "did not find expected ',' or ']'": "方括号列表未闭合或缺少逗号",
+    "did not find expected ',' or '}'": "花括号未闭合或缺少逗号",
+    "expected ',' or ']', but got": "方括号列表未闭合或缺少逗号",
+    "expected ',' or '}', but got": "花括号未闭合或缺少逗号",
+    "did not find expected key": "缩进不一致或缺少键",
+    "did not find expected '-' indicator": "列表项缩进不一致",
 }
 
 
@@ -170,4 +180,38 @@ def _translate(problem: str) -> str:
     for english, chinese in _PHRASES.items():
         if english in problem:
             return chinese
-    return problem.replace("\n", " ")[:120]
+    return "无法解析(" + " ".join(problem.split())[:120] + ")"
+
+
+# --------------------------------------------------------------------------- positions
+# The one place that asks ruamel's round-trip containers where something was
+# (tasks.yaml, units.yaml): 1-based lines, None (or ``default``) when unknown
+# (plain containers from other loaders carry no positions).
+
+
+def line_of_key(mapping, key, default: int | None = None) -> int | None:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except Exception:
+        return default
+
+
+def line_of_item(seq, index: int, default: int | None = None) -> int | None:
+    try:
+        return seq.lc.item(index)[0] + 1
+    except Exception:
+        return default
+
+
+def line_of_node(node, default: int | None = None) -> int | None:
+    try:
+        return node.lc.line + 1
+    except Exception:
+        return default
+
+
+def line_of(container, key, default: int | None = None) -> int | None:
+    """A key's line in a mapping, or an index's in a sequence."""
+    if isinstance(container, dict):
+        return line_of_key(container, key, default)
+    return line_of_item(container, key, default)

@@ -21,7 +21,7 @@ def load_overrides(text: str, source: str) -> dict:
     ``line`` (in the overrides file) and the optional keys described in
     ``xatrack/data/2025-xianan.overrides.yaml``.
     """
-    from xatrack.yamlio import make_yaml, too_large
+    from xatrack.yamlio import make_yaml, too_large, yaml_problem
 
     text = _normalize_newlines(text)
     if too_large(text, source) is not None:
@@ -31,7 +31,7 @@ def load_overrides(text: str, source: str) -> dict:
         data = yaml.load(text)
         root = yaml.compose(text)
     except YAMLError as exc:
-        raise DataError(f"{source}:{_yaml_error_line(exc)}: YAML 格式错误: {_yaml_problem(exc)}") from None
+        raise DataError(str(yaml_problem(exc, source, default_line=1)).replace(": 错误: ", ": ", 1)) from None
     except (ValueError, TypeError, RecursionError) as exc:  # defensive: odd input to the scanner
         raise DataError(f"{source}:1: 无法解析覆盖文件: {exc}") from None
     if data is None:
@@ -172,16 +172,6 @@ def _figure_text(figure) -> str:
     if isinstance(figure, float) and figure.is_integer():
         return str(int(figure))
     return str(figure).strip()
-
-
-def _yaml_error_line(exc: YAMLError) -> int:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 1 if mark is not None else 1
-
-
-def _yaml_problem(exc: YAMLError) -> str:
-    problem = getattr(exc, "problem", None) or str(exc)
-    return " ".join(str(problem).split())
 
 
 def _figure_matches(text: str, hit: FigureHit, figure: str) -> bool:

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xatrack.errors import Problem
 from xatrack.model import Plan
 
 
-@dataclass(frozen=True)
-class ImportWarning:
-    line: int  # 1-based line (or block) in the source (0: the document as a whole)
-    message: str  # Chinese, one line
-    place: str = ""  # where, in the document's own terms: "表1第3行第2列", "第2页"; "" -> 第N行
+class ImportWarning(Problem):
+    """A problem the importer met in the plan document: a ``Problem`` (severity
+    warning, code "import") placed in the document's own terms."""
+
+    __slots__ = ("place",)
+
+    def __init__(self, line: int, message: str, place: str = ""):
+        """``line``: 1-based line (or block) in the source (0: the document as a whole);
+        ``message``: Chinese, one line; ``place``: where, in the document's own
+        terms ("表1第3行第2列", "第2页"); "" -> 第N行."""
+        super().__init__("", line, message, "warning", "import")
+        object.__setattr__(self, "place", place)
 
     def __str__(self) -> str:
         if self.place:
             return f"{self.place}: {self.message}"
         return f"第{self.line}行: {self.message}" if self.line else self.message
+
+    def __repr__(self) -> str:
+        return f"ImportWarning({self.line!r}, {self.message!r}, {self.place!r})"
 
     @property
     def where(self) -> str:

@@ -1,0 +1,750 @@
+"""The library under the command line: one function per command, returning values.
+
+Each function reads the tracker through ``load.load`` (``root``: a folder,
+None for --root's default, or an already ``Loaded`` tracker), applies the
+rules of the library and returns a value; nothing here prints or exits.
+The CLI (cli.py, cli_*.py) parses flags, calls one of these and renders.
+User mistakes raise ``errors.InputError``/``DataError`` with one Chinese line.
+
+    from xatrack import api
+    from xatrack.queries import Filters
+
+    listed = api.list_items("督办2025", filters=Filters(leader=("洪声耀", "陈浩")), quarter="Q2")
+    for status in listed.statuses:
+        print(status.item.id, status.state)
+
+``warn`` (optional): called with each one-line Chinese warning met while
+reading (ignored log entries, unknown items); the CLI prints them on stderr.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from xatrack.errors import InputError, Problem, XatrackError
+from xatrack.load import Loaded, load
+
+if TYPE_CHECKING:
+    from xatrack.queries import Filters
+
+Warn = Callable[[str], None]
+
+__all__ = [
+    "Selection", "Rollup", "Shown", "Recorded",
+    "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
+    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices", "findings", "FindingRows", "load_findings",
+]
+
+
+class _Value:
+    """A result: named fields, compared and shown by value. (Plain slots, not
+    dataclasses: made at import of every command, they cost 0.5 ms each.)"""
+
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        names = self.__slots__
+        values = dict(zip(names, args), **kwargs)
+        for name in names:
+            object.__setattr__(self, name, values[name] if name in values else self._defaults.get(name))
+
+    _defaults: dict = {}
+
+    def __eq__(self, other):
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+
+def _filters(filters):
+    if filters is None:
+        from xatrack.queries import Filters
+
+        return Filters()
+    return filters
+
+
+def open_tracker(root: str | Path | Loaded | None = None, *, item: str | None = None, warn: Warn | None = None) -> Loaded:
+    """The tracker to work on: ``root`` as is when already loaded, else ``load.load``."""
+    if isinstance(root, Loaded):
+        return root
+    return load(root, item=item, warn=warn)
+
+
+def heading(quarter, filters: Filters, what: str) -> str:
+    """``二季度滞后及未报送事项 · 领导:洪声耀、陈浩``: the quarter, what, and the filters given."""
+    parts = [f"{quarter.label}{what}"]
+    for flag, name in (
+        ("领导", "leader"),
+        ("单位", "unit"),
+        ("牵头", "lead"),
+        ("行动", "action"),
+        ("章节", "section"),
+        ("状态", "status"),
+        ("查找", "search"),
+    ):
+        if filters.values(name):
+            parts.append(f"{flag}:{filters.shown(name)}")
+    return " · ".join(parts)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def check(root: str | Path | None = None) -> list[Problem]:
+    """`xatrack check`: every problem of the tracker (errors and warnings), with file and line."""
+    from xatrack.checks import check_tracker
+
+    return check_tracker(load(root, strict=False))
+
+
+# --------------------------------------------------------------------------- queries
+
+
+class Selection(_Value):
+    """Evaluated items of one quarter (list, overdue): ``quarter``, ``statuses``, the ``title``
+    that names the selection, and for overdue --by the ``groups`` ((leader or unit, statuses),
+    biggest first; None otherwise)."""
+
+    __slots__ = ("quarter", "statuses", "title", "groups")
+
+
+
+
+def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None):
+    selector = loaded.selector(filters)
+    q = loaded.quarter(quarter)
+    return q, selector.select(loaded.evaluate(q, selector.items(loaded.plan)))
+
+
+def list_items(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Selection:
+    """`xatrack list`: the selected items of the quarter (default: the one being reported), in plan order."""
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    q, statuses = _evaluate_selected(loaded, filters, quarter)
+    return Selection(q, statuses, heading(q, filters, ""))
+
+
+def check_grouping(by: str | None) -> str | None:
+    """--by's value: leader or unit (None when not given); rollup.check_grouping."""
+    from xatrack.rollup import check_grouping as check
+
+    return check(by)
+
+
+def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = None, by: str | None = None,
+            warn: Warn | None = None) -> Selection:
+    """`xatrack overdue`: the selected items behind pace, seriously behind or not reported, worst first;
+    with ``by`` (leader/unit) also grouped."""
+    from xatrack.evaluate import sort_worst_first
+    from xatrack.model import BEHIND, MISSING, SEVERE
+
+    grouping = check_grouping(by)
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    q, selected = _evaluate_selected(loaded, filters, quarter)
+    statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
+    from xatrack.rollup import group
+
+    groups = group(statuses, grouping, loaded.directory) if grouping else None
+    return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups)
+
+
+class Rollup(_Value):
+    """Counts per leader or per unit (leaders, units): ``quarter``, ``rows`` (rollup.Row), ``title``."""
+
+    __slots__ = ("quarter", "rows", "title")
+
+
+def leaders(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Rollup:
+    """`xatrack leaders`: per responsible leader, the selected items and how many are in each state."""
+    from xatrack.rollup import by_leader
+
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    q, statuses = _evaluate_selected(loaded, filters, quarter)
+    return Rollup(q, by_leader(statuses, loaded.directory), heading(q, filters, "各责任领导事项"))
+
+
+def units(root=None, *, filters: Filters | None = None, quarter: str | None = None, lead_only: bool = False,
+          warn: Warn | None = None) -> Rollup:
+    """`xatrack units`: per unit (lead or responsible, groups such as 各乡镇办场 included), the
+    selected items and how many are in each state."""
+    from xatrack.queries import all_units
+    from xatrack.rollup import by_unit
+
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    q, statuses = _evaluate_selected(loaded, filters, quarter)
+    rows = by_unit(statuses, loaded.directory, all_units(loaded.plan), lead_only=lead_only)
+    return Rollup(q, rows, heading(q, filters, "各单位事项"))
+
+
+class Shown(_Value):
+    """`xatrack show`: the ``item``, the ``plan``, its status in each quarter (``per_quarter``),
+    its ``history`` and its ``findings`` (([(finding, state, item)], short ids))."""
+
+    __slots__ = ("item", "plan", "per_quarter", "history", "findings")
+
+
+def show(root=None, *, item_id: str, today: date | None = None, warn: Warn | None = None) -> Shown:
+    from xatrack.clock import today as clock_today
+    from xatrack.evaluate import evaluate
+    from xatrack.findings import short_ids
+    from xatrack.history import item_history
+    from xatrack.model import Quarter
+    from xatrack.recording import find_item
+
+    loaded = open_tracker(root, warn=warn)
+    plan = loaded.plan
+    item = find_item(plan, item_id)
+    year = plan.info.year
+    per_quarter = [
+        evaluate(plan, loaded.entries, Quarter(year, q), [item], roles=loaded.roles, findings=loaded.findings)[0]
+        for q in range(1, 5)
+    ]
+    history = item_history(item, loaded.entries, loaded.roles, plan.settings.deadline_days)
+    day = today or clock_today()
+    mine = sorted((f for f in loaded.findings if f.item == item.id), key=lambda f: (f.day, f.fid))
+    findings = ([(f, f.status(day), item) for f in mine], short_ids(f.fid for f in loaded.findings))
+    return Shown(item, plan, per_quarter, history, findings)
+
+
+# --------------------------------------------------------------------------- recording
+
+
+class Recorded(_Value):
+    """An entry appended (update, retract): ``recorded`` (recording.Recorded: item, metric,
+    quarter, record, warnings), the log's ``path`` and ``display`` (relative to the tracker),
+    the item's ``status`` in the quarter after the append (None when the logs cannot be read
+    now: ``status_error`` says why; the entry is recorded all the same), ``contribution``
+    (recorded by a responsible, not lead, unit: a part, not the figure), ``target`` (retract:
+    the entry withdrawn) and ``warnings``."""
+
+    __slots__ = ("recorded", "path", "display", "status", "status_error", "contribution", "target", "warnings")
+    _defaults = {"contribution": False}
+
+
+def update(root=None, *, item_id: str, done: str | None = None, metric: str | None = None, status: str | None = None,
+           note: str | None = None, quarter: str | None = None, day: str | None = None, by: str | None = None,
+           evidence: list[str] | None = None, now: datetime | None = None, default_by: str = "",
+           warn: Warn | None = None) -> Recorded:
+    """`xatrack update`: append one report of an item's progress; returns it with the item's status after."""
+    from xatrack.clock import now as clock_now
+    from xatrack.recording import Submission, build_record
+
+    loaded = open_tracker(root, item=item_id, warn=warn)  # an append needs neither the whole log nor the whole plan
+    report = Submission(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
+    moment = now or clock_now()
+    recorded = build_record(
+        loaded.plan, report, today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory
+    )
+    _attach_evidence(loaded, recorded, evidence or [])
+    path = loaded.tracker.append(recorded.quarter, recorded.record)
+    return _after_append(loaded, recorded, path)
+
+
+def retract(root=None, *, item_id: str, metric: str | None = None, quarter: str | None = None, by: str | None = None,
+            note: str | None = None, now: datetime | None = None, default_by: str = "", warn: Warn | None = None) -> Recorded:
+    """`xatrack retract`: append a withdrawal of the reporter's latest entry for the item (and metric) in the quarter."""
+    from xatrack.clock import now as clock_now
+    from xatrack.recording import build_retraction
+
+    loaded = open_tracker(root, item=item_id, warn=warn)
+    moment = now or clock_now()
+    item = loaded.plan.get(item_id)
+    entries = loaded.item_entries(item.id) if item is not None else []
+    recorded, target = build_retraction(
+        loaded.plan, entries, item_id, metric=metric, quarter=quarter, by=by, note=note,
+        today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory,
+    )
+    path = loaded.tracker.append(recorded.quarter, recorded.record)
+    done = _after_append(loaded, recorded, path)
+    done.target = target
+    return done
+
+
+def _attach_evidence(loaded: Loaded, recorded, files: list[str]) -> None:
+    """Check the files and settings.evidence_required, store the files, cite them in the record."""
+    from xatrack.evidence import check_sources, required_reason, requirement_message, store_all
+
+    sources = check_sources(files)
+    reason = required_reason(loaded.plan.settings, recorded.metric, recorded.record, recorded.quarter)
+    if reason is not None and not sources:
+        raise InputError(requirement_message(reason))
+    if sources:
+        refs = store_all(loaded.tracker.root, loaded.plan.info.year, sources)
+        recorded.record["evidence"] = [ref.as_record() for ref in refs]
+        recorded.record["at"] = recorded.record.pop("at")  # keep "at" last, as in every entry
+
+
+def _after_append(loaded: Loaded, recorded, path: Path) -> Recorded:
+    """The item's status once the entry is in (only the item's lines are read)."""
+    from xatrack.evaluate import evaluate, follows_of
+    from xatrack.model import RELATIVE
+
+    item = recorded.item
+    done = Recorded(recorded, path, loaded.tracker.display(path), warnings=list(recorded.warnings))
+    plan = loaded.plan
+    try:  # the entry is recorded: a log that cannot be read now must not turn that into a failure
+        if any(m.kind == RELATIVE for m in item.metrics):
+            plan = loaded.tracker.plan()  # G7 follows G1's growth: the whole plan knows G1
+        until = recorded.quarter.q
+        entries = loaded.item_entries(item.id, until=until)
+        for other in follows_of(plan, [item]):
+            entries += loaded.item_entries(other, until=until)
+    except XatrackError as error:
+        done.status_error = error.message
+        return done
+    done.status = evaluate(plan, entries, recorded.quarter, [item], roles=loaded.roles, findings=loaded.findings)[0]
+    done.contribution = loaded.roles.is_contribution(item, recorded.record.get("by", ""))
+    return done
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_plan(plan_file: Path, overrides: Path | None = None):
+    """`xatrack import`: (import result, registry text) for an official plan and its overrides
+    (the ``<name>.overrides.yaml`` beside it when ``overrides`` is None)."""
+    from xatrack.setup import build_registry, default_overrides
+
+    if overrides is None:
+        overrides = default_overrides(plan_file)
+    result, text = build_registry(plan_file, overrides)
+    return result, text, overrides
+
+
+# --------------------------------------------------------------------------- report
+
+
+class Made(_Value):
+    """`xatrack report`: the bulletin as one value (``report``: report.Report), its ``quarter``,
+    the plan's ``settings`` (the docx layout reads settings.bulletin), the ``moment`` (--as-of,
+    or the publishing time), and when published the file (``published``, as the user reads it)
+    and the earlier bulletin renamed on --force (``kept``)."""
+
+    __slots__ = ("report", "quarter", "settings", "moment", "published", "kept")
+
+
+def _report_moment(as_of: str | None, publish: bool):
+    from xatrack import bulletin
+
+    if publish and as_of:
+        raise InputError("--publish 记录的是此刻发布的通报,不能与 --as-of 同用")
+    return bulletin.parse_as_of(as_of) if as_of else None
+
+
+def report(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
+           publish: bool = False, force: bool = False, now: datetime | None = None, today: date | None = None,
+           warn: Warn | None = None) -> Made:
+    """`xatrack report`: the quarter's bulletin (report.build_report) over the selected items; with
+    ``as_of`` only what had been recorded by then; ``publish`` records it in bulletins/ (``force``: again)."""
+    from xatrack import bulletin
+    from xatrack.clock import now as clock_now
+    from xatrack.clock import today as clock_today
+    from xatrack.report import build_report
+
+    moment = _report_moment(as_of, publish)
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    selector = loaded.selector(filters)
+    q = loaded.quarter(quarter)
+    scope = heading(q, filters, "").split(" · ")[1:]
+    if publish:
+        moment = now or clock_now()
+    if moment is not None:
+        # What had been recorded by then, withdrawals included: every entry, filtered by `at`.
+        entries = bulletin.recorded_by(loaded.entries, moment)
+    else:
+        # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
+        entries = loaded.decisive_entries(q)
+    previous = q.previous()
+    root_path = loaded.root
+    previous_published = bulletin.load_published(root_path, previous) if previous is not None else None
+    if previous_published is not None and previous_published.get("scope") != scope:
+        previous_published = None  # a bulletin of other items: compare with a fresh evaluation
+    current_published = None
+    if not publish and moment is None:
+        current_published = bulletin.load_published(root_path, q)
+        if current_published is not None and current_published.get("scope") != scope:
+            current_published = None
+    made = build_report(
+        loaded.plan, loaded.directory, entries, q, selector=selector, scope=scope,
+        as_of=moment if moment is not None else (today or clock_today()), roles=loaded.roles,
+        previous_published=previous_published, current_published=current_published,
+        findings=loaded.findings,
+    )
+    if not publish:
+        return Made(made, q, loaded.plan.settings, moment)
+    path, kept = bulletin.publish(root_path, q, bulletin.record(made, moment), force)
+    shown_kept = loaded.tracker.display(kept) if kept is not None else None
+    return Made(made, q, loaded.plan.settings, moment, loaded.tracker.display(path), shown_kept)
+
+
+def annual(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
+           publish: bool = False, before: Callable[[], None] | None = None, warn: Warn | None = None):
+    """`xatrack report --year`: (the last quarter counted, annual.annual's result) for the selected items.
+    ``before``: a check run once the quarter is known (the CLI refuses formats there)."""
+    from xatrack import bulletin
+    from xatrack.annual import annual as assess
+
+    moment = _report_moment(as_of, publish)
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    selector = loaded.selector(filters)
+    q = loaded.quarter(quarter)
+    if before is not None:
+        before()
+    entries = bulletin.recorded_by(loaded.entries, moment) if moment is not None else loaded.entries
+    return q, assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles)
+
+
+# --------------------------------------------------------------------------- collection sheets
+
+
+class Sheets(_Value):
+    """`xatrack sheet`: the ``quarter``, the sheets ``written`` ((unit, path, items, rows) each),
+    the ``folder`` (--all) and the units ``skipped`` ((unit, why): an already filled sheet)."""
+
+    __slots__ = ("quarter", "written", "folder", "skipped")
+
+
+def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quarter: str | None = None,
+          output: str | None = None, all_roles: bool = False, force: bool = False, filters: Filters | None = None,
+          now: datetime | None = None, warn: Warn | None = None) -> Sheets:
+    """`xatrack sheet`: write the quarter's collection sheet (.xlsx) of one unit, or of every lead unit
+    (``every_unit``, into the folder ``output``); only the items the filters keep. A sheet already
+    filled in is not overwritten (unless ``force``): for one unit an InputError, with --all it is skipped."""
+    import os
+
+    from xatrack.clock import now as clock_now
+    from xatrack.queries import all_units as plan_units
+    from xatrack.sheet import SheetInfo, default_file_name, sheet_rows, sheet_units
+
+    if every_unit and unit:
+        raise InputError("--unit 和 --all 只能用一个:--unit 生成一个单位的报送表,--all 为每个单位各生成一个")
+    if not every_unit and not unit:
+        raise InputError("请用 --unit 指定单位(如 --unit 区科经局),或用 --all 为每个牵头单位各生成一个报送表")
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    plan, directory = loaded.plan, loaded.directory
+    q = loaded.quarter(quarter)
+    selector = loaded.selector(filters)
+    generated = (now or clock_now()).isoformat(timespec="seconds")
+    known = plan_units(plan)
+    # "-o 报送表/" names a folder even before it exists
+    as_folder = output is not None and output.endswith(("/", os.sep))
+    target = Path(output) if output is not None else None
+
+    from xatrack.schedule import deadline
+
+    reply_by = deadline(q, plan.settings.deadline_days)
+    office_contact = plan.settings.bulletin.contact
+
+    def info_for(name: str) -> SheetInfo:
+        found = directory.unit(name)  # 联络员 and 电话 when units.yaml gives them
+        return SheetInfo(plan.info.title, plan.info.year, name, q, all_roles, generated,
+                         contact=getattr(found, "contact", "") or "", phone=getattr(found, "phone", "") or "",
+                         deadline=reply_by, office_contact=office_contact)
+
+    def rows_of(query) -> list:
+        return [r for r in sheet_rows(plan, directory, loaded.entries, query, q, all_roles) if selector.item_matches(r.item)]
+
+    if not every_unit:
+        query = directory.unit_query(unit, known)
+        rows = rows_of(query)
+        if not rows:
+            hint = "" if all_roles else ";加 --all-roles 可列出其参与的事项"
+            matching = "" if filters.empty else "符合筛选条件的"
+            raise InputError(f"{query.name} 没有{matching}{'涉及' if all_roles else '牵头'}的事项,未生成报送表{hint}")
+        path = target if target is not None else Path(default_file_name(query.name, q))
+        if as_folder or path.is_dir():
+            path = path / default_file_name(query.name, q)
+        write_sheet_file(path, info_for(query.name), rows, force, loaded.root)
+        return Sheets(q, [(query.name, path, len({r.item.id for r in rows}), len(rows))], None, [])
+
+    folder = target if target is not None else Path(f"报送表-{q.year}Q{q.q}")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"-o {folder} 已存在且不是目录:用 --all 时 -o 应为目录")
+    written, skipped = [], []  # one filled sheet must not stop the other units'
+    for name in sheet_units(plan, directory, all_roles):
+        rows = rows_of(directory.unit_query(name, known))
+        if not rows:
+            continue
+        path = folder / default_file_name(name, q)
+        try:
+            write_sheet_file(path, info_for(name), rows, force, loaded.root)
+        except InputError as error:
+            skipped.append((name, error.message))
+            continue
+        written.append((name, path, len({r.item.id for r in rows}), len(rows)))
+    return Sheets(q, written, folder, skipped)
+
+
+def write_sheet_file(path: Path, info, rows, force: bool, root: Path | None = None) -> None:
+    """Write one collection sheet; refuses the tracker's own files, and a sheet already filled in
+    (or a file that is not a sheet xatrack made) unless ``force``."""
+    from xatrack.errors import DataError
+    from xatrack.safefs import check_output, made_by_xatrack, regular_file
+    from xatrack.views.sheet_xlsx import read_sheet, write_sheet
+
+    check_output(path, "-o", [root] if root is not None else [], force)
+    if regular_file(path) and not force:
+        try:
+            _, filled = read_sheet(path)
+        except InputError:
+            if not made_by_xatrack(path):
+                raise InputError(f"{path} 已存在,但无法读取为 xatrack 生成的报送表,未覆盖;请改用其他文件名,或加 --force") from None
+            filled = []
+        done = sum(1 for r in filled if not r.blank)
+        if done:
+            raise InputError(f"{path} 已填写了 {done} 行,未覆盖;请先导入(xatrack ingest {path}),或改用其他文件名,或加 --force")
+    try:
+        write_sheet(path, info, rows)
+    except DataError as error:
+        raise InputError(error.message) from None
+    except OSError as error:
+        raise InputError(f"无法写入 {path}:{error.strerror or error}") from None
+
+
+class Ingested(_Value):
+    """`xatrack ingest`: ``skipped`` (files not read: Excel's ~$ owner files), ``sheets``
+    ((path, info, sheet.Ingest) per file read, in order), ``evidence_rejected`` (rows whose
+    佐证材料 could not be used: sheet.Rejection), ``accepted`` and ``rejected`` (counts over all
+    files), ``written`` (False: nothing recorded because rows were rejected and not ``partial``),
+    ``recorded`` (entries appended), ``same`` (rows already recorded), ``logs`` (the logs
+    appended to, as the user reads them)."""
+
+    __slots__ = ("skipped", "sheets", "evidence_rejected", "accepted", "rejected", "written", "recorded", "same", "logs")
+
+
+def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool = False, day: str | None = None,
+           evidence_dir: Path | None = None, now: datetime | None = None, warn: Warn | None = None,
+           on_skip: Callable[[Path], None] | None = None) -> Ingested:
+    """`xatrack ingest`: check every filled row of the sheets as `update` would and append them, one
+    locked write per log; nothing when a row is refused (unless ``partial``: the others). Rows
+    already recorded (the same file twice, a parallel ingest) are not recorded again."""
+    from xatrack.clock import now as clock_now
+    from xatrack.schedule import check_date_in_quarter, parse_date
+    from xatrack.sheet import Ingest, check_filled, still_new
+    from xatrack.store import append_entries, log_header
+    from xatrack.views.sheet_xlsx import read_sheet
+
+    if evidence_dir is not None and not evidence_dir.is_dir():
+        raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
+    loaded = open_tracker(root, warn=warn)
+    plan = loaded.plan
+    moment = now or clock_now()
+    when = parse_date(day) if day else None
+    skipped, read = [], []
+    for path in files:
+        if path.name.startswith("~$"):  # Excel/WPS owner file of a workbook left open (收回/*.xlsx picks it up)
+            skipped.append(path)
+            if on_skip is not None:
+                on_skip(path)
+            continue
+        info, rows = read_sheet(path)
+        if info.year != plan.info.year or info.quarter.year != plan.info.year or (info.plan_title and plan.info.title and info.plan_title != plan.info.title):
+            raise InputError(
+                f"{path} 是《{info.plan_title or '?'}》({info.year} 年)的报送表,"
+                f"与当前跟踪目录的《{plan.info.title}》({plan.info.year} 年)不符,未导入任何内容"
+            )
+        if when is not None:
+            try:
+                check_date_in_quarter(when, info.quarter)
+            except InputError as error:
+                raise InputError(f"--date:{error.message}(报送表 {path} 是{info.quarter.label}的)") from None
+        read.append((path, info, rows))
+
+    total = Ingest()
+    seen: dict = {}
+    sheets = []
+    for path, info, rows in read:
+        reporter = (by or info.unit or "").strip()
+        result = check_filled(
+            plan, info, rows, loaded.entries, source=str(path), by=reporter, day=when, now=moment, today=moment.date(),
+            seen=seen, directory=loaded.directory,
+        )
+        sheets.append((path, info, result))
+        total.extend(result)
+    before = len(total.rejected)
+    sources = _evidence_of(total, evidence_dir)
+    evidence_rejected = total.rejected[before:]
+    done = Ingested(skipped, sheets, evidence_rejected, len(total.accepted), len(total.rejected), False, 0, total.same, [])
+    if total.rejected and not partial:
+        return done
+
+    from xatrack.evidence import store_all
+
+    for accepted in total.accepted:
+        found = sources.get(id(accepted))
+        if found:
+            refs = store_all(loaded.root, plan.info.year, found)
+            record = accepted.recorded.record
+            record["evidence"] = [ref.as_record() for ref in refs]
+            record["at"] = record.pop("at")  # "at" stays last, as in every entry
+    by_log: dict = {}
+    for accepted in total.accepted:
+        by_log.setdefault(accepted.recorded.quarter, []).append(accepted.recorded.record)
+    dropped = 0
+    for quarter, records in by_log.items():
+        path = loaded.tracker.log_path(quarter)
+
+        def keep(records, path=path, quarter=quarter):
+            # Under the log's lock: what a parallel ingest recorded meanwhile is not recorded again.
+            nonlocal dropped
+            entries = loaded.tracker.read_log_file(path, quarter)[0] if path.is_file() else []
+            kept = still_new(records, entries, quarter)
+            dropped += len(records) - len(kept)
+            return kept
+
+        append_entries(path, records, header=log_header(quarter), root=loaded.root, keep=keep)  # one locked, fsynced append per log
+    done.written = True
+    done.recorded = len(total.accepted) - dropped
+    done.same = total.same + dropped
+    done.logs = [loaded.tracker.display(loaded.tracker.log_path(q)) for q in by_log]
+    return done
+
+
+def _evidence_of(total, folder: Path | None) -> dict:
+    """The files each accepted row names in its 佐证材料 column, checked (found in
+    ``folder``, regular, within the size limit, not leading out of ``folder``).
+    A row whose files cannot be used moves from accepted to rejected."""
+    from xatrack.evidence import check_sources
+    from xatrack.sheet import Rejection
+
+    found: dict = {}
+    kept = []
+    for accepted in total.accepted:
+        if not accepted.evidence:
+            kept.append(accepted)
+            continue
+        names = "、".join(accepted.evidence)
+        try:
+            if folder is None:
+                raise InputError(f"佐证材料列写了 {names},请用 --evidence-dir 指定材料所在目录")
+            found[id(accepted)] = check_sources(accepted.evidence, "佐证材料", inside=folder)
+        except InputError as error:
+            total.rejected.append(Rejection(accepted.source, accepted.row, error.message))
+            continue
+        kept.append(accepted)
+    total.accepted[:] = kept
+    return found
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+class Notices(_Value):
+    """`xatrack remind`: the ``quarter``, the ``units`` asked for (None: every lead unit) and the
+    ``notices`` (remind.Notice, one per lead unit that owes the office something)."""
+
+    __slots__ = ("quarter", "units", "notices")
+
+
+def remind(root=None, *, quarter: str | None = None, unit: str | None = None, filters: Filters | None = None,
+           today: date | None = None, warn: Warn | None = None) -> Notices:
+    """`xatrack remind`: a 催办单 for each lead unit (or ``unit``) with items unreported (partly
+    included), seriously behind or reported late, among the items the filters keep."""
+    from xatrack.clock import today as clock_today
+    from xatrack.evaluate import evaluate
+    from xatrack.queries import all_units
+    from xatrack.remind import build_notices
+
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    q = loaded.quarter(quarter)
+    plan = loaded.plan
+    units = [loaded.directory.unit_query(unit, all_units(plan)).name] if unit else None
+    findings = loaded.findings
+    selector = loaded.selector(filters)
+    statuses = selector.select(
+        evaluate(plan, loaded.decisive_entries(q), q, selector.items(plan), roles=loaded.roles, findings=findings)
+    )
+    notices = build_notices(
+        statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings
+    )
+    return Notices(q, units, notices)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def load_findings(loaded: Loaded) -> dict:
+    """The plan year's findings by full id. A damaged line costs that line (a warning, as with
+    the logs); a file that cannot be read at all raises DataError."""
+    from xatrack.errors import DataError
+    from xatrack.findings_log import load as read_findings
+
+    found, problems = read_findings(loaded.root, loaded.plan.info.year)
+    whole = [p for p in problems if p.severity == "error" and p.line is None]
+    if whole:
+        raise DataError(str(whole[0]))
+    if problems:
+        loaded.problems.extend(problems)
+        loaded.warn(f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看")
+    loaded._findings = list(found.values())
+    return found
+
+
+class FindingRows(_Value):
+    """`xatrack finding list`: ``rows`` ((finding, state today, item or None), overdue first),
+    the ``short`` ids to show (findings.short_ids) and the ``day`` the states are for."""
+
+    __slots__ = ("rows", "short", "day")
+
+
+_FINDING_ORDER = {"逾期未整改": 0, "未整改": 1, "整改中": 2, "已销号": 3}
+
+
+def findings(root=None, *, filters: Filters | None = None, status: str | None = None, quarter: str | None = None,
+             item_id: str | None = None, today: date | None = None, warn: Warn | None = None) -> FindingRows:
+    """`xatrack finding list`: the findings kept by ``status`` (findings.parse_status_filter), the
+    ``quarter`` they were found in, one item, the unit inspected (``filters.unit``) and the
+    filters on the item they concern (the others)."""
+    from dataclasses import replace
+
+    from xatrack.clock import today as clock_today
+    from xatrack.findings import parse_status_filter, short_ids
+    from xatrack.queries import all_units
+    from xatrack.recording import find_item
+
+    loaded = open_tracker(root, warn=warn)
+    filters = _filters(filters)
+    found = load_findings(loaded)
+    day = today or clock_today()
+    states = parse_status_filter(status) if status else None
+    q = loaded.quarter(quarter) if quarter else None
+    item = find_item(loaded.plan, item_id) if item_id else None
+    directory = loaded.directory
+    unit_queries = []
+    for unit in filters.values("unit"):
+        try:
+            unit_queries.append(directory.unit_query(unit, all_units(loaded.plan)))
+        except InputError as error:
+            raise InputError(f"--unit:{error.message}") from None
+    about_items = replace(filters, unit=None)
+    selector = None if about_items.empty else loaded.selector(about_items)
+    rows = []
+    for finding in found.values():
+        subject = loaded.plan.get(finding.item) if finding.item else None
+        if item is not None and finding.item != item.id:
+            continue
+        if unit_queries and not any(query.matches((finding.unit,)) for query in unit_queries):
+            continue
+        if selector is not None and (subject is None or not selector.item_matches(subject)):
+            continue
+        if q is not None and not q.contains(finding.day):
+            continue
+        state = finding.status(day)
+        if states is not None and state not in states:
+            continue
+        rows.append((finding, state, subject))
+    rows.sort(key=lambda r: (_FINDING_ORDER[r[1]], r[0].due, r[0].day, r[0].fid))
+    return FindingRows(rows, short_ids(found), day)

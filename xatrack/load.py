@@ -1,0 +1,229 @@
+"""The one way in: ``load(root) -> Loaded`` (plan, directory, entries, problems).
+
+Every command and ``check`` read a tracker through here. What is read is
+read once, when first asked for, so a command pays only for what it uses:
+
+- ``plan``: tasks.yaml through the content-keyed cache (``item=`` asks for a
+  plan holding only that item when the cache can say, for ``update``);
+- ``directory``: units.yaml (and the pinyin memo);
+- ``entries``: every entry of the plan year, through the incremental cache;
+- ``decisive_entries(quarter)``: only the entries an evaluation of that
+  quarter can depend on (evaluate.decisive), what keeps list/overdue quick;
+- ``fresh_logs()``: every log parsed whole, without any cache (check);
+- ``findings``: the inspection findings of the plan year.
+
+``strict`` (commands): an error in tasks.yaml or units.yaml raises
+DataError naming the first one. Not strict (check): they are collected in
+``problems`` and ``plan``/``directory`` may be None.
+
+Problems met in the logs or the findings that a command can live with are
+collected in ``problems`` and passed once to ``warn`` (the CLI prints them on
+stderr); the library itself never prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from xatrack.errors import DataError, Problem
+from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root
+
+
+def load(
+    root: str | Path | None = None,
+    *,
+    item: str | None = None,
+    strict: bool = True,
+    warn: Callable[[str], None] | None = None,
+) -> "Loaded":
+    """The tracker at ``root`` (--root, $XATRACK_ROOT, or the nearest folder
+    upwards holding tasks.yaml), its plan read; the rest on demand.
+
+    ``item``: the command is about this one item (update): the plan may then
+    hold only that item. ``warn``: called with each one-line Chinese warning
+    (ignored entries, findings with problems)."""
+    tracker = root if isinstance(root, Tracker) else Tracker(find_root(root))
+    return Loaded(tracker, item=item, strict=strict, warn=warn)
+
+
+class Loaded:
+    """A tracker as read: plan, directory, entries, findings and the problems met."""
+
+    def __init__(self, tracker: Tracker, item: str | None = None, strict: bool = True, warn=None):
+        self.tracker = tracker
+        self.strict = strict
+        self.problems: list[Problem] = []
+        self._warn = warn
+        self._whole_plan = item is None
+        self._directory = None
+        self._directory_read = False
+        self._entries = None
+        self._roles = None
+        self._findings = None
+        self._decisive: dict[int, list] = {}
+        self._warned_unknown = False
+        if strict:
+            self.plan = tracker.plan_for(item) if item is not None else tracker.plan()
+        else:
+            self.unreadable = False  # tasks.yaml could not be read at all
+            try:
+                self.plan, found = tracker.load_plan()
+            except DataError as error:
+                self.plan, found = None, [Problem(REGISTRY, None, error.message, code="unreadable")]
+                self.unreadable = True
+            self.problems.extend(found)
+
+    @property
+    def root(self) -> Path:
+        return self.tracker.root
+
+    def warn(self, message: str) -> None:
+        if self._warn is not None:
+            self._warn(message)
+
+    # -- directory
+
+    @property
+    def directory(self):
+        """units.yaml (an empty directory when there is none). Strict: DataError
+        on its first error; otherwise its problems join ``problems`` and a
+        directory that cannot be read is None."""
+        if not self._directory_read:
+            self._directory_read = True
+            if self.strict:
+                self._directory = self.tracker.directory()
+            else:
+                try:
+                    self._directory, found = self.tracker.load_directory()
+                except DataError as error:
+                    self._directory, found = None, [Problem(DIRECTORY, None, error.message, code="unreadable")]
+                self.problems.extend(found)
+        return self._directory
+
+    @property
+    def roles(self):
+        """Who reports an item's figure and who only contributes (roles.py)."""
+        if self._roles is None:
+            from xatrack.roles import Roles
+
+            self._roles = Roles(self.directory)
+        return self._roles
+
+    # -- entries
+
+    @property
+    def entries(self) -> list:
+        """Every entry of the plan year (through the incremental log cache)."""
+        if self._entries is None:
+            self._entries, problems = self.tracker.entries(self.plan.info.year)
+            self._log_problems(problems)
+            self._warn_unknown(self._entries)
+        return self._entries
+
+    def decisive_entries(self, quarter) -> list:
+        """Enough entries to evaluate ``quarter`` (and any earlier one)."""
+        if self._entries is not None:
+            return self._entries
+        if quarter.q not in self._decisive:
+            if self.tracker.reduce is None:
+                from xatrack.evaluate import decisive
+
+                self.tracker.reduce = decisive  # the store keeps the decisive entries by evaluate's rule
+            found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
+            self._log_problems(problems)
+            self._warn_unknown(found, at_least=True)  # the decisive entries: some repeats dropped
+            self._decisive[quarter.q] = found
+        return self._decisive[quarter.q]
+
+    def item_entries(self, item_id: str, until: int | None = None) -> list:
+        """The entries of one item of the plan year (only lines naming it are parsed)."""
+        return self.tracker.item_entries(item_id, self.plan.info.year, until=until)
+
+    def fresh_logs(self, skip=frozenset()) -> list[tuple[str, object, list, list[Problem], bool]]:
+        """Every log (of every year), parsed whole from its bytes without any
+        cache: what ``check`` judges. One ``(source, quarter, entries,
+        problems, read)`` per log, in name order; a log that cannot be read
+        has ``read`` False and its one problem. Logs in ``skip`` are not read."""
+        from xatrack.store import read_log, read_text
+
+        logs = []
+        for path, quarter in self.tracker.log_files():
+            source = f"{PROGRESS}/{path.name}"
+            if path in skip:
+                continue
+            try:
+                found_entries, found = read_log(read_text(path), quarter, source)
+            except DataError as error:
+                logs.append((source, quarter, [], [Problem(source, None, error.message, code="unreadable")], False))
+                continue
+            logs.append((source, quarter, found_entries, found, True))
+        return logs
+
+    def _log_problems(self, problems) -> None:
+        if problems:
+            self.problems.extend(problems)
+            self.warn(f"警告:进度记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看")
+
+    def _warn_unknown(self, entries, at_least: bool = False) -> None:
+        """Once per command: entries for items or metrics the plan does not
+        have (a deleted task, a renamed metric) count nowhere."""
+        if self._warned_unknown or not self._whole_plan:
+            return
+        count = unknown_entries(self.plan, entries)
+        if count:
+            self._warned_unknown = True
+            self.warn(
+                f"警告:进度记录中有{'至少 ' if at_least else ' '}{count} 条记录对应的任务或指标在任务清单中不存在(任务被删除或指标被改名?),"
+                "这些记录未计入;运行 xatrack check 查看"
+            )
+
+    # -- findings
+
+    @property
+    def findings(self) -> list:
+        """Inspection findings of the plan year (findings/<year>.yaml), read once."""
+        if self._findings is None:
+            from xatrack.findings_log import load as load_findings
+
+            found, problems = load_findings(self.tracker.root, self.plan.info.year)
+            if problems:
+                self.problems.extend(problems)
+                self.warn(f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看")
+            self._findings = list(found.values())
+        return self._findings
+
+    # -- what commands do with it
+
+    def quarter(self, text: str | None, today=None):
+        """The quarter a --quarter value names, or the one being reported today."""
+        from xatrack.schedule import default_quarter, parse_quarter
+
+        if text:
+            return parse_quarter(text, self.plan.info.year)
+        if today is None:
+            from xatrack.clock import today as clock_today
+
+            today = clock_today()
+        return default_quarter(self.plan.info.year, today, self.plan.settings.report_window_days)
+
+    def evaluate(self, quarter, items=None):
+        from xatrack.evaluate import evaluate
+
+        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
+
+    def selector(self, filters):
+        from xatrack.queries import Selector
+
+        return Selector(self.plan, self.directory, filters)
+
+
+def unknown_entries(plan, entries: list) -> int:
+    """How many entries name an item the plan does not have, or a metric its
+    item does not have (a deleted task, a renamed metric): they count nowhere."""
+    count = 0
+    for entry in entries:
+        item = plan.get(entry.item)
+        if item is None or (entry.metric is not None and all(m.name != entry.metric for m in item.metrics)):
+            count += 1
+    return count
