@@ -253,3 +253,23 @@ def test_terminal_output_is_coloured(tmp_path):
     output = b"".join(chunks).decode("utf-8", "replace")
     assert proc.returncode == 0
     assert "\x1b[" in output and "未报送" in output
+
+
+def test_a_mistyped_command_or_option_is_one_chinese_line_with_the_suggestion(capsys):
+    """Click's "Did you mean 'list'?" left the whole line in English."""
+    code, out, err = run(capsys, "lis")
+    assert code == 2 and err.strip() == "错误:未知命令 lis,是否为 list?(用 --help 查看用法)"
+    code, out, err = run(capsys, "list", "--leadr", "x")
+    assert code == 2 and "未知选项 --leadr" in err and "--leader" in err and "Did you mean" not in err
+
+
+def test_only_the_named_command_is_built_and_help_is_unchanged(capsys):
+    from xatrack.cli import _command_for
+
+    assert list(_command_for(["list", "--help"]).commands) == ["list"]
+    assert list(_command_for(["finding", "add"]).commands) == ["finding"]
+    full = _command_for([])
+    assert {"list", "finding", "report", "retract", "remind"} <= set(full.commands)
+    assert set(_command_for(["nosuch"]).commands) == set(full.commands)
+    code, out, err = run(capsys, "--help")
+    assert code == 0 and "retract" in out and "finding" in out

@@ -713,7 +713,9 @@ import os, sys, time
 import typer.main
 _built = {}
 _get = typer.main.get_command
-typer.main.get_command = lambda app: _built.get(id(app)) or _built.setdefault(id(app), _get(app))
+def _key(app):  # cli._command_for builds a copy of the app naming one command: key by what it holds
+    return tuple(c.name for c in app.registered_commands) + tuple(g.name for g in app.registered_groups)
+typer.main.get_command = lambda app: _built.get(_key(app)) or _built.setdefault(_key(app), _get(app))
 from xatrack.cli import main
 
 worker, count, ready, go, sheets = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split(";")

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from xatrack.errors import DataError, Problem
-from xatrack.findings import FOLDER, Finding, build
+
+# findings.FOLDER: kept here too so that a tracker without findings never
+# imports the rules (every list/overdue asks whether there are any).
+FOLDER = "findings"
 
 
 def findings_path(root: Path, year: int) -> Path:
@@ -24,14 +27,15 @@ def header(year: int) -> str:
     )
 
 
-def load(root: Path, year: int) -> tuple[dict[str, Finding], list[Problem]]:
+def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
     """The findings of a plan year and the problems met reading them (none if no file)."""
-    from xatrack.store import read_records, read_text
-
     path = findings_path(root, year)
     source = f"{FOLDER}/{path.name}"
     if not path.exists():
         return {}, []
+    from xatrack.findings import build
+    from xatrack.store import read_records, read_text
+
     try:
         text = read_text(path)
     except DataError as error:
