@@ -117,10 +117,12 @@ def _full(root: Path, filters: Filters, quarter: str):
     return selector.select(loaded.evaluate(q, selector.items(loaded.plan)))
 
 
-def _indexed(root: Path, filters: Filters, quarter: str):
+def _indexed(root: Path, filters: Filters, quarter: str, states=None):
     said: list[str] = []
     loaded = load(root, lazy=True, warn=said.append)
-    q, statuses = loaded.evaluate_selected(filters, quarter)
+    q, statuses = loaded.evaluate_selected(filters, quarter, states)
+    if states is not None:
+        statuses = [s for s in statuses if s.state in states]
     return statuses, loaded._plan is None, said
 
 
@@ -128,10 +130,12 @@ def _check(root: Path, rng: random.Random, plan, rounds: int = 4) -> None:
     for _ in range(rounds):
         filters = _filters(rng, plan)
         quarter = f"Q{rng.randint(1, 4)}"
+        states = rng.choice([None, None, ("严重滞后", "滞后", "未报送"), ("正常",), ("已完成",)])
         _indexed(root, filters, quarter)  # builds the index when it is missing or stale
-        statuses, from_index, said = _indexed(root, filters, quarter)
+        statuses, from_index, said = _indexed(root, filters, quarter, states)
         assert from_index, "the second query should be answered from the index"
-        assert statuses == _full(root, filters, quarter)
+        full = _full(root, filters, quarter)
+        assert statuses == (full if states is None else [s for s in full if s.state in states])
         warned: list[str] = []
         eager = load(root, warn=warned.append)
         eager.evaluate(eager.quarter(quarter))
@@ -190,7 +194,7 @@ def test_index_follows_every_edit(seed):
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_index_is_not_used_after_a_log_changes(tracker):
+def test_index_is_not_used_after_a_log_or_the_directory_changes(tracker):
     """The key holds every log's digest: an append makes the stored index unusable."""
     progress = tracker / "progress"
     progress.mkdir()
@@ -202,6 +206,10 @@ def test_index_is_not_used_after_a_log_changes(tracker):
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(record_line({"id": "32", "date": "2025-06-02", "value": 11, "by": "区科经局"}))
     assert qindex.lookup(Tracker(tracker), names, 2) is None
+    api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
+    assert qindex.lookup(Tracker(tracker), names, 2) is not None  # rebuilt by the full read
+    (tracker / "units.yaml").write_text((tracker / "units.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert qindex.lookup(Tracker(tracker), names, 2) is None  # who reports depends on units.yaml
     (tracker / "tasks.yaml").write_text((tracker / "tasks.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert qindex.names(Tracker(tracker)) is None
 
@@ -234,3 +242,26 @@ def test_index_sees_a_retraction_and_a_followed_item(tracker):
         after, from_index, _ = _indexed(tracker, filters, "Q2")
     assert from_index
     assert after == _full(tracker, filters, "Q2") and after != statuses
+
+
+def test_index_applies_findings_read_at_query_time(tracker, capsys):
+    """Findings are not in the index: an item 已完成 when the index was built shows 正常
+    (and is found by --status 正常, by overdue's states not) once a finding is opened."""
+    from cli_helpers import run
+
+    code, out, err = run(capsys, "update", "32", "--done", "340", "--by", "区科经局")
+    assert code == 0, err
+    for _ in range(2):
+        done, from_index, _ = _indexed(tracker, Filters(status="已完成"), "Q2")
+    assert from_index and "32" in [s.item.id for s in done]
+    code, out, err = run(capsys, "finding", "add", "32", "--unit", "科经局", "--kind", "暗访", "--text", "基站未建成",
+                         "--due", "2025-08-15")
+    assert code == 0, err
+    for filters in (Filters(status="正常"), Filters(status="已完成"), Filters(leader="洪声耀", status="绿")):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+        assert from_index
+        assert statuses == _full(tracker, filters, "Q2")
+    ok, _, _ = _indexed(tracker, Filters(status="正常"), "Q2")
+    assert "32" in [s.item.id for s in ok] and next(s for s in ok if s.item.id == "32").open_findings
+    code, out, err = run(capsys, "list", "--status", "正常", "--quarter", "Q2")
+    assert code == 0 and "32" in out.split()

@@ -117,8 +117,8 @@ class Selection(_Value):
 
 
 
-def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None):
-    return loaded.evaluate_selected(filters, quarter)
+def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None, states=None):
+    return loaded.evaluate_selected(filters, quarter, states)
 
 
 def list_items(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Selection:
@@ -146,7 +146,7 @@ def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = 
     grouping = check_grouping(by)
     loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
-    q, selected = _evaluate_selected(loaded, filters, quarter)
+    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING))
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
     from xatrack.rollup import group
 

@@ -239,27 +239,34 @@ class Loaded:
 
         return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
 
-    def evaluate_selected(self, filters, quarter_text: str | None):
+    def evaluate_selected(self, filters, quarter_text: str | None, states=None):
         """(quarter, statuses of the selected items): what list/overdue/leaders
-        show. Answered from the query index (qindex.py) when this Loaded is lazy,
-        the index matches the files and the filters are indexed; else from the
-        whole plan, and then the index is written for next time."""
+        show. ``states``: only statuses in these states are wanted (others may
+        be left out). Answered from the query index (qindex.py) when this
+        Loaded is lazy, the index matches the files and the filters are
+        indexed; else from the whole plan, and then the index is written."""
         if self._lazy and self._plan is None and self._entries is None and not self._decisive:
-            answer = self._from_index(filters, quarter_text)
+            answer = self._from_index(filters, quarter_text, states)
             if answer is not None:
                 return answer
         selector = self.selector(filters)
         q = self.quarter(quarter_text)
-        build = self._lazy and self._entries is None and q.q not in self._decisive
-        statuses = selector.select(self.evaluate(q, selector.items(self.plan)))
-        if build:
-            from xatrack import qindex
+        if not (self._lazy and self._entries is None and q.q not in self._decisive):
+            return q, selector.select(self.evaluate(q, selector.items(self.plan)))
+        from xatrack import qindex
+        from xatrack.evaluate import evaluate, mark_open_findings
 
-            found = self._decisive[q.q]
-            qindex.build(self.tracker, self.plan, q, found, unknown_entries(self.plan, found), self._decisive_problems[q.q])
-        return q, statuses
+        entries = self.decisive_entries(q)
+        every = evaluate(self.plan, entries, q, roles=self.roles)
+        qindex.build(self.tracker, self.plan, q, every, unknown_entries(self.plan, entries), self._decisive_problems[q.q])
+        chosen = {id(item) for item in selector.items(self.plan)}
+        statuses = tuple(s for s in every if id(s.item) in chosen)
+        findings = self.findings
+        if findings:
+            statuses = mark_open_findings(statuses, findings)
+        return q, selector.select(statuses)
 
-    def _from_index(self, filters, quarter_text):
+    def _from_index(self, filters, quarter_text, states):
         from xatrack import qindex
         from xatrack.errors import XatrackError
 
@@ -268,6 +275,7 @@ class Loaded:
         names = qindex.names(self.tracker)
         if names is None:
             return None
+        from xatrack.model import DONE, ON_TRACK
         from xatrack.queries import Selector
 
         selector = Selector(names.bare, self.directory, filters, leaders=names.leaders, units=names.units)
@@ -280,8 +288,13 @@ class Loaded:
             return None
         self._log_problems(hit.problems)
         self._warn_unknown((), at_least=True, count=hit.unknown)
-        positions = hit.chosen(selector.item_matches)
-        return q, selector.select(hit.evaluate(positions, q, self.roles, self.findings_for(names.bare)))
+        wanted = None
+        for given in (states, selector.states):
+            if given is not None:
+                given = set(given) | ({DONE} if ON_TRACK in given else set())  # an open finding makes 已完成 正常
+                wanted = given if wanted is None else wanted & given
+        positions = hit.chosen(selector.item_matches, wanted)
+        return q, selector.select(hit.statuses(positions, self.findings_for(names.bare)))
 
     def selector(self, filters):
         from xatrack.queries import Selector

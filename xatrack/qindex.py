@@ -8,13 +8,14 @@ code's hash: cache.CODE_MODULES). A different byte anywhere, a log added or
 removed, and the index is not used; the command reads the tracker whole
 (load.py) and writes a new index.
 
-The file holds a head (the plan without its items, the names the filters
-resolve against, each item's filter facets, the items each one follows, the
-warnings the full read gave) and, after it, one pickle per item: the item
-and its entries as ``evaluate`` groups them (``live`` entries of the plan
-year up to the quarter). Evaluating the chosen items and the items they
-follow on those entries gives what a full evaluation gives (property-tested
-in tests/test_qindex.py).
+The file holds a head (each item's filter facets and its state, the
+warnings the full read gave) and, after it, one pickle per item: its status
+as ``evaluate`` gives it for the whole plan, every entry and the directory's
+roles (findings, read at each query, are applied then). So a query unpickles
+only the statuses it shows, and `overdue` only those behind or missing;
+the answer equals a full evaluation (property-tested in tests/test_qindex.py).
+The plan without its items and the names the filters resolve against are in
+``query-plan``, keyed by tasks.yaml's digest.
 
 Filters on --section or --search are not indexed: those read the whole plan.
 """
@@ -45,13 +46,16 @@ def registry_digest(tracker) -> str:
 
 
 def key_of(tracker, registry: str, year: int, q: int):
-    """The index key: digests of tasks.yaml (``registry``) and of the plan
-    year's logs up to ``q`` (names and bytes). DataError when a file cannot
+    """The index key: digests of tasks.yaml (``registry``), units.yaml (who
+    reports an item's figure: roles.py) and the plan year's logs up to ``q``
+    (names and bytes). DataError when a file cannot
     be read (the full read then says the same)."""
     from xatrack.cache import digest
     from xatrack.store import read_bytes
 
     logs = []
+    if tracker.directory_path.is_file():
+        logs.append((tracker.directory_path.name, digest(read_bytes(tracker.directory_path))))
     for path, quarter in tracker.log_files():
         if quarter.year != year or quarter.q > q:
             continue
@@ -64,15 +68,15 @@ def _name(q: int) -> str:
     return f"query-Q{q}"
 
 
-def build(tracker, plan, quarter, entries, unknown: int, problems) -> None:
-    """Save the index of ``quarter`` for this plan and these (decisive)
-    entries, with the warnings the full read gave (log ``problems``, the
-    ``unknown`` entries count). The key is read from the files now: a file
-    changed meanwhile only makes a key that will never match."""
+def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
+    """Save the index of ``quarter``: ``statuses`` is evaluate.evaluate of every
+    item of ``plan`` on the (decisive) entries with the directory's roles and
+    no findings (they are read and applied at each query: mark_open_findings),
+    with the warnings the full read gave (log ``problems``, the ``unknown``
+    entries count). The key is read from the files now: a file changed
+    meanwhile only makes a key that will never match."""
     from dataclasses import replace
 
-    from xatrack.evaluate import follows_of, live
-    from xatrack.model import normalize_id
     from xatrack.queries import all_leaders, all_units
 
     try:
@@ -80,30 +84,21 @@ def build(tracker, plan, quarter, entries, unknown: int, problems) -> None:
         key = key_of(tracker, registry, plan.info.year, quarter.q)
     except Exception:
         return
-    pool = live(e for e in entries if e.quarter.year == quarter.year and e.quarter.q <= quarter.q)
-    by_item: dict[str, list] = {}
-    for entry in pool:
-        by_item.setdefault(normalize_id(entry.item), []).append(entry)
-    items = plan.items
-    position = {}
-    for at, item in enumerate(items):
-        position.setdefault(normalize_id(item.id), at)
     strings: dict = {}
 
     def shared(values):
         return tuple(strings.setdefault(v, v) for v in values)
 
     groups: dict[Facets, list[int]] = {}
-    follows: dict[int, tuple[int, ...]] = {}
+    states = []
     offsets = [0]
     pieces = []
-    for at, item in enumerate(items):
+    for at, status in enumerate(statuses):
+        item = status.item
         facets = Facets(shared(item.leaders), shared(item.lead), shared(item.units), item.action, item.section)
         groups.setdefault(facets, []).append(at)
-        followed = follows_of(plan, [item])
-        if followed:
-            follows[at] = tuple(sorted(position[i] for i in followed))
-        data = pickle.dumps((item, by_item.get(normalize_id(item.id), [])), protocol=pickle.HIGHEST_PROTOCOL)
+        states.append(strings.setdefault(status.state, status.state))
+        data = pickle.dumps(status, protocol=pickle.HIGHEST_PROTOCOL)
         pieces.append(data)
         offsets.append(offsets[-1] + len(data))
     tracker.cache.save(
@@ -112,9 +107,8 @@ def build(tracker, plan, quarter, entries, unknown: int, problems) -> None:
     )
     head = {
         "key": key,
-        "targets": len(plan.targets),
         "groups": groups,
-        "follows": follows,
+        "states": states,
         "offsets": offsets,
         "unknown": unknown,
         "problems": list(problems),
@@ -162,42 +156,27 @@ class Hit:
     def unknown(self) -> int:
         return self.head["unknown"]
 
-    def chosen(self, matches) -> list[int]:
-        """Positions (plan order) of the items whose facets ``matches``."""
+    def chosen(self, matches, states=None) -> list[int]:
+        """Positions (plan order) of the items whose facets ``matches`` and, with
+        ``states``, whose state before findings is one of them."""
         found = []
         for facets, positions in self.head["groups"].items():
             if matches(facets):
                 found.extend(positions)
+        if states is not None:
+            known = self.head["states"]
+            found = [at for at in found if known[at] in states]
         return sorted(found)
 
-    def evaluate(self, positions: list[int], quarter, roles, findings):
-        """Statuses of the items at ``positions``, in plan order, as evaluate.evaluate
-        on the whole plan and its entries gives them."""
-        from dataclasses import replace
+    def statuses(self, positions: list[int], findings) -> tuple:
+        """The statuses of the items at ``positions``, in plan order, as
+        evaluate.evaluate on the whole plan and its entries gives them."""
+        from xatrack.evaluate import mark_open_findings
 
-        from xatrack.evaluate import evaluate
-        from xatrack.model import normalize_id
-
-        follows = self.head["follows"]
-        needed = set(positions)
-        for at in positions:
-            needed.update(follows.get(at, ()))
         offsets = self.head["offsets"]
-        loaded = {}
-        by_item: dict[str, list] = {}
-        for at in sorted(needed):
-            item, entries = pickle.loads(self.pieces[offsets[at] : offsets[at + 1]])
-            loaded[at] = item
-            by_item.setdefault(normalize_id(item.id), entries)
-        split = self.head["targets"]
-        ordered = sorted(loaded)
-        plan = replace(
-            self.bare,
-            targets=tuple(loaded[at] for at in ordered if at < split),
-            tasks=tuple(loaded[at] for at in ordered if at >= split),
-        )
-        flat = [entry for entries in by_item.values() for entry in entries]
-        return evaluate(plan, flat, quarter, [loaded[at] for at in positions], roles=roles, findings=findings)
+        pieces = self.pieces
+        found = tuple(pickle.loads(pieces[offsets[at] : offsets[at + 1]]) for at in positions)
+        return mark_open_findings(found, findings) if findings else found
 
 
 def lookup(tracker, found: Names, q: int) -> Hit | None:
