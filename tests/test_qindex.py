@@ -131,7 +131,8 @@ def _check(root: Path, rng: random.Random, plan, rounds: int = 4) -> None:
         filters = _filters(rng, plan)
         quarter = f"Q{rng.randint(1, 4)}"
         states = rng.choice([None, None, ("严重滞后", "滞后", "未报送"), ("正常",), ("已完成",)])
-        _indexed(root, filters, quarter)  # builds the index when it is missing or stale
+        for _ in range(2):  # the first full read remembers the files, the second builds the index
+            _indexed(root, filters, quarter)
         statuses, from_index, said = _indexed(root, filters, quarter, states)
         assert from_index, "the second query should be answered from the index"
         full = _full(root, filters, quarter)
@@ -201,13 +202,16 @@ def test_index_is_not_used_after_a_log_or_the_directory_changes(tracker):
     log = progress / "2025-Q2.yaml"
     log.write_text(record_line({"id": "32", "date": "2025-06-01", "value": 10, "by": "区科经局"}), encoding="utf-8")
     api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
+    assert qindex.names(Tracker(tracker)) is None  # one full read: the files are only remembered
+    api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
     names = qindex.names(Tracker(tracker))
     assert names is not None and qindex.lookup(Tracker(tracker), names, 2) is not None
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(record_line({"id": "32", "date": "2025-06-02", "value": 11, "by": "区科经局"}))
     assert qindex.lookup(Tracker(tracker), names, 2) is None
-    api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
-    assert qindex.lookup(Tracker(tracker), names, 2) is not None  # rebuilt by the full read
+    for _ in range(2):
+        api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
+    assert qindex.lookup(Tracker(tracker), names, 2) is not None  # rebuilt by the second full read
     (tracker / "units.yaml").write_text((tracker / "units.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert qindex.lookup(Tracker(tracker), names, 2) is None  # who reports depends on units.yaml
     (tracker / "tasks.yaml").write_text((tracker / "tasks.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -227,7 +231,7 @@ def test_index_sees_a_retraction_and_a_followed_item(tracker):
     g7 = plan.get("G7")
     assert "丁玲" in g7.leaders and "丁玲" not in plan.get("G1").leaders
     filters = Filters(leader="丁玲")
-    for _ in range(2):
+    for _ in range(3):
         statuses, from_index, _ = _indexed(tracker, filters, "Q2")
     assert from_index
     assert statuses == _full(tracker, filters, "Q2")
@@ -238,7 +242,7 @@ def test_index_sees_a_retraction_and_a_followed_item(tracker):
     ref = entry_ref(next(e for e in entries if e.item == "G1"))
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(record_line({"id": "G1", "date": "2025-06-02", "retracts": ref}))
-    for _ in range(2):
+    for _ in range(3):
         after, from_index, _ = _indexed(tracker, filters, "Q2")
     assert from_index
     assert after == _full(tracker, filters, "Q2") and after != statuses
@@ -251,7 +255,7 @@ def test_index_applies_findings_read_at_query_time(tracker, capsys):
 
     code, out, err = run(capsys, "update", "32", "--done", "340", "--by", "区科经局")
     assert code == 0, err
-    for _ in range(2):
+    for _ in range(3):
         done, from_index, _ = _indexed(tracker, Filters(status="已完成"), "Q2")
     assert from_index and "32" in [s.item.id for s in done]
     code, out, err = run(capsys, "finding", "add", "32", "--unit", "科经局", "--kind", "暗访", "--text", "基站未建成",

@@ -66,6 +66,7 @@ class Loaded:
         self._findings = None
         self._decisive: dict[int, list] = {}
         self._decisive_problems: dict[int, list] = {}
+        self._decisive_unknown: dict[int, int | None] = {}
         self._warned_unknown = False
         self._lazy = lazy and strict and item is None
         self._plan = None
@@ -150,7 +151,9 @@ class Loaded:
                 self.tracker.reduce = decisive  # the store keeps the decisive entries by evaluate's rule
             found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
             self._log_problems(problems)
-            self._warn_unknown(found, at_least=True)  # the decisive entries: some repeats dropped
+            count = unknown_entries(self.plan, found) if self._lazy else None  # kept for the query index
+            self._warn_unknown(found, at_least=True, count=count)  # the decisive entries: some repeats dropped
+            self._decisive_unknown[quarter.q] = count
             self._decisive[quarter.q] = found
             self._decisive_problems[quarter.q] = problems
         return self._decisive[quarter.q]
@@ -244,7 +247,8 @@ class Loaded:
         show. ``states``: only statuses in these states are wanted (others may
         be left out). Answered from the query index (qindex.py) when this
         Loaded is lazy, the index matches the files and the filters are
-        indexed; else from the whole plan, and then the index is written."""
+        indexed; else from the whole plan, and the index is written when the
+        files are the same as at the previous full read (qindex.read_again)."""
         if self._lazy and self._plan is None and self._entries is None and not self._decisive:
             answer = self._from_index(filters, quarter_text, states)
             if answer is not None:
@@ -254,11 +258,16 @@ class Loaded:
         if not (self._lazy and self._entries is None and q.q not in self._decisive):
             return q, selector.select(self.evaluate(q, selector.items(self.plan)))
         from xatrack import qindex
+
+        if not qindex.read_again(self.tracker, self.plan.info.year, q.q):
+            # The files changed since the last full read (an edit, an update): the
+            # index is built only when they stay as they are for a second read.
+            return q, selector.select(self.evaluate(q, selector.items(self.plan)))
         from xatrack.evaluate import evaluate, mark_open_findings
 
         entries = self.decisive_entries(q)
         every = evaluate(self.plan, entries, q, roles=self.roles)
-        qindex.build(self.tracker, self.plan, q, every, unknown_entries(self.plan, entries), self._decisive_problems[q.q])
+        qindex.build(self.tracker, self.plan, q, every, self._decisive_unknown[q.q], self._decisive_problems[q.q])
         chosen = {id(item) for item in selector.items(self.plan)}
         statuses = tuple(s for s in every if id(s.item) in chosen)
         findings = self.findings

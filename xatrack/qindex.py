@@ -14,6 +14,8 @@ as ``evaluate`` gives it for the whole plan, every entry and the directory's
 roles (findings, read at each query, are applied then). So a query unpickles
 only the statuses it shows, and `overdue` only those behind or missing;
 the answer equals a full evaluation (property-tested in tests/test_qindex.py).
+The index is written by the second full read that finds the files unchanged
+(read_again), so an edit or an append costs no more than before.
 The plan without its items and the names the filters resolve against are in
 ``query-plan``, keyed by tasks.yaml's digest.
 
@@ -66,6 +68,21 @@ def key_of(tracker, registry: str, year: int, q: int):
 
 def _name(q: int) -> str:
     return f"query-Q{q}"
+
+
+def read_again(tracker, year: int, q: int) -> bool:
+    """True when the files are as they were at the previous full read of
+    quarter ``q`` (then building the index pays off); remembers them otherwise.
+    Building costs about as much as the read itself at 10,000 tasks, so a
+    tracker edited before every command never pays it."""
+    try:
+        key = key_of(tracker, registry_digest(tracker), year, q)
+    except Exception:
+        return False
+    if tracker.cache.load(f"query-seen-Q{q}") == key:
+        return True
+    tracker.cache.save(f"query-seen-Q{q}", key)
+    return False
 
 
 def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
