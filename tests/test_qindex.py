@@ -269,3 +269,11 @@ def test_index_applies_findings_read_at_query_time(tracker, capsys):
     assert "32" in [s.item.id for s in ok] and next(s for s in ok if s.item.id == "32").open_findings
     code, out, err = run(capsys, "list", "--status", "正常", "--quarter", "Q2")
     assert code == 0 and "32" in out.split()
+
+
+def test_without_a_cache_every_query_reads_the_files(tracker, monkeypatch):
+    monkeypatch.setenv("XATRACK_NO_CACHE", "1")
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, Filters(leader="洪声耀"), "Q2")
+    assert not from_index and statuses == _full(tracker, Filters(leader="洪声耀"), "Q2")
+    assert not qindex.read_again(Tracker(tracker), 2025, 2)

@@ -75,6 +75,8 @@ def read_again(tracker, year: int, q: int) -> bool:
     quarter ``q`` (then building the index pays off); remembers them otherwise.
     Building costs about as much as the read itself at 10,000 tasks, so a
     tracker edited before every command never pays it."""
+    if tracker.cache.folder is None:  # no cache (XATRACK_NO_CACHE): nothing to build
+        return False
     try:
         key = key_of(tracker, registry_digest(tracker), year, q)
     except Exception:
