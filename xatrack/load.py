@@ -302,7 +302,7 @@ class Loaded:
             if given is not None:
                 given = set(given) | ({DONE} if ON_TRACK in given else set())  # an open finding makes 已完成 正常
                 wanted = given if wanted is None else wanted & given
-        positions = hit.chosen(selector.item_matches, wanted)
+        positions = hit.chosen(selector, wanted)
         return q, selector.select(hit.statuses(positions, self.findings_for(names.bare)))
 
     def selector(self, filters):

@@ -108,14 +108,17 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
     def shared(values):
         return tuple(strings.setdefault(v, v) for v in values)
 
-    groups: dict[Facets, list[int]] = {}
+    groups: dict[tuple, list[int]] = {}
+    by_leader: dict[str, list[int]] = {}
     states = []
     offsets = [0]
     pieces = []
     for at, status in enumerate(statuses):
         item = status.item
-        facets = Facets(shared(item.leaders), shared(item.lead), shared(item.units), item.action, item.section)
+        facets = (shared(item.leaders), shared(item.lead), shared(item.units), item.action, item.section)
         groups.setdefault(facets, []).append(at)
+        for name in dict.fromkeys(facets[0]):
+            by_leader.setdefault(name, []).append(at)
         states.append(strings.setdefault(status.state, status.state))
         data = pickle.dumps(status, protocol=pickle.HIGHEST_PROTOCOL)
         pieces.append(data)
@@ -126,7 +129,8 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
     )
     head = {
         "key": key,
-        "groups": groups,
+        "groups": list(groups.items()),  # plain tuples: Facets made only when a query needs them
+        "by_leader": by_leader,
         "states": states,
         "offsets": offsets,
         "unknown": unknown,
@@ -175,13 +179,26 @@ class Hit:
     def unknown(self) -> int:
         return self.head["unknown"]
 
-    def chosen(self, matches, states=None) -> list[int]:
-        """Positions (plan order) of the items whose facets ``matches`` and, with
-        ``states``, whose state before findings is one of them."""
-        found = []
-        for facets, positions in self.head["groups"].items():
-            if matches(facets):
-                found.extend(positions)
+    def chosen(self, selector, states=None) -> list[int]:
+        """Positions (plan order) of the items ``selector.item_matches`` keeps
+        (--search aside) and, with ``states``, whose state before findings is
+        one of them. With no filter but --leader (and --status), from the
+        positions per leader name: a leader query matches an item when it
+        matches one of its leaders (LeaderQuery.matches)."""
+        if selector.unit is None and selector.lead is None and selector.actions is None and not selector.sections:
+            if selector.leader is None:
+                found = range(len(self.head["states"]))
+            else:
+                matches = selector.leader.matches
+                found = set()
+                for name, positions in self.head["by_leader"].items():
+                    if matches((name,)):
+                        found.update(positions)
+        else:
+            found = []
+            for facets, positions in self.head["groups"]:
+                if selector.item_matches(Facets._make(facets)):
+                    found.extend(positions)
         if states is not None:
             known = self.head["states"]
             found = [at for at in found if known[at] in states]
