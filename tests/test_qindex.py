@@ -277,3 +277,24 @@ def test_without_a_cache_every_query_reads_the_files(tracker, monkeypatch):
         statuses, from_index, _ = _indexed(tracker, Filters(leader="洪声耀"), "Q2")
     assert not from_index and statuses == _full(tracker, Filters(leader="洪声耀"), "Q2")
     assert not qindex.read_again(Tracker(tracker), 2025, 2)
+
+
+def test_a_damaged_index_is_never_believed(tracker):
+    """Bytes of the index overwritten or cut: the full read answers, no traceback."""
+    progress = tracker / "progress"
+    progress.mkdir()
+    (progress / "2025-Q2.yaml").write_text(
+        record_line({"id": "32", "date": "2025-06-01", "value": 10, "by": "区科经局"}), encoding="utf-8"
+    )
+    filters = Filters(leader="洪声耀")
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    index = next(Path(os.environ["XATRACK_CACHE_DIR"]).rglob("query-Q2.pickle"))
+    data = index.read_bytes()
+    index.write_bytes(data[:-1000] + b"\x00" * 1000)  # the last pieces garbled
+    garbled, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert garbled == _full(tracker, filters, "Q2") == statuses and not from_index
+    index.write_bytes(data[:-10])  # cut short
+    cut, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert cut == statuses and not from_index

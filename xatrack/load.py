@@ -295,15 +295,22 @@ class Loaded:
         hit = qindex.lookup(self.tracker, names, q.q)
         if hit is None:
             return None
-        self._log_problems(hit.problems)
-        self._warn_unknown((), at_least=True, count=hit.unknown)
         wanted = None
         for given in (states, selector.states):
             if given is not None:
                 given = set(given) | ({DONE} if ON_TRACK in given else set())  # an open finding makes 已完成 正常
                 wanted = given if wanted is None else wanted & given
-        positions = hit.chosen(selector, wanted)
-        return q, selector.select(hit.statuses(positions, self.findings_for(names.bare)))
+        statuses = hit.statuses(hit.chosen(selector, wanted))
+        if statuses is None:
+            return None  # a damaged index: the full read answers
+        self._log_problems(hit.problems)
+        self._warn_unknown((), at_least=True, count=hit.unknown)
+        findings = self.findings_for(names.bare)
+        if findings:
+            from xatrack.evaluate import mark_open_findings
+
+            statuses = mark_open_findings(statuses, findings)
+        return q, selector.select(statuses)
 
     def selector(self, filters):
         from xatrack.queries import Selector

@@ -204,15 +204,16 @@ class Hit:
             found = [at for at in found if known[at] in states]
         return sorted(found)
 
-    def statuses(self, positions: list[int], findings) -> tuple:
-        """The statuses of the items at ``positions``, in plan order, as
-        evaluate.evaluate on the whole plan and its entries gives them."""
-        from xatrack.evaluate import mark_open_findings
-
+    def statuses(self, positions: list[int]) -> tuple | None:
+        """The statuses (before findings) of the items at ``positions``, in plan
+        order, as evaluate.evaluate on the whole plan and its entries gives
+        them; None when the file is damaged (the caller reads the files)."""
         offsets = self.head["offsets"]
         pieces = self.pieces
-        found = tuple(pickle.loads(pieces[offsets[at] : offsets[at + 1]]) for at in positions)
-        return mark_open_findings(found, findings) if findings else found
+        try:
+            return tuple(pickle.loads(pieces[offsets[at] : offsets[at + 1]]) for at in positions)
+        except Exception:
+            return None
 
 
 def lookup(tracker, found: Names, q: int) -> Hit | None:
@@ -225,6 +226,6 @@ def lookup(tracker, found: Names, q: int) -> Hit | None:
     if state is None:
         return None
     head, pieces = state
-    if not isinstance(head, dict) or head.get("key") != key:
+    if not isinstance(head, dict) or head.get("key") != key or len(pieces) != head["offsets"][-1]:
         return None
     return Hit(found.bare, head, pieces)
