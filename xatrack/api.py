@@ -69,11 +69,12 @@ def _filters(filters):
     return filters
 
 
-def open_tracker(root: str | Path | Loaded | None = None, *, item: str | None = None, warn: Warn | None = None) -> Loaded:
+def open_tracker(root: str | Path | Loaded | None = None, *, item: str | None = None, warn: Warn | None = None,
+                 lazy: bool = False) -> Loaded:
     """The tracker to work on: ``root`` as is when already loaded, else ``load.load``."""
     if isinstance(root, Loaded):
         return root
-    return load(root, item=item, warn=warn)
+    return load(root, item=item, warn=warn, lazy=lazy)
 
 
 def heading(quarter, filters: Filters, what: str) -> str:
@@ -116,15 +117,13 @@ class Selection(_Value):
 
 
 
-def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None):
-    selector = loaded.selector(filters)
-    q = loaded.quarter(quarter)
-    return q, selector.select(loaded.evaluate(q, selector.items(loaded.plan)))
+def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None, states=None):
+    return loaded.evaluate_selected(filters, quarter, states)
 
 
 def list_items(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Selection:
     """`xatrack list`: the selected items of the quarter (default: the one being reported), in plan order."""
-    loaded = open_tracker(root, warn=warn)
+    loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
     q, statuses = _evaluate_selected(loaded, filters, quarter)
     return Selection(q, statuses, heading(q, filters, ""))
@@ -145,9 +144,9 @@ def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = 
     from xatrack.model import BEHIND, MISSING, SEVERE
 
     grouping = check_grouping(by)
-    loaded = open_tracker(root, warn=warn)
+    loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
-    q, selected = _evaluate_selected(loaded, filters, quarter)
+    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING))
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
     from xatrack.rollup import group
 
@@ -165,7 +164,7 @@ def leaders(root=None, *, filters: Filters | None = None, quarter: str | None = 
     """`xatrack leaders`: per responsible leader, the selected items and how many are in each state."""
     from xatrack.rollup import by_leader
 
-    loaded = open_tracker(root, warn=warn)
+    loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
     q, statuses = _evaluate_selected(loaded, filters, quarter)
     return Rollup(q, by_leader(statuses, loaded.directory), heading(q, filters, "各责任领导事项"))

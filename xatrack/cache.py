@@ -38,7 +38,7 @@ _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.versi
 # tests/test_cache.py checks that parsing imports no xatrack module missing here.
 CODE_MODULES = (
     "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
-    "logfile", "model", "paperwork", "registry", "schedule", "store", "yamlio",
+    "load", "logfile", "model", "paperwork", "qindex", "queries", "registry", "roles", "schedule", "store", "yamlio",
 )
 _code_stamp: str | None = None
 
@@ -128,6 +128,19 @@ class Cache:
                 return (value, piece) if len(piece) == length else None
         except Exception:
             return None
+
+    def load_pieces(self, name: str) -> Any:
+        """(value, the pieces' bytes) of a file saved with pieces, or None."""
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as handle:
+                data = handle.read()
+            size = int.from_bytes(data[:8], "little")
+            stamp, value = pickle.loads(data[8 : 8 + size])
+        except Exception:
+            return None
+        return (value, memoryview(data)[8 + size :]) if stamp == _stamp() else None
 
     def save(self, name: str, value: Any, pieces: bytes | None = None) -> None:
         """Pickle ``value``; with ``pieces``, the pickle's length first and the

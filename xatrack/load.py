@@ -36,21 +36,24 @@ def load(
     item: str | None = None,
     strict: bool = True,
     warn: Callable[[str], None] | None = None,
+    lazy: bool = False,
 ) -> "Loaded":
     """The tracker at ``root`` (--root, $XATRACK_ROOT, or the nearest folder
     upwards holding tasks.yaml), its plan read; the rest on demand.
 
     ``item``: the command is about this one item (update): the plan may then
     hold only that item. ``warn``: called with each one-line Chinese warning
-    (ignored entries, findings with problems)."""
+    (ignored entries, findings with problems). ``lazy`` (list, overdue,
+    leaders): the plan is read only when asked for, so ``evaluate_selected``
+    can answer from the query index (qindex.py) without it."""
     tracker = root if isinstance(root, Tracker) else Tracker(find_root(root))
-    return Loaded(tracker, item=item, strict=strict, warn=warn)
+    return Loaded(tracker, item=item, strict=strict, warn=warn, lazy=lazy)
 
 
 class Loaded:
     """A tracker as read: plan, directory, entries, findings and the problems met."""
 
-    def __init__(self, tracker: Tracker, item: str | None = None, strict: bool = True, warn=None):
+    def __init__(self, tracker: Tracker, item: str | None = None, strict: bool = True, warn=None, lazy: bool = False):
         self.tracker = tracker
         self.strict = strict
         self.problems: list[Problem] = []
@@ -62,8 +65,14 @@ class Loaded:
         self._roles = None
         self._findings = None
         self._decisive: dict[int, list] = {}
+        self._decisive_problems: dict[int, list] = {}
+        self._decisive_unknown: dict[int, int | None] = {}
         self._warned_unknown = False
-        if strict:
+        self._lazy = lazy and strict and item is None
+        self._plan = None
+        if self._lazy:
+            pass  # read on first use (plan), or never when the query index answers
+        elif strict:
             self.plan = tracker.plan_for(item) if item is not None else tracker.plan()
         else:
             self.unreadable = False  # tasks.yaml could not be read at all
@@ -73,6 +82,16 @@ class Loaded:
                 self.plan, found = None, [Problem(REGISTRY, None, error.message, code="unreadable")]
                 self.unreadable = True
             self.problems.extend(found)
+
+    @property
+    def plan(self):
+        if self._plan is None and self._lazy:
+            self._plan = self.tracker.plan()
+        return self._plan
+
+    @plan.setter
+    def plan(self, value) -> None:
+        self._plan = value
 
     @property
     def root(self) -> Path:
@@ -132,8 +151,11 @@ class Loaded:
                 self.tracker.reduce = decisive  # the store keeps the decisive entries by evaluate's rule
             found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
             self._log_problems(problems)
-            self._warn_unknown(found, at_least=True)  # the decisive entries: some repeats dropped
+            count = unknown_entries(self.plan, found) if self._lazy else None  # kept for the query index
+            self._warn_unknown(found, at_least=True, count=count)  # the decisive entries: some repeats dropped
+            self._decisive_unknown[quarter.q] = count
             self._decisive[quarter.q] = found
+            self._decisive_problems[quarter.q] = problems
         return self._decisive[quarter.q]
 
     def item_entries(self, item_id: str, until: int | None = None) -> list:
@@ -165,12 +187,13 @@ class Loaded:
             self.problems.extend(problems)
             self.warn(f"警告:进度记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看")
 
-    def _warn_unknown(self, entries, at_least: bool = False) -> None:
+    def _warn_unknown(self, entries, at_least: bool = False, count: int | None = None) -> None:
         """Once per command: entries for items or metrics the plan does not
         have (a deleted task, a renamed metric) count nowhere."""
         if self._warned_unknown or not self._whole_plan:
             return
-        count = unknown_entries(self.plan, entries)
+        if count is None:
+            count = unknown_entries(self.plan, entries)
         if count:
             self._warned_unknown = True
             self.warn(
@@ -183,10 +206,13 @@ class Loaded:
     @property
     def findings(self) -> list:
         """Inspection findings of the plan year (findings/<year>.yaml), read once."""
+        return self.findings_for(self.plan)
+
+    def findings_for(self, plan) -> list:
         if self._findings is None:
             from xatrack.findings_log import load as load_findings
 
-            found, problems = load_findings(self.tracker.root, self.plan.info.year)
+            found, problems = load_findings(self.tracker.root, plan.info.year)
             if problems:
                 self.problems.extend(problems)
                 self.warn(f"警告:督查发现记录中有 {len(problems)} 处问题,相关条目已忽略(首个:{problems[0]});运行 xatrack check 查看")
@@ -197,20 +223,94 @@ class Loaded:
 
     def quarter(self, text: str | None, today=None):
         """The quarter a --quarter value names, or the one being reported today."""
+        return self._quarter_of(self.plan, text, today)
+
+    @staticmethod
+    def _quarter_of(plan, text: str | None, today=None):
         from xatrack.schedule import default_quarter, parse_quarter
 
         if text:
-            return parse_quarter(text, self.plan.info.year)
+            return parse_quarter(text, plan.info.year)
         if today is None:
             from xatrack.clock import today as clock_today
 
             today = clock_today()
-        return default_quarter(self.plan.info.year, today, self.plan.settings.report_window_days)
+        return default_quarter(plan.info.year, today, plan.settings.report_window_days)
 
     def evaluate(self, quarter, items=None):
         from xatrack.evaluate import evaluate
 
         return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
+
+    def evaluate_selected(self, filters, quarter_text: str | None, states=None):
+        """(quarter, statuses of the selected items): what list/overdue/leaders
+        show. ``states``: only statuses in these states are wanted (others may
+        be left out). Answered from the query index (qindex.py) when this
+        Loaded is lazy, the index matches the files and the filters are
+        indexed; else from the whole plan, and the index is written when the
+        files are the same as at the previous full read (qindex.read_again)."""
+        if self._lazy and self._plan is None and self._entries is None and not self._decisive:
+            answer = self._from_index(filters, quarter_text, states)
+            if answer is not None:
+                return answer
+        selector = self.selector(filters)
+        q = self.quarter(quarter_text)
+        if not (self._lazy and self._entries is None and q.q not in self._decisive):
+            return q, selector.select(self.evaluate(q, selector.items(self.plan)))
+        from xatrack import qindex
+
+        if not qindex.read_again(self.tracker, self.plan.info.year, q.q):
+            # The files changed since the last full read (an edit, an update): the
+            # index is built only when they stay as they are for a second read.
+            return q, selector.select(self.evaluate(q, selector.items(self.plan)))
+        from xatrack.evaluate import evaluate, mark_open_findings
+
+        entries = self.decisive_entries(q)
+        every = evaluate(self.plan, entries, q, roles=self.roles)
+        qindex.build(self.tracker, self.plan, q, every, self._decisive_unknown[q.q], self._decisive_problems[q.q])
+        chosen = {id(item) for item in selector.items(self.plan)}
+        statuses = tuple(s for s in every if id(s.item) in chosen)
+        findings = self.findings
+        if findings:
+            statuses = mark_open_findings(statuses, findings)
+        return q, selector.select(statuses)
+
+    def _from_index(self, filters, quarter_text, states):
+        from xatrack import qindex
+        from xatrack.errors import XatrackError
+
+        if filters.values("search") or filters.values("section"):
+            return None
+        names = qindex.names(self.tracker)
+        if names is None:
+            return None
+        from xatrack.model import DONE, ON_TRACK
+        from xatrack.queries import Selector
+
+        selector = Selector(names.bare, self.directory, filters, leaders=names.leaders, units=names.units)
+        try:
+            q = self._quarter_of(names.bare, quarter_text)
+        except XatrackError:
+            return None  # the full read says it (after the plan's and the filters' own errors)
+        hit = qindex.lookup(self.tracker, names, q.q)
+        if hit is None:
+            return None
+        wanted = None
+        for given in (states, selector.states):
+            if given is not None:
+                given = set(given) | ({DONE} if ON_TRACK in given else set())  # an open finding makes 已完成 正常
+                wanted = given if wanted is None else wanted & given
+        statuses = hit.statuses(hit.chosen(selector, wanted))
+        if statuses is None:
+            return None  # a damaged index: the full read answers
+        self._log_problems(hit.problems)
+        self._warn_unknown((), at_least=True, count=hit.unknown)
+        findings = self.findings_for(names.bare)
+        if findings:
+            from xatrack.evaluate import mark_open_findings
+
+            statuses = mark_open_findings(statuses, findings)
+        return q, selector.select(statuses)
 
     def selector(self, filters):
         from xatrack.queries import Selector

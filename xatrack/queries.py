@@ -138,10 +138,13 @@ class Selector:
     tells for each item whether it is selected. A flag given several times
     keeps the items matching any of its values."""
 
-    def __init__(self, plan: Plan, directory, filters: Filters):
+    def __init__(self, plan: Plan, directory, filters: Filters, leaders=None, units=None):
+        """``leaders``, ``units``: the plan's names (all_leaders, all_units) when
+        ``plan`` is one without its items (the query index keeps them)."""
         self.filters = filters
-        self.leader = _flags("--leader", directory.leader_query, filters.values("leader"), all_leaders(plan))
-        units = all_units(plan)
+        self.leader = _flags("--leader", directory.leader_query, filters.values("leader"),
+                             all_leaders(plan) if leaders is None else leaders)
+        units = all_units(plan) if units is None else units
         self.unit = _flags("--unit", directory.unit_query, filters.values("unit"), units)
         self.lead = _flags("--lead", directory.unit_query, filters.values("lead"), units)
         statuses = filters.values("status")

@@ -1,0 +1,300 @@
+"""The query index (xatrack/qindex.py) answers exactly what a full scan answers,
+and is never used once tasks.yaml, units.yaml or a log changed."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import tempfile
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xatrack import api, qindex
+from xatrack.load import load
+from xatrack.logfile import parse_log_part, record_line
+from xatrack.model import REPORT_STATUSES, Quarter, entry_ref
+from xatrack.queries import Filters, all_leaders, all_units
+from xatrack.registry import dump_plan
+from xatrack.store import Tracker
+
+REPO = Path(__file__).resolve().parents[1]
+YEAR = 2025
+
+
+def _base_plan():
+    return load(REPO, lazy=False).plan
+
+
+BASE = _base_plan()
+LEADERS = all_leaders(BASE)
+UNITS = all_units(BASE)
+
+
+def _make_plan(rng: random.Random):
+    """The shipped plan, some tasks dropped, leaders and units shuffled among items."""
+    targets = tuple(
+        replace(t, leaders=tuple(rng.sample(LEADERS, rng.randint(1, 2)))) if rng.random() < 0.5 else t
+        for t in BASE.targets
+    )
+    tasks = [t for t in BASE.tasks if rng.random() < 0.6]
+    changed = []
+    for task in tasks:
+        if rng.random() < 0.4:
+            task = replace(task, leaders=tuple(rng.sample(LEADERS, rng.randint(1, 3))))
+        if rng.random() < 0.3:
+            task = replace(task, units=tuple(rng.sample(UNITS, rng.randint(0, 3))))
+        changed.append(task)
+    return replace(BASE, targets=targets, tasks=tuple(changed))
+
+
+def _record(rng: random.Random, plan, q: int, written: list[dict]) -> dict:
+    if written and rng.random() < 0.08:  # withdraw an earlier entry of this log
+        target = rng.choice(written)
+        return {"id": target["id"], "date": target["date"], "by": target.get("by", ""), "retracts": target["ref"],
+                "at": f"{target['date']}T18:00:00+08:00"}
+    items = plan.items
+    item = rng.choice(items) if rng.random() < 0.95 else None
+    quarter = Quarter(YEAR, q)
+    day = quarter.start + timedelta(days=rng.randint(0, 80))
+    record: dict = {"id": item.id if item else "9999", "date": day.isoformat()}
+    metrics = item.metrics if item else ()
+    if metrics and rng.random() < 0.8:
+        metric = rng.choice(metrics)
+        if len(metrics) > 1 or rng.random() < 0.5:
+            record["metric"] = metric.name
+        record["value"] = round(rng.uniform(0, 1.5) * (metric.target or 100), 2)
+    if rng.random() < 0.4 or "value" not in record:
+        record["status"] = rng.choice(REPORT_STATUSES)
+    if rng.random() < 0.2:
+        record["note"] = "说明"
+    if item is not None:
+        record["by"] = rng.choice(list(item.lead + item.units) + ["区政府办"])
+    record["at"] = f"{day.isoformat()}T{rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}:00+08:00"
+    return record
+
+
+def _write_logs(root: Path, rng: random.Random, plan, quarters: int, per_quarter: int) -> None:
+    progress = root / "progress"
+    progress.mkdir(exist_ok=True)
+    for q in range(1, quarters + 1):
+        written: list[dict] = []
+        lines = []
+        for _ in range(per_quarter):
+            record = _record(rng, plan, q, written)
+            line = record_line(record)
+            lines.append(line)
+            entries, _, _, _ = parse_log_part(line, Quarter(YEAR, q), "x", 0, 0)
+            if entries and not record.get("retracts"):
+                written.append(dict(record, ref=entry_ref(entries[0])))
+        (progress / f"{YEAR}-Q{q}.yaml").write_text("".join(lines), encoding="utf-8")
+
+
+def _filters(rng: random.Random, plan) -> Filters:
+    given: dict = {}
+    if rng.random() < 0.6:
+        given["leader"] = rng.sample(all_leaders(plan), rng.randint(1, 2))
+    if rng.random() < 0.3:
+        given["unit"] = rng.sample(all_units(plan), 1)
+    if rng.random() < 0.2:
+        given["lead"] = rng.sample(all_units(plan), 1)
+    if rng.random() < 0.2:
+        given["action"] = [rng.choice(plan.actions).id]
+    if rng.random() < 0.3:
+        given["status"] = [rng.choice(["红", "黄", "绿", "灰", "完成"])]
+    return Filters.of(**given)
+
+
+def _full(root: Path, filters: Filters, quarter: str):
+    """What the whole plan and every entry give (no index: a plain, eager load)."""
+    loaded = load(root)
+    selector = loaded.selector(filters)
+    q = loaded.quarter(quarter)
+    return selector.select(loaded.evaluate(q, selector.items(loaded.plan)))
+
+
+def _indexed(root: Path, filters: Filters, quarter: str, states=None):
+    said: list[str] = []
+    loaded = load(root, lazy=True, warn=said.append)
+    q, statuses = loaded.evaluate_selected(filters, quarter, states)
+    if states is not None:
+        statuses = [s for s in statuses if s.state in states]
+    return statuses, loaded._plan is None, said
+
+
+def _check(root: Path, rng: random.Random, plan, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        filters = _filters(rng, plan)
+        quarter = f"Q{rng.randint(1, 4)}"
+        states = rng.choice([None, None, ("严重滞后", "滞后", "未报送"), ("正常",), ("已完成",)])
+        for _ in range(2):  # the first full read remembers the files, the second builds the index
+            _indexed(root, filters, quarter)
+        statuses, from_index, said = _indexed(root, filters, quarter, states)
+        assert from_index, "the second query should be answered from the index"
+        full = _full(root, filters, quarter)
+        assert statuses == (full if states is None else [s for s in full if s.state in states])
+        warned: list[str] = []
+        eager = load(root, warn=warned.append)
+        eager.evaluate(eager.quarter(quarter))
+        assert said == warned
+
+
+def _tracker(seed: int) -> tuple[Path, random.Random, object]:
+    rng = random.Random(seed)
+    root = Path(tempfile.mkdtemp(prefix="qindex"))
+    shutil.copy(REPO / "units.yaml", root / "units.yaml")
+    plan = _make_plan(rng)
+    (root / "tasks.yaml").write_text(dump_plan(plan), encoding="utf-8")
+    _write_logs(root, rng, plan, rng.randint(1, 4), rng.randint(0, 120))
+    return root, rng, load(root).plan
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6))
+def test_index_answers_what_a_full_scan_answers(seed):
+    os.environ["XATRACK_TODAY"] = "2025-06-20"
+    root, rng, plan = _tracker(seed)
+    try:
+        _check(root, rng, plan)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6))
+def test_index_follows_every_edit(seed):
+    """After an append, a retraction, an edited registry or directory: never the old answer."""
+    os.environ["XATRACK_TODAY"] = "2025-06-20"
+    root, rng, plan = _tracker(seed)
+    try:
+        _check(root, rng, plan, rounds=1)
+        # a log appended to (maybe a retraction), then a new quarter's log
+        log = sorted((root / "progress").glob("*.yaml"))[-1]
+        q = int(log.stem[-1])
+        with open(log, "a", encoding="utf-8") as handle:
+            for _ in range(rng.randint(1, 5)):
+                handle.write(record_line(_record(rng, plan, q, [])))
+        _check(root, rng, plan, rounds=2)
+        # the registry edited: leaders moved, a task dropped
+        plan = replace(plan, tasks=tuple(
+            replace(t, leaders=tuple(rng.sample(LEADERS, 1))) if rng.random() < 0.5 else t
+            for t in plan.tasks[1:]
+        ))
+        (root / "tasks.yaml").write_text(dump_plan(plan), encoding="utf-8")
+        plan = load(root).plan
+        _check(root, rng, plan, rounds=2)
+        # the directory edited: a unit becomes an alias of another, who reports changes meaning
+        text = (root / "units.yaml").read_text(encoding="utf-8")
+        (root / "units.yaml").write_text(text + "\n", encoding="utf-8")
+        _check(root, rng, plan, rounds=2)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_index_is_not_used_after_a_log_or_the_directory_changes(tracker):
+    """The key holds every log's digest: an append makes the stored index unusable."""
+    progress = tracker / "progress"
+    progress.mkdir()
+    log = progress / "2025-Q2.yaml"
+    log.write_text(record_line({"id": "32", "date": "2025-06-01", "value": 10, "by": "区科经局"}), encoding="utf-8")
+    api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
+    assert qindex.names(Tracker(tracker)) is None  # one full read: the files are only remembered
+    api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
+    names = qindex.names(Tracker(tracker))
+    assert names is not None and qindex.lookup(Tracker(tracker), names, 2) is not None
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(record_line({"id": "32", "date": "2025-06-02", "value": 11, "by": "区科经局"}))
+    assert qindex.lookup(Tracker(tracker), names, 2) is None
+    for _ in range(2):
+        api.list_items(tracker, filters=Filters(leader="洪声耀"), quarter="Q2")
+    assert qindex.lookup(Tracker(tracker), names, 2) is not None  # rebuilt by the second full read
+    (tracker / "units.yaml").write_text((tracker / "units.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert qindex.lookup(Tracker(tracker), names, 2) is None  # who reports depends on units.yaml
+    (tracker / "tasks.yaml").write_text((tracker / "tasks.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert qindex.names(Tracker(tracker)) is None
+
+
+def test_index_sees_a_retraction_and_a_followed_item(tracker):
+    """G7 follows G1: listing G7's leader alone evaluates G7 on G1's figure, as the full scan does;
+    a retraction appended withdraws the entry in the indexed answer too."""
+    progress = tracker / "progress"
+    progress.mkdir()
+    log = progress / "2025-Q2.yaml"
+    first = {"id": "G1", "date": "2025-06-01", "value": 6.5, "at": "2025-06-01T09:00:00+08:00"}
+    lines = [record_line(first), record_line({"id": "G7", "date": "2025-06-01", "value": 6.0, "at": "2025-06-01T09:00:00+08:00"})]
+    log.write_text("".join(lines), encoding="utf-8")
+    plan = load(tracker).plan
+    g7 = plan.get("G7")
+    assert "丁玲" in g7.leaders and "丁玲" not in plan.get("G1").leaders
+    filters = Filters(leader="丁玲")
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    assert statuses == _full(tracker, filters, "Q2")
+    assert any(s.item.id == "G7" for s in statuses) and not any(s.item.id == "G1" for s in statuses)
+    g7_status = next(s for s in statuses if s.item.id == "G7")
+    assert any(m.follows_value == 6.5 for m in g7_status.metrics)
+    entries = load(tracker).entries
+    ref = entry_ref(next(e for e in entries if e.item == "G1"))
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(record_line({"id": "G1", "date": "2025-06-02", "retracts": ref}))
+    for _ in range(3):
+        after, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    assert after == _full(tracker, filters, "Q2") and after != statuses
+
+
+def test_index_applies_findings_read_at_query_time(tracker, capsys):
+    """Findings are not in the index: an item 已完成 when the index was built shows 正常
+    (and is found by --status 正常, by overdue's states not) once a finding is opened."""
+    from cli_helpers import run
+
+    code, out, err = run(capsys, "update", "32", "--done", "340", "--by", "区科经局")
+    assert code == 0, err
+    for _ in range(3):
+        done, from_index, _ = _indexed(tracker, Filters(status="已完成"), "Q2")
+    assert from_index and "32" in [s.item.id for s in done]
+    code, out, err = run(capsys, "finding", "add", "32", "--unit", "科经局", "--kind", "暗访", "--text", "基站未建成",
+                         "--due", "2025-08-15")
+    assert code == 0, err
+    for filters in (Filters(status="正常"), Filters(status="已完成"), Filters(leader="洪声耀", status="绿")):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+        assert from_index
+        assert statuses == _full(tracker, filters, "Q2")
+    ok, _, _ = _indexed(tracker, Filters(status="正常"), "Q2")
+    assert "32" in [s.item.id for s in ok] and next(s for s in ok if s.item.id == "32").open_findings
+    code, out, err = run(capsys, "list", "--status", "正常", "--quarter", "Q2")
+    assert code == 0 and "32" in out.split()
+
+
+def test_without_a_cache_every_query_reads_the_files(tracker, monkeypatch):
+    monkeypatch.setenv("XATRACK_NO_CACHE", "1")
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, Filters(leader="洪声耀"), "Q2")
+    assert not from_index and statuses == _full(tracker, Filters(leader="洪声耀"), "Q2")
+    assert not qindex.read_again(Tracker(tracker), 2025, 2)
+
+
+def test_a_damaged_index_is_never_believed(tracker):
+    """Bytes of the index overwritten or cut: the full read answers, no traceback."""
+    progress = tracker / "progress"
+    progress.mkdir()
+    (progress / "2025-Q2.yaml").write_text(
+        record_line({"id": "32", "date": "2025-06-01", "value": 10, "by": "区科经局"}), encoding="utf-8"
+    )
+    filters = Filters(leader="洪声耀")
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    index = next(Path(os.environ["XATRACK_CACHE_DIR"]).rglob("query-Q2.pickle"))
+    data = index.read_bytes()
+    index.write_bytes(data[:-1000] + b"\x00" * 1000)  # the last pieces garbled
+    garbled, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert garbled == _full(tracker, filters, "Q2") == statuses and not from_index
+    index.write_bytes(data[:-10])  # cut short
+    cut, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert cut == statuses and not from_index
