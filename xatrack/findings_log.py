@@ -9,7 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from xatrack.errors import DataError, Problem
+
+if TYPE_CHECKING:  # the rules are imported only when a findings file exists
+    from xatrack.findings import Finding
 
 # findings.FOLDER: kept here too so that a tracker without findings never
 # imports the rules (every list/overdue asks whether there are any).

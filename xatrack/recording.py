@@ -5,7 +5,6 @@ the plan and turn it into a log record. Pure apart from the clock passed in.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from xatrack.evaluate import ItemStatus
-from xatrack.model import DONE, MISSING, SEVERE, Quarter
+from xatrack.model import MISSING, SEVERE, Quarter
 
 LATE = "逾期报送"
-DEFAULT_DEADLINE_DAYS = 10  # settings.deadline_days (added with the reporting calendar) when present
 
 
 @dataclass(frozen=True)

@@ -334,8 +334,6 @@ FINDINGS_SHEET = "督查发现"
 def _findings(workbook, report: Report) -> None:
     """Two sheets: 督查发现 (one row per finding the section lists: overdue, new,
     closed; the first column says which, so it filters) and 督查发现汇总 (by unit and leader)."""
-    from xatrack.views.findings_tables import findings_tables
-
     if report.findings is None:
         return
     header = ["分类", "编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "佐证材料"]

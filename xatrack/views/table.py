@@ -26,7 +26,6 @@ from xatrack.views.cells import (
     item_label,
     join_names,
     progress_segments,
-    state_words,
     text_width,
     text_width_upto,
 )
