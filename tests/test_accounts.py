@@ -36,20 +36,13 @@ accounts:
   {OFFICE}: "*"
 """
 
+from git_helpers import git as run_git, ok  # noqa: E402
+
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def git(cwd: Path, *args: str, email: str = OFFICE) -> subprocess.CompletedProcess:
-    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0",
-               LC_ALL="C", HOME=str(cwd))
-    config = ["-c", "user.name=测试", "-c", f"user.email={email}", "-c", "init.defaultBranch=main",
-              "-c", "pull.rebase=false", "-c", "commit.gpgsign=false", "-c", "core.quotepath=false"]
-    return subprocess.run(["git", *config, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    return run_git(cwd, *args, email=email)
 
 
 def xatrack(*args: str, user: str = "", today: str = "2025-06-20") -> tuple[int, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -35,7 +34,6 @@ from xatrack.model import (
     Plan,
     PlanInfo,
     Quarter,
-    Settings,
     entry_ref,
 )
 from xatrack.roles import Roles
@@ -499,12 +497,9 @@ def test_check_names_retractions_of_nothing(tracker, capsys):
 
 
 def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "user.name=测试", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main", *args],
-        cwd=cwd, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    from git_helpers import git as run_git, ok
+
+    return ok(run_git(cwd, *args))
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
