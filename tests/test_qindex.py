@@ -298,3 +298,126 @@ def test_a_damaged_index_is_never_believed(tracker):
     index.write_bytes(data[:-10])  # cut short
     cut, from_index, _ = _indexed(tracker, filters, "Q2")
     assert cut == statuses and not from_index
+
+
+def _aged(root: Path, seconds: int = 3600) -> None:
+    """Every file of the tracker last modified ``seconds`` ago (as files are
+    between two quarters): their metadata can then vouch for their bytes."""
+    import time
+
+    past = time.time() - seconds
+    for path in [root / "tasks.yaml", root / "units.yaml", *sorted((root / "progress").glob("*.yaml"))]:
+        os.utime(path, (past, past))
+
+
+def _one_log(tracker: Path) -> Path:
+    progress = tracker / "progress"
+    progress.mkdir()
+    log = progress / "2025-Q2.yaml"
+    log.write_text(record_line({"id": "32", "date": "2025-06-01", "value": 10, "by": "区科经局",
+                                "at": "2025-06-01T09:00:00+08:00"}), encoding="utf-8")
+    return log
+
+
+def test_an_entry_appended_while_the_index_is_built_is_not_hidden(tracker, monkeypatch):
+    """Another office appends to the log while this command reads it to build the index:
+    the index is keyed by the bytes that were evaluated, so the next query does not take
+    the index for the log as it now is (the index used to be keyed by the files as they
+    were when it was written, and answered without the new entry)."""
+    import xatrack.store as store
+
+    log = _one_log(tracker)
+    filters = Filters(leader="洪声耀")
+    _indexed(tracker, filters, "Q2")  # the first full read: the files are remembered
+    real = store.read_bytes
+    appended = []
+
+    def read_then_append(path, *args):
+        data = real(path, *args)
+        import sys
+
+        caller, above = sys._getframe(1), sys._getframe(2)
+        callers = {caller.f_code.co_name, above.f_code.co_name}
+        if path == log and not appended and "read_log_file" in callers:  # the read whose entries are evaluated
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(record_line({"id": "32", "date": "2025-06-05", "value": 300, "by": "区科经局",
+                                          "at": "2025-06-05T09:00:00+08:00"}))
+            appended.append(True)
+        return data
+
+    monkeypatch.setattr(store, "read_bytes", read_then_append)
+    built, from_index, _ = _indexed(tracker, filters, "Q2")  # the second full read builds the index
+    monkeypatch.setattr(store, "read_bytes", real)
+    assert appended and not from_index
+    after, _, _ = _indexed(tracker, filters, "Q2")
+    full = _full(tracker, filters, "Q2")
+    assert after == full
+    assert next(s for s in full if s.item.id == "32").metrics[0].value == 300
+
+
+def test_unchanged_metadata_vouches_for_old_files_only(tracker, monkeypatch):
+    """Files last modified well before they were read are not read again while their
+    metadata is the same; a file modified just before it was read is always hashed."""
+    log = _one_log(tracker)
+    filters = Filters(leader="洪声耀")
+    _aged(tracker)
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    hashed = []
+    real = qindex.__dict__.get("_hash_file")
+    monkeypatch.setattr(qindex, "_hash_file", lambda path: hashed.append(path) or real(path))
+    statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index and hashed == []  # old files: the metadata is enough
+    log.write_text(log.read_text(encoding="utf-8").replace('"value": 10', '"value": 11'), encoding="utf-8")
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index and log in hashed  # built on a log modified just now: hashed at each query
+    assert statuses == _full(tracker, filters, "Q2")
+
+
+def test_same_size_rewrite_with_its_time_set_back_is_seen(tracker):
+    """A log rewritten with bytes of the same length and its modification time set back
+    to what it was: the change time (POSIX) or the hash gives it away, never the old answer."""
+    log = _one_log(tracker)
+    filters = Filters(leader="洪声耀")
+    _aged(tracker)
+    for _ in range(3):
+        before, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    stat = log.stat()
+    log.write_text(log.read_text(encoding="utf-8").replace('"value": 10', '"value": 99'), encoding="utf-8")
+    os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert log.stat().st_size == stat.st_size and log.stat().st_mtime_ns == stat.st_mtime_ns
+    after, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert after == _full(tracker, filters, "Q2") != before
+    if os.name == "posix":
+        assert not from_index
+
+
+def test_a_touched_file_keeps_the_index(tracker):
+    """Same bytes, new modification time (a `touch`, a checkout of the same content): the hash
+    says nothing changed and the index still answers."""
+    log = _one_log(tracker)
+    filters = Filters(leader="洪声耀")
+    _aged(tracker)
+    for _ in range(3):
+        before, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    os.utime(log)
+    after, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index and after == before
+
+
+def test_a_new_log_drops_the_index(tracker):
+    """A log of an earlier quarter added: a different set of files, never the old answer."""
+    _one_log(tracker)
+    filters = Filters(leader="洪声耀")
+    _aged(tracker)
+    for _ in range(3):
+        before, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert from_index
+    (tracker / "progress" / "2025-Q1.yaml").write_text(
+        record_line({"id": "32", "date": "2025-03-01", "value": 200, "by": "区科经局"}), encoding="utf-8")
+    after, from_index, _ = _indexed(tracker, filters, "Q2")
+    assert not from_index and after == _full(tracker, filters, "Q2")

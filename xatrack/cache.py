@@ -135,7 +135,12 @@ class Cache:
             return None
         try:
             with open(self.folder / f"{name}.pickle", "rb") as handle:
-                data = handle.read()
+                try:  # mapped: only the pages of the pieces used are read
+                    import mmap
+
+                    data = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+                except (OSError, ValueError):
+                    data = handle.read()
             size = int.from_bytes(data[:8], "little")
             stamp, value = pickle.loads(data[8 : 8 + size])
         except Exception:

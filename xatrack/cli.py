@@ -4,6 +4,7 @@ renders; the rules live in importer / registry / store / evaluate / queries.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -508,6 +509,11 @@ def _command_for(args: list[str]):
 
 
 def main(argv: list[str] | None = None) -> None:
+    # One short-lived process whose objects (plans, statuses) form no cycles
+    # worth collecting: the cyclic collector would only walk them again and
+    # again as they are made (about a tenth of a warm `list` at 10,000 tasks).
+    # Reference counting still frees everything as usual.
+    gc.disable()
     usage_errors, aborts, exits = _click_exceptions()
 
     args = sys.argv[1:] if argv is None else argv

@@ -71,7 +71,9 @@ class Loaded:
         self._lazy = lazy and strict and item is None
         self._plan = None
         if self._lazy:
-            pass  # read on first use (plan), or never when the query index answers
+            # read on first use (plan), or never when the query index answers;
+            # each file read is remembered, the marks a new index is keyed by
+            tracker.remember = True
         elif strict:
             self.plan = tracker.plan_for(item) if item is not None else tracker.plan()
         else:

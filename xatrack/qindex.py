@@ -1,33 +1,52 @@
 """The query index: what `list`/`overdue`/`leaders` need of a big tracker,
-so that `list --leader X` unpickles and evaluates only X's items.
+so that `list --leader X` unpickles only X's evaluated items.
 
 Derived from the files, never a second source of truth: one cache file per
-quarter (``query-Q2``), keyed by the SHA-256 of tasks.yaml and of every log
-of the plan year up to that quarter (and, like every cached value, by the
-code's hash: cache.CODE_MODULES). A different byte anywhere, a log added or
-removed, and the index is not used; the command reads the tracker whole
-(load.py) and writes a new index.
+quarter (``query-Q2``), made from tasks.yaml, units.yaml and every log of
+the plan year up to that quarter, and (like every cached value) stamped with
+the code's hash (cache.CODE_MODULES). It is used only while each of those
+files is as it was when it was read to build the index:
 
-The file holds a head (each item's filter facets and its state, the
-warnings the full read gave) and, after it, one pickle per item: its status
-as ``evaluate`` gives it for the whole plan, every entry and the directory's
-roles (findings, read at each query, are applied then). So a query unpickles
-only the statuses it shows, and `overdue` only those behind or missing;
-the answer equals a full evaluation (property-tested in tests/test_qindex.py).
-The index is written by the second full read that finds the files unchanged
-(read_again), so an edit or an append costs no more than before.
-The plan without its items and the names the filters resolve against are in
-``query-plan``, keyed by tasks.yaml's digest.
+- each file's *mark* holds the SHA-256 of the very bytes the build read and
+  evaluated, and the file's metadata taken just before that read (size,
+  modification and change times in ns, file id: store.stat_key);
+- a query compares the metadata first; when it is the same and the file was
+  last modified well before it was read (RACY_NS: a later write in the same
+  tick of a coarse clock would leave the time unchanged), the bytes are taken
+  as unchanged, as git and make do; otherwise the file is read and hashed,
+  and the index is used only if the hash is the same (a `touch` or a copy of
+  the same bytes keeps the index, any changed byte drops it);
+- the set of files must be the same: a log added or removed drops it.
+
+On POSIX any write to a file moves its change time, which nobody can set
+back, so only a byte-for-byte equal file passes; on Windows (no change time)
+a rewrite of the same size whose modification time is then set back by hand
+would pass: the same limit as git's and make's.
+
+The file holds a small head (the marks, each item's state, the offsets, the
+items per leader name, the warnings the full read gave) and, after it, one
+pickle of the filter facets of every item (read only for --unit, --lead
+and --action), then one pickle per item: its status as ``evaluate`` gives it
+for the whole plan, every entry and the directory's roles (findings, read at
+each query, are applied then). So a query unpickles only the statuses it shows, and
+`overdue` only those behind or missing; the answer equals a full evaluation
+(property-tested in tests/test_qindex.py). The index is written by the
+second full read that finds the files unchanged (read_again), so an edit or
+an append costs no more than before. The plan without its items and the
+names the filters resolve against are in ``query-plan``, with tasks.yaml's mark.
 
 Filters on --section or --search are not indexed: those read the whole plan.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+from array import array
 from typing import NamedTuple
 
-VERSION = 1
+VERSION = 2
+RACY_NS = 3 * 10**9  # coarser than any file system's clock (FAT: 2 s)
 
 
 class Facets(NamedTuple):
@@ -40,45 +59,82 @@ class Facets(NamedTuple):
     section: object
 
 
-def registry_digest(tracker) -> str:
-    from xatrack.cache import digest
-    from xatrack.store import read_bytes
-
-    return digest(read_bytes(tracker.registry_path, 64 * 1024 * 1024))
-
-
-def key_of(tracker, registry: str, year: int, q: int):
-    """The index key: digests of tasks.yaml (``registry``), units.yaml (who
-    reports an item's figure: roles.py) and the plan year's logs up to ``q``
-    (names and bytes). DataError when a file cannot
-    be read (the full read then says the same)."""
-    from xatrack.cache import digest
-    from xatrack.store import read_bytes
-
-    logs = []
+def _files(tracker, year: int, q: int) -> list:
+    """The files an index of quarter ``q`` of plan year ``year`` is made from:
+    tasks.yaml, units.yaml (who reports an item's figure: roles.py) and the
+    year's logs up to ``q``. DataError when a log leads out of the tracker."""
+    files = [tracker.registry_path]
     if tracker.directory_path.is_file():
-        logs.append((tracker.directory_path.name, digest(read_bytes(tracker.directory_path))))
+        files.append(tracker.directory_path)
     for path, quarter in tracker.log_files():
-        if quarter.year != year or quarter.q > q:
-            continue
-        tracker.guard(path)
-        logs.append((path.name, digest(read_bytes(path))))
-    return (VERSION, registry, tuple(logs))
+        if quarter.year == year and quarter.q <= q:
+            tracker.guard(path)
+            files.append(path)
+    return files
 
 
-def _name(q: int) -> str:
+def _name(tracker, path) -> str:
+    return path.relative_to(tracker.root).as_posix()
+
+
+def _marks(tracker, files) -> list | None:
+    """(name, stat_key, trusted, sha256) of each file as this process read it
+    (tracker.seen), or None when one was not read here."""
+    from xatrack.cache import digest
+
+    marks = []
+    for path in files:
+        seen = tracker.seen.get(path)
+        if seen is None:
+            return None
+        before, started, data = seen
+        trusted = before[1] < started - RACY_NS
+        marks.append((_name(tracker, path), before, trusted, digest(data)))
+    return marks
+
+
+def _hash_file(path) -> str:
+    from xatrack.cache import digest
+    from xatrack.store import read_bytes
+
+    return digest(read_bytes(path, 256 * 1024 * 1024))
+
+
+def _unchanged(tracker, marks, files) -> bool:
+    """True when ``files`` are the marked files, each with the same bytes."""
+    from xatrack.store import stat_key
+
+    if len(marks) != len(files):
+        return False
+    for (name, before, trusted, sha), path in zip(marks, files):
+        if name != _name(tracker, path):
+            return False
+        try:
+            if trusted and stat_key(os.stat(path)) == before:
+                continue
+            if _hash_file(path) != sha:
+                return False
+        except Exception:
+            return False
+    return True
+
+
+def _query_name(q: int) -> str:
     return f"query-Q{q}"
 
 
 def read_again(tracker, year: int, q: int) -> bool:
-    """True when the files are as they were at the previous full read of
-    quarter ``q`` (then building the index pays off); remembers them otherwise.
-    Building costs about as much as the read itself at 10,000 tasks, so a
-    tracker edited before every command never pays it."""
+    """True when the files look as they did (same metadata) at the previous
+    full read of quarter ``q`` (then building the index pays off); remembers
+    them otherwise. Building costs about as much as the read itself at 10,000
+    tasks, so a tracker edited before every command never pays it. Only a
+    guess at what pays: what the index is keyed by is in ``build``."""
+    from xatrack.store import stat_key
+
     if tracker.cache.folder is None:  # no cache (XATRACK_NO_CACHE): nothing to build
         return False
     try:
-        key = key_of(tracker, registry_digest(tracker), year, q)
+        key = (VERSION, tuple((_name(tracker, p), stat_key(os.stat(p))) for p in _files(tracker, year, q)))
     except Exception:
         return False
     if tracker.cache.load(f"query-seen-Q{q}") == key:
@@ -92,16 +148,18 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
     item of ``plan`` on the (decisive) entries with the directory's roles and
     no findings (they are read and applied at each query: mark_open_findings),
     with the warnings the full read gave (log ``problems``, the ``unknown``
-    entries count). The key is read from the files now: a file changed
-    meanwhile only makes a key that will never match."""
+    entries count). The marks are those of the bytes this process read
+    (tracker.remember): a file not read here means no index."""
     from dataclasses import replace
 
     from xatrack.queries import all_leaders, all_units
 
     try:
-        registry = registry_digest(tracker)
-        key = key_of(tracker, registry, plan.info.year, quarter.q)
+        files = _files(tracker, plan.info.year, quarter.q)
     except Exception:
+        return
+    marks = _marks(tracker, files)
+    if marks is None:
         return
     strings: dict = {}
 
@@ -109,42 +167,45 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
         return tuple(strings.setdefault(v, v) for v in values)
 
     groups: dict[tuple, list[int]] = {}
-    by_leader: dict[str, list[int]] = {}
+    by_leader: dict[str, array] = {}
     states = []
-    offsets = [0]
-    pieces = []
+    pieces = [b""]  # the facets first (below), then one status per item
+    offsets = array("q", [0])
     for at, status in enumerate(statuses):
         item = status.item
         facets = (shared(item.leaders), shared(item.lead), shared(item.units), item.action, item.section)
         groups.setdefault(facets, []).append(at)
         for name in dict.fromkeys(facets[0]):
-            by_leader.setdefault(name, []).append(at)
+            by_leader.setdefault(name, array("i")).append(at)
         states.append(strings.setdefault(status.state, status.state))
         data = pickle.dumps(status, protocol=pickle.HIGHEST_PROTOCOL)
         pieces.append(data)
         offsets.append(offsets[-1] + len(data))
+    facets_piece = pickle.dumps(list(groups.items()), protocol=pickle.HIGHEST_PROTOCOL)
+    pieces[0] = facets_piece
     tracker.cache.save(
         "query-plan",
-        {"registry": registry, "bare": replace(plan, targets=(), tasks=()), "leaders": all_leaders(plan), "units": all_units(plan)},
+        {"registry": marks[0], "bare": replace(plan, targets=(), tasks=()),
+         "leaders": all_leaders(plan), "units": all_units(plan)},
     )
     head = {
-        "key": key,
-        "groups": list(groups.items()),  # plain tuples: Facets made only when a query needs them
-        "by_leader": by_leader,
+        "marks": marks,
         "states": states,
-        "offsets": offsets,
+        "offsets": offsets.tobytes(),  # after the facets; arrays as bytes: a head of 10,000 items unpickles in under a ms
+        "by_leader": {name: positions.tobytes() for name, positions in by_leader.items()},
+        "groups": len(facets_piece),  # plain tuples: Facets made only when a query needs them
         "unknown": unknown,
         "problems": list(problems),
     }
-    tracker.cache.save(_name(quarter.q), head, pieces=b"".join(pieces))
+    tracker.cache.save(_query_name(quarter.q), head, pieces=b"".join(pieces))
 
 
 class Names:
     """The plan without its items and the names filters resolve against,
     for the registry as it is now (None from ``names`` otherwise)."""
 
-    def __init__(self, registry: str, state: dict):
-        self.registry = registry
+    def __init__(self, state: dict):
+        self.registry = state["registry"]
         self.bare = state["bare"]
         self.leaders = state["leaders"]
         self.units = state["units"]
@@ -154,22 +215,20 @@ def names(tracker) -> Names | None:
     state = tracker.cache.load("query-plan")
     if not isinstance(state, dict):
         return None
-    try:
-        registry = registry_digest(tracker)
-    except Exception:
+    if not _unchanged(tracker, [state["registry"]], [tracker.registry_path]):
         return None
-    if state.get("registry") != registry:
-        return None
-    return Names(registry, state)
+    return Names(state)
 
 
 class Hit:
     """An index that matched the files: the way to its items."""
 
-    def __init__(self, bare, head: dict, pieces: bytes):
+    def __init__(self, bare, head: dict, pieces):
         self.head = head
         self.pieces = pieces
         self.bare = bare
+        self.offsets = array("q")
+        self.offsets.frombytes(head["offsets"])
 
     @property
     def problems(self) -> list:
@@ -178,6 +237,9 @@ class Hit:
     @property
     def unknown(self) -> int:
         return self.head["unknown"]
+
+    def _groups(self) -> list:
+        return pickle.loads(self.pieces[: self.head["groups"]])
 
     def chosen(self, selector, states=None) -> list[int]:
         """Positions (plan order) of the items ``selector.item_matches`` keeps
@@ -193,10 +255,12 @@ class Hit:
                 found = set()
                 for name, positions in self.head["by_leader"].items():
                     if matches((name,)):
-                        found.update(positions)
+                        at = array("i")
+                        at.frombytes(positions)
+                        found.update(at)
         else:
             found = []
-            for facets, positions in self.head["groups"]:
+            for facets, positions in self._groups():
                 if selector.item_matches(Facets._make(facets)):
                     found.extend(positions)
         if states is not None:
@@ -208,24 +272,32 @@ class Hit:
         """The statuses (before findings) of the items at ``positions``, in plan
         order, as evaluate.evaluate on the whole plan and its entries gives
         them; None when the file is damaged (the caller reads the files)."""
-        offsets = self.head["offsets"]
-        pieces = self.pieces
+        offsets = self.offsets
+        pieces = self.pieces[self.head["groups"] :]
+        loads = pickle.loads
         try:
-            return tuple(pickle.loads(pieces[offsets[at] : offsets[at + 1]]) for at in positions)
+            return tuple([loads(pieces[offsets[at] : offsets[at + 1]]) for at in positions])
         except Exception:
             return None
 
 
 def lookup(tracker, found: Names, q: int) -> Hit | None:
     """The index of quarter ``q`` when it matches the files now, else None."""
-    try:
-        key = key_of(tracker, found.registry, found.bare.info.year, q)
-    except Exception:
-        return None
-    state = tracker.cache.load_pieces(_name(q))
+    state = tracker.cache.load_pieces(_query_name(q))
     if state is None:
         return None
     head, pieces = state
-    if not isinstance(head, dict) or head.get("key") != key or len(pieces) != head["offsets"][-1]:
+    try:
+        if not isinstance(head, dict) or head.get("marks", [None])[0] != found.registry:
+            return None
+        offsets = array("q")
+        offsets.frombytes(head["offsets"])
+        if len(pieces) != head["groups"] + offsets[-1]:
+            return None
+        files = _files(tracker, found.bare.info.year, q)
+    except Exception:
+        return None
+    # tasks.yaml was compared by ``names``
+    if files[:1] != [tracker.registry_path] or not _unchanged(tracker, head["marks"][1:], files[1:]):
         return None
     return Hit(found.bare, head, pieces)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +105,37 @@ def decode_text(data: bytes, path: Path) -> str:
 # --------------------------------------------------------------------------- tracker
 
 
+def stat_key(st) -> tuple:
+    """What a file's metadata says of its bytes: size, modification and change
+    times (ns) and file id. Any write changes the change time (POSIX)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 @dataclass
 class Tracker:
     root: Path
     _cache: object = None  # a xatrack.cache.Cache; made on first use
     reduce: object = None  # the decisive reducer (evaluate.decisive, passed in by load.py); None: that one
+    # With ``remember`` set (the query index wants it), each file read is kept:
+    # path -> (stat_key taken before the read, wall clock ns before the stat, the bytes read).
+    remember: bool = False
+    seen: dict = field(default_factory=dict)
+
+    def read(self, path: Path, max_bytes: int = MAX_LOG_BYTES) -> bytes:
+        """A tracker file's bytes (read_bytes), remembered with its metadata when ``remember`` is set."""
+        if not self.remember:
+            return read_bytes(path, max_bytes)
+        import time
+
+        started = time.time_ns()
+        try:
+            before = stat_key(os.stat(path))
+        except OSError:
+            before = None
+        data = read_bytes(path, max_bytes)
+        if before is not None:
+            self.seen[path] = (before, started, data)
+        return data
 
     @property
     def registry_path(self) -> Path:
@@ -146,7 +172,7 @@ class Tracker:
         from xatrack.registry import parse_registry
 
         if data is None:
-            data = read_bytes(self.registry_path, 64 * 1024 * 1024)
+            data = self.read(self.registry_path, 64 * 1024 * 1024)
         return cached_registry(self.cache, data, lambda: decode_text(data, self.registry_path), REGISTRY, parse_registry)
 
     def plan(self, data: bytes | None = None) -> Plan:
@@ -187,7 +213,7 @@ class Tracker:
             return Directory.empty(), []
         from xatrack.cache import cached_parse
 
-        data = read_bytes(self.directory_path)
+        data = self.read(self.directory_path)
         return cached_parse(
             self.cache, "directory", data, lambda: parse_directory(decode_text(data, self.directory_path), DIRECTORY)
         )
@@ -265,7 +291,7 @@ class Tracker:
 
         source = f"{PROGRESS}/{path.name}"
         self.guard(path)
-        data = read_bytes(path)
+        data = self.read(path)
 
         def parse(part: bytes, first_line: int, first_seq: int):
             return parse_log_part(decode_text(part, path), quarter, source, first_line, first_seq)
