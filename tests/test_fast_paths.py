@@ -110,3 +110,44 @@ def test_item_table_says_what_the_evaluation_says():
     assert any("\x1b[1;31m■ 严重滞后\x1b[0m" in line for line in coloured)
     narrow = items_lines(Terminal(width=80, colour=False), statuses, None, with_reason=True)
     assert "说明" not in narrow[0] and all(text_width(line) <= 80 for line in narrow)
+
+
+_TEXTS = st.text(alphabet="ab1 咸安区科经局洪声耀…·（）e\u0301", max_size=60)
+_CELLS = st.lists(st.tuples(_TEXTS, st.sampled_from(["", "bold", "dim"])), min_size=1, max_size=3).map(tuple)
+
+
+def _reference_widths(columns, rows, width):
+    """Column widths measured the plain way: every cell, to the end (capped at the terminal)."""
+    from xatrack.views.cells import text_width
+    from xatrack.views.table import _widths
+
+    natural = [text_width(c.header) for c in columns]
+    for row in rows:
+        for index, cell in enumerate(row):
+            natural[index] = max(natural[index], min(width, sum(min(text_width(t), width) for t, _ in cell)))
+    return _widths(columns, natural, width)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.one_of(st.none(), st.integers(1, 30)), st.integers(0, 3), st.booleans()),
+             min_size=1, max_size=5),
+    st.data(),
+    st.integers(20, 140),
+    st.booleans(),
+)
+def test_tables_measured_until_full_lay_out_as_measured_whole(specs, data, width, colour):
+    """render_table stops measuring a column once a cell fills it: the lines are those of the
+    widths measured over every cell."""
+    from xatrack.views import table
+
+    columns = [Column(f"列{n}", min_width=lo, max_width=hi, ratio=ratio, right=right)
+               for n, (lo, hi, ratio, right) in enumerate(specs)]
+    rows = data.draw(st.lists(st.lists(_CELLS, min_size=len(columns), max_size=len(columns)), max_size=12))
+    term = Terminal(width=width, colour=colour)
+    lines = render_table(term, columns, rows, title="标题")
+    widths = _reference_widths(columns, rows, width)
+    expected = [term.paint(table.fit("标题", width)[0], "bold"), table._line(term, columns, widths, [((c.header, "bold"),) for c in columns]),
+                "─" * (sum(widths) + len(table.GAP) * (len(columns) - 1))]
+    expected += [table._line(term, columns, widths, row) for row in rows]
+    assert lines == expected

@@ -1,3 +1,3 @@
-from xatrack.cli import main
+from xatrack.quick import main
 
 main()

@@ -125,27 +125,9 @@ def list_command(
       xatrack list --unit 科经局 --quarter Q2
       xatrack list --status 红 --format csv > 红色事项.csv
     """
-    from xatrack import api
+    from xatrack.querycmd import list_text
 
-    fmt = check_format(fmt, ("term", "json", "csv"))
-    listed = api.list_items(root, filters=filters, quarter=quarter, warn=echo_warning)
-    _emit(listed.statuses, fmt, lambda table, term: table.render_list(term, listed.statuses, listed.title))
-
-
-def _emit(statuses, fmt: str, render_term) -> None:
-    """json, csv, or the plain item table (views/table.py: no rich, so quick)."""
-    if fmt == "json":
-        from xatrack.views.data import render_json
-
-        sys.stdout.write(render_json(statuses))
-    elif fmt == "csv":
-        from xatrack.views.data import render_csv
-
-        sys.stdout.write(render_csv(statuses))
-    else:
-        from xatrack.views import table
-
-        table.write(render_term(table, table.Terminal.detect()))
+    sys.stdout.write(list_text(filters, quarter, fmt, root, warn=echo_warning))
 
 
 @app.command("overdue")
@@ -165,12 +147,9 @@ def overdue_command(
       xatrack overdue --quarter Q2 --by leader
       xatrack overdue --unit 桂花镇 --format json
     """
-    from xatrack import api
+    from xatrack.querycmd import overdue_text
 
-    fmt = check_format(fmt, ("term", "json", "csv"))
-    api.check_grouping(by)
-    found = api.overdue(root, filters=filters, quarter=quarter, by=by, warn=echo_warning)
-    _emit(found.statuses, fmt, lambda table, term: table.render_overdue(term, found.statuses, found.title, found.groups))
+    sys.stdout.write(overdue_text(filters, quarter, by, fmt, root, warn=echo_warning))
 
 
 @app.command("show")

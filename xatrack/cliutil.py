@@ -12,6 +12,7 @@ import typer
 
 from xatrack.clock import now, today  # noqa: F401  (the one clock, re-exported for the commands)
 from xatrack.errors import InputError
+from xatrack.querycmd import check_format  # noqa: F401  (one rule for --format, shared with the quick path)
 
 RootOpt = Annotated[
     Optional[Path],
@@ -128,13 +129,6 @@ def default_user() -> str:
         return ""
 
 
-def check_format(value: str, allowed: tuple[str, ...]) -> str:
-    key = value.strip().lower()
-    if key in ("table", "terminal", "txt", "text"):
-        key = "term"
-    if key not in allowed:
-        raise InputError(f"--format 的值\"{value}\"无效:应为 {'、'.join(allowed)}")
-    return key
 
 
 # --------------------------------------------------------------------------- -o files

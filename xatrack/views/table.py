@@ -120,14 +120,21 @@ def render_table(term: Terminal, columns: list[Column], rows: list[list[Segments
     """The lines of a table; each cell is a tuple of (text, style) segments."""
     natural = [text_width(c.header) for c in columns]
     cap = term.width  # no column is wider than the terminal: long texts are not measured to the end
-    for row in rows:
-        for index, cell in enumerate(row):
+    for index, column in enumerate(columns):
+        # a column is never wider than its maximum: once a cell reaches it, the others need no measuring
+        full = cap if column.max_width is None else min(cap, max(column.max_width, column.min_width))
+        widest = natural[index]
+        for row in rows:
+            if widest >= full:
+                break
+            cell = row[index]
             if len(cell) == 1:
                 width = text_width_upto(cell[0][0], cap)
             else:
-                width = sum(text_width_upto(text, cap) for text, _ in cell)
-            if width > natural[index]:
-                natural[index] = width
+                width = min(cap, sum(text_width_upto(text, cap) for text, _ in cell))
+            if width > widest:
+                widest = width
+        natural[index] = widest
     widths = _widths(columns, natural, term.width)
     table_width = sum(widths) + len(GAP) * (len(columns) - 1)
     lines = []
@@ -143,8 +150,12 @@ def render_table(term: Terminal, columns: list[Column], rows: list[list[Segments
 def _line(term: Terminal, columns: list[Column], widths: list[int], row: list[Segments]) -> str:
     parts = []
     last = len(columns) - 1
+    plain = not term.colour
     for index, (column, width, cell) in enumerate(zip(columns, widths, row)):
-        text, used = _cell(term, cell, width)
+        if plain and len(cell) == 1:  # most cells: one uncoloured piece
+            text, used = fit(cell[0][0], width)
+        else:
+            text, used = _cell(term, cell, width)
         pad = " " * (width - used)
         if column.right:
             parts.append(pad + text)
@@ -233,5 +244,9 @@ def render_overdue(term: Terminal, statuses, heading: str, groups: list[tuple[st
     return lines
 
 
+def text(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
 def write(lines: list[str]) -> None:
-    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.write(text(lines))

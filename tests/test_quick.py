@@ -1,0 +1,165 @@
+"""The quick way in (xatrack/quick.py) says exactly what the Typer commands say.
+
+Generated command lines of `list` and `overdue` (good and bad values, both
+flag forms, repeats, junk) run both ways in the same tracker: the same output,
+the same error output, the same exit code. The quick path must also take the
+plain command lines offices type, and know only flags the Typer commands have.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xatrack import cli, quick
+from xatrack.logfile import record_line
+
+REPO = Path(__file__).resolve().parents[1]
+
+VALUES = {
+    "--leader": ["洪声耀", "hsy", "陈浩", "洪", "不存在的人", "常务副区长", "洪声耀 "],
+    "--unit": ["科经局", "kjj", "各乡镇办场", "桂花镇", "区科经局", "没有这个单位"],
+    "--lead": ["区科经局", "区发改局", "交通局", "没有这个单位"],
+    "--action": ["1", "3", "7", "0", "9", "x", "\uff13", "+3", "03"],
+    "--section": ["信息化", "不存在的章节"],
+    "--status": ["红", "黄", "绿", "灰", "完成", "正常", "未报送", "坏"],
+    "--search": ["5G", "基站", "没有的字"],
+    "--quarter": ["Q1", "Q2", "Q3", "Q4", "2025-Q2", "二季度", "Q5", "2024-Q1", "q2"],
+    "-q": ["Q2", "Q3", "三季度", "Q9"],
+    "--format": ["term", "json", "csv", "table", "JSON", "xml"],
+    "--by": ["leader", "unit", "领导", "x"],
+    "--root": [".", "/nonexistent-xatrack-root"],
+}
+JUNK = ["--help", "-h", "--bogus", "extra", "-qQ2", "--", "-", "--leader=", "--unit", "--format=-x", "--quarter=Q2=Q3"]
+
+
+@pytest.fixture(scope="module")
+def tracker():
+    """The shipped plan with a Q1 and a Q2 log (one damaged line: a warning on every query)."""
+    root = Path(tempfile.mkdtemp(prefix="quick"))
+    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
+    shutil.copy(REPO / "units.yaml", root / "units.yaml")
+    progress = root / "progress"
+    progress.mkdir()
+    (progress / "2025-Q1.yaml").write_text(
+        record_line({"id": "32", "date": "2025-03-20", "value": 80, "by": "区科经局"})
+        + record_line({"id": "G1", "date": "2025-03-25", "value": 6.8, "by": "区发改局"}),
+        encoding="utf-8",
+    )
+    (progress / "2025-Q2.yaml").write_text(
+        record_line({"id": "32", "date": "2025-06-10", "value": 150, "by": "区科经局"})
+        + record_line({"id": "16", "date": "2025-06-11", "metric": "玉龙企业", "value": 2, "by": "区应急管理局"})
+        + "- {id: 5, date: 2025-06-12, value: [\n"  # a damaged line
+        + record_line({"id": "9999", "date": "2025-06-12", "status": "推进中"}),  # an unknown item
+        encoding="utf-8",
+    )
+    saved = {key: os.environ.get(key) for key in ("XATRACK_TODAY", "XATRACK_CACHE_DIR", "COLUMNS", "XATRACK_ROOT")}
+    os.environ.update({"XATRACK_TODAY": "2025-06-20", "XATRACK_CACHE_DIR": str(root / ".cache"), "COLUMNS": "120"})
+    os.environ.pop("XATRACK_ROOT", None)
+    here = os.getcwd()
+    os.chdir(root)
+    yield root
+    os.chdir(here)
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(capsys, main, args) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@st.composite
+def command_lines(draw):
+    args = [draw(st.sampled_from(["list", "overdue", "overdue", "list"]))]
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.integers(0, 9))
+        if kind == 0:
+            args.append(draw(st.sampled_from(JUNK)))
+            continue
+        flag = draw(st.sampled_from(sorted(VALUES)))
+        value = draw(st.sampled_from(VALUES[flag]))
+        if draw(st.booleans()) and flag.startswith("--"):
+            args.append(f"{flag}={value}")
+        else:
+            args.extend([flag, value])
+    return args
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(command_lines())
+def test_quick_path_says_what_typer_says(tracker, capsys, args):
+    typer_says = _run(capsys, cli.main, args)
+    quick_says = _run(capsys, quick.main, args)
+    assert quick_says == typer_says, args
+
+
+PLAIN = [
+    ["list"],
+    ["list", "--leader", "洪声耀"],
+    ["list", "--leader", "洪声耀", "--leader", "陈浩", "--quarter", "Q2"],
+    ["list", "--unit", "科经局", "-q", "Q2", "--format", "json"],
+    ["list", "--status", "红", "--format=csv"],
+    ["list", "--action", "3", "--lead", "区科经局"],
+    ["overdue", "--quarter", "Q2"],
+    ["overdue", "--quarter", "Q2", "--by", "leader"],
+    ["overdue", "--unit=桂花镇", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("args", PLAIN, ids=" ".join)
+def test_plain_queries_take_the_quick_path(tracker, capsys, args, monkeypatch):
+    """What offices type most never loads Typer: the quick path answers it, and the same as Typer."""
+    typer_says = _run(capsys, cli.main, args)
+    monkeypatch.setattr(cli, "main", lambda *a, **k: pytest.fail(f"{args} fell back to Typer"))
+    assert quick.run(args) is not None
+    assert _run(capsys, quick.main, args) == typer_says
+    assert typer_says[0] == 0 and typer_says[1]
+
+
+def test_quick_flags_are_the_typer_commands_flags():
+    """Every flag the quick path reads is an option of the Typer command with the same
+    parameter and arity; every option of the command is known to the quick path
+    (a new option must be added to QUICK, or it would send every line using it to Typer)."""
+    import typer.main
+
+    group = typer.main.get_command(cli.app)
+    for name, flags in quick.QUICK.items():
+        command = group.commands[name]
+        options = {}
+        for param in command.params:
+            for opt in (*param.opts, *param.secondary_opts):
+                options[opt] = param
+        for flag, (param_name, kind) in flags.items():
+            assert flag in options, (name, flag)
+            param = options[flag]
+            assert param.name == param_name, (name, flag)
+            assert param.multiple == (kind != "one"), (name, flag)
+            assert not param.is_flag and param.envvar is None
+        assert set(options) == set(flags), name  # (--help is not a parameter: it goes to Typer)
+        defaults = {p.name: p.default for p in command.params}
+        assert defaults["fmt"] == "term" and defaults["quarter"] is None and defaults["root"] is None
+
+
+def test_an_error_is_said_once_by_the_typer_command(tracker, capsys):
+    """An unknown leader: the quick attempt says nothing, the Typer command says the error
+    (with the warnings of the read before it) once."""
+    typer_says = _run(capsys, cli.main, ["list", "--leader", "不存在的人"])
+    quick_says = _run(capsys, quick.main, ["list", "--leader", "不存在的人"])
+    assert quick_says == typer_says
+    assert typer_says[0] == 2 and typer_says[2].count("错误") == 1

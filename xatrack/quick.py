@@ -1,0 +1,130 @@
+"""The way in (`xatrack` runs ``main`` here): the commonest read-only
+queries without Typer, everything else through the Typer app (cli.py).
+
+Importing Typer and click costs about 25 ms, a fifth of a warm
+`xatrack list --leader 洪声耀` at 10,000 tasks and more than the query itself
+on the shipped plan. Offices run `list` and `overdue` many times a day, with
+plain flags. So ``main`` first reads the command line itself when it is
+`list` or `overdue` followed only by their own flags (QUICK: long names,
+``--flag value`` or ``--flag=value``, ``-q value``), each value non-empty and
+not starting with ``-``, ``--action`` a number, no completion request.
+It then calls the very function the Typer command calls (querycmd.py), with
+the values Typer would pass.
+
+Anything else goes to the Typer app, which then does all of it: another
+command, --help, an unknown or misspelt flag, a missing value, a short flag
+glued to its value, and any error the query raises (the quick attempt prints
+nothing until it has the whole answer; its warnings are held back and
+dropped, and the Typer command runs from the start and says it all).
+tests/test_quick.py runs generated command lines both ways and requires the
+same output, error output and exit code, and checks QUICK against the Typer
+commands' own options.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# command -> {flag: (parameter, kind)}; kind: "many" (a filter, repeatable: any of),
+# "many-int" (--action), "one" (the last one given counts, as in click).
+_FILTERS = {
+    "--leader": ("leader", "many"),
+    "--unit": ("unit", "many"),
+    "--lead": ("lead", "many"),
+    "--action": ("action", "many-int"),
+    "--section": ("section", "many"),
+    "--status": ("status", "many"),
+    "--search": ("search", "many"),
+}
+_COMMON = {"--quarter": ("quarter", "one"), "-q": ("quarter", "one"), "--format": ("fmt", "one"), "--root": ("root", "one")}
+QUICK = {
+    "list": {**_FILTERS, **_COMMON},
+    "overdue": {**_FILTERS, **_COMMON, "--by": ("by", "one")},
+}
+
+
+def parse(argv: list[str]):
+    """(command, values) when the quick path can read ``argv``, else None."""
+    if not argv or argv[0] not in QUICK:
+        return None
+    flags = QUICK[argv[0]]
+    values: dict = {"fmt": "term"}
+    many: dict[str, list] = {}
+    args = iter(argv[1:])
+    for arg in args:
+        flag, glued, value = arg.partition("=")
+        if flag not in flags or (glued and not flag.startswith("--")):
+            return None
+        if not glued:
+            value = next(args, None)
+            if value is None:
+                return None
+        if not value or value.startswith("-"):
+            return None
+        name, kind = flags[flag]
+        if kind == "one":
+            values[name] = value
+            continue
+        if kind == "many-int":
+            if not (value.isascii() and value.isdigit()):
+                return None
+            value = int(value)
+        many.setdefault(name, []).append(value)
+    from xatrack.queries import Filters
+
+    values["filters"] = Filters.of(**{name: many.get(name) for name, _ in _FILTERS.values()})
+    if "root" in values:
+        from pathlib import Path
+
+        values["root"] = Path(values["root"])
+    return argv[0], values
+
+
+def run(argv: list[str]) -> tuple[str, list[str]] | None:
+    """(what to print, warnings) of a command the quick path can answer, else None."""
+    if any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ):
+        return None
+    parsed = parse(argv)
+    if parsed is None:
+        return None
+    command, values = parsed
+    from xatrack import querycmd
+
+    warnings: list[str] = []
+    try:
+        if command == "list":
+            text = querycmd.list_text(values["filters"], values.get("quarter"), values["fmt"], values.get("root"),
+                                      warn=warnings.append)
+        else:
+            text = querycmd.overdue_text(values["filters"], values.get("quarter"), values.get("by"), values["fmt"],
+                                         values.get("root"), warn=warnings.append)
+    except Exception:  # the Typer command runs it all again and says what went wrong
+        return None
+    return text, warnings
+
+
+def main(argv: list[str] | None = None) -> None:
+    import gc
+
+    gc.disable()  # as cli.main: a short-lived process whose objects form no cycles worth collecting
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        answer = run(args)
+    except KeyboardInterrupt:  # as cli.main
+        sys.stderr.write("已取消。\n")
+        sys.exit(130)
+    if answer is None:
+        from xatrack.cli import main as full
+
+        full(args)
+        return
+    text, warnings = answer
+    try:
+        for warning in warnings:
+            sys.stderr.write(warning + "\n")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `xatrack list | head`: as cli.main
+        sys.stderr.close()
+        sys.exit(0)
