@@ -312,7 +312,7 @@ class Loaded:
             from xatrack.evaluate import mark_open_findings
 
             statuses = mark_open_findings(statuses, findings)
-        return q, selector.select(statuses)
+        return q, selector.select_states(statuses)  # the index chose items that match (Hit.chosen)
 
     def selector(self, filters):
         from xatrack.queries import Selector

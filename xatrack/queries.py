@@ -190,3 +190,9 @@ class Selector:
             s for s in statuses
             if self.item_matches(s.item) and (self.states is None or s.state in self.states)
         ]
+
+    def select_states(self, statuses):
+        """``select`` for statuses whose items are known to match (the query index chose them)."""
+        if self.states is None:
+            return list(statuses)
+        return [s for s in statuses if s.state in self.states]
