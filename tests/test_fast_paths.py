@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xatrack.evaluate import decisive, evaluate
+from xatrack.evaluate import decisive, evaluate, item_line
 from xatrack.model import CUMULATIVE, GROWTH, LEVEL, REPORT_STATUSES, TASK, Entry, Item, Metric, Plan, PlanInfo, Quarter
 from xatrack.views.cells import fit, text_width
 from xatrack.views.table import Column, Terminal, items_lines, render_table
@@ -100,7 +100,7 @@ def test_every_line_fits_the_width(rows, width):
 
 def test_item_table_says_what_the_evaluation_says():
     entries = _entries([("1", 2, 5, None, 120.0, None, None), ("2", 2, 5, "增速", 3.0, None, None)])
-    statuses = evaluate(PLAN, entries, Quarter(Y, 2))
+    statuses = [item_line(s) for s in evaluate(PLAN, entries, Quarter(Y, 2))]  # what a table line shows
     lines = items_lines(Terminal(width=160, colour=False), statuses, "二季度", with_reason=True)
     assert lines[0] == "二季度"
     assert lines[1].split() == ["编号", "任务", "责任领导", "牵头单位", "进度", "状态", "说明"]

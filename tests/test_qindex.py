@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xatrack import api, qindex
+from xatrack.evaluate import item_line
 from xatrack.load import load
 from xatrack.logfile import parse_log_part, record_line
 from xatrack.model import REPORT_STATUSES, Quarter, entry_ref
@@ -117,10 +118,10 @@ def _full(root: Path, filters: Filters, quarter: str):
     return selector.select(loaded.evaluate(q, selector.items(loaded.plan)))
 
 
-def _indexed(root: Path, filters: Filters, quarter: str, states=None):
+def _indexed(root: Path, filters: Filters, quarter: str, states=None, lines: bool = False):
     said: list[str] = []
     loaded = load(root, lazy=True, warn=said.append)
-    q, statuses = loaded.evaluate_selected(filters, quarter, states)
+    q, statuses = loaded.evaluate_selected(filters, quarter, states, lines=lines)
     if states is not None:
         statuses = [s for s in statuses if s.state in states]
     return statuses, loaded._plan is None, said
@@ -137,6 +138,8 @@ def _check(root: Path, rng: random.Random, plan, rounds: int = 4) -> None:
         assert from_index, "the second query should be answered from the index"
         full = _full(root, filters, quarter)
         assert statuses == (full if states is None else [s for s in full if s.state in states])
+        lines, from_index, _ = _indexed(root, filters, quarter, states, lines=True)  # what the tables show
+        assert from_index and lines == [item_line(s) for s in statuses]
         warned: list[str] = []
         eager = load(root, warn=warned.append)
         eager.evaluate(eager.quarter(quarter))
@@ -279,8 +282,26 @@ def test_without_a_cache_every_query_reads_the_files(tracker, monkeypatch):
     assert not qindex.read_again(Tracker(tracker), 2025, 2)
 
 
+def _index_regions(index: Path) -> dict[str, tuple[int, int]]:
+    """Where the facets, the statuses and the lines lie in a query index file (qindex.build)."""
+    import pickle
+    from array import array
+
+    data = index.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    _, head = pickle.loads(data[8 : 8 + size])
+    start = 8 + size + head["groups"]
+    offsets, line_offsets = array("q"), array("q")
+    offsets.frombytes(head["offsets"])
+    line_offsets.frombytes(head["line_offsets"])
+    return {"facets": (8 + size, start), "statuses": (start, start + offsets[-1]),
+            "lines": (start + offsets[-1], start + offsets[-1] + line_offsets[-1])}
+
+
 def test_a_damaged_index_is_never_believed(tracker):
-    """Bytes of the index overwritten or cut: the full read answers, no traceback."""
+    """Bytes of the index overwritten, one bit flipped, or the file cut: the full read
+    answers, no traceback. (A bit flipped inside a status used to be believed: a pickle
+    still loads when a byte of its text changes; each piece now carries its CRC-32.)"""
     progress = tracker / "progress"
     progress.mkdir()
     (progress / "2025-Q2.yaml").write_text(
@@ -290,14 +311,30 @@ def test_a_damaged_index_is_never_believed(tracker):
     for _ in range(3):
         statuses, from_index, _ = _indexed(tracker, filters, "Q2")
     assert from_index
+    lines, from_index, _ = _indexed(tracker, filters, "Q2", lines=True)
+    assert from_index
     index = next(Path(os.environ["XATRACK_CACHE_DIR"]).rglob("query-Q2.pickle"))
     data = index.read_bytes()
-    index.write_bytes(data[:-1000] + b"\x00" * 1000)  # the last pieces garbled
-    garbled, from_index, _ = _indexed(tracker, filters, "Q2")
-    assert garbled == _full(tracker, filters, "Q2") == statuses and not from_index
+    regions = _index_regions(index)
+    for region, wanted in (("statuses", False), ("lines", True)):
+        begin, end = regions[region]
+        index.write_bytes(data[: end - 1000] + b"\x00" * 1000 + data[end:])  # the last pieces garbled
+        garbled, from_index, _ = _indexed(tracker, filters, "Q2", lines=wanted)
+        assert garbled == (lines if wanted else statuses) and not from_index, region
+        # one bit of a text flipped: 新建5G基站 -> another character, the pickle still loads
+        text = "新建5G基站336个".encode("utf-8")
+        at = data.index(text, begin, end) + 1
+        flipped = data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+        index.write_bytes(flipped)
+        got, from_index, _ = _indexed(tracker, filters, "Q2", lines=wanted)
+        assert got == (lines if wanted else statuses) and not from_index, region
     index.write_bytes(data[:-10])  # cut short
     cut, from_index, _ = _indexed(tracker, filters, "Q2")
     assert cut == statuses and not from_index
+    begin, end = regions["facets"]
+    index.write_bytes(data[:begin + 5] + b"\x00" * 50 + data[begin + 55 :])  # the facets garbled: --unit reads them
+    unit, from_index, _ = _indexed(tracker, Filters(unit="区科经局"), "Q2")
+    assert unit == _full(tracker, Filters(unit="区科经局"), "Q2") and not from_index
 
 
 def _aged(root: Path, seconds: int = 3600) -> None:

@@ -108,24 +108,25 @@ def check(root: str | Path | None = None) -> list[Problem]:
 
 
 class Selection(_Value):
-    """Evaluated items of one quarter (list, overdue): ``quarter``, ``statuses``, the ``title``
-    that names the selection, and for overdue --by the ``groups`` ((leader or unit, statuses),
-    biggest first; None otherwise)."""
+    """Evaluated items of one quarter (list, overdue): ``quarter``, ``statuses`` (evaluate.ItemStatus;
+    with ``lines=True``, evaluate.ItemLine: what a table line shows, quicker on a big tracker), the
+    ``title`` that names the selection, and for overdue --by the ``groups`` ((leader or unit,
+    statuses), biggest first; None otherwise)."""
 
     __slots__ = ("quarter", "statuses", "title", "groups")
 
 
+def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None, states=None, lines: bool = False):
+    return loaded.evaluate_selected(filters, quarter, states, lines=lines)
 
 
-def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None, states=None):
-    return loaded.evaluate_selected(filters, quarter, states)
-
-
-def list_items(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None) -> Selection:
-    """`xatrack list`: the selected items of the quarter (default: the one being reported), in plan order."""
+def list_items(root=None, *, filters: Filters | None = None, quarter: str | None = None, warn: Warn | None = None,
+               lines: bool = False) -> Selection:
+    """`xatrack list`: the selected items of the quarter (default: the one being reported), in plan order;
+    ``lines``: as evaluate.ItemLine (the table), not whole statuses."""
     loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
-    q, statuses = _evaluate_selected(loaded, filters, quarter)
+    q, statuses = _evaluate_selected(loaded, filters, quarter, lines=lines)
     return Selection(q, statuses, heading(q, filters, ""))
 
 
@@ -137,20 +138,20 @@ def check_grouping(by: str | None) -> str | None:
 
 
 def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = None, by: str | None = None,
-            warn: Warn | None = None) -> Selection:
+            warn: Warn | None = None, lines: bool = False) -> Selection:
     """`xatrack overdue`: the selected items behind pace, seriously behind or not reported, worst first;
-    with ``by`` (leader/unit) also grouped."""
+    with ``by`` (leader/unit) also grouped; ``lines``: as evaluate.ItemLine (the table)."""
     from xatrack.evaluate import sort_worst_first
     from xatrack.model import BEHIND, MISSING, SEVERE
 
     grouping = check_grouping(by)
     loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
-    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING))
+    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING), lines=lines)
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
     from xatrack.rollup import group
 
-    groups = group(statuses, grouping, loaded.directory) if grouping else None
+    groups = group(statuses, grouping, loaded.directory, lines=lines) if grouping else None
     return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups)
 
 

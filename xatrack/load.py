@@ -244,17 +244,26 @@ class Loaded:
 
         return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
 
-    def evaluate_selected(self, filters, quarter_text: str | None, states=None):
+    def evaluate_selected(self, filters, quarter_text: str | None, states=None, lines: bool = False):
         """(quarter, statuses of the selected items): what list/overdue/leaders
-        show. ``states``: only statuses in these states are wanted (others may
-        be left out). Answered from the query index (qindex.py) when this
+        show; with ``lines``, evaluate.item_line of each (what a table line
+        shows). ``states``: only statuses in these states are wanted (others
+        may be left out). Answered from the query index (qindex.py) when this
         Loaded is lazy, the index matches the files and the filters are
         indexed; else from the whole plan, and the index is written when the
         files are the same as at the previous full read (qindex.read_again)."""
         if self._lazy and self._plan is None and self._entries is None and not self._decisive:
-            answer = self._from_index(filters, quarter_text, states)
+            answer = self._from_index(filters, quarter_text, states, lines)
             if answer is not None:
                 return answer
+        q, statuses = self._evaluate_whole(filters, quarter_text)
+        if lines:
+            from xatrack.evaluate import item_line
+
+            return q, [item_line(s) for s in statuses]
+        return q, statuses
+
+    def _evaluate_whole(self, filters, quarter_text):
         selector = self.selector(filters)
         q = self.quarter(quarter_text)
         if not (self._lazy and self._entries is None and q.q not in self._decisive):
@@ -277,7 +286,7 @@ class Loaded:
             statuses = mark_open_findings(statuses, findings)
         return q, selector.select(statuses)
 
-    def _from_index(self, filters, quarter_text, states):
+    def _from_index(self, filters, quarter_text, states, lines: bool):
         from xatrack import qindex
         from xatrack.errors import XatrackError
 
@@ -302,17 +311,42 @@ class Loaded:
             if given is not None:
                 given = set(given) | ({DONE} if ON_TRACK in given else set())  # an open finding makes 已完成 正常
                 wanted = given if wanted is None else wanted & given
-        statuses = hit.statuses(hit.chosen(selector, wanted))
-        if statuses is None:
+        positions = hit.chosen(selector, wanted)
+        found = None if positions is None else hit.lines(positions) if lines else hit.statuses(positions)
+        if found is None:
             return None  # a damaged index: the full read answers
         self._log_problems(hit.problems)
         self._warn_unknown((), at_least=True, count=hit.unknown)
         findings = self.findings_for(names.bare)
         if findings:
-            from xatrack.evaluate import mark_open_findings
+            found = self._with_findings(hit, positions, found, findings, q, lines)
+            if found is None:
+                return None
+        return q, selector.select_states(found)  # the index chose items that match (Hit.chosen)
 
-            statuses = mark_open_findings(statuses, findings)
-        return q, selector.select_states(statuses)  # the index chose items that match (Hit.chosen)
+    @staticmethod
+    def _with_findings(hit, positions, found, findings, q, lines: bool):
+        """Findings applied (evaluate.mark_open_findings) to what the index gave:
+        only items 已完成 with a finding open can change; for lines, those are
+        read whole, marked and made lines again."""
+        from xatrack.evaluate import item_line, mark_open_findings
+
+        if not lines:
+            return mark_open_findings(found, findings)
+        from xatrack.findings import open_by_item
+        from xatrack.model import DONE, normalize_id
+
+        open_now = open_by_item(findings, q.end)
+        touched = [n for n, line in enumerate(found) if line.state == DONE and normalize_id(line.id) in open_now]
+        if not touched:
+            return found
+        whole = hit.statuses([positions[n] for n in touched])
+        if whole is None:
+            return None
+        found = list(found)
+        for n, status in zip(touched, mark_open_findings(whole, findings)):
+            found[n] = item_line(status)
+        return found
 
     def selector(self, filters):
         from xatrack.queries import Selector

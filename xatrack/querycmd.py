@@ -22,7 +22,7 @@ def list_text(filters, quarter, fmt: str, root, warn) -> str:
     from xatrack import api
 
     fmt = check_format(fmt, ("term", "json", "csv"))
-    listed = api.list_items(root, filters=filters, quarter=quarter, warn=warn)
+    listed = api.list_items(root, filters=filters, quarter=quarter, warn=warn, lines=fmt == "term")
     return _text(listed.statuses, fmt, lambda table, term: table.render_list(term, listed.statuses, listed.title))
 
 
@@ -32,12 +32,13 @@ def overdue_text(filters, quarter, by, fmt: str, root, warn) -> str:
 
     fmt = check_format(fmt, ("term", "json", "csv"))
     api.check_grouping(by)
-    found = api.overdue(root, filters=filters, quarter=quarter, by=by, warn=warn)
+    found = api.overdue(root, filters=filters, quarter=quarter, by=by, warn=warn, lines=fmt == "term")
     return _text(found.statuses, fmt, lambda table, term: table.render_overdue(term, found.statuses, found.title, found.groups))
 
 
 def _text(statuses, fmt: str, render_term) -> str:
-    """json, csv, or the plain item table (views/table.py: no rich, so quick)."""
+    """json, csv (of whole statuses), or the plain item table (views/table.py: no rich, so quick;
+    of evaluate.ItemLine)."""
     if fmt == "json":
         from xatrack.views.data import render_json
 

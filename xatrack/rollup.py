@@ -91,14 +91,16 @@ def check_grouping(by: str | None) -> str | None:
     return GROUPINGS[key]
 
 
-def group(statuses, grouping: str, directory) -> list[tuple[str, list]]:
-    """Statuses by responsible leader or by lead unit (canonical name), biggest group first."""
+def group(statuses, grouping: str, directory, lines: bool = False) -> list[tuple[str, list]]:
+    """Statuses (``lines``: evaluate.ItemLine) by responsible leader or by lead unit (canonical name),
+    biggest group first."""
     groups: dict[str, list] = {}
     for status in statuses:
+        item = status if lines else status.item  # both have .leaders and .lead
         if grouping == "leader":
-            keys = status.item.leaders or ("(未列责任领导)",)
+            keys = item.leaders or ("(未列责任领导)",)
         else:
-            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead)) or ("(未列牵头单位)",)
+            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in item.lead)) or ("(未列牵头单位)",)
         for key in keys:
             groups.setdefault(key, []).append(status)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))

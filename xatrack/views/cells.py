@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, Item
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE
 
 STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim"}
 STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○"}
-_SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
 
 Segments = tuple[tuple[str, str], ...]
 
@@ -131,48 +130,35 @@ def join_names(names) -> str:
     return "、".join(names) if names else "—"
 
 
-def item_label(item: Item) -> str:
-    return item.id
+def progress_words(value: float, target, unit: str, kind: str, op: str) -> tuple[float, str]:
+    """(fraction of the target reached, '120/336个 36%') for a reported figure."""
+    if kind == "cumulative" and target:
+        fraction = value / target
+        return fraction, f"{fmt_number(value)}/{fmt_number(target)}{unit} {fraction:.0%}"
+    sign = "≤" if op == "<=" else "≥"
+    fraction = (value / target) if target else 1.0
+    if op == "<=":
+        fraction = 1.0 if value <= target else target / value if value else 1.0
+    return fraction, f"{fmt_number(value)}{unit}(目标{sign}{fmt_number(target)}{unit})"
 
 
-def progress_words(ms) -> tuple[float, str]:
-    """(fraction of the target reached, '120/336个 36%') for a reported metric."""
-    metric = ms.metric
-    target = metric.target
-    if metric.kind == "cumulative" and target:
-        fraction = ms.value / target
-        return fraction, f"{fmt_number(ms.value)}/{fmt_number(target)}{metric.unit} {fraction:.0%}"
-    sign = "≤" if metric.op == "<=" else "≥"
-    fraction = (ms.value / target) if target else 1.0
-    if metric.op == "<=":
-        fraction = 1.0 if ms.value <= target else target / ms.value if ms.value else 1.0
-    return fraction, f"{fmt_number(ms.value)}{metric.unit}(目标{sign}{fmt_number(target)}{metric.unit})"
-
-
-def metric_segments(ms, with_bar: bool = True) -> Segments:
-    """█████░░░ 120/336个 36% for one metric status."""
-    metric = ms.metric
-    if ms.value is None:
-        text = f"—/{fmt_number(metric.target)}{metric.unit}"
+def metric_segments(weakest: tuple, with_bar: bool = True) -> Segments:
+    """█████░░░ 120/336个 36% for a line's weakest metric (evaluate.ItemLine.weakest)."""
+    value, _expected, state, target, unit, kind, op = weakest
+    if value is None:
+        text = f"—/{fmt_number(target)}{unit}"
         return ((f"{'░' * 8} {text}" if with_bar else text, "dim"),)
-    fraction, words = progress_words(ms)
-    return ((f"{bar(fraction)} {words}" if with_bar else words, STATE_STYLE[ms.state]),)
+    fraction, words = progress_words(value, target, unit, kind, op)
+    return ((f"{bar(fraction)} {words}" if with_bar else words, STATE_STYLE[state]),)
 
 
-def metric_rank(ms) -> tuple[int, float]:
-    ratio = 1.0
-    if ms.value is not None and ms.expected:
-        ratio = ms.value / ms.expected
-    return (-_SEVERITY[ms.state], ratio)
-
-
-def progress_segments(status, with_bar: bool = True) -> Segments:
-    """The 进度 column: the weakest metric, or the reported status for items without metrics."""
-    if not status.metrics:
-        reported = status.reported_status or "—"
-        return ((reported, "dim" if status.reported_status is None else ""),)
-    weakest = min(status.metrics, key=metric_rank)
-    cell = metric_segments(weakest, with_bar)
-    if len(status.metrics) > 1:
-        cell += ((f" 等{len(status.metrics)}项", "dim"),)
+def progress_segments(line, with_bar: bool = True) -> Segments:
+    """The 进度 column of an evaluate.ItemLine: the weakest metric, or the
+    reported status for items without metrics."""
+    if line.weakest is None:
+        reported = line.reported_status or "—"
+        return ((reported, "dim" if line.reported_status is None else ""),)
+    cell = metric_segments(line.weakest, with_bar)
+    if line.metric_count > 1:
+        cell += ((f" 等{line.metric_count}项", "dim"),)
     return cell

@@ -23,7 +23,6 @@ from xatrack.views.cells import (
     STATE_STYLE,
     Segments,
     fit,
-    item_label,
     join_names,
     progress_segments,
     text_width,
@@ -184,9 +183,9 @@ def _cell(term: Terminal, cell: Segments, width: int) -> tuple[str, int]:
 # --------------------------------------------------------------------------- item tables
 
 
-def items_lines(term: Terminal, statuses, title: str | None, with_reason: bool = False) -> list[str]:
-    """The item table: below 110 columns the progress bar and the reason are
-    left out, so names keep their room."""
+def items_lines(term: Terminal, lines, title: str | None, with_reason: bool = False) -> list[str]:
+    """The item table of ``lines`` (evaluate.ItemLine: item_line of each status):
+    below 110 columns the progress bar and the reason are left out, so names keep their room."""
     wide = term.width >= 110
     columns = [
         Column("编号", min_width=3, right=True),
@@ -200,48 +199,49 @@ def items_lines(term: Terminal, statuses, title: str | None, with_reason: bool =
     if with_reason:
         columns.append(Column("说明", min_width=8, ratio=2))
     rows = []
-    for status in statuses:
-        item = status.item
+    for line in lines:
         row = [
-            ((item_label(item), ""),),
-            ((item.text, ""),),
-            ((join_names(item.leaders), ""),),
-            ((join_names(item.lead), ""),),
-            progress_segments(status, wide),
-            ((f"{STATE_MARK[status.state]} {status.label}", STATE_STYLE[status.state]),),
+            ((line.id, ""),),
+            ((line.text, ""),),
+            ((join_names(line.leaders), ""),),
+            ((join_names(line.lead), ""),),
+            progress_segments(line, wide),
+            ((f"{STATE_MARK[line.state]} {line.label}", STATE_STYLE[line.state]),),
         ]
         if with_reason:
-            row.append(((status.reason or "", ""),))
+            row.append(((line.reason or "", ""),))
         rows.append(row)
     return render_table(term, columns, rows, title)
 
 
-def totals_line(term: Terminal, statuses) -> str:
-    counts = Counter(s.state for s in statuses)
+def totals_line(term: Terminal, lines) -> str:
+    counts = Counter(s.state for s in lines)
     parts = [
         term.paint(f"{state} {counts.get(state, 0)}", STATE_STYLE[state] if counts.get(state) else "dim") for state in STATES
     ]
-    return f"共 {len(statuses)} 项:" + " ".join(parts)
+    return f"共 {len(lines)} 项:" + " ".join(parts)
 
 
-def render_list(term: Terminal, statuses, heading: str) -> list[str]:
-    if not statuses:
+def render_list(term: Terminal, lines, heading: str) -> list[str]:
+    """`list`: the table of ``lines`` (evaluate.ItemLine) and the count per state."""
+    if not lines:
         return [f"{heading}:没有符合条件的事项。"]
-    return items_lines(term, statuses, heading) + [totals_line(term, statuses)]
+    return items_lines(term, lines, heading) + [totals_line(term, lines)]
 
 
-def render_overdue(term: Terminal, statuses, heading: str, groups: list[tuple[str, list]] | None) -> list[str]:
-    if not statuses:
+def render_overdue(term: Terminal, lines, heading: str, groups: list[tuple[str, list]] | None) -> list[str]:
+    """`overdue`: the table of ``lines`` (evaluate.ItemLine), or one per group, and the count per state."""
+    if not lines:
         return [f"{heading}:没有滞后或未报送的事项。"]
     if groups is None:
-        lines = items_lines(term, statuses, heading, with_reason=True)
+        out = items_lines(term, lines, heading, with_reason=True)
     else:
-        lines = [term.paint(heading, "bold")]
+        out = [term.paint(heading, "bold")]
         for name, members in groups:
-            lines.extend(items_lines(term, members, f"{name}({len(members)} 项)", with_reason=True))
-            lines.append("")
-    lines.append(totals_line(term, statuses))
-    return lines
+            out.extend(items_lines(term, members, f"{name}({len(members)} 项)", with_reason=True))
+            out.append("")
+    out.append(totals_line(term, lines))
+    return out
 
 
 def text(lines: list[str]) -> str:
