@@ -747,3 +747,155 @@ def findings(root=None, *, filters: Filters | None = None, status: str | None = 
         rows.append((finding, state, subject))
     rows.sort(key=lambda r: (_FINDING_ORDER[r[1]], r[0].due, r[0].day, r[0].fid))
     return FindingRows(rows, short_ids(found), day)
+
+
+# --------------------------------------------------------------------------- findings: recording
+
+
+def _recorder(by: str | None, default_by: str) -> str:
+    """--by, else ``default_by`` (the CLI passes $XATRACK_USER or the system user name)."""
+    return (by or default_by or "").strip()
+
+
+def _wall_clock() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _finding_day(raw: str | None, year: int | None, today: date, clamp: bool) -> date:
+    """--date, or today (a finding's own date, ``clamp``, is kept within the plan year)."""
+    from xatrack.schedule import parse_date
+
+    if raw:
+        day = parse_date(raw)
+        if day > today:
+            raise InputError(f"--date 的值 {day.isoformat()} 晚于今天 {today.isoformat()}")
+    else:
+        day = today
+        if clamp and year:
+            day = min(max(day, date(year, 1, 1)), date(year, 12, 31))
+    if clamp and year and day.year != year:
+        raise InputError(f"--date 的值 {day.isoformat()} 不在计划年度 {year} 内")
+    return day
+
+
+def _finding_unit(loaded: Loaded, raw: str, item) -> str:
+    """The canonical name of the unit inspected; with an item, one of its lead or responsible units."""
+    from xatrack.queries import all_units
+
+    try:
+        query = loaded.directory.unit_query(raw, all_units(loaded.plan))
+    except InputError as error:
+        raise InputError(f"--unit:{error.message}") from None
+    if item is not None and not query.matches(item.lead + item.units):
+        names = "、".join(item.lead + item.units) or "(无)"
+        raise InputError(f"--unit 的值\"{raw}\"不是任务 {item.id} 的牵头或责任单位({names})")
+    return query.name
+
+
+class FindingAdded(_Value):
+    """`xatrack finding add`: the ``record`` appended (its ``fid`` included), the ``short`` id to
+    show, the ``item`` (None: a finding about a unit only), the canonical ``unit``, the ``kind``,
+    the ``due`` date, the file ``path`` and its ``display`` (relative to the tracker)."""
+
+    __slots__ = ("record", "short", "item", "unit", "kind", "due", "path", "display")
+
+
+def add_finding(root=None, *, item_id: str | None = None, unit: str | None = None, kind: str = "专项督查",
+                text: str | None = None, due: str | None = None, day: str | None = None, by: str | None = None,
+                at: str | None = None, today: date | None = None, default_by: str = "",
+                warn: Warn | None = None) -> FindingAdded:
+    """`xatrack finding add`: record an inspection finding about an item (``item_id``) or a unit, with
+    its rectification deadline ``due``. ``unit`` defaults to the item's only lead unit; ``day`` (the
+    date found, default today, within the plan year); ``at`` the time recorded (default the wall clock).
+    The same finding twice (same content and time) is refused."""
+    from xatrack.clock import today as clock_today
+    from xatrack.findings import add_record, short_ids
+    from xatrack.findings_log import append
+    from xatrack.recording import find_item
+    from xatrack.schedule import parse_date
+
+    loaded = open_tracker(root, warn=warn)
+    item = find_item(loaded.plan, item_id) if item_id is not None else None
+    if text is None:
+        raise InputError("缺少 --text:请写明发现的问题")
+    if due is None:
+        raise InputError("缺少 --due:请给出整改时限,如 --due 2025-08-15")
+    if unit is None:
+        if item is None:
+            raise InputError("缺少 --unit:不涉及具体事项的问题须写明单位")
+        if len(item.lead) != 1:
+            raise InputError(f"任务 {item.id} 有 {len(item.lead)} 个牵头单位,请用 --unit 写明是哪个单位的问题")
+        unit = item.lead[0]
+    unit_name = _finding_unit(loaded, unit, item)
+    year = loaded.plan.info.year
+    found_on = _finding_day(day, year, today or clock_today(), clamp=True)
+    deadline = parse_date(due, "--due")
+    record = add_record(
+        item=item.id if item else None, unit=unit_name, kind=kind.strip(), text=text, day=found_on, due=deadline,
+        by=_recorder(by, default_by), at=at or _wall_clock(),
+    )
+    existing = load_findings(loaded)
+    if record["fid"] in existing:
+        raise InputError("同一条督查发现已经记录过(内容和时间完全相同),未重复记录")
+    path = append(loaded.root, year, record)
+    shown = short_ids([*existing, record["fid"]])[record["fid"]]
+    return FindingAdded(record, shown, item, unit_name, kind, deadline, path, loaded.tracker.display(path))
+
+
+class FindingFollowedUp(_Value):
+    """`xatrack finding update/close/reopen`: the ``finding`` (as it was before), the ``op``, the
+    ``record`` appended, its ``short`` id, the ``day`` recorded, the evidence ``refs`` stored, the
+    file ``path`` and its ``display``."""
+
+    __slots__ = ("finding", "op", "record", "short", "day", "refs", "path", "display")
+
+
+def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[str] | None, day: str | None,
+               by: str | None, at: str | None, today: date | None, default_by: str,
+               warn: Warn | None) -> FindingFollowedUp:
+    """Everything is checked before anything is written: evidence files, then the record; then the
+    files are stored and the record appended."""
+    from xatrack.clock import today as clock_today
+    from xatrack.evidence import check_sources, store_all
+    from xatrack.findings import EvidenceRef, follow_up_record, resolve, short_ids
+    from xatrack.findings_log import append
+
+    loaded = open_tracker(root, warn=warn)
+    found = load_findings(loaded)
+    finding = resolve(found, finding_id)
+    year = loaded.plan.info.year
+    when = _finding_day(day, year, today or clock_today(), clamp=False)
+    sources = check_sources(evidence or [])
+    if op == "close" and not sources and not note:
+        raise InputError("销号须有 --evidence(佐证材料)或 --note(说明)")
+    recorder = _recorder(by, default_by)
+    # The record is validated (with the files' names for now) before any file is stored.
+    planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
+    follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _wall_clock(), evidence=planned)
+    refs = store_all(loaded.root, year, sources)
+    record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _wall_clock(), evidence=refs)
+    path = append(loaded.root, year, record)
+    return FindingFollowedUp(finding, op, record, short_ids(found)[finding.fid], when, refs, path,
+                             loaded.tracker.display(path))
+
+
+def update_finding(root=None, *, finding_id: str, note: str | None = None, evidence: list[str] | None = None,
+                   day: str | None = None, by: str | None = None, at: str | None = None, today: date | None = None,
+                   default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
+    """`xatrack finding update`: record rectification progress (a ``note`` or ``evidence`` files) on an
+    open finding (``finding_id``: its id or a unique prefix)."""
+    return _follow_up("update", root, finding_id, note, evidence, day, by, at, today, default_by, warn)
+
+
+def close_finding(root=None, *, finding_id: str, note: str | None = None, evidence: list[str] | None = None,
+                  day: str | None = None, by: str | None = None, at: str | None = None, today: date | None = None,
+                  default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
+    """`xatrack finding close`: close (销号) a finding on evidence files or, failing those, a note."""
+    return _follow_up("close", root, finding_id, note, evidence, day, by, at, today, default_by, warn)
+
+
+def reopen_finding(root=None, *, finding_id: str, note: str | None = None, day: str | None = None,
+                   by: str | None = None, at: str | None = None, today: date | None = None,
+                   default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
+    """`xatrack finding reopen`: reopen a closed finding; the ``note`` says why."""
+    return _follow_up("reopen", root, finding_id, note, None, day, by, at, today, default_by, warn)
