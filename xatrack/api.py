@@ -15,6 +15,20 @@ User mistakes raise ``errors.InputError``/``DataError`` with one Chinese line.
 
 ``warn`` (optional): called with each one-line Chinese warning met while
 reading (ignored log entries, unknown items); the CLI prints them on stderr.
+
+One function per command (each documented below):
+
+    check                                   xatrack check
+    list_items, overdue, leaders, units     xatrack list / overdue / leaders / units
+    show                                    xatrack show
+    update, retract                         xatrack update / retract
+    import_plan, init_tracker               xatrack import / init
+    report, annual                          xatrack report (--year)
+    sheet, ingest                           xatrack sheet / ingest
+    remind                                  xatrack remind
+    findings, add_finding, update_finding,  xatrack finding list / add / update /
+    close_finding, reopen_finding             close / reopen
+    audit, githook_install, githook_script  xatrack audit / githook install / script
 """
 
 from __future__ import annotations
@@ -34,7 +48,9 @@ Warn = Callable[[str], None]
 __all__ = [
     "Selection", "Rollup", "Shown", "Recorded",
     "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
-    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices", "findings", "FindingRows", "load_findings",
+    "update", "retract", "import_plan", "Imported", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices", "findings", "FindingRows", "load_findings",
+    "add_finding", "FindingAdded", "update_finding", "close_finding", "reopen_finding", "FindingFollowedUp",
+    "init_tracker", "Initialized", "audit", "Audited", "githook_install", "githook_script",
 ]
 
 
@@ -308,15 +324,47 @@ def _after_append(loaded: Loaded, recorded, path: Path) -> Recorded:
 # --------------------------------------------------------------------------- import
 
 
-def import_plan(plan_file: Path, overrides: Path | None = None):
-    """`xatrack import`: (import result, registry text) for an official plan and its overrides
-    (the ``<name>.overrides.yaml`` beside it when ``overrides`` is None)."""
+class Imported(_Value):
+    """`xatrack import`: the importer's ``result`` (plan, warnings, format, layout), the registry
+    ``text`` (tasks.yaml as it would be written), the ``overrides`` file applied (None: none) and
+    the file ``written`` (tasks.yaml, or the review page; None when nothing was written)."""
+
+    __slots__ = ("result", "text", "overrides", "written")
+
+
+def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path | None = None, strict: bool = False,
+                review: bool = False, warn: Warn | None = None) -> Imported:
+    """`xatrack import`: read an official plan with its overrides (the ``<name>.overrides.yaml``
+    beside it when ``overrides`` is None) into a registry. ``warn`` gets each line the importer could
+    not read (``file:place: 警告: …``). A plan without any item is refused; so is one with unread lines
+    when ``strict``. With ``output`` the registry is written there; with ``review`` nothing is, except
+    the review page when ``output`` is an .html file."""
+    from xatrack.safefs import write_atomic
     from xatrack.setup import build_registry, default_overrides
 
     if overrides is None:
         overrides = default_overrides(plan_file)
     result, text = build_registry(plan_file, overrides)
-    return result, text, overrides
+    for warning in result.warnings:
+        if warn is not None:
+            warn(f"{plan_file}:{warning.place or warning.line}: 警告: {warning.message}")
+    if not result.plan.items:
+        raise InputError(
+            f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
+            "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
+        )
+    if review:
+        if output is None or output.suffix.lower() not in (".html", ".htm"):
+            return Imported(result, text, overrides, None)
+        from xatrack.importer.review import render_review_html
+
+        write_atomic(output, render_review_html(result, str(plan_file)))
+        return Imported(result, text, overrides, output)
+    if strict and result.warnings:
+        raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output or 'tasks.yaml'}")
+    if output is not None:
+        write_atomic(output, text)
+    return Imported(result, text, overrides, output)
 
 
 # --------------------------------------------------------------------------- report
@@ -899,3 +947,106 @@ def reopen_finding(root=None, *, finding_id: str, note: str | None = None, day: 
                    default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
     """`xatrack finding reopen`: reopen a closed finding; the ``note`` says why."""
     return _follow_up("reopen", root, finding_id, note, None, day, by, at, today, default_by, warn)
+
+
+# --------------------------------------------------------------------------- new trackers
+
+
+class Initialized(_Value):
+    """`xatrack init`: the new tracker's ``folder``, the ``plan_file`` read, the ``plan`` made
+    from it and the importer's ``warnings`` (lines it could not read)."""
+
+    __slots__ = ("folder", "plan_file", "plan", "warnings")
+
+
+def init_tracker(folder: Path, source: Path | None = None) -> Initialized:
+    """`xatrack init`: a new tracker in ``folder`` (tasks.yaml, units.yaml, progress/, .gitattributes,
+    .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan).
+    A folder that already holds a tasks.yaml is refused."""
+    from xatrack.setup import init_tracker as make
+
+    plan_file, result = make(Path(folder), Path(source) if source is not None else None)
+    return Initialized(Path(folder), plan_file, result.plan, list(result.warnings))
+
+
+# --------------------------------------------------------------------------- git: audit and the hook
+
+
+class Audited(_Value):
+    """`xatrack audit`: the ``violations`` found (audit.Violation, errors and warnings), the number of
+    ``commits`` checked, the ``accounts`` (units.yaml's accounts at the revision checked: ``present``
+    False when it has none) and the ``seconds`` it took; ``errors`` and ``warnings`` split the violations."""
+
+    __slots__ = ("violations", "commits", "accounts", "seconds")
+
+    @property
+    def errors(self) -> list:
+        return [v for v in self.violations if v.severity == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [v for v in self.violations if v.severity != "error"]
+
+
+def _git_prefix(folder: Path) -> str:
+    """The tracker's directory inside its repository ("" or "sub/dir/")."""
+    from xatrack.errors import DataError
+    from xatrack.gitlog import GitError, git
+
+    try:
+        inside = git(["rev-parse", "--is-inside-work-tree"], cwd=folder).strip()
+    except GitError:
+        inside = b""
+    if inside != b"true":
+        raise DataError(f"跟踪目录 {folder} 不在 git 仓库中:audit 检查的是 git 历史")
+    return git(["rev-parse", "--show-prefix"], cwd=folder).decode("utf-8").strip()
+
+
+def audit(root: str | Path | None = None, *, rev: str = "HEAD", strict: bool = False, signed: bool = False) -> Audited:
+    """`xatrack audit`: check the git history up to ``rev``: progress/ and findings/ only appended, each
+    line's ``by`` a unit the committer's account stands for; bulletins/ and evidence/ written once;
+    tasks.yaml, units.yaml… changed by the office only. ``strict``: a committer without an account is an
+    error (else a warning); ``signed``: every commit must carry a good signature."""
+    import time
+
+    from xatrack.errors import DataError
+    from xatrack.gitlog import GitError, audit_history
+    from xatrack.store import find_root
+
+    folder = find_root(root)
+    prefix = _git_prefix(folder)
+    started = time.perf_counter()
+    try:
+        violations, count, tip = audit_history(folder, rev, prefix, strict=strict, signed=signed)
+    except GitError as error:
+        if "unknown revision" in error.message or "bad revision" in error.message or "ambiguous" in error.message:
+            raise InputError(f'--rev "{rev}" 不是这个仓库中的提交或分支') from None
+        raise DataError(error.message) from None
+    return Audited(violations, count, tip, time.perf_counter() - started)
+
+
+def githook_install(hub: Path, *, python: str = "/usr/bin/env python3", force: bool = False,
+                    signed: bool = False) -> Path:
+    """`xatrack githook install`: the pre-receive hook written into the bare repository ``hub``
+    (refused, DataError, when ``hub`` is not a bare xatrack repository with an office account, or
+    holds another hook and not ``force``). Returns the hook's path."""
+    from xatrack.errors import DataError
+    from xatrack.githook import InstallError, install
+
+    try:
+        return install(Path(hub), python=python, force=force, signed=signed)
+    except InstallError as error:
+        raise DataError(error.message) from None
+
+
+def githook_script(output: Path | None = None, *, python: str = "/usr/bin/env python3", signed: bool = False) -> str:
+    """`xatrack githook script`: the hook's text (for Gitea, GitLab… which take a script); with
+    ``output``, also written there (whole, atomically)."""
+    from xatrack.githook import script_text
+
+    text = script_text(python, signed)
+    if output is not None:
+        from xatrack.safefs import write_atomic
+
+        write_atomic(Path(output), text)
+    return text
