@@ -539,7 +539,7 @@ def write_sheet_file(path: Path, info, rows, force: bool, root: Path | None = No
     (or a file that is not a sheet xatrack made) unless ``force``."""
     from xatrack.errors import DataError
     from xatrack.safefs import check_output, made_by_xatrack, regular_file
-    from xatrack.views.sheet_xlsx import read_sheet, write_sheet
+    from xatrack.io.sheet_xlsx import read_sheet, write_sheet
 
     check_output(path, "-o", [root] if root is not None else [], force)
     if regular_file(path) and not force:
@@ -581,7 +581,7 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
     from xatrack.schedule import check_date_in_quarter, parse_date
     from xatrack.sheet import Ingest, check_filled, still_new
     from xatrack.store import append_entries, log_header
-    from xatrack.views.sheet_xlsx import read_sheet
+    from xatrack.io.sheet_xlsx import read_sheet
 
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
