@@ -20,7 +20,7 @@ import zipfile
 
 import pytest
 
-from cli_helpers import run
+from cli_helpers import REPO, run
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
 docx = pytest.importorskip("docx")
