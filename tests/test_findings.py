@@ -185,13 +185,9 @@ def test_two_clones_add_findings_the_same_minute_and_merge(tmp_path):
     ok(git(tmp_path, "init", "-q", "--bare", str(central)))
     office = tmp_path / "office"
     ok(git(tmp_path, "clone", "-q", str(central), str(office)))
-    import contextlib
-    import io
+    from cli_helpers import invoke
 
-    from xatrack.cli import main
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        main(["init", str(office)])
+    assert invoke("init", str(office))[0] == 0
     commit_all(office, "新建跟踪目录")
     ok(git(office, "push", "-q", "origin", "main"))
     unit = tmp_path / "kjj"
