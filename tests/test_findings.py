@@ -8,6 +8,8 @@ column, and bad input: one Chinese line, exit 2, nothing written.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -170,6 +172,20 @@ def test_reopen_and_list_filters(tracker, capsys, monkeypatch, tmp_path):
     assert sorted(ids("--quarter", "Q3")) == sorted([one, two])
     code, out, err = run(capsys, "finding", "list", "--format", "csv")
     assert out.splitlines()[0].startswith("编号,事项,单位,类型,问题,发现日期,整改时限,状态")
+
+
+def test_finding_list_csv_never_makes_a_formula(tracker, capsys, monkeypatch):
+    # Issue 13's rule for every CSV xatrack writes: a field starting with = + - @ is neutralised with '.
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-08")
+    text = '=HYPERLINK("http://example.invalid","点击")'
+    code, out, err = run(capsys, "finding", "add", "32", "--text", text, "--due", "2025-08-15")
+    assert code == 0, err
+    code, out, err = run(capsys, "finding", "list", "--format", "csv")
+    assert code == 0, err
+    row = next(csv.reader(io.StringIO(out.splitlines()[1])))
+    assert row[4] == "'" + text and row[1] == "32"
+    code, out, err = run(capsys, "finding", "list", "--format", "json")
+    assert json.loads(out)[0]["text"] == text  # JSON keeps the text as written
 
 
 # --------------------------------------------------------------------------- merging clones

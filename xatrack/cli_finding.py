@@ -161,44 +161,11 @@ def list_command(
     _emit(listed.rows, listed.short, fmt, listed.day)
 
 
-def _latest_note(finding) -> str:
-    notes = [e.note for e in finding.events if e.note]
-    return notes[-1] if notes else ""
-
-
 def _emit(rows, shown, fmt: str, now: date) -> None:
-    records = [
-        {
-            "id": shown[f.fid],
-            "fid": f.fid,
-            "item": f.item,
-            "unit": f.unit,
-            "kind": f.kind,
-            "text": f.text,
-            "date": f.day.isoformat(),
-            "due": f.due.isoformat(),
-            "status": state,
-            "closed": (f.closed_on(now) or "") and f.closed_on(now).isoformat(),
-            "latest_note": _latest_note(f),
-            "evidence": [ref.as_record() for ref in f.evidence],
-            "by": f.by,
-        }
-        for f, state, _ in rows
-    ]
-    if fmt == "json":
-        import json
+    if fmt in ("json", "csv"):
+        from xatrack.views.data import render_findings_csv, render_findings_json
 
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-        return
-    header = ["编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "最新进展", "佐证材料"]
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        for r in records:
-            writer.writerow([r["id"], r["item"] or "", r["unit"], r["kind"], r["text"], r["date"], r["due"], r["status"],
-                             r["closed"], r["latest_note"], "、".join(e["name"] for e in r["evidence"])])
+        sys.stdout.write((render_findings_json if fmt == "json" else render_findings_csv)(rows, shown, now))
         return
     from xatrack.views.terminal import output, render_findings
 
