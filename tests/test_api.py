@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -200,3 +201,22 @@ def test_githook_script_and_install(tracker, tmp_path):
     ok(git(tracker, "push", "-q", str(hub), "HEAD:main"))
     installed = api.githook_install(hub, python="/usr/bin/python3")
     assert installed.name == "pre-receive" and installed.read_text(encoding="utf-8").startswith("#!/usr/bin/python3")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need a privilege on Windows")
+def test_githook_script_output_through_a_symlink_writes_its_target(tmp_path):
+    # As every -o (safefs.write_output): the link's target is written and the link kept.
+    target = tmp_path / "hooks" / "pre-receive.real"
+    target.parent.mkdir()
+    target.write_text("旧脚本", encoding="utf-8")
+    link = tmp_path / "hooks" / "pre-receive"
+    link.symlink_to(target)
+    text = api.githook_script(link)
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == text
+
+
+def test_githook_script_output_refuses_the_trackers_own_files(tracker):
+    before = (tracker / "tasks.yaml").read_bytes()
+    with pytest.raises(InputError, match="跟踪目录自己的文件"):
+        api.githook_script(tracker / "tasks.yaml")
+    assert (tracker / "tasks.yaml").read_bytes() == before

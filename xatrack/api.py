@@ -1041,12 +1041,14 @@ def githook_install(hub: Path, *, python: str = "/usr/bin/env python3", force: b
 
 def githook_script(output: Path | None = None, *, python: str = "/usr/bin/env python3", signed: bool = False) -> str:
     """`xatrack githook script`: the hook's text (for Gitea, GitLab… which take a script); with
-    ``output``, also written there (whole, atomically)."""
+    ``output``, also written there as every -o is (safefs.write_output: a symlink's target, a
+    device as is); a tracker's own file (tasks.yaml, a log…) is refused (InputError)."""
     from xatrack.githook import script_text
 
     text = script_text(python, signed)
     if output is not None:
-        from xatrack.safefs import write_atomic
+        from xatrack.safefs import check_output, write_output
 
-        write_atomic(Path(output), text)
+        check_output(Path(output), "-o", [], force=True)  # force: an earlier script, or any file, may be replaced
+        write_output(Path(output), text)
     return text
