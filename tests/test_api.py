@@ -215,6 +215,18 @@ def test_githook_script_output_through_a_symlink_writes_its_target(tmp_path):
     assert link.is_symlink() and target.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need a privilege on Windows")
+def test_import_output_through_a_symlink_writes_its_target(tmp_path):
+    plan = tmp_path / "方案.txt"
+    plan.write_text("1. 新改建农村公路100公里。\n", encoding="utf-8")
+    target = tmp_path / "registries" / "2026.yaml"
+    target.parent.mkdir()
+    link = tmp_path / "tasks.yaml"
+    link.symlink_to(target)
+    made = api.import_plan(plan, output=link)
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == made.text
+
+
 def test_githook_script_output_refuses_the_trackers_own_files(tracker):
     before = (tracker / "tasks.yaml").read_bytes()
     with pytest.raises(InputError, match="跟踪目录自己的文件"):

@@ -339,7 +339,7 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
     not read (``file:place: 警告: …``). A plan without any item is refused; so is one with unread lines
     when ``strict``. With ``output`` the registry is written there; with ``review`` nothing is, except
     the review page when ``output`` is an .html file."""
-    from xatrack.safefs import write_atomic
+    from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
     from xatrack.setup import build_registry, default_overrides
 
     if overrides is None:
@@ -358,12 +358,12 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
             return Imported(result, text, overrides, None)
         from xatrack.importer.review import render_review_html
 
-        write_atomic(output, render_review_html(result, str(plan_file)))
+        write_output(output, render_review_html(result, str(plan_file)))
         return Imported(result, text, overrides, output)
     if strict and result.warnings:
         raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output or 'tasks.yaml'}")
     if output is not None:
-        write_atomic(output, text)
+        write_output(output, text)
     return Imported(result, text, overrides, output)
 
 
