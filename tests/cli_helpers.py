@@ -1,21 +1,66 @@
-"""Running the CLI in-process, as the CLI tests do."""
+"""Making trackers and running the CLI in-process, as the tests do.
+
+``make_tracker`` copies the repository's tracker files; every test that needs
+the shipped plan on disk goes through it (the ``tracker`` and ``replayed``
+fixtures of conftest.py included). ``run`` runs ``xatrack ARGS`` inside a test
+(pytest's capsys holds the output); ``invoke`` does the same where capsys is not
+at hand (module fixtures, helpers called outside a test's capture).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
+import shutil
+from pathlib import Path
 
 from xatrack.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_tracker(root: Path, files: tuple[str, ...] = ("tasks.yaml", "units.yaml")) -> Path:
+    """``root`` (made if missing) holding copies of the repository's ``files``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+def _main(args) -> int:
+    """The exit code of ``xatrack ARGS`` run in this process."""
+    try:
+        main(list(args))
+    except SystemExit as exit_:
+        return exit_.code or 0
+    return 0
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of ``xatrack ARGS``."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
+    code = _main(args)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def invoke(*args: str, env: dict[str, str] | None = None, merged: bool = False) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``xatrack ARGS``, its output caught here rather than by
+    capsys; ``env``: variables set for this run only; ``merged``: stderr goes to stdout, in order."""
+    saved = {key: os.environ.get(key) for key in env or {}}
+    os.environ.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out if merged else err):
+            code = _main(args)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return code, out.getvalue(), err.getvalue()
 
 
 def ids_of(capsys, *args: str) -> list[str]:

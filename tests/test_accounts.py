@@ -9,8 +9,6 @@ be imported there, so the pushes prove the script is self-contained.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -20,11 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import REPO, invoke, make_tracker
 from xatrack.audit import Accounts, Commit, FileChange, check_commit, parse_units_text, settle_hunk
-from xatrack.cli import main
 from xatrack.directory import parse_directory
 
-REPO = Path(__file__).resolve().parents[1]
 LOG = "progress/2025-Q2.yaml"
 OFFICE = "dcs@xianan.gov.cn"
 KJJ = "kjj@xianan.gov.cn"
@@ -46,24 +43,9 @@ def git(cwd: Path, *args: str, email: str = OFFICE) -> subprocess.CompletedProce
 
 
 def xatrack(*args: str, user: str = "", today: str = "2025-06-20") -> tuple[int, str]:
-    env = {"XATRACK_USER": user or "测试", "XATRACK_TODAY": today}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    out = io.StringIO()
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            try:
-                main(list(args))
-            except SystemExit as exit_:
-                code = exit_.code or 0
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return code, out.getvalue()
+    """(exit code, stdout and stderr in order) of ``xatrack ARGS`` as ``user`` on ``today``."""
+    code, out, _ = invoke(*args, env={"XATRACK_USER": user or "测试", "XATRACK_TODAY": today}, merged=True)
+    return code, out
 
 
 def record(clone: Path, item: str, value: str, by: str, today: str = "2025-06-20", *extra: str) -> None:
@@ -86,7 +68,7 @@ def start_tracker(folder: Path, accounts: str = ACCOUNTS) -> Path:
     ok(git(folder, "init", "-q", "--bare", str(hub)))
     office = folder / "office"
     ok(git(folder, "clone", "-q", str(hub), str(office)))
-    shutil.copy(REPO / "tasks.yaml", office / "tasks.yaml")
+    make_tracker(office, files=("tasks.yaml",))
     (office / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + accounts, encoding="utf-8")
     (office / ".gitattributes").write_text("progress/*.yaml merge=union\n", encoding="utf-8")
     (office / ".gitignore").write_text("progress/*.lock\n", encoding="utf-8")
@@ -333,10 +315,7 @@ def test_audit_reports_edits_unknown_identities_and_strict(tmp_path: Path) -> No
 
 @needs_git
 def test_audit_outside_git_and_bad_rev_are_one_line_errors(tmp_path: Path) -> None:
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    shutil.copy(REPO / "tasks.yaml", plain)
-    shutil.copy(REPO / "units.yaml", plain)
+    plain = make_tracker(tmp_path / "plain")
     code, out = xatrack("audit", "--root", str(plain))
     assert code == 2 and "不在 git 仓库中" in out and "Traceback" not in out
     (tmp_path / "t").mkdir()
@@ -402,7 +381,7 @@ def _check_text(units_text: str) -> tuple[int, str]:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        shutil.copy(REPO / "tasks.yaml", folder)
+        make_tracker(Path(folder), files=("tasks.yaml",))
         Path(folder, "units.yaml").write_text(units_text, encoding="utf-8")
         return xatrack("check", "--root", folder)
 
@@ -475,7 +454,7 @@ def test_audit_signed_verifies_every_commit_against_the_account_keys(tmp_path: P
     ok(git(folder, "init", "-q", "--bare", str(hub)))
     office = folder / "office"
     ok(git(folder, "clone", "-q", str(hub), str(office)))
-    shutil.copy(REPO / "tasks.yaml", office / "tasks.yaml")
+    make_tracker(office, files=("tasks.yaml",))
     (office / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + accounts, encoding="utf-8")
     (office / ".gitignore").write_text("progress/*.lock\n", encoding="utf-8")
 
@@ -547,9 +526,8 @@ def test_the_hook_script_is_self_contained_python_37() -> None:
 def test_audit_of_a_tracker_in_a_subfolder_judges_its_files_only(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     tracker = repo / "督办2025"
-    tracker.mkdir(parents=True)
+    make_tracker(tracker, files=("tasks.yaml",))
     ok(git(tmp_path, "init", "-q", str(repo)))
-    shutil.copy(REPO / "tasks.yaml", tracker / "tasks.yaml")
     (tracker / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + ACCOUNTS, encoding="utf-8")
     (repo / ".gitignore").write_text("*.lock\n", encoding="utf-8")
     commit(repo, OFFICE, "新建")

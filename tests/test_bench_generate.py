@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from xatrack.cli import main
+from cli_helpers import run
 from xatrack.store import Tracker
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,12 +55,7 @@ def test_generated_tracker_passes_check_with_the_expected_logs(tmp_path, monkeyp
 
     monkeypatch.chdir(first)
     monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    try:
-        main(["check"])
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code or 0
-    out, err = capsys.readouterr()
+    code, out, err = run(capsys, "check")
     assert code == 0, out + err
     assert "检查通过" in out
 

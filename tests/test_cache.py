@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import make_tracker
 from xatrack.cache import Cache
 from xatrack.model import Quarter
 from xatrack.store import Tracker, record_line
@@ -18,10 +19,8 @@ Q2 = Quarter(2025, 2)
 
 @pytest.fixture()
 def tracker(tmp_path):
-    root = tmp_path / "t"
-    root.mkdir()
-    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
-    return Tracker(root)
+    """A store Tracker over a folder holding only the shipped tasks.yaml."""
+    return Tracker(make_tracker(tmp_path / "t", files=("tasks.yaml",)))
 
 
 def _same_size_and_time(path: Path, old: str, new: str) -> None:

@@ -6,14 +6,13 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from cli_helpers import run
+from cli_helpers import make_tracker, run
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "xatrack" / "data" / "2025-xianan.txt"
@@ -195,10 +194,7 @@ def _process(args, cwd, columns, env_extra=None):
 
 @pytest.mark.parametrize("columns", [80, 160])
 def test_example_commands_as_processes(tmp_path, columns):
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("tasks.yaml", "units.yaml"):
-        shutil.copy(REPO / name, root / name)
+    root = make_tracker(tmp_path / "repo")
     from rich.cells import cell_len
 
     listing = _process(["list", "--leader", "洪声耀"], root, columns)
@@ -228,10 +224,7 @@ def test_terminal_output_is_coloured(tmp_path):
     """Through a pseudo-terminal, statuses carry colour."""
     import pty
 
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("tasks.yaml", "units.yaml"):
-        shutil.copy(REPO / name, root / name)
+    root = make_tracker(tmp_path / "repo")
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "XATRACK_ROOT")}
     env.update({"COLUMNS": "120", "TERM": "xterm-256color", "XATRACK_TODAY": "2025-06-20"})
     leader, follower = pty.openpty()

@@ -430,3 +430,12 @@ def test_seed_town_and_farm_see_the_right_items(directory):
     assert farm - town == {"64"}  # names 向阳湖奶牛场, not 桂花镇
     assert len(selected("区财政局")) == 28  # incl. 43 and 46 written with 国资局, and 区政府各部门 items
     assert {"43", "46", "97"} <= selected("区财政局")
+
+
+def test_a_pasted_paragraph_as_a_key_makes_a_short_warning():
+    # Found by test_fuzz_directory_loader: an unknown key of 100,000 characters was quoted whole.
+    text = "units:\n  - {name: 区审计局, type:" + "长" * 5000 + " 区政府部门}\n"  # "type:长…" is one key
+    _, problems = parse_directory(text)
+    (problem,) = problems
+    assert "未知的键" in problem.message and problem.line == 2
+    assert len(str(problem)) < 200 and '"type:' + "长" * 34 + '…"' in problem.message

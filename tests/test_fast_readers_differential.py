@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cli_helpers import make_tracker
 from xatrack.cache import Cache
 from xatrack.errors import DataError
 from xatrack.evaluate import decisive
@@ -192,9 +192,8 @@ def log_bytes(draw):
 
 @pytest.fixture()
 def tracker_root(tmp_path):
-    root = tmp_path / "t"
-    (root / "progress").mkdir(parents=True)
-    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
+    root = make_tracker(tmp_path / "t", files=("tasks.yaml",))
+    (root / "progress").mkdir()
     return root
 
 

@@ -8,16 +8,13 @@ and both create that quarter's log.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from xatrack.cli import main
+from cli_helpers import invoke
 from xatrack.model import Quarter
 from xatrack.store import log_header, read_log
 
@@ -31,24 +28,9 @@ from git_helpers import git, ok  # noqa: E402,F401  (test_findings imports them 
 
 
 def xatrack(root: Path, *args: str, user: str, today: str = "2025-06-20") -> tuple[int, str]:
-    env = {"XATRACK_USER": user, "XATRACK_TODAY": today}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    out = io.StringIO()
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            try:
-                main([*args, "--root", str(root)])
-            except SystemExit as exit_:
-                code = exit_.code or 0
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return code, out.getvalue()
+    """(exit code, stdout and stderr in order) of ``xatrack ARGS --root ROOT`` as ``user`` on ``today``."""
+    code, out, _ = invoke(*args, "--root", str(root), env={"XATRACK_USER": user, "XATRACK_TODAY": today}, merged=True)
+    return code, out
 
 
 def record(root: Path, user: str, *args: str, today: str = "2025-06-20") -> None:
@@ -97,8 +79,7 @@ def test_two_clones_record_push_and_pull_without_conflicts(tmp_path):
     # The supervision office makes the tracker and publishes it.
     office = tmp_path / "office"
     ok(git(tmp_path, "clone", "-q", str(central), str(office)))
-    with contextlib.redirect_stdout(io.StringIO()):
-        main(["init", str(office)])
+    assert invoke("init", str(office))[0] == 0
     assert (office / ".gitattributes").read_text(encoding="utf-8") == (
         "progress/*.yaml merge=union\nfindings/*.yaml merge=union\n"
     )

@@ -592,7 +592,7 @@ def test_14_a_zip_bomb_is_refused_before_it_is_unpacked(tracker):
 
 
 def test_14_a_sheet_with_too_many_rows_is_refused(tracker, capsys, monkeypatch):
-    from xatrack.views import sheet_xlsx
+    from xatrack.io import sheet_xlsx
 
     code, out, err = run(capsys, "sheet", "--unit", "区科经局", "--quarter", "Q2", "-o", "s.xlsx")
     assert code == 0, err

@@ -17,18 +17,15 @@ import json
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from cli_helpers import run
-from xatrack.cli import main
+from cli_helpers import REPO, run
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
 docx = pytest.importorskip("docx")
 from docx.shared import Pt  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 UPDATES = {
     "2025-03-25": [["32", "--done", "90"], ["79", "--done", "3"], ["5", "--done", "190"], ["28", "--status", "推进中"]],
     "2025-06-20": [
@@ -44,34 +41,8 @@ UPDATES = {
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("paperwork") / "tracker"
-    root.mkdir()
-    for name in ("tasks.yaml", "units.yaml"):
-        shutil.copy(REPO / name, root / name)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XATRACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        mp.setenv("XATRACK_ROOT", str(root))
-        mp.setenv("XATRACK_USER", "测试员")
-        for day, updates in UPDATES.items():
-            mp.setenv("XATRACK_TODAY", day)
-            for args in updates:
-                try:
-                    main(["update", *args])
-                except SystemExit as exit_:  # pragma: no cover - shows the message
-                    assert not exit_.code, f"update {args} failed"
-    return root
-
-
-@pytest.fixture()
-def tracker(root, monkeypatch, capsys):
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    monkeypatch.setenv("XATRACK_TODAY", "2025-10-08")
-    monkeypatch.setenv("COLUMNS", "160")
-    capsys.readouterr()
-    return root
+REPLAY = UPDATES  # recorded once (conftest.replayed)
+TODAY = "2025-10-08"  # the day the tests run on (conftest.tracker)
 
 
 def _report(root, quarter: int):
@@ -93,8 +64,8 @@ def _counts(**named) -> tuple[int, ...]:
 # --------------------------------------------------------------------------- 各季度对比 (trends)
 
 
-def test_trends_per_unit_and_leader_for_each_quarter(root):
-    trends = _report(root, 3).trends
+def test_trends_per_unit_and_leader_for_each_quarter(replayed):
+    trends = _report(replayed, 3).trends
     assert trends.labels == ("Q1", "Q2", "Q3")
     units = {row.name: row for row in trends.units}
     # 区教育局 leads 4, 28 and 75.
@@ -111,8 +82,8 @@ def test_trends_per_unit_and_leader_for_each_quarter(root):
     )
 
 
-def test_trends_improved_worsened_stopped_and_streaks(root):
-    trends = _report(root, 3).trends
+def test_trends_improved_worsened_stopped_and_streaks(replayed):
+    trends = _report(replayed, 3).trends
     assert [(m.item_id, m.before, m.after) for m in trends.improved] == [("32", SEVERE, ON_TRACK)]
     # Not reporting is the worst result: 严重滞后 -> 未报送 is worse, not better.
     assert [(m.item_id, m.before, m.after) for m in trends.worsened] == [
@@ -131,8 +102,8 @@ def test_trends_improved_worsened_stopped_and_streaks(root):
     assert "32" not in {i for s in trends.streaks for i in s.ids}
 
 
-def test_trend_ranks_are_the_bulletins_rankings(root):
-    now, before = _report(root, 3), _report(root, 2)
+def test_trend_ranks_are_the_bulletins_rankings(replayed):
+    now, before = _report(replayed, 3), _report(replayed, 2)
     trends = now.trends
     assert [(r.name, r.rank) for r in trends.units] == [(r.name, r.rank) for r in now.units]
     previous = {r.name: r.rank for r in before.units}
@@ -141,8 +112,8 @@ def test_trend_ranks_are_the_bulletins_rankings(root):
         assert row.rank_change == previous[row.name] - row.rank
 
 
-def test_first_quarter_trends_have_no_previous(root):
-    trends = _report(root, 1).trends
+def test_first_quarter_trends_have_no_previous(replayed):
+    trends = _report(replayed, 1).trends
     assert trends.labels == ("Q1",) and not trends.has_previous
     assert trends.improved == trends.worsened == trends.stopped == trends.streaks == ()
     assert all(row.rank_change is None for row in trends.units)
@@ -512,10 +483,10 @@ def _notices(root, quarter: int, made, units=None, settings=None):
     return build_notices(statuses, directory, settings or plan.settings, q, made, plan.info.title, units)
 
 
-def test_notices_per_lead_unit(root):
+def test_notices_per_lead_unit(replayed):
     from datetime import date
 
-    notices = {n.unit: n for n in _notices(root, 2, date(2025, 7, 8))}
+    notices = {n.unit: n for n in _notices(replayed, 2, date(2025, 7, 8))}
     kjj = notices["区科经局"]
     states = {i.item_id: i.state for i in kjj.items}
     assert states["32"] == SEVERE and "29" not in states  # 29 reported 已完成
@@ -529,14 +500,14 @@ def test_notices_per_lead_unit(root):
     assert "区财政局" in notices and "G4" not in {i.item_id for i in notices["区财政局"].items}
 
 
-def test_late_report_is_a_finding(root, tmp_path):
+def test_late_report_is_a_finding(replayed, tmp_path):
     from datetime import date, datetime
 
     from xatrack.evaluate import evaluate
     from xatrack.remind import LATE, build_notices
     from xatrack.store import Tracker
 
-    t = Tracker(root)
+    t = Tracker(replayed)
     plan, directory = t.plan(), t.directory()
     entries, _ = t.entries(plan.info.year)
     q = Quarter(2025, 2)

@@ -27,10 +27,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run, xlsx_tables as _xlsx_tables
-from xatrack.cli import main
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
-REPO = Path(__file__).resolve().parents[1]
 
 Q1_UPDATES = [
     ["32", "--done", "90"],
@@ -68,35 +66,8 @@ Q2_LEADERS = {
 Q1_OVERALL = {DONE: 1, ON_TRACK: 3, BEHIND: 0, SEVERE: 1, MISSING: 102}
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    """The shipped plan with the Q1 and Q2 updates above, recorded through `xatrack update`."""
-    root = tmp_path_factory.mktemp("report") / "tracker"
-    root.mkdir()
-    for name in ("tasks.yaml", "units.yaml"):
-        shutil.copy(REPO / name, root / name)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XATRACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        mp.setenv("XATRACK_ROOT", str(root))
-        mp.setenv("XATRACK_USER", "测试员")
-        for day, updates in (("2025-03-25", Q1_UPDATES), ("2025-06-20", Q2_UPDATES)):
-            mp.setenv("XATRACK_TODAY", day)
-            for args in updates:
-                try:
-                    main(["update", *args])
-                except SystemExit as exit_:  # pragma: no cover - shows the message
-                    assert not exit_.code, f"update {args} failed"
-    return root
-
-
-@pytest.fixture()
-def tracker(root, monkeypatch, capsys):
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
-    monkeypatch.setenv("COLUMNS", "160")
-    capsys.readouterr()
-    return root
+REPLAY = {"2025-03-25": Q1_UPDATES, "2025-06-20": Q2_UPDATES}  # recorded once (conftest.replayed)
+TODAY = "2025-06-20"  # the day the tests run on (conftest.tracker)
 
 
 def _report(root, quarter: int = 2, **filters):
@@ -120,8 +91,8 @@ def _counts(row) -> dict[str, int]:
 # --------------------------------------------------------------------------- the report value
 
 
-def test_headline_counts(root):
-    report = _report(root)
+def test_headline_counts(replayed):
+    report = _report(replayed)
     assert report.overall.total == 107
     assert _counts(report.overall) == Q2_OVERALL
     assert report.targets.total == 7 and _counts(report.targets) == Q2_TARGETS
@@ -132,8 +103,8 @@ def test_headline_counts(root):
     assert actions["行动一"].title == "实施发展提速行动"
 
 
-def test_leaders_in_document_order_with_their_counts(root):
-    report = _report(root)
+def test_leaders_in_document_order_with_their_counts(replayed):
+    report = _report(replayed)
     names = [row.name for row in report.leaders]
     assert names == ["洪声耀", "陈浩", "程文敏", "丁玲", "刘伍寿", "姜黎明", "常务副区长", "区政府班子成员"]
     rows = {row.name: row for row in report.leaders}
@@ -141,10 +112,10 @@ def test_leaders_in_document_order_with_their_counts(root):
         assert rows[name].total == total and _counts(rows[name]) == counts, name
 
 
-def test_lead_units_ranked_by_rates_not_counts(root):
+def test_lead_units_ranked_by_rates_not_counts(replayed):
     """Issue 12 replaced the count ranking (which put the units that report
     and have many items last) with rates: 推进率, then 及时率, then fewer 严重滞后."""
-    report = _report(root)
+    report = _report(replayed)
     rows = {row.name: row for row in report.units}
     # 区教育局 leads 4 (未报送), 28 (严重滞后), 75 (滞后): nothing green, 2 of 3 reported on time.
     assert rows["区教育局"].ids == ("4", "28", "75") and rows["区教育局"].problems == 3
@@ -163,9 +134,9 @@ def test_lead_units_ranked_by_rates_not_counts(root):
     assert "推进率" in report.ranking_rule and "及时率" in report.ranking_rule
 
 
-def test_ranking_of_one_leaders_units_by_hand(root):
+def test_ranking_of_one_leaders_units_by_hand(replayed):
     """程文敏's 17 items and their lead units, ranked by hand."""
-    report = _report(root, leader="程文敏")
+    report = _report(replayed, leader="程文敏")
     assert report.overall.total == 17
     assert _counts(report.overall) == {DONE: 0, ON_TRACK: 1, BEHIND: 1, SEVERE: 1, MISSING: 14}
     ranking = [(row.rank, row.name) for row in report.units]
@@ -180,8 +151,8 @@ def test_ranking_of_one_leaders_units_by_hand(root):
     assert leaders == {"洪声耀": 1, "陈浩": 1, "程文敏": 17, "丁玲": 2}
 
 
-def test_lagging_items_by_leader_with_expected_and_reported(root):
-    report = _report(root)
+def test_lagging_items_by_leader_with_expected_and_reported(replayed):
+    report = _report(replayed)
     groups = {g.leader: g for g in report.lagging}
     assert [g.leader for g in report.lagging] == ["洪声耀", "程文敏", "常务副区长"]
     assert [(e.item.id, e.state) for e in groups["程文敏"].items] == [("28", SEVERE), ("75", BEHIND)]
@@ -198,8 +169,8 @@ def test_lagging_items_by_leader_with_expected_and_reported(root):
     assert item_figures_text(groups["程文敏"].items[0]) == "报送状态:受阻(资金|未到位<b>)"
 
 
-def test_reminder_list(root):
-    report = _report(root)
+def test_reminder_list(replayed):
+    report = _report(replayed)
     reminders = {r.unit: r.ids for r in report.reminders}
     assert reminders["区教育局"] == ("4",)  # 28 and 75 reported
     assert reminders["区卫健局"] == ("34", "76")
@@ -211,8 +182,8 @@ def test_reminder_list(root):
     assert report.unreported_count == 98
 
 
-def test_change_since_previous_quarter(root):
-    comparison = _report(root).comparison
+def test_change_since_previous_quarter(replayed):
+    comparison = _report(replayed).comparison
     assert comparison.previous == Quarter(2025, 1)
     assert _counts(comparison.before) == Q1_OVERALL
     assert [(c.item_id, c.before) for c in comparison.turned_red] == [("G2", MISSING), ("28", ON_TRACK), ("32", ON_TRACK)]
@@ -220,20 +191,20 @@ def test_change_since_previous_quarter(root):
     assert comparison.state_of("79") == SEVERE
 
 
-def test_first_quarter_has_no_previous(root):
-    report = _report(root, quarter=1)
+def test_first_quarter_has_no_previous(replayed):
+    report = _report(replayed, quarter=1)
     assert report.comparison is None and "没有上一季度" in report.no_previous_text
     assert _counts(report.overall) == Q1_OVERALL
     assert [(e.item.id, e.state) for g in report.lagging for e in g.items] == [("79", SEVERE)]
 
 
-def test_numbers_agree_with_overdue(root, tracker, capsys):
+def test_numbers_agree_with_overdue(replayed, tracker, capsys):
     import json
 
     code, out, err = run(capsys, "overdue", "--quarter", "Q2", "--format", "json")
     assert code == 0, err
     overdue = {row["id"]: row["status"] for row in json.loads(out)}
-    report = _report(root)
+    report = _report(replayed)
     flagged = {s.item.id: s.state for s in report.statuses if s.state in (BEHIND, SEVERE, MISSING)}
     assert overdue == flagged
 

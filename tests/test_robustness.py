@@ -8,7 +8,6 @@ child processes have timeouts, and loaders run under an alarm.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import random
@@ -26,6 +25,7 @@ import typer.main
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cli_helpers import invoke, make_tracker
 from xatrack.checks import check_tracker
 from xatrack.cli import app, main
 from xatrack.directory import parse_directory
@@ -63,33 +63,11 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def make_tracker(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "tasks.yaml", root / "tasks.yaml")
-    shutil.copy(REPO / "units.yaml", root / "units.yaml")
-    return root
-
-
-@pytest.fixture()
-def tracker(tmp_path, monkeypatch):
-    root = make_tracker(tmp_path / "tracker")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("XATRACK_ROOT", raising=False)
-    monkeypatch.setenv("XATRACK_TODAY", "2025-06-20")
-    monkeypatch.setenv("XATRACK_USER", "测试员")
-    return root
-
-
 def cli(*args: str, limit: float = 30) -> tuple[int, str]:
-    """Run the CLI in-process; (exit code, stdout + stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with time_limit(limit), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    return code, out.getvalue() + err.getvalue()
+    """Run the CLI in-process within ``limit`` seconds; (exit code, stdout + stderr)."""
+    with time_limit(limit):
+        code, out, err = invoke(*args)
+    return code, out + err
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:

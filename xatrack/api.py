@@ -15,6 +15,20 @@ User mistakes raise ``errors.InputError``/``DataError`` with one Chinese line.
 
 ``warn`` (optional): called with each one-line Chinese warning met while
 reading (ignored log entries, unknown items); the CLI prints them on stderr.
+
+One function per command (each documented below):
+
+    check                                   xatrack check
+    list_items, overdue, leaders, units     xatrack list / overdue / leaders / units
+    show                                    xatrack show
+    update, retract                         xatrack update / retract
+    import_plan, init_tracker               xatrack import / init
+    report, annual                          xatrack report (--year)
+    sheet, ingest                           xatrack sheet / ingest
+    remind                                  xatrack remind
+    findings, add_finding, update_finding,  xatrack finding list / add / update /
+    close_finding, reopen_finding             close / reopen
+    audit, githook_install, githook_script  xatrack audit / githook install / script
 """
 
 from __future__ import annotations
@@ -34,7 +48,9 @@ Warn = Callable[[str], None]
 __all__ = [
     "Selection", "Rollup", "Shown", "Recorded",
     "open_tracker", "heading", "check", "list_items", "overdue", "leaders", "units", "show",
-    "update", "retract", "import_plan", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices", "findings", "FindingRows", "load_findings",
+    "update", "retract", "import_plan", "Imported", "report", "annual", "Made", "sheet", "Sheets", "ingest", "Ingested", "remind", "Notices", "findings", "FindingRows", "load_findings",
+    "add_finding", "FindingAdded", "update_finding", "close_finding", "reopen_finding", "FindingFollowedUp",
+    "init_tracker", "Initialized", "audit", "Audited", "githook_install", "githook_script",
 ]
 
 
@@ -309,15 +325,47 @@ def _after_append(loaded: Loaded, recorded, path: Path) -> Recorded:
 # --------------------------------------------------------------------------- import
 
 
-def import_plan(plan_file: Path, overrides: Path | None = None):
-    """`xatrack import`: (import result, registry text) for an official plan and its overrides
-    (the ``<name>.overrides.yaml`` beside it when ``overrides`` is None)."""
+class Imported(_Value):
+    """`xatrack import`: the importer's ``result`` (plan, warnings, format, layout), the registry
+    ``text`` (tasks.yaml as it would be written), the ``overrides`` file applied (None: none) and
+    the file ``written`` (tasks.yaml, or the review page; None when nothing was written)."""
+
+    __slots__ = ("result", "text", "overrides", "written")
+
+
+def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path | None = None, strict: bool = False,
+                review: bool = False, warn: Warn | None = None) -> Imported:
+    """`xatrack import`: read an official plan with its overrides (the ``<name>.overrides.yaml``
+    beside it when ``overrides`` is None) into a registry. ``warn`` gets each line the importer could
+    not read (``file:place: 警告: …``). A plan without any item is refused; so is one with unread lines
+    when ``strict``. With ``output`` the registry is written there; with ``review`` nothing is, except
+    the review page when ``output`` is an .html file."""
+    from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
     from xatrack.setup import build_registry, default_overrides
 
     if overrides is None:
         overrides = default_overrides(plan_file)
     result, text = build_registry(plan_file, overrides)
-    return result, text, overrides
+    for warning in result.warnings:
+        if warn is not None:
+            warn(f"{plan_file}:{warning.place or warning.line}: 警告: {warning.message}")
+    if not result.plan.items:
+        raise InputError(
+            f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
+            "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
+        )
+    if review:
+        if output is None or output.suffix.lower() not in (".html", ".htm"):
+            return Imported(result, text, overrides, None)
+        from xatrack.importer.review import render_review_html
+
+        write_output(output, render_review_html(result, str(plan_file)))
+        return Imported(result, text, overrides, output)
+    if strict and result.warnings:
+        raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output or 'tasks.yaml'}")
+    if output is not None:
+        write_output(output, text)
+    return Imported(result, text, overrides, output)
 
 
 # --------------------------------------------------------------------------- report
@@ -492,7 +540,7 @@ def write_sheet_file(path: Path, info, rows, force: bool, root: Path | None = No
     (or a file that is not a sheet xatrack made) unless ``force``."""
     from xatrack.errors import DataError
     from xatrack.safefs import check_output, made_by_xatrack, regular_file
-    from xatrack.views.sheet_xlsx import read_sheet, write_sheet
+    from xatrack.io.sheet_xlsx import read_sheet, write_sheet
 
     check_output(path, "-o", [root] if root is not None else [], force)
     if regular_file(path) and not force:
@@ -534,7 +582,7 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
     from xatrack.schedule import check_date_in_quarter, parse_date
     from xatrack.sheet import Ingest, check_filled, still_new
     from xatrack.store import append_entries, log_header
-    from xatrack.views.sheet_xlsx import read_sheet
+    from xatrack.io.sheet_xlsx import read_sheet
 
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
@@ -748,3 +796,260 @@ def findings(root=None, *, filters: Filters | None = None, status: str | None = 
         rows.append((finding, state, subject))
     rows.sort(key=lambda r: (_FINDING_ORDER[r[1]], r[0].due, r[0].day, r[0].fid))
     return FindingRows(rows, short_ids(found), day)
+
+
+# --------------------------------------------------------------------------- findings: recording
+
+
+def _recorder(by: str | None, default_by: str) -> str:
+    """--by, else ``default_by`` (the CLI passes $XATRACK_USER or the system user name)."""
+    return (by or default_by or "").strip()
+
+
+def _wall_clock() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _finding_day(raw: str | None, year: int | None, today: date, clamp: bool) -> date:
+    """--date, or today (a finding's own date, ``clamp``, is kept within the plan year)."""
+    from xatrack.schedule import parse_date
+
+    if raw:
+        day = parse_date(raw)
+        if day > today:
+            raise InputError(f"--date 的值 {day.isoformat()} 晚于今天 {today.isoformat()}")
+    else:
+        day = today
+        if clamp and year:
+            day = min(max(day, date(year, 1, 1)), date(year, 12, 31))
+    if clamp and year and day.year != year:
+        raise InputError(f"--date 的值 {day.isoformat()} 不在计划年度 {year} 内")
+    return day
+
+
+def _finding_unit(loaded: Loaded, raw: str, item) -> str:
+    """The canonical name of the unit inspected; with an item, one of its lead or responsible units."""
+    from xatrack.queries import all_units
+
+    try:
+        query = loaded.directory.unit_query(raw, all_units(loaded.plan))
+    except InputError as error:
+        raise InputError(f"--unit:{error.message}") from None
+    if item is not None and not query.matches(item.lead + item.units):
+        names = "、".join(item.lead + item.units) or "(无)"
+        raise InputError(f"--unit 的值\"{raw}\"不是任务 {item.id} 的牵头或责任单位({names})")
+    return query.name
+
+
+class FindingAdded(_Value):
+    """`xatrack finding add`: the ``record`` appended (its ``fid`` included), the ``short`` id to
+    show, the ``item`` (None: a finding about a unit only), the canonical ``unit``, the ``kind``,
+    the ``due`` date, the file ``path`` and its ``display`` (relative to the tracker)."""
+
+    __slots__ = ("record", "short", "item", "unit", "kind", "due", "path", "display")
+
+
+def add_finding(root=None, *, item_id: str | None = None, unit: str | None = None, kind: str = "专项督查",
+                text: str | None = None, due: str | None = None, day: str | None = None, by: str | None = None,
+                at: str | None = None, today: date | None = None, default_by: str = "",
+                warn: Warn | None = None) -> FindingAdded:
+    """`xatrack finding add`: record an inspection finding about an item (``item_id``) or a unit, with
+    its rectification deadline ``due``. ``unit`` defaults to the item's only lead unit; ``day`` (the
+    date found, default today, within the plan year); ``at`` the time recorded (default the wall clock).
+    The same finding twice (same content and time) is refused."""
+    from xatrack.clock import today as clock_today
+    from xatrack.findings import add_record, short_ids
+    from xatrack.findings_log import append
+    from xatrack.recording import find_item
+    from xatrack.schedule import parse_date
+
+    loaded = open_tracker(root, warn=warn)
+    item = find_item(loaded.plan, item_id) if item_id is not None else None
+    if text is None:
+        raise InputError("缺少 --text:请写明发现的问题")
+    if due is None:
+        raise InputError("缺少 --due:请给出整改时限,如 --due 2025-08-15")
+    if unit is None:
+        if item is None:
+            raise InputError("缺少 --unit:不涉及具体事项的问题须写明单位")
+        if len(item.lead) != 1:
+            raise InputError(f"任务 {item.id} 有 {len(item.lead)} 个牵头单位,请用 --unit 写明是哪个单位的问题")
+        unit = item.lead[0]
+    unit_name = _finding_unit(loaded, unit, item)
+    year = loaded.plan.info.year
+    found_on = _finding_day(day, year, today or clock_today(), clamp=True)
+    deadline = parse_date(due, "--due")
+    record = add_record(
+        item=item.id if item else None, unit=unit_name, kind=kind.strip(), text=text, day=found_on, due=deadline,
+        by=_recorder(by, default_by), at=at or _wall_clock(),
+    )
+    existing = load_findings(loaded)
+    if record["fid"] in existing:
+        raise InputError("同一条督查发现已经记录过(内容和时间完全相同),未重复记录")
+    path = append(loaded.root, year, record)
+    shown = short_ids([*existing, record["fid"]])[record["fid"]]
+    return FindingAdded(record, shown, item, unit_name, kind, deadline, path, loaded.tracker.display(path))
+
+
+class FindingFollowedUp(_Value):
+    """`xatrack finding update/close/reopen`: the ``finding`` (as it was before), the ``op``, the
+    ``record`` appended, its ``short`` id, the ``day`` recorded, the evidence ``refs`` stored, the
+    file ``path`` and its ``display``."""
+
+    __slots__ = ("finding", "op", "record", "short", "day", "refs", "path", "display")
+
+
+def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[str] | None, day: str | None,
+               by: str | None, at: str | None, today: date | None, default_by: str,
+               warn: Warn | None) -> FindingFollowedUp:
+    """Everything is checked before anything is written: evidence files, then the record; then the
+    files are stored and the record appended."""
+    from xatrack.clock import today as clock_today
+    from xatrack.evidence import check_sources, store_all
+    from xatrack.findings import EvidenceRef, follow_up_record, resolve, short_ids
+    from xatrack.findings_log import append
+
+    loaded = open_tracker(root, warn=warn)
+    found = load_findings(loaded)
+    finding = resolve(found, finding_id)
+    year = loaded.plan.info.year
+    when = _finding_day(day, year, today or clock_today(), clamp=False)
+    sources = check_sources(evidence or [])
+    if op == "close" and not sources and not note:
+        raise InputError("销号须有 --evidence(佐证材料)或 --note(说明)")
+    recorder = _recorder(by, default_by)
+    # The record is validated (with the files' names for now) before any file is stored.
+    planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
+    follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _wall_clock(), evidence=planned)
+    refs = store_all(loaded.root, year, sources)
+    record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _wall_clock(), evidence=refs)
+    path = append(loaded.root, year, record)
+    return FindingFollowedUp(finding, op, record, short_ids(found)[finding.fid], when, refs, path,
+                             loaded.tracker.display(path))
+
+
+def update_finding(root=None, *, finding_id: str, note: str | None = None, evidence: list[str] | None = None,
+                   day: str | None = None, by: str | None = None, at: str | None = None, today: date | None = None,
+                   default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
+    """`xatrack finding update`: record rectification progress (a ``note`` or ``evidence`` files) on an
+    open finding (``finding_id``: its id or a unique prefix)."""
+    return _follow_up("update", root, finding_id, note, evidence, day, by, at, today, default_by, warn)
+
+
+def close_finding(root=None, *, finding_id: str, note: str | None = None, evidence: list[str] | None = None,
+                  day: str | None = None, by: str | None = None, at: str | None = None, today: date | None = None,
+                  default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
+    """`xatrack finding close`: close (销号) a finding on evidence files or, failing those, a note."""
+    return _follow_up("close", root, finding_id, note, evidence, day, by, at, today, default_by, warn)
+
+
+def reopen_finding(root=None, *, finding_id: str, note: str | None = None, day: str | None = None,
+                   by: str | None = None, at: str | None = None, today: date | None = None,
+                   default_by: str = "", warn: Warn | None = None) -> FindingFollowedUp:
+    """`xatrack finding reopen`: reopen a closed finding; the ``note`` says why."""
+    return _follow_up("reopen", root, finding_id, note, None, day, by, at, today, default_by, warn)
+
+
+# --------------------------------------------------------------------------- new trackers
+
+
+class Initialized(_Value):
+    """`xatrack init`: the new tracker's ``folder``, the ``plan_file`` read, the ``plan`` made
+    from it and the importer's ``warnings`` (lines it could not read)."""
+
+    __slots__ = ("folder", "plan_file", "plan", "warnings")
+
+
+def init_tracker(folder: Path, source: Path | None = None) -> Initialized:
+    """`xatrack init`: a new tracker in ``folder`` (tasks.yaml, units.yaml, progress/, .gitattributes,
+    .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan).
+    A folder that already holds a tasks.yaml is refused."""
+    from xatrack.setup import init_tracker as make
+
+    plan_file, result = make(Path(folder), Path(source) if source is not None else None)
+    return Initialized(Path(folder), plan_file, result.plan, list(result.warnings))
+
+
+# --------------------------------------------------------------------------- git: audit and the hook
+
+
+class Audited(_Value):
+    """`xatrack audit`: the ``violations`` found (audit.Violation, errors and warnings), the number of
+    ``commits`` checked, the ``accounts`` (units.yaml's accounts at the revision checked: ``present``
+    False when it has none) and the ``seconds`` it took; ``errors`` and ``warnings`` split the violations."""
+
+    __slots__ = ("violations", "commits", "accounts", "seconds")
+
+    @property
+    def errors(self) -> list:
+        return [v for v in self.violations if v.severity == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [v for v in self.violations if v.severity != "error"]
+
+
+def _git_prefix(folder: Path) -> str:
+    """The tracker's directory inside its repository ("" or "sub/dir/")."""
+    from xatrack.errors import DataError
+    from xatrack.gitlog import GitError, git
+
+    try:
+        inside = git(["rev-parse", "--is-inside-work-tree"], cwd=folder).strip()
+    except GitError:
+        inside = b""
+    if inside != b"true":
+        raise DataError(f"跟踪目录 {folder} 不在 git 仓库中:audit 检查的是 git 历史")
+    return git(["rev-parse", "--show-prefix"], cwd=folder).decode("utf-8").strip()
+
+
+def audit(root: str | Path | None = None, *, rev: str = "HEAD", strict: bool = False, signed: bool = False) -> Audited:
+    """`xatrack audit`: check the git history up to ``rev``: progress/ and findings/ only appended, each
+    line's ``by`` a unit the committer's account stands for; bulletins/ and evidence/ written once;
+    tasks.yaml, units.yaml… changed by the office only. ``strict``: a committer without an account is an
+    error (else a warning); ``signed``: every commit must carry a good signature."""
+    import time
+
+    from xatrack.errors import DataError
+    from xatrack.gitlog import GitError, audit_history
+    from xatrack.store import find_root
+
+    folder = find_root(root)
+    prefix = _git_prefix(folder)
+    started = time.perf_counter()
+    try:
+        violations, count, tip = audit_history(folder, rev, prefix, strict=strict, signed=signed)
+    except GitError as error:
+        if "unknown revision" in error.message or "bad revision" in error.message or "ambiguous" in error.message:
+            raise InputError(f'--rev "{rev}" 不是这个仓库中的提交或分支') from None
+        raise DataError(error.message) from None
+    return Audited(violations, count, tip, time.perf_counter() - started)
+
+
+def githook_install(hub: Path, *, python: str = "/usr/bin/env python3", force: bool = False,
+                    signed: bool = False) -> Path:
+    """`xatrack githook install`: the pre-receive hook written into the bare repository ``hub``
+    (refused, DataError, when ``hub`` is not a bare xatrack repository with an office account, or
+    holds another hook and not ``force``). Returns the hook's path."""
+    from xatrack.errors import DataError
+    from xatrack.githook import InstallError, install
+
+    try:
+        return install(Path(hub), python=python, force=force, signed=signed)
+    except InstallError as error:
+        raise DataError(error.message) from None
+
+
+def githook_script(output: Path | None = None, *, python: str = "/usr/bin/env python3", signed: bool = False) -> str:
+    """`xatrack githook script`: the hook's text (for Gitea, GitLab… which take a script); with
+    ``output``, also written there as every -o is (safefs.write_output: a symlink's target, a
+    device as is); a tracker's own file (tasks.yaml, a log…) is refused (InputError)."""
+    from xatrack.githook import script_text
+
+    text = script_text(python, signed)
+    if output is not None:
+        from xatrack.safefs import check_output, write_output
+
+        check_output(Path(output), "-o", [], force=True)  # force: an earlier script, or any file, may be replaced
+        write_output(Path(output), text)
+    return text

@@ -47,41 +47,27 @@ def import_command(
       xatrack import 2026年方案.docx --strict
       xatrack import 2026年方案.docx --review -o 核对.html
     """
-    from xatrack.api import import_plan
-    from xatrack.store import write_atomic
+    from xatrack import api
 
     if review and output != Path("tasks.yaml") and output.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--review 的 -o 应为网页文件(.html),而不是 {output}")
-    result, text, overrides = import_plan(plan_file, overrides)
-    for warning in result.warnings:
-        where = warning.place or warning.line
-        typer.echo(f"{plan_file}:{where}: 警告: {warning.message}", err=True)
-    plan = result.plan
-    if not plan.items:
-        raise InputError(
-            f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
-            "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
-        )
+    made = api.import_plan(plan_file, overrides, output=output, strict=strict, review=review, warn=echo_warning)
+    result, plan = made.result, made.result.plan
     read = f"读取 {plan_file}:{result.source_format},版式:{result.layout}"
-    if review:
-        from xatrack.importer.review import render_review_html, render_review_text
+    if review and made.written is not None:
+        typer.echo(f"{read};核对网页已写入 {output}({len(plan.items)} 项),未写任务清单")
+    elif review:
+        from xatrack.importer.review import render_review_text
 
-        if output.suffix.lower() in (".html", ".htm"):
-            write_atomic(output, render_review_html(result, str(plan_file)))
-            typer.echo(f"{read};核对网页已写入 {output}({len(plan.items)} 项),未写任务清单")
-        else:
-            typer.echo(render_review_text(result, str(plan_file)), nl=False)
-        return
-    if strict and result.warnings:
-        raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output}")
-    write_atomic(output, text)
-    metrics = sum(len(i.metrics) for i in plan.items)
-    used = f",已应用审定文件 {overrides}" if overrides else ""
-    typer.echo(read)
-    typer.echo(
-        f"已写入 {output}:{len(plan.targets)} 项主要目标、{len(plan.actions)} 项行动、"
-        f"{len(plan.tasks)} 项任务、{metrics} 项量化指标{used};警告 {len(result.warnings)} 条"
-    )
+        typer.echo(render_review_text(result, str(plan_file)), nl=False)
+    else:
+        metrics = sum(len(i.metrics) for i in plan.items)
+        used = f",已应用审定文件 {made.overrides}" if made.overrides else ""
+        typer.echo(read)
+        typer.echo(
+            f"已写入 {output}:{len(plan.targets)} 项主要目标、{len(plan.actions)} 项行动、"
+            f"{len(plan.tasks)} 项任务、{metrics} 项量化指标{used};警告 {len(result.warnings)} 条"
+        )
 
 
 @app.command("check")
@@ -255,10 +241,15 @@ def init_command(
       xatrack init 督办2025
       xatrack init 督办2026 --from 2026年方案.txt
     """
-    from xatrack.setup import init_tracker
+    from xatrack import api
 
-    summary = init_tracker(folder, source)
-    typer.echo(summary)
+    made = api.init_tracker(folder, source)
+    plan, plan_file = made.plan, made.plan_file
+    warned = f";{len(made.warnings)} 行无法识别,见 xatrack import {plan_file} 的警告" if made.warnings else ""
+    typer.echo(
+        f"已新建跟踪目录 {made.folder}:{len(plan.targets)} 项主要目标、{len(plan.tasks)} 项任务(来自 {plan_file.name}){warned}。\n"
+        f"下一步:cd {made.folder} && xatrack list"
+    )
 
 
 @app.command("update")

@@ -1,12 +1,12 @@
 """`xatrack audit` and `xatrack githook`: who reported what, checked over the
-git history, and enforced on the hub. Registered on ``xatrack.app.app``.
+git history, and enforced on the hub. Registered on ``xatrack.app.app``; the
+work is api.audit, api.githook_install and api.githook_script.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,20 +14,7 @@ import typer
 
 from xatrack.app import app
 from xatrack.cliutil import RootOpt
-from xatrack.errors import DataError, InputError
-
-
-def _git_prefix(root: Path) -> str:
-    """The tracker's directory inside its repository ("" or "sub/dir/")."""
-    from xatrack.gitlog import GitError, git
-
-    try:
-        inside = git(["rev-parse", "--is-inside-work-tree"], cwd=root).strip()
-    except GitError:
-        inside = b""
-    if inside != b"true":
-        raise DataError(f"跟踪目录 {root} 不在 git 仓库中:audit 检查的是 git 历史")
-    return git(["rev-parse", "--show-prefix"], cwd=root).decode("utf-8").strip()
+from xatrack.errors import InputError
 
 
 @app.command("audit")
@@ -51,33 +38,22 @@ def audit_command(
       xatrack audit --strict --signed
       xatrack audit --rev origin/main --format json
     """
-    from xatrack.gitlog import GitError, audit_history
-    from xatrack.store import find_root
+    from xatrack import api
 
     if fmt not in ("text", "json"):
         raise InputError(f'--format "{fmt}" 无效(可用:text、json)')
-    folder = find_root(root)
-    prefix = _git_prefix(folder)
-    started = time.perf_counter()
-    try:
-        violations, count, tip = audit_history(folder, rev, prefix, strict=strict, signed=signed)
-    except GitError as error:
-        if "unknown revision" in error.message or "bad revision" in error.message or "ambiguous" in error.message:
-            raise InputError(f'--rev "{rev}" 不是这个仓库中的提交或分支') from None
-        raise DataError(error.message) from None
-    elapsed = time.perf_counter() - started
-    errors = [v for v in violations if v.severity == "error"]
-    warnings = [v for v in violations if v.severity != "error"]
+    done = api.audit(root, rev=rev, strict=strict, signed=signed)
+    errors, warnings = done.errors, done.warnings
     if fmt == "json":
-        typer.echo(json.dumps({"commits": count, "accounts": len(tip.by_email), "errors": len(errors),
-                               "warnings": len(warnings), "violations": [v.as_dict() for v in violations]},
+        typer.echo(json.dumps({"commits": done.commits, "accounts": len(done.accounts.by_email), "errors": len(errors),
+                               "warnings": len(warnings), "violations": [v.as_dict() for v in done.violations]},
                               ensure_ascii=False, indent=2))
     else:
-        for violation in violations:
+        for violation in done.violations:
             typer.echo(violation.audit_line())
-        if not tip.present:
+        if not done.accounts.present:
             typer.echo("提示:units.yaml 中没有 accounts,只检查了只追加和只写一次(登记账号的方法见 README)")
-        typer.echo(f"检查了 {count} 个提交({elapsed:.1f} 秒):错误 {len(errors)} 处,警告 {len(warnings)} 处")
+        typer.echo(f"检查了 {done.commits} 个提交({done.seconds:.1f} 秒):错误 {len(errors)} 处,警告 {len(warnings)} 处")
     if errors:
         sys.exit(1)
 
@@ -130,12 +106,9 @@ def githook_install_command(
     示例:
       xatrack githook install /共享盘/督办2025.git
     """
-    from xatrack.githook import InstallError, install
+    from xatrack import api
 
-    try:
-        target = install(hub, python=python, force=force, signed=signed)
-    except InstallError as error:
-        raise DataError(error.message) from None
+    target = api.githook_install(hub, python=python, force=force, signed=signed)
     typer.echo(f"已安装 pre-receive 钩子:{target}")
 
 
@@ -151,13 +124,10 @@ def githook_script_command(
     示例:
       xatrack githook script -o pre-receive
     """
-    from xatrack.githook import script_text
+    from xatrack import api
 
-    text = script_text(python, signed)
+    text = api.githook_script(output, python=python, signed=signed)
     if output is None:
         sys.stdout.write(text)
         return
-    from xatrack.store import write_atomic
-
-    write_atomic(output, text)
     typer.echo(f"已写入:{output}")

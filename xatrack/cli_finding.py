@@ -1,21 +1,19 @@
 """`xatrack finding`: inspection findings and their rectification (督查发现、整改销号).
 
-Parses flags, applies the rules of findings.py, stores evidence (evidence.py)
-and appends to findings/<year>.yaml (findings_log.py). Everything is checked
-before anything is written: evidence files first, then the record.
+Parses flags, calls one function of xatrack.api (add_finding, update_finding,
+close_finding, reopen_finding, findings) and renders what it returns.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Optional
 
 import typer
 
 from xatrack.app import app
-from xatrack.cliutil import FormatOpt, RootOpt, Session, UnitOpt, check_format, echo_warning, filter_options, today
-from xatrack.errors import InputError
+from xatrack.cliutil import FormatOpt, RootOpt, UnitOpt, check_format, default_user, echo_warning, filter_options
 
 finding_app = typer.Typer(
     help="督查发现与整改销号:记录专项督查、暗访等发现的问题,跟踪整改,凭佐证材料销号。",
@@ -55,55 +53,6 @@ DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期,如 2025-
 ByOpt = Annotated[Optional[str], typer.Option("--by", help="记录人;默认为环境变量 XATRACK_USER 或系统用户名", show_default=False)]
 
 
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _by(by: str | None) -> str:
-    from xatrack.cliutil import default_user as _default_user
-
-    return (by or _default_user() or "").strip()
-
-
-def _day(raw: str | None, session: Session, clamp: bool) -> date:
-    """--date, or today (a finding's own date is kept within the plan year)."""
-    from xatrack.schedule import parse_date
-
-    now = today()
-    year = session.plan.info.year
-    if raw:
-        day = parse_date(raw)
-        if day > now:
-            raise InputError(f"--date 的值 {day.isoformat()} 晚于今天 {now.isoformat()}")
-    else:
-        day = now
-        if clamp and year:
-            day = min(max(day, date(year, 1, 1)), date(year, 12, 31))
-    if clamp and year and day.year != year:
-        raise InputError(f"--date 的值 {day.isoformat()} 不在计划年度 {year} 内")
-    return day
-
-
-def _unit_name(session: Session, raw: str, item) -> str:
-    from xatrack.queries import all_units
-
-    try:
-        query = session.directory.unit_query(raw, all_units(session.plan))
-    except InputError as error:
-        raise InputError(f"--unit:{error.message}") from None
-    if item is not None and not query.matches(item.lead + item.units):
-        names = "、".join(item.lead + item.units) or "(无)"
-        raise InputError(f"--unit 的值\"{raw}\"不是任务 {item.id} 的牵头或责任单位({names})")
-    return query.name
-
-
-def _load(session: Session):
-    """The findings by full id (api.load_findings): warnings on stderr, an unreadable file stops the command."""
-    from xatrack.api import load_findings
-
-    return load_findings(session)
-
-
 @finding_app.command("add")
 def add_command(
     item_id: Annotated[Optional[str], typer.Argument(metavar="[编号]", help="涉及的目标或任务编号;问题只涉及单位时不写", show_default=False)] = None,
@@ -122,61 +71,20 @@ def add_command(
       xatrack finding add 32 --unit 区科经局 --kind 暗访 --text "部分基站未实际建成" --due 2025-08-15
       xatrack finding add --unit 桂花镇 --kind 群众反映 --text "…" --due 2025-09-30
     """
-    from xatrack.findings import add_record, short_ids
-    from xatrack.findings_log import append
-    from xatrack.recording import find_item
-    from xatrack.schedule import parse_date
+    from xatrack import api
 
-    session = Session(root, entries=False)
-    item = find_item(session.plan, item_id) if item_id is not None else None
-    if text is None:
-        raise InputError("缺少 --text:请写明发现的问题")
-    if due is None:
-        raise InputError("缺少 --due:请给出整改时限,如 --due 2025-08-15")
-    if unit is None:
-        if item is None:
-            raise InputError("缺少 --unit:不涉及具体事项的问题须写明单位")
-        if len(item.lead) != 1:
-            raise InputError(f"任务 {item.id} 有 {len(item.lead)} 个牵头单位,请用 --unit 写明是哪个单位的问题")
-        unit = item.lead[0]
-    unit_name = _unit_name(session, unit, item)
-    found_on = _day(day, session, clamp=True)
-    deadline = parse_date(due, "--due")
-    record = add_record(
-        item=item.id if item else None, unit=unit_name, kind=kind.strip(), text=text, day=found_on, due=deadline,
-        by=_by(by), at=_now(),
-    )
-    existing = _load(session)
-    if record["fid"] in existing:
-        raise InputError("同一条督查发现已经记录过(内容和时间完全相同),未重复记录")
-    path = append(session.tracker.root, session.plan.info.year, record)
-    shown = short_ids([*existing, record["fid"]])[record["fid"]]
+    added = api.add_finding(root, item_id=item_id, unit=unit, kind=kind, text=text, due=due, day=day, by=by,
+                            default_by=default_user(), warn=echo_warning)
+    item = added.item
     what = f"任务 {item.id}" if item and not item.is_target else (f"目标 {item.id}" if item else "单位")
-    typer.echo(f"已记录督查发现 {shown}({what},{unit_name},{kind},整改时限 {deadline.isoformat()})→ {session.tracker.display(path)}")
+    typer.echo(f"已记录督查发现 {added.short}({what},{added.unit},{added.kind},整改时限 {added.due.isoformat()})→ {added.display}")
 
 
-def _follow_up(op: str, finding_id: str, note, evidence, day, by, root) -> None:
-    from xatrack.evidence import check_sources, store_all
-    from xatrack.findings import EvidenceRef, follow_up_record, resolve, short_ids
-    from xatrack.findings_log import append
-
-    session = Session(root, entries=False)
-    found = _load(session)
-    finding = resolve(found, finding_id)
-    when = _day(day, session, clamp=False)
-    sources = check_sources(evidence or [])
-    if op == "close" and not sources and not note:
-        raise InputError("销号须有 --evidence(佐证材料)或 --note(说明)")
-    # The record is validated (with the files' names for now) before any file is stored.
-    planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
-    follow_up_record(finding, op, note=note, day=when, by=_by(by), at=_now(), evidence=planned)
-    refs = store_all(session.tracker.root, session.plan.info.year, sources)
-    record = follow_up_record(finding, op, note=note, day=when, by=_by(by), at=_now(), evidence=refs)
-    path = append(session.tracker.root, session.plan.info.year, record)
-    shown = short_ids(found)[finding.fid]
-    words = {"update": "整改进展", "close": "销号", "reopen": "重新打开"}[op]
-    extra = f",佐证材料 {len(refs)} 个" if refs else ""
-    typer.echo(f"已记录 {shown} {words}({when.isoformat()}{extra})→ {session.tracker.display(path)}")
+def _recorded(done) -> None:
+    """What update / close / reopen recorded, in one line."""
+    words = {"update": "整改进展", "close": "销号", "reopen": "重新打开"}[done.op]
+    extra = f",佐证材料 {len(done.refs)} 个" if done.refs else ""
+    typer.echo(f"已记录 {done.short} {words}({done.day.isoformat()}{extra})→ {done.display}")
 
 
 @finding_app.command("update")
@@ -188,7 +96,10 @@ def update_command(finding_id: FindingIdArg, note: NoteOpt = None, evidence: Evi
     例:
       xatrack finding update 3fa2c1 --note "已约谈运营商,制定整改方案"
     """
-    _follow_up("update", finding_id, note, evidence, day, by, root)
+    from xatrack import api
+
+    _recorded(api.update_finding(root, finding_id=finding_id, note=note, evidence=evidence, day=day, by=by,
+                                 default_by=default_user(), warn=echo_warning))
 
 
 @finding_app.command("close")
@@ -200,7 +111,10 @@ def close_command(finding_id: FindingIdArg, evidence: EvidenceOpt = None, note: 
     例:
       xatrack finding close 3fa2c1 --evidence 验收报告.pdf --evidence 现场照片.jpg --note 已整改到位
     """
-    _follow_up("close", finding_id, note, evidence, day, by, root)
+    from xatrack import api
+
+    _recorded(api.close_finding(root, finding_id=finding_id, note=note, evidence=evidence, day=day, by=by,
+                                default_by=default_user(), warn=echo_warning))
 
 
 @finding_app.command("reopen")
@@ -212,7 +126,10 @@ def reopen_command(finding_id: FindingIdArg, note: NoteOpt = None, day: DateOpt 
     例:
       xatrack finding reopen 3fa2c1 --note "复查发现问题反弹"
     """
-    _follow_up("reopen", finding_id, note, None, day, by, root)
+    from xatrack import api
+
+    _recorded(api.reopen_finding(root, finding_id=finding_id, note=note, day=day, by=by, default_by=default_user(),
+                                 warn=echo_warning))
 
 
 @finding_app.command("list")
@@ -244,44 +161,11 @@ def list_command(
     _emit(listed.rows, listed.short, fmt, listed.day)
 
 
-def _latest_note(finding) -> str:
-    notes = [e.note for e in finding.events if e.note]
-    return notes[-1] if notes else ""
-
-
 def _emit(rows, shown, fmt: str, now: date) -> None:
-    records = [
-        {
-            "id": shown[f.fid],
-            "fid": f.fid,
-            "item": f.item,
-            "unit": f.unit,
-            "kind": f.kind,
-            "text": f.text,
-            "date": f.day.isoformat(),
-            "due": f.due.isoformat(),
-            "status": state,
-            "closed": (f.closed_on(now) or "") and f.closed_on(now).isoformat(),
-            "latest_note": _latest_note(f),
-            "evidence": [ref.as_record() for ref in f.evidence],
-            "by": f.by,
-        }
-        for f, state, _ in rows
-    ]
-    if fmt == "json":
-        import json
+    if fmt in ("json", "csv"):
+        from xatrack.views.data import render_findings_csv, render_findings_json
 
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-        return
-    header = ["编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "最新进展", "佐证材料"]
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        for r in records:
-            writer.writerow([r["id"], r["item"] or "", r["unit"], r["kind"], r["text"], r["date"], r["due"], r["status"],
-                             r["closed"], r["latest_note"], "、".join(e["name"] for e in r["evidence"])])
+        sys.stdout.write((render_findings_json if fmt == "json" else render_findings_csv)(rows, shown, now))
         return
     from xatrack.views.terminal import output, render_findings
 

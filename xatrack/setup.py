@@ -100,7 +100,10 @@ TRACKER_README = """\
 """
 
 
-def init_tracker(folder: Path, source: Path | None) -> str:
+def init_tracker(folder: Path, source: Path | None):
+    """Make a new tracker in ``folder`` from ``source`` (default: the bundled 2025 plan):
+    tasks.yaml, units.yaml, progress/, .gitattributes, .gitignore and README.md.
+    Returns (the plan file read, its importer result)."""
     from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, write_atomic
 
     if (folder / REGISTRY).exists():
@@ -125,8 +128,4 @@ def init_tracker(folder: Path, source: Path | None) -> str:
     write_atomic(folder / ".gitignore", "progress/*.lock\nfindings/*.lock\nevidence/*/.incoming.*\n")
     write_atomic(folder / "README.md", TRACKER_README.format(title=plan.info.title or "督办跟踪"))
     write_atomic(folder / REGISTRY, text)
-    warned = f";{len(result.warnings)} 行无法识别,见 xatrack import {plan_file} 的警告" if result.warnings else ""
-    return (
-        f"已新建跟踪目录 {folder}:{len(plan.targets)} 项主要目标、{len(plan.tasks)} 项任务(来自 {plan_file.name}){warned}。\n"
-        f"下一步:cd {folder} && xatrack list"
-    )
+    return plan_file, result

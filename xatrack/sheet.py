@@ -7,7 +7,7 @@ filled sheet and turns each into a log record through
 ``recording.build_record`` -- exactly the validation of ``xatrack update`` --
 or into a rejection naming the row and the reason.
 
-The workbook itself (openpyxl) is written and read in ``views/sheet_xlsx.py``;
+The workbook itself (openpyxl) is written and read in ``io/sheet_xlsx.py``;
 this module only sees plain values, so the rules are tested without files.
 """
 

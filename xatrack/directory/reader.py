@@ -75,7 +75,7 @@ class _Parser:
     def check_keys(self, entry, allowed: tuple[str, ...], at, where: str) -> None:
         for key in entry:
             if key not in allowed:
-                self.warn(_line_of_key(entry, key) or at, f'{where}中未知的键"{key}"(可用:{"、".join(allowed)})')
+                self.warn(_line_of_key(entry, key) or at, f'{where}中未知的键"{_brief(key)}"(可用:{"、".join(allowed)})')
 
 
 def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, list[Problem]]:
@@ -107,6 +107,13 @@ def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, l
     if "accounts" in data:
         _check_accounts(p, data, text, units, groups)
     return Directory(units=units, groups=groups, leaders=leaders, source=source), p.problems
+
+
+def _brief(value, limit: int = 40) -> str:
+    """A value as a message quotes it: at most ``limit`` characters (a pasted paragraph as a key
+    must not make a 100,000-character warning)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _parse_units(p: _Parser, data) -> tuple[Unit, ...]:
@@ -301,7 +308,7 @@ def _check_accounts(p: _Parser, data, text: str, units, groups) -> None:
         if isinstance(value, dict):
             for key in value:
                 if key not in ("unit", "key"):
-                    p.error(_line_of_key(value, key) or line, f'账号"{email}"中未知的键"{key}"(可用:unit、key)')
+                    p.error(_line_of_key(value, key) or line, f'账号"{email}"中未知的键"{_brief(key)}"(可用:unit、key)')
             signing = value.get("key")
             if signing is not None and not isinstance(signing, str):
                 p.error(line, f'账号"{email}"的 key 应为 SSH 公钥(一行文字)')

@@ -100,3 +100,49 @@ def _num(value) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+# --------------------------------------------------------------------------- findings (xatrack finding list)
+
+FINDING_CSV_HEADER = ["编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "最新进展", "佐证材料"]
+
+
+def finding_record(finding, state: str, short: str, day) -> dict:
+    """One finding as `finding list --format json` gives it (``state`` on ``day``)."""
+    notes = [e.note for e in finding.events if e.note]
+    closed = finding.closed_on(day)
+    return {
+        "id": short,
+        "fid": finding.fid,
+        "item": finding.item,
+        "unit": finding.unit,
+        "kind": finding.kind,
+        "text": finding.text,
+        "date": finding.day.isoformat(),
+        "due": finding.due.isoformat(),
+        "status": state,
+        "closed": closed.isoformat() if closed else "",
+        "latest_note": notes[-1] if notes else "",
+        "evidence": [ref.as_record() for ref in finding.evidence],
+        "by": finding.by,
+    }
+
+
+def render_findings_json(rows, shown, day) -> str:
+    """``rows``: (finding, state, item) as api.findings gives them; ``shown``: the short ids."""
+    return json.dumps([finding_record(f, state, shown[f.fid], day) for f, state, _ in rows], ensure_ascii=False, indent=2) + "\n"
+
+
+def render_findings_csv(rows, shown, day) -> str:
+    """One row per finding; texts and notes never become formulas. (No byte-order mark yet,
+    unlike the other CSV outputs: tests/test_findings.py reads the header from the first byte.)"""
+    from xatrack.views.safe_cells import SafeWriter
+
+    out = io.StringIO()
+    writer = SafeWriter(out, lineterminator="\n")
+    writer.writerow(FINDING_CSV_HEADER)
+    for f, state, _ in rows:
+        r = finding_record(f, state, shown[f.fid], day)
+        writer.writerow([r["id"], r["item"] or "", r["unit"], r["kind"], r["text"], r["date"], r["due"], r["status"],
+                         r["closed"], r["latest_note"], "、".join(e["name"] for e in r["evidence"])])
+    return out.getvalue()
