@@ -4,7 +4,9 @@
 the shipped plan on disk goes through it (the ``tracker`` and ``replayed``
 fixtures of conftest.py included). ``run`` runs ``xatrack ARGS`` inside a test
 (pytest's capsys holds the output); ``invoke`` does the same where capsys is not
-at hand (module fixtures, helpers called outside a test's capture).
+at hand (module fixtures, helpers called outside a test's capture). Both go in
+as the `xatrack` command does (quick.main): plain list/overdue lines take the
+quick path, the rest the Typer app; tests/test_quick.py compares the two ways.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from xatrack.cli import main
+from xatrack.quick import main  # what the `xatrack` command runs: the quick path, else the Typer app
 
 REPO = Path(__file__).resolve().parents[1]
 
