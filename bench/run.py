@@ -56,12 +56,12 @@ TW_RC = ("confirmation=off", "verbose=nothing", "hooks=off", "gc=off",
          # output independent of the terminal: no size detection, fixed width, no colour
          "detection=off", "defaultwidth=120", "defaultheight=0", "color=off")
 
-# Targets from the issue: (size, command) -> list of (label, check(row, tw, floor) -> bool | None)
-UPDATE_LIMIT = 0.3
-FLOOR_FACTOR = 1.3
-TW_WARM_FACTOR = 0.5
-TW_COLD_FACTOR = 2.0
-PEAK_LIMIT_MB = 200
+# Targets of issue 18 ("10,000 items: faster than Taskwarrior"), judged in ``judge``:
+FLOOR_FACTOR = 1.1  # the shipped plan: list and overdue warm ≤ 1.1 × the import floor
+UPDATE_FLOOR_FACTOR = 1.3  # update warm ≤ 1.3 × the floor, at every size
+TW_WARM_FACTOR = {"list": 0.7, "overdue": 1.0}  # 10,000 tasks, warm, × Taskwarrior's leader.has list
+TW_COLD_FACTOR = 2.0  # 10,000 tasks, registry just edited, × Taskwarrior
+PEAK_LIMIT_MB = 150  # 10,000 tasks, any mode
 
 
 @dataclass
@@ -212,21 +212,24 @@ def clean_env(extra: dict) -> dict:
 
 
 class RegistryEdit:
-    """"Registry just edited": each call changes one task's text (adding or
-    removing a final 。 on the last task), as an office fixing a typo would;
-    the caches stay, so what is measured is re-reading an edited registry."""
+    """"Registry just edited": each call changes one task's text (the last
+    task's text ends in a new number each time: 1, 2, 3 …), as an office
+    fixing a typo would; the caches stay, so what is measured is re-reading an
+    edited registry. Each edit gives bytes never seen before: an edit undone
+    (the registry back as it was) would find its old index and measure nothing."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.flip = False
+        self.count = 0
 
     def __call__(self) -> None:
         text = self.path.read_text(encoding="utf-8")
         head, sep, line = text.rpartition("\n    text: ")
         body, nl, rest = line.partition("\n")
-        body = body[:-1] if self.flip else body + "。"
-        self.flip = not self.flip
-        self.path.write_text(head + sep + body + nl + rest, encoding="utf-8")
+        if self.count:
+            body = body[: -len(str(self.count))]
+        self.count += 1
+        self.path.write_text(head + sep + body + str(self.count) + nl + rest, encoding="utf-8")
 
 
 def drop_cache(cache: Path) -> None:
@@ -410,17 +413,19 @@ def judge(rows: list[Row], tw: dict[str, Row], floor: Row) -> None:
         floor_s, tw_cold, tw_warm = (num(v) for v in references(row, tw, floor))
         cold, warm = num(row.cold_median), num(row.warm_median)
         checks: list[tuple[str, bool | None]] = []
-        if row.size == "100" and row.command.startswith("list"):
+        if row.size == "100" and row.command.startswith(("list", "overdue")):
             checks.append((f"warm ≤ {FLOOR_FACTOR}×floor", warm is not None and floor_s is not None
                            and warm <= FLOOR_FACTOR * floor_s))
         if row.size == "10000" and row.command.startswith(("list", "overdue")):
-            checks.append((f"warm ≤ {TW_WARM_FACTOR}×TW",
-                           None if tw_warm is None else (warm is not None and warm <= TW_WARM_FACTOR * tw_warm)))
+            factor = TW_WARM_FACTOR[row.command.split()[0]]
+            checks.append((f"warm ≤ {factor:g}×TW",
+                           None if tw_warm is None else (warm is not None and warm <= factor * tw_warm)))
             edited = num(row.edited_median)
             checks.append((f"edited ≤ {TW_COLD_FACTOR:g}×TW",
                            None if tw_cold is None else (edited is not None and edited <= TW_COLD_FACTOR * tw_cold)))
         if row.command.startswith("update"):
-            checks.append((f"warm ≤ {UPDATE_LIMIT} s", warm is not None and warm <= UPDATE_LIMIT))
+            checks.append((f"warm ≤ {UPDATE_FLOOR_FACTOR}×floor", warm is not None and floor_s is not None
+                           and warm <= UPDATE_FLOOR_FACTOR * floor_s))
         if row.size == "10000":
             checks.append((f"≤ {PEAK_LIMIT_MB} MB", row.peak_mb is not None and row.peak_mb <= PEAK_LIMIT_MB))
         for label, ok in checks:
@@ -854,10 +859,11 @@ def write_results(args, info, cells, rows, notes, cmd, elapsed, summaries, profi
         "",
         md_table(cells),
         "",
-        f"Targets (from the issue): real plan, warm `list --leader {LEADER}` ≤ 1.3 × floor; "
-        "10,000 tasks, `list --leader` and `overdue --quarter Q2` warm ≤ 0.5 × TW and cold (registry just edited: "
-        "the *edited* column) ≤ 2 × TW; "
-        "`update` ≤ 0.3 s at every size (judged warm); peak memory ≤ 200 MB at 10,000 tasks.",
+        f"Targets (issue 18): the shipped plan, warm `list --leader {LEADER}` and `overdue` ≤ {FLOOR_FACTOR} × floor; "
+        f"10,000 tasks, warm `list --leader` ≤ {TW_WARM_FACTOR['list']} × TW and `overdue --quarter Q2` "
+        f"≤ {TW_WARM_FACTOR['overdue']} × TW, both with the registry just edited (the *edited* column) "
+        f"≤ {TW_COLD_FACTOR:g} × TW; `update` ≤ {UPDATE_FLOOR_FACTOR} × floor at every size (judged warm); "
+        f"peak memory ≤ {PEAK_LIMIT_MB} MB at 10,000 tasks.",
         "",
         "## Notes",
         "",

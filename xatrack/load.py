@@ -357,9 +357,18 @@ class Loaded:
 def unknown_entries(plan, entries: list) -> int:
     """How many entries name an item the plan does not have, or a metric its
     item does not have (a deleted task, a renamed metric): they count nowhere."""
+    from xatrack.model import normalize_id
+
+    metrics: dict[str, frozenset] = {}
+    for item in plan.items:
+        metrics.setdefault(item.id, frozenset(m.name for m in item.metrics))  # the first of a duplicated id, as plan.get
     count = 0
+    seen: dict = {}  # entries name few distinct ids: normalise each once
     for entry in entries:
-        item = plan.get(entry.item)
-        if item is None or (entry.metric is not None and all(m.name != entry.metric for m in item.metrics)):
+        key = seen.get(entry.item)
+        if key is None:
+            key = seen[entry.item] = normalize_id(entry.item)
+        names = metrics.get(key)
+        if names is None or (entry.metric is not None and entry.metric not in names):
             count += 1
     return count

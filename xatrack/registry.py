@@ -196,10 +196,15 @@ def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: d
         cached = _parse_piece_uncached(lines, kind, source)
         if chunks is not None:
             chunks[key] = cached
-    item, problems = cached
+    item, problems = cached[:2]
     shift = first  # the piece's own line 1 is the file's line first + 1
     if item is not None and item.line is not None:
-        item = replace(item, line=item.line + shift)
+        if len(cached) == 4 and cached[2] == shift:
+            item = cached[3]  # where it was last time: the same shifted item (an edit elsewhere moved no lines)
+        else:
+            item = replace(item, line=item.line + shift)
+            if chunks is not None:
+                chunks[key] = (cached[0], problems, shift, item)
     return item, [Problem(p.file, p.line + shift if p.line else p.line, p.message, p.severity) for p in problems]
 
 
