@@ -114,11 +114,13 @@ def read_records(text: str, source: str) -> tuple[list[tuple[int, Any]], list[Pr
 _LINE_START_OTHER = re.compile(rb"\n(?:[^-#\n]|-[^ ]|- [^{])")
 
 
-def _one_line_log(data: bytes) -> bool:
+def _one_line_log(data: bytes, checked: int = 0) -> bool:
     """Whether every line is a one-line entry (``- {...}``), a comment or
     blank: the regex engine jumps from line break to line break, so a log of
-    40,000 lines is checked in milliseconds."""
-    if b"\r" in data or _LINE_START_OTHER.search(b"\n" + data):
+    40,000 lines is checked in milliseconds. ``checked``: the first bytes
+    (ending at a line break) are known to be so; only the rest is looked at."""
+    rest = data[checked:] if checked else data
+    if b"\r" in rest or _LINE_START_OTHER.search(b"\n" + rest):
         return False
     return True
 
@@ -134,7 +136,7 @@ _OTHER_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")  # single bytes: m
 _OTHER_BREAKS_UTF8 = (re.compile(rb"\xe2\x80[\xa8\xa9]"), re.compile(rb"\xc2\x85"))  # U+2028/2029, NEL
 
 
-def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) -> list[Entry] | None:
+def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str, checked: int = 0) -> list[Entry] | None:
     """Entries of one item from a log of one-line entries, parsing only the
     lines whose id field may name it (searched in the bytes); None whenever
     the full parse could see the log differently (escapes, unusual line
@@ -146,21 +148,29 @@ def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str) ->
     and the id's characters with nothing but blanks, quotes or a leading
     g/G around them, so such a line is always a candidate; every candidate
     is parsed exactly as the full parse would (line, seq, entry_from_record).
+
+    ``checked``: ``data[:checked]`` (ending at a line break) passed the checks
+    of the whole log before (the store remembers it for an append-only log):
+    only the bytes after it are checked. Each check is about bytes within a
+    line, so a log passes exactly when both parts pass.
     """
-    if not _SIMPLE_ID.match(item_id) or TORN_MARK.encode("utf-8") in data or b"\x00" in data:
+    if not _SIMPLE_ID.match(item_id):
         return None
-    if any(mark in data for mark in _OTHER_BREAKS) or any(rx.search(data) for rx in _OTHER_BREAKS_UTF8):
+    rest = data[checked:] if checked else data
+    if TORN_MARK.encode("utf-8") in rest or b"\x00" in rest:
+        return None
+    if any(mark in rest for mark in _OTHER_BREAKS) or any(rx.search(rest) for rx in _OTHER_BREAKS_UTF8):
         return None
     if data and not data.endswith(b"\n"):
         return None
     try:
-        data.decode("utf-8")
+        rest.decode("utf-8")
     except UnicodeDecodeError:
         return None
     # Lines are skipped by their id field alone: only safe when every id
     # field is plain JSON (what YAML reads the same way, whatever else the
     # line holds); "id: 0x20" or 'id': '32' send the log to the full parse.
-    if len(_ID_KEYS.findall(data)) != len(_PLAIN_IDS.findall(data)):
+    if len(_ID_KEYS.findall(rest)) != len(_PLAIN_IDS.findall(rest)):
         return None
     tail = item_id[1:] if item_id[0] == "G" and len(item_id) > 1 else item_id
     key = b"".join(

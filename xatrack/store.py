@@ -276,12 +276,41 @@ class Tracker:
             self.guard(path)
             data = read_bytes(path)
             source = f"{PROGRESS}/{path.name}"
-            one_line = not data.startswith(b"\xef\xbb\xbf") and _one_line_log(data)
-            entries = _entries_naming(data, wanted, quarter, source) if one_line else None
+            checked, remember = self._checked_prefix(path, data)
+            one_line = not data.startswith(b"\xef\xbb\xbf") and _one_line_log(data, checked)
+            entries = _entries_naming(data, wanted, quarter, source, checked) if one_line else None
             if entries is None:  # edited into another style: parse it whole
                 entries, _ = read_log(decode_text(data, path), quarter, source)
+            else:
+                remember()
             found.extend(e for e in entries if e.item == wanted)
         return found
+
+    def _checked_prefix(self, path: Path, data: bytes):
+        """(how many first bytes of the log passed item_entries' checks at an
+        earlier read, a function that remembers all of ``data`` as passed).
+        The earlier bytes are known by their SHA-256: an append keeps them,
+        any other change means checking the whole log again."""
+        from xatrack.cache import _sha256
+
+        name = f"checked-{path.name}"
+        known = self.cache.load(name)
+        hasher = _sha256(len(data))
+        checked = 0
+        if isinstance(known, tuple) and len(known) == 2 and 0 < known[0] <= len(data) and data[known[0] - 1] == 10:
+            view = memoryview(data)
+            hasher.update(view[: known[0]])
+            if hasher.copy().hexdigest() == known[1]:
+                checked = known[0]
+            hasher.update(view[known[0] :])
+        else:
+            hasher.update(data)
+
+        def remember() -> None:
+            if data.endswith(b"\n") and len(data) != checked:
+                self.cache.save(name, (len(data), hasher.hexdigest()))
+
+        return checked, remember
 
     def read_log_file(self, path: Path, quarter: Quarter, decisive: bool = False) -> tuple[list[Entry], list[Problem]]:
         """One log through the cache: only bytes appended since the last read
