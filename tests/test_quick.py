@@ -59,8 +59,10 @@ def tracker():
         + record_line({"id": "9999", "date": "2025-06-12", "status": "推进中"}),  # an unknown item
         encoding="utf-8",
     )
-    saved = {key: os.environ.get(key) for key in ("XATRACK_TODAY", "XATRACK_CACHE_DIR", "COLUMNS", "XATRACK_ROOT")}
-    os.environ.update({"XATRACK_TODAY": "2025-06-20", "XATRACK_CACHE_DIR": str(root / ".cache"), "COLUMNS": "120"})
+    saved = {key: os.environ.get(key) for key in ("XATRACK_TODAY", "XATRACK_CACHE_DIR", "COLUMNS", "XATRACK_ROOT", "XATRACK_NOW", "XATRACK_USER")}
+    os.environ.update({"XATRACK_TODAY": "2025-06-20", "XATRACK_CACHE_DIR": str(root / ".cache"), "COLUMNS": "120",
+                       "XATRACK_USER": "测试员",
+                       "XATRACK_NOW": "2025-06-20T10:00:00+08:00"})  # one instant: both ways of an update write the same bytes
     os.environ.pop("XATRACK_ROOT", None)
     here = os.getcwd()
     os.chdir(root)
@@ -132,6 +134,67 @@ def test_plain_queries_take_the_quick_path(tracker, capsys, args, monkeypatch):
     assert typer_says[0] == 0 and typer_says[1]
 
 
+UPDATE_VALUES = {
+    "--done": ["120", "85公里", "1,200", "\uff11\uff12\uff10", "77%", "2.5", "abc", "3.5", "1e3"],
+    "--metric": ["规上", "1", "玉龙企业", "没有的指标"],
+    "-m": ["2", "潜龙"],
+    "--status": ["推进中", "已完成", "乱写"],
+    "--note": ["已完成实验区方案编制", "说明"],
+    "--quarter": ["Q2", "Q1", "2025-Q3", "Q7"],
+    "-q": ["Q2"],
+    "--date": ["2025-06-28", "2025-13-01", "2024-06-01", "昨天"],
+    "--by": ["区科经局", "kjj", "桂花镇", "测试员"],
+    "--evidence": ["证明.txt", "没有的文件.pdf"],
+    "--root": [".", "/nonexistent-xatrack-root"],
+}
+UPDATE_IDS = ["32", "16", "G1", "g6", "23", "9999", "G7", "57"]
+
+
+@st.composite
+def update_lines(draw):
+    args = ["update"]
+    if draw(st.integers(0, 9)):
+        args.append(draw(st.sampled_from(UPDATE_IDS)))
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.integers(0, 12))
+        if kind == 0:
+            args.append(draw(st.sampled_from(JUNK + ["32", "--done", "--evidence="])))
+            continue
+        flag = draw(st.sampled_from(sorted(UPDATE_VALUES)))
+        value = draw(st.sampled_from(UPDATE_VALUES[flag]))
+        if draw(st.booleans()) and flag.startswith("--"):
+            args.append(f"{flag}={value}")
+        else:
+            args.extend([flag, value])
+    return args
+
+
+def _written(root: Path) -> dict:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(update_lines())
+def test_quick_update_records_and_says_what_typer_does(tracker, capsys, args):
+    """The same update run both ways, each in its own copy of the tracker, at the same
+    instant: the same output, exit code and the same bytes written."""
+    results = []
+    here = os.getcwd()
+    for name, main in (("typer", cli.main), ("quick", quick.main)):
+        root = Path(tempfile.mkdtemp(prefix=f"quick-{name}-")) / "t"
+        shutil.copytree(tracker, root, ignore=shutil.ignore_patterns(".cache"))
+        (root / "证明.txt").write_text("验收报告", encoding="utf-8")
+        os.chdir(root)
+        try:
+            said = _run(capsys, main, args)
+        finally:
+            os.chdir(here)
+        results.append((said, _written(root)))
+        shutil.rmtree(root.parent, ignore_errors=True)
+    assert results[0] == results[1], args
+
+
 def test_quick_flags_are_the_typer_commands_flags():
     """Every flag the quick path reads is an option of the Typer command with the same
     parameter and arity; every option of the command is known to the quick path
@@ -143,8 +206,9 @@ def test_quick_flags_are_the_typer_commands_flags():
         command = group.commands[name]
         options = {}
         for param in command.params:
-            for opt in (*param.opts, *param.secondary_opts):
-                options[opt] = param
+            if param.param_type_name == "option":
+                for opt in (*param.opts, *param.secondary_opts):
+                    options[opt] = param
         for flag, (param_name, kind) in flags.items():
             assert flag in options, (name, flag)
             param = options[flag]
@@ -152,8 +216,11 @@ def test_quick_flags_are_the_typer_commands_flags():
             assert param.multiple == (kind != "one"), (name, flag)
             assert not param.is_flag and param.envvar is None
         assert set(options) == set(flags), name  # (--help is not a parameter: it goes to Typer)
+        arguments = [p.name for p in command.params if p.param_type_name == "argument"]
+        assert arguments == ([quick.ARGUMENT[name]] if name in quick.ARGUMENT else []), name
         defaults = {p.name: p.default for p in command.params}
-        assert defaults["fmt"] == "term" and defaults["quarter"] is None and defaults["root"] is None
+        assert defaults["quarter"] is None and defaults["root"] is None
+        assert defaults.get("fmt", "term") == "term"
 
 
 def test_an_error_is_said_once_by_the_typer_command(tracker, capsys):

@@ -111,7 +111,7 @@ def list_command(
       xatrack list --unit 科经局 --quarter Q2
       xatrack list --status 红 --format csv > 红色事项.csv
     """
-    from xatrack.querycmd import list_text
+    from xatrack.commands import list_text
 
     sys.stdout.write(list_text(filters, quarter, fmt, root, warn=echo_warning))
 
@@ -133,7 +133,7 @@ def overdue_command(
       xatrack overdue --quarter Q2 --by leader
       xatrack overdue --unit 桂花镇 --format json
     """
-    from xatrack.querycmd import overdue_text
+    from xatrack.commands import overdue_text
 
     sys.stdout.write(overdue_text(filters, quarter, by, fmt, root, warn=echo_warning))
 
@@ -276,15 +276,10 @@ def update_command(
       xatrack update 16 --metric 规上 --done 12 --quarter Q2 --by 区科经局
       xatrack update 28 --status 推进中 --note 已完成实验区方案编制
     """
-    from xatrack import api
+    from xatrack import commands
 
-    done = api.update(
-        root, item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by,
-        evidence=evidence, default_by=_default_user(), warn=echo_warning,
-    )
-    _confirm_update(done)
-    for warning in done.warnings:
-        typer.echo(f"注意:{warning}", err=True)
+    commands.update(item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by,
+                    evidence=evidence, root=root, warn=echo_warning, say=_say)
 
 
 @app.command("retract")
@@ -335,35 +330,15 @@ def _entry_words(entry) -> str:
     return " ".join(parts) or "记录"
 
 
-def _confirm_update(done, announce: bool = True) -> None:
-    """What was recorded and the item's status now (api.Recorded), in one or two lines."""
-    from xatrack.views.cells import fmt_number
+def _say(text: str, err: bool = False) -> None:
+    typer.echo(text, err=err)
 
-    recorded = done.recorded
-    item = recorded.item
-    record = recorded.record
-    what = f"{'目标' if item.is_target else '任务'} {item.id}"
-    parts = []
-    if recorded.metric is not None and "value" in record:
-        parts.append(f"{recorded.metric.name} {fmt_number(record['value'])}{recorded.metric.unit}")
-    if "status" in record:
-        parts.append(f"状态 {record['status']}")
-    if "note" in record:
-        parts.append("说明已记录")
-    if announce:
-        typer.echo(f"已记录 {what}:{','.join(parts)}({recorded.quarter.label},{record['date']})→ {done.display}")
-    if done.status is None:
-        typer.echo(f"警告:无法读取进度记录以显示当前状态({done.status_error});运行 xatrack check 查看", err=True)
-        return
-    status = done.status
-    if announce and done.contribution:
-        typer.echo(
-            f"{record['by']} 是{what} 的责任单位(非牵头单位):本条作为分项报送记录,不替代牵头单位报送的数字;"
-            f"{what} 当前状态:{status.label}({status.reason})"
-        )
-        return
-    late = "(逾期报送)" if status.late else ""
-    typer.echo(f"{what} 当前状态:{status.label}{late}({status.reason})")
+
+def _confirm_update(done, announce: bool = True) -> None:
+    """What was recorded and the item's status now (commands.confirm_update)."""
+    from xatrack.commands import confirm_update
+
+    confirm_update(done, _say, announce)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -12,7 +12,7 @@ import typer
 
 from xatrack.clock import now, today  # noqa: F401  (the one clock, re-exported for the commands)
 from xatrack.errors import InputError
-from xatrack.querycmd import check_format  # noqa: F401  (one rule for --format, shared with the quick path)
+from xatrack.commands import check_format, default_user  # noqa: F401  (shared with the quick path)
 
 RootOpt = Annotated[
     Optional[Path],
@@ -114,21 +114,6 @@ def filter_options(*, omit: tuple[str, ...] = ()):
         return command
 
     return wrap
-
-
-def default_user() -> str:
-    """Who records: $XATRACK_USER, else the system user name."""
-    user = os.environ.get("XATRACK_USER")
-    if user:
-        return user
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:
-        return ""
-
-
 
 
 # --------------------------------------------------------------------------- -o files
