@@ -155,7 +155,7 @@ def test_decisive_entries_follow_appends_and_rewrites(tracker):
 
     def both():
         fresh = Tracker(tracker.root, Cache(None)).entries()[0]
-        return Tracker(tracker.root).entries(decisive=True)[0], decisive(fresh)
+        return Tracker(tracker.root, reduce=decisive).entries(decisive=True)[0], decisive(fresh)
 
     cached, expected = both()
     assert cached == expected and [e.value for e in cached] == [20, 30]
@@ -235,8 +235,9 @@ def test_parsing_imports_only_hashed_modules(tracker):
         "import sys\n"
         "from pathlib import Path\n"
         "from xatrack.store import Tracker\n"
+        "from xatrack.evaluate import decisive\n"
         "before = set(sys.modules)\n"
-        "t = Tracker(Path(sys.argv[1]))\n"
+        "t = Tracker(Path(sys.argv[1]), reduce=decisive)\n"
         "t.plan(); t.directory(); t.plan_for('32'); t.entries(2025); t.entries(2025, until=2, decisive=True)\n"
         "print(' '.join(sorted(m[8:] for m in sys.modules if m.startswith('xatrack.'))))\n"
     )

@@ -290,9 +290,9 @@ def test_decisive_entries_through_the_cache_agree_with_the_full_parse(tracker_ro
             full = _full_entries(data)
         except DataError:
             with pytest.raises(DataError):
-                Tracker(tracker_root, cache).read_log_file(path, Q2, decisive=True)
+                Tracker(tracker_root, cache, decisive).read_log_file(path, Q2, decisive=True)
             continue
-        cached, _ = Tracker(tracker_root, cache).read_log_file(path, Q2, decisive=True)
+        cached, _ = Tracker(tracker_root, cache, decisive).read_log_file(path, Q2, decisive=True)
         assert sorted(cached, key=repr) == sorted(decisive(full), key=repr)
         everything, _ = Tracker(tracker_root, cache).read_log_file(path, Q2)
         assert everything == full
