@@ -11,10 +11,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xatrack import api, qindex
+from xatrack.errors import DataError
 from xatrack.evaluate import item_line
 from xatrack.load import load
 from xatrack.logfile import parse_log_part, record_line
@@ -458,3 +460,97 @@ def test_a_new_log_drops_the_index(tracker):
         record_line({"id": "32", "date": "2025-03-01", "value": 200, "by": "区科经局"}), encoding="utf-8")
     after, from_index, _ = _indexed(tracker, filters, "Q2")
     assert not from_index and after == _full(tracker, filters, "Q2")
+
+
+# --------------------------------------------------------------------------- an edit of tasks.yaml followed in the index
+
+def _edit(text: str, rng: random.Random, how: str) -> tuple[str, bool]:
+    """tasks.yaml with one edit of kind ``how``; True when the index may follow it
+    (an edit inside one item that keeps its id, names, metric names and line count)."""
+    lines = text.split("\n")
+    where = {
+        "text": [n for n, line in enumerate(lines) if line.startswith("    text: ")],
+        "target": [n for n, line in enumerate(lines) if line.startswith("      - {name: ") and "target: " in line
+                   and "kind: relative" not in line and "kind: reference" not in line],
+        "leaders": [n for n, line in enumerate(lines) if line.startswith("    leaders: [")],
+        "id": [n for n, line in enumerate(lines) if line.startswith("  - id: ")],
+        "insert": [n for n, line in enumerate(lines) if line.startswith("    text: ")],
+        "header": [n for n, line in enumerate(lines) if line.startswith("  year: ") or line.startswith("  name: ")],
+        "broken": [n for n, line in enumerate(lines) if line.startswith("      - {name: ") and "target: " in line],
+    }[how]
+    if not where:
+        return text, False
+    n = rng.choice(where)
+    line = lines[n]
+    if how == "text":
+        lines[n] = line + rng.choice(["改", "。", "x", "（修订）"])
+    elif how == "target":
+        head, _, tail = line.partition("target: ")
+        number, _, rest = tail.partition(",")
+        lines[n] = f"{head}target: {rng.choice([1, 7, 50, 336, 1000])},{rest}"
+    elif how == "leaders":
+        lines[n] = "    leaders: [" + rng.choice(LEADERS) + "]"
+    elif how == "id":
+        lines[n] = "  - id: 8" + line[len("  - id: "):]
+    elif how == "insert":
+        lines.insert(n + 1, "    # 一行注释")
+    elif how == "header":
+        lines[n] = line + " "
+    elif how == "broken":
+        lines[n] = line.replace("target: ", "target: 多少", 1)
+    return "\n".join(lines), how in ("text", "target")
+
+
+def _item_id_at(text: str, changed: str) -> str | None:
+    """The id of the item holding the first line that differs."""
+    item = None
+    for old, new in zip(text.split("\n"), changed.split("\n")):
+        if old.startswith("  - id: "):
+            item = old[len("  - id: "):].strip()
+        if old != new:
+            return item
+    return None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.sampled_from(["text", "text", "target", "target", "leaders", "id", "insert", "header", "broken"]))
+def test_an_edit_of_one_item_is_followed_in_the_index(seed, how):
+    """After an edit of tasks.yaml, what the index answers is what a full evaluation of the
+    edited tracker answers; an edit inside one item that keeps its names, metric names and
+    line count (a typo fixed, a target corrected) is followed in the index without reading
+    the tracker whole, unless another item's figure follows that item."""
+    os.environ["XATRACK_TODAY"] = "2025-06-20"
+    root, rng, plan = _tracker(seed)
+    try:
+        filters = _filters(rng, plan)
+        for _ in range(2):
+            _indexed(root, filters, "Q2")
+        before, from_index, _ = _indexed(root, filters, "Q2", lines=True)
+        assert from_index
+        text = (root / "tasks.yaml").read_text(encoding="utf-8")
+        changed, followable = _edit(text, rng, how)
+        (root / "tasks.yaml").write_text(changed, encoding="utf-8")
+        try:
+            full = _full(root, filters, "Q2")
+        except DataError as error:  # the edit broke the registry: both ways say so
+            with pytest.raises(DataError) as raised:
+                _indexed(root, filters, "Q2")
+            assert raised.value.message == error.message
+            return
+        lines, from_index, said = _indexed(root, filters, "Q2", lines=True)
+        assert lines == [item_line(s) for s in full]
+        statuses, _, _ = _indexed(root, filters, "Q2")
+        assert statuses == full
+        edited = load(root).plan.get(_item_id_at(text, changed) or "")
+        follows = edited is not None and (
+            any(m.kind == "relative" for m in edited.metrics)
+            or any(m.kind == "relative" and m.follows.split(":")[0].strip() == edited.id for i in plan.items for m in i.metrics)
+        )
+        if followable and not follows:
+            assert from_index, "an edit inside one item is followed in the index"
+        warned: list[str] = []
+        eager = load(root, warn=warned.append)
+        eager.evaluate(eager.quarter("Q2"))
+        assert said == warned
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

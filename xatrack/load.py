@@ -292,9 +292,18 @@ class Loaded:
 
         if filters.values("search") or filters.values("section"):
             return None
-        names = qindex.names(self.tracker)
-        if names is None:
+        state = qindex.plan_state(self.tracker)
+        if state is None:
             return None
+        names = qindex.names(self.tracker, state)
+        if names is None:  # tasks.yaml edited since: an edit inside one item is followed in the index
+            try:
+                edited = self._quarter_of(state["bare"], quarter_text)
+            except XatrackError:
+                return None
+            names = qindex.after_edit(self.tracker, state, edited.q, self.directory)
+            if names is None:
+                return None
         from xatrack.model import DONE, ON_TRACK
         from xatrack.queries import Selector
 

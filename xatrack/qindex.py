@@ -201,6 +201,9 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
         {"registry": marks[0], "bare": replace(plan, targets=(), tasks=()),
          "leaders": all_leaders(plan), "units": all_units(plan)},
     )
+    record = _layout_record(tracker, plan, marks[0][3])  # what an edit of one item is compared with (after_edit)
+    if record is not None:
+        tracker.cache.save("query-registry", record)
     head = {
         "marks": marks,
         "states": states,
@@ -228,11 +231,17 @@ class Names:
         self.units = state["units"]
 
 
-def names(tracker) -> Names | None:
+def plan_state(tracker) -> dict | None:
+    """What ``query-plan`` holds (the plan without its items, the names, the mark
+    of tasks.yaml it was made from), whether or not tasks.yaml is still so."""
     state = tracker.cache.load("query-plan")
-    if not isinstance(state, dict):
-        return None
-    if not _unchanged(tracker, [state["registry"]], [tracker.registry_path]):
+    return state if isinstance(state, dict) else None
+
+
+def names(tracker, state: dict | None = None) -> Names | None:
+    """The Names of ``query-plan`` when tasks.yaml is as it was made from, else None."""
+    state = plan_state(tracker) if state is None else state
+    if state is None or not _unchanged(tracker, [state["registry"]], [tracker.registry_path]):
         return None
     return Names(state)
 
@@ -353,3 +362,193 @@ def lookup(tracker, found: Names, q: int) -> Hit | None:
     if files[:1] != [tracker.registry_path] or not _unchanged(tracker, head["marks"][1:], files[1:]):
         return None
     return Hit(found.bare, head, pieces)
+
+
+# --------------------------------------------------------------------------- a registry just edited
+#
+# An office fixing a typo in one task changes tasks.yaml: the index no longer
+# matches it and the next query would read and evaluate the whole tracker
+# (0.7 s at 10,000 tasks). When the edit stays inside one item, keeps its id,
+# its names (leaders, units, action, section), its metric names and its line
+# count, and no figure depends on another item's, only that item's status can
+# change: it is read again from the new lines, evaluated on its own entries,
+# and put in place of the old one. Anything else reads the tracker whole.
+# tests/test_qindex.py checks the patched index against a full evaluation
+# for random edits, those it patches and those it must not.
+
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _layout_record(tracker, plan, sha: str):
+    """What a later edit is compared with: the registry's bytes and where each
+    item lies in them (byte offsets), or None when it is not laid out item by item."""
+    from xatrack.cache import digest
+    from xatrack.model import RELATIVE, normalize_id
+    from xatrack.registry import item_pieces
+    from xatrack.store import decode_text, read_bytes
+
+    try:
+        data = read_bytes(tracker.registry_path, 64 * 1024 * 1024)
+    except Exception:
+        return None
+    if digest(data) != sha or data.startswith(b"\xef\xbb\xbf"):
+        return None  # changed since it was read, or a byte-order mark: no record
+    text = decode_text(data, tracker.registry_path)
+    if any(mark in text for mark in _OTHER_BREAKS):
+        return None
+    lines = text.splitlines()
+    pieces = item_pieces(lines)
+    if pieces is None or len(pieces) != len(plan.items):
+        return None
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line.encode("utf-8")) + 1)
+    spans = [(kind, first, starts[first], starts[end] - 1) for kind, first, end in pieces]
+    followed = set()
+    for item in plan.items:
+        for metric in item.metrics:
+            if metric.kind == RELATIVE and metric.follows:
+                followed.add(normalize_id(metric.follows.split(":", 1)[0].strip()))
+    return {"sha": sha, "data": data, "spans": spans, "followed": followed}
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many first bytes ``a`` and ``b`` share: blocks of 64 KB compared in C, then bytes."""
+    limit = min(len(a), len(b))
+    at, block = 0, 1 << 16
+    while at < limit and a[at : at + block] == b[at : at + block]:
+        at += block
+    at = min(at, limit)
+    while at < limit and a[at] == b[at]:
+        at += 1
+    return at
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    """How many last bytes ``a`` and ``b`` share, at most ``limit``."""
+    at, block = 0, 1 << 16
+    while at < limit and a[len(a) - min(at + block, limit) : len(a) - at] == b[len(b) - min(at + block, limit) : len(b) - at]:
+        at = min(at + block, limit)
+    while at < limit and a[len(a) - at - 1] == b[len(b) - at - 1]:
+        at += 1
+    return at
+
+
+def _stays_one_item(lines: list[str]) -> bool:
+    """The lines after an item's first line are all its own (as registry._layout
+    reads them): blank, a comment, or indented deeper than its ``- ``, no tab."""
+    head = lines[0]
+    indent = len(head) - len(head.lstrip(" "))
+    if not head.lstrip(" ").startswith("- "):
+        return False
+    for line in lines[1:]:
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if "\t" in line[: len(line) - len(stripped) + 1] or len(line) - len(stripped) <= indent:
+            return False
+    return True
+
+
+def after_edit(tracker, state: dict, q: int, directory) -> Names | None:
+    """``state`` (query-plan) and the index of quarter ``q`` brought up to an
+    edit of one item in tasks.yaml (see above), or None (then the tracker is
+    read whole)."""
+    try:
+        return _after_edit(tracker, state, q, directory)
+    except Exception:
+        return None  # never worse than reading the files
+
+
+def _after_edit(tracker, state: dict, q: int, directory) -> Names | None:
+    import time
+    from dataclasses import replace
+
+    from xatrack.cache import digest
+    from xatrack.evaluate import evaluate, item_line
+    from xatrack.model import RELATIVE, TARGET, Quarter, normalize_id
+    from xatrack.registry import parse_item_piece
+    from xatrack.roles import Roles
+    from xatrack.store import read_bytes, stat_key
+
+    record = tracker.cache.load("query-registry")
+    old_mark = state["registry"]
+    if not isinstance(record, dict) or record.get("sha") != old_mark[3]:
+        return None
+    bare = state["bare"]
+    found = lookup(tracker, Names(state), q)
+    if found is None:
+        return None
+    started = time.time_ns()
+    before = stat_key(os.stat(tracker.registry_path))
+    data = read_bytes(tracker.registry_path, 64 * 1024 * 1024)
+    old_data = record["data"]
+    if data == old_data:
+        return None
+    prefix = _common_prefix(old_data, data)
+    suffix = _common_suffix(old_data, data, min(len(old_data), len(data)) - prefix)
+    old_end, new_end = len(old_data) - suffix, len(data) - suffix
+    spans = record["spans"]
+    at = next((n for n, span in enumerate(spans) if span[2] <= prefix and old_end <= span[3]), None)
+    if at is None:
+        return None
+    kind, first, start, end = spans[at]
+    if prefix <= old_data.find(b"\n", start) or old_data.count(b"\n", prefix, old_end) != data.count(b"\n", prefix, new_end):
+        return None  # the item's first line, or a line added or removed
+    delta = len(data) - len(old_data)
+    piece = data[start : end + delta]
+    if b"\x00" in piece:
+        return None
+    text = piece.decode("utf-8")  # bad bytes: an exception, the full read says where
+    if any(mark in text for mark in _OTHER_BREAKS):
+        return None
+    lines = text.split("\n")
+    if not _stays_one_item(lines):
+        return None
+    item, problems = parse_item_piece(lines, kind, tracker.registry_path.name, first)
+    if item is None or problems:
+        return None
+    old = found.statuses([at])
+    if old is None:
+        return None
+    old_item = old[0].item
+    same_names = (item.id, item.kind, item.leaders, item.lead, item.units, item.action, item.section) == (
+        old_item.id, old_item.kind, old_item.leaders, old_item.lead, old_item.units, old_item.action, old_item.section)
+    metric_names = sorted(m.name for m in item.metrics) == sorted(m.name for m in old_item.metrics)
+    relative = any(m.kind == RELATIVE for m in (*item.metrics, *old_item.metrics))
+    if not same_names or not metric_names or relative or normalize_id(item.id) in record["followed"]:
+        return None
+    quarter = Quarter(bare.info.year, q)
+    entries = tracker.item_entries(item.id, bare.info.year, until=q)
+    one = replace(bare, targets=(item,) if item.kind == TARGET else (), tasks=() if item.kind == TARGET else (item,))
+    status = evaluate(one, entries, quarter, roles=Roles(directory))[0]
+    # the new registry's mark, the index with the item's new status and line
+    sha = digest(data)
+    mark = (old_mark[0], before, before[1] < started - RACY_NS, sha)
+    head = dict(found.head)
+    piece = pickle.dumps(status, protocol=pickle.HIGHEST_PROTOCOL)  # (the item's text piece is no longer needed)
+    line = pickle.dumps(tuple(item_line(status)), protocol=pickle.HIGHEST_PROTOCOL)
+    statuses = found.pieces[head["groups"] : head["groups"] + found.offsets[-1]]
+    lines_part = found.pieces[head["groups"] + found.offsets[-1] :]
+    offsets, line_offsets = found.offsets, found.line_offsets
+    new_statuses = b"".join((statuses[: offsets[at]], piece, statuses[offsets[at + 1] :]))
+    new_lines = b"".join((lines_part[: line_offsets[at]], line, lines_part[line_offsets[at + 1] :]))
+    grow, line_grow = len(piece) - (offsets[at + 1] - offsets[at]), len(line) - (line_offsets[at + 1] - line_offsets[at])
+    shifted = array("q", offsets[: at + 1]) + array("q", (o + grow for o in offsets[at + 1 :]))
+    line_shifted = array("q", line_offsets[: at + 1]) + array("q", (o + line_grow for o in line_offsets[at + 1 :]))
+    checks, line_checks = array("I", found.checks), array("I", found.line_checks)
+    checks[at], line_checks[at] = crc32(piece), crc32(line)
+    states = list(head["states"])
+    states[at] = status.state
+    head.update(marks=[mark, *head["marks"][1:]], states=states, offsets=shifted.tobytes(),
+                line_offsets=line_shifted.tobytes(), checks=checks.tobytes(), line_checks=line_checks.tobytes())
+    pieces = bytes(found.pieces[: head["groups"]]) + new_statuses + new_lines
+    del found, statuses, lines_part, old  # the old file's mapping let go before it is replaced (Windows)
+    tracker.cache.save(_query_name(q), head, pieces=pieces)
+    new_state = {**state, "registry": mark}
+    tracker.cache.save("query-plan", new_state)
+    spans = list(spans)
+    spans[at] = (kind, first, start, end + delta)
+    spans[at + 1 :] = [(k, f, s + delta, e + delta) for k, f, s, e in spans[at + 1 :]]
+    tracker.cache.save("query-registry", {**record, "sha": sha, "data": data, "spans": spans})
+    return Names(new_state)

@@ -186,6 +186,26 @@ def _layout(lines: list[str]) -> dict[str, tuple[int, list[tuple[int, int]]]] | 
     return result
 
 
+def item_pieces(lines: list[str]) -> list[tuple[str, int, int]] | None:
+    """(kind, first line index, end line index) of each target and task, in
+    plan order, as parse_registry reads them one by one; None when the file
+    is not laid out that way (then it is parsed whole)."""
+    layout = _layout(lines)
+    if layout is None:
+        return None
+    found = []
+    for key, kind in (("targets", TARGET), ("tasks", TASK)):
+        if key in layout:
+            found.extend((kind, first, end) for first, end in layout[key][1])
+    return found
+
+
+def parse_item_piece(lines: list[str], kind: str, source: str, first: int):
+    """(item, problems) of one target or task from its lines (``first``: the
+    index of its first line in the file), exactly as parse_registry reads it."""
+    return _parse_piece(lines, kind, source, first, None)
+
+
 def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: dict | None):
     """One target or task from its lines; positions shifted to the file's lines."""
     import hashlib
