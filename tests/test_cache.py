@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import make_tracker
+from xatrack import reading
 from xatrack.cache import Cache
 from xatrack.model import Quarter
 from xatrack.store import Tracker, record_line
@@ -34,10 +35,10 @@ def _same_size_and_time(path: Path, old: str, new: str) -> None:
 
 
 def test_registry_edit_with_same_size_and_mtime_is_seen(tracker):
-    assert tracker.load_plan()[0].get("32").metrics[0].target == 336
-    assert Tracker(tracker.root).load_plan()[0].get("32").metrics[0].target == 336  # warm
+    assert reading.load_plan(tracker)[0].get("32").metrics[0].target == 336
+    assert reading.load_plan(Tracker(tracker.root))[0].get("32").metrics[0].target == 336  # warm
     _same_size_and_time(tracker.registry_path, "target: 336,", "target: 337,")
-    assert Tracker(tracker.root).load_plan()[0].get("32").metrics[0].target == 337
+    assert reading.load_plan(Tracker(tracker.root))[0].get("32").metrics[0].target == 337
 
 
 def _log(tracker, lines):
@@ -53,12 +54,12 @@ def _record(item, value, day="2025-05-01"):
 
 def test_appended_log_parses_only_the_tail_and_matches_a_full_parse(tracker):
     path = _log(tracker, [_record(32, 10), _record(5, 20)])
-    first, _ = Tracker(tracker.root).entries()
+    first, _ = reading.entries(Tracker(tracker.root))
     assert [e.value for e in first] == [10, 20]
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(_record(32, 30))
-    cached, problems = Tracker(tracker.root).entries()
-    fresh, fresh_problems = Tracker(tracker.root, Cache(None)).entries()
+    cached, problems = reading.entries(Tracker(tracker.root))
+    fresh, fresh_problems = reading.entries(Tracker(tracker.root, Cache(None)))
     assert cached == fresh and problems == fresh_problems
     # seq is the line (issue 13: a reader of some lines must give the same entries as the full parse)
     assert [(e.value, e.line, e.seq) for e in cached] == [(10, 1, 1), (20, 2, 2), (30, 3, 3)]
@@ -66,28 +67,28 @@ def test_appended_log_parses_only_the_tail_and_matches_a_full_parse(tracker):
 
 def test_rewritten_middle_of_a_log_is_seen(tracker):
     path = _log(tracker, [_record(32, 10), _record(5, 20), _record(32, 30)])
-    Tracker(tracker.root).entries()
+    reading.entries(Tracker(tracker.root))
     _same_size_and_time(path, '"value": 20,', '"value": 21,')
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(_record(5, 40))
-    entries, _ = Tracker(tracker.root).entries()
+    entries, _ = reading.entries(Tracker(tracker.root))
     assert [e.value for e in entries] == [10, 21, 30, 40]
 
 
 def test_hand_edited_block_style_log_is_parsed_whole(tracker):
     path = _log(tracker, ["- id: 32\n  value: 10\n  date: 2025-05-01\n"])
-    assert [e.value for e in Tracker(tracker.root).entries()[0]] == [10]
+    assert [e.value for e in reading.entries(Tracker(tracker.root))[0]] == [10]
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(_record(32, 30))
-    assert [e.value for e in Tracker(tracker.root).entries()[0]] == [10, 30]
+    assert [e.value for e in reading.entries(Tracker(tracker.root))[0]] == [10, 30]
 
 
 @pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "unwritable"])
 def test_missing_or_corrupt_cache_is_rebuilt_silently(tracker, damage):
     _log(tracker, [_record(32, 10)])
-    Tracker(tracker.root).load_plan()
-    Tracker(tracker.root).plan_for("32")
-    Tracker(tracker.root).entries()
+    reading.load_plan(Tracker(tracker.root))
+    reading.plan_for(Tracker(tracker.root), "32")
+    reading.entries(Tracker(tracker.root))
     folder = Tracker(tracker.root).cache.folder
     files = sorted(folder.glob("*.pickle"))
     assert len(files) == 4  # registry, its items, its one-item lookup (made by update), one log
@@ -101,15 +102,15 @@ def test_missing_or_corrupt_cache_is_rebuilt_silently(tracker, damage):
         else:
             file.unlink()
             file.mkdir()  # a folder where the cache file should be: cannot be written
-    plan, problems = Tracker(tracker.root).load_plan()
+    plan, problems = reading.load_plan(Tracker(tracker.root))
     assert plan.get("32").metrics[0].target == 336 and problems == []
-    assert [e.value for e in Tracker(tracker.root).entries()[0]] == [10]
+    assert [e.value for e in reading.entries(Tracker(tracker.root))[0]] == [10]
 
 
 def test_cache_lives_outside_the_tracker(tracker, monkeypatch):
     monkeypatch.delenv("XATRACK_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tracker.root.parent / "xdg"))
-    Tracker(tracker.root).load_plan()
+    reading.load_plan(Tracker(tracker.root))
     assert not any(p.name.endswith(".pickle") for p in tracker.root.rglob("*"))
     assert list((tracker.root.parent / "xdg" / "xatrack").rglob("registry.pickle"))
 
@@ -127,25 +128,25 @@ def test_item_entries_match_a_full_parse(tracker, wanted):
         _record(2, 7, "2025-06-02"),
     ]
     _log(tracker, lines)
-    full = [(e.item, e.value, e.line) for e in Tracker(tracker.root, Cache(None)).entries()[0] if e.item == wanted]
+    full = [(e.item, e.value, e.line) for e in reading.entries(Tracker(tracker.root, Cache(None)))[0] if e.item == wanted]
     assert full, wanted
-    some = [(e.item, e.value, e.line) for e in tracker.item_entries(wanted, 2025)]
+    some = [(e.item, e.value, e.line) for e in reading.item_entries(tracker, wanted, 2025)]
     assert some == full
 
 
 def test_item_entries_in_a_hand_edited_log(tracker):
     _log(tracker, ["- id: 32\n  value: 10\n  date: 2025-05-01\n", _record(32, 30)])
-    assert [e.value for e in tracker.item_entries("32", 2025)] == [10, 30]
+    assert [e.value for e in reading.item_entries(tracker, "32", 2025)] == [10, 30]
 
 
 def test_one_item_plan_is_never_stale(tracker):
     """`update` reads one item from the lookup cache: an edit keeping size and time is seen."""
-    assert tracker.plan_for("32").get("32").metrics[0].target == 336
-    assert [i.id for i in Tracker(tracker.root).plan_for("32").items] == ["32"]  # from the cache: one item
+    assert reading.plan_for(tracker, "32").get("32").metrics[0].target == 336
+    assert [i.id for i in reading.plan_for(Tracker(tracker.root), "32").items] == ["32"]  # from the cache: one item
     _same_size_and_time(tracker.registry_path, "target: 336", "target: 337")
-    plan = Tracker(tracker.root).plan_for("32")
+    plan = reading.plan_for(Tracker(tracker.root), "32")
     assert plan.get("32").metrics[0].target == 337
-    assert len(Tracker(tracker.root).plan_for("9999").items) > 100  # unknown id: the whole plan, for suggestions
+    assert len(reading.plan_for(Tracker(tracker.root), "9999").items) > 100  # unknown id: the whole plan, for suggestions
 
 
 def test_decisive_entries_follow_appends_and_rewrites(tracker):
@@ -154,8 +155,8 @@ def test_decisive_entries_follow_appends_and_rewrites(tracker):
     path = _log(tracker, [_record(32, 10), _record(5, 20), _record(32, 30)])
 
     def both():
-        fresh = Tracker(tracker.root, Cache(None)).entries()[0]
-        return Tracker(tracker.root, reduce=decisive).entries(decisive=True)[0], decisive(fresh)
+        fresh = reading.entries(Tracker(tracker.root, Cache(None)))[0]
+        return reading.entries(Tracker(tracker.root), reduce=decisive)[0], decisive(fresh)
 
     cached, expected = both()
     assert cached == expected and [e.value for e in cached] == [20, 30]
@@ -199,7 +200,7 @@ def test_a_value_cached_by_other_code_is_not_served(tracker, monkeypatch):
     assert cache.load("probe") == {"parsed": "by the old parser"}
     monkeypatch.setattr(cache_module, "_code_stamp", "0123456789abcdef")  # as if registry.py had changed
     assert cache.load("probe") is None
-    plan = tracker.plan()  # and the tracker reads as ever, re-parsing
+    plan = reading.plan(tracker)  # and the tracker reads as ever, re-parsing
     assert plan.get("32") is not None
 
 
@@ -235,10 +236,12 @@ def test_parsing_imports_only_hashed_modules(tracker):
         "import sys\n"
         "from pathlib import Path\n"
         "from xatrack.store import Tracker\n"
+        "from xatrack import reading\n"
         "from xatrack.evaluate import decisive\n"
         "before = set(sys.modules)\n"
-        "t = Tracker(Path(sys.argv[1]), reduce=decisive)\n"
-        "t.plan(); t.directory(); t.plan_for('32'); t.entries(2025); t.entries(2025, until=2, decisive=True)\n"
+        "t = Tracker(Path(sys.argv[1]))\n"
+        "reading.plan(t); reading.directory(t); reading.plan_for(t, '32'); reading.entries(t, 2025)\n"
+        "reading.entries(t, 2025, until=2, reduce=decisive)\n"
         "print(' '.join(sorted(m[8:] for m in sys.modules if m.startswith('xatrack.'))))\n"
     )
     env = dict(os.environ, XATRACK_NO_CACHE="")

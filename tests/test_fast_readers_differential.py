@@ -18,12 +18,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cli_helpers import make_tracker
+from xatrack import reading
 from xatrack.cache import Cache
 from xatrack.errors import DataError
 from xatrack.evaluate import decisive
 from xatrack.model import Quarter, normalize_id
 from xatrack.registry import MAX_REGISTRY_BYTES, _build, parse_registry
-from xatrack.store import TORN_MARK, Tracker, decode_text, read_log, record_line
+from xatrack.logfile import read_log
+from xatrack.store import TORN_MARK, Tracker, decode_text, record_line
 from xatrack.yamlio import load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -212,9 +214,9 @@ def test_item_lines_reader_agrees_with_the_full_parse(tracker_root, data, wanted
         full = [e for e in _full_entries(data) if e.item == normalize_id(wanted)]
     except DataError:
         with pytest.raises(DataError):
-            tracker.item_entries(wanted, 2025)
+            reading.item_entries(tracker, wanted, 2025)
         return
-    assert tracker.item_entries(wanted, 2025) == full
+    assert reading.item_entries(tracker, wanted, 2025) == full
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=FIXTURE_HEALTH)
@@ -233,7 +235,7 @@ def test_item_lines_reader_after_an_append_or_an_edit_agrees_with_the_full_parse
     path.write_bytes(first)
     tracker = Tracker(tracker_root, cache)
     try:
-        tracker.item_entries(wanted, 2025)  # remembered when the fast reader could take it
+        reading.item_entries(tracker, wanted, 2025)  # remembered when the fast reader could take it
     except DataError:
         pass
     data = first + second if append else second + first
@@ -242,9 +244,9 @@ def test_item_lines_reader_after_an_append_or_an_edit_agrees_with_the_full_parse
         full = [e for e in _full_entries(data) if e.item == normalize_id(wanted)]
     except DataError:
         with pytest.raises(DataError):
-            Tracker(tracker_root, cache).item_entries(wanted, 2025)
+            reading.item_entries(Tracker(tracker_root, cache), wanted, 2025)
         return
-    assert Tracker(tracker_root, cache).item_entries(wanted, 2025) == full
+    assert reading.item_entries(Tracker(tracker_root, cache), wanted, 2025) == full
 
 
 def test_item_lines_reader_checks_only_what_was_appended(tracker_root, tmp_path_factory, monkeypatch):
@@ -256,7 +258,7 @@ def test_item_lines_reader_checks_only_what_was_appended(tracker_root, tmp_path_
     path = tracker_root / SOURCE
     lines = "".join(record_line({"id": n % 40, "date": "2025-06-20", "value": n}) for n in range(400))
     path.write_bytes(lines.encode("utf-8"))
-    Tracker(tracker_root, cache).item_entries("32", 2025)
+    reading.item_entries(Tracker(tracker_root, cache), "32", 2025)
     more = record_line({"id": 32, "date": "2025-06-21", "value": 999}).encode("utf-8")
     with open(path, "ab") as handle:
         handle.write(more)
@@ -269,7 +271,7 @@ def test_item_lines_reader_checks_only_what_was_appended(tracker_root, tmp_path_
             return real.findall(data)
 
     monkeypatch.setattr(logfile, "_ID_KEYS", Spy())
-    found = Tracker(tracker_root, cache).item_entries("32", 2025)
+    found = reading.item_entries(Tracker(tracker_root, cache), "32", 2025)
     assert looked == [len(more)]
     assert found[-1].value == 999 and found == [e for e in _full_entries(path.read_bytes()) if e.item == "32"]
 
@@ -290,11 +292,11 @@ def test_decisive_entries_through_the_cache_agree_with_the_full_parse(tracker_ro
             full = _full_entries(data)
         except DataError:
             with pytest.raises(DataError):
-                Tracker(tracker_root, cache, decisive).read_log_file(path, Q2, decisive=True)
+                reading.read_log_file(Tracker(tracker_root, cache), path, Q2, reduce=decisive)
             continue
-        cached, _ = Tracker(tracker_root, cache, decisive).read_log_file(path, Q2, decisive=True)
+        cached, _ = reading.read_log_file(Tracker(tracker_root, cache), path, Q2, reduce=decisive)
         assert sorted(cached, key=repr) == sorted(decisive(full), key=repr)
-        everything, _ = Tracker(tracker_root, cache).read_log_file(path, Q2)
+        everything, _ = reading.read_log_file(Tracker(tracker_root, cache), path, Q2)
         assert everything == full
 
 
@@ -308,6 +310,6 @@ def test_decisive_entries_through_the_cache_agree_with_the_full_parse(tracker_ro
 ))
 def test_item_lookup_agrees_with_the_full_plan(tracker_root, wanted):
     tracker = Tracker(tracker_root)
-    whole = Tracker(tracker_root, Cache(None)).plan()
+    whole = reading.plan(Tracker(tracker_root, Cache(None)))
     for _ in range(2):  # cold cache, then warm
-        assert tracker.plan_for(wanted).get(wanted) == whole.get(wanted)
+        assert reading.plan_for(tracker, wanted).get(wanted) == whole.get(wanted)

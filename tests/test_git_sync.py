@@ -16,7 +16,8 @@ import pytest
 
 from cli_helpers import invoke
 from xatrack.model import Quarter
-from xatrack.store import log_header, read_log
+from xatrack.logfile import read_log
+from xatrack.store import log_header
 
 REPO = Path(__file__).resolve().parents[1]
 LOG = "progress/2025-Q2.yaml"

@@ -29,7 +29,8 @@ from test_robustness import Hang, time_limit
 from xatrack.cache import Cache
 from xatrack.evaluate import decisive, evaluate, newest
 from xatrack.model import Entry, Quarter
-from xatrack.store import Tracker, append_entries, read_log, record_line
+from xatrack.logfile import read_log
+from xatrack.store import Tracker, append_entries, record_line
 
 REPO = Path(__file__).resolve().parents[1]
 Q2 = Quarter(2025, 2)

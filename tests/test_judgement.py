@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli_helpers import run
+from xatrack import reading
 from xatrack.directory import Directory, Group, Unit
 from xatrack.errors import InputError
 from xatrack.evaluate import decisive, evaluate
@@ -324,8 +325,8 @@ def test_cli_town_update_and_sheet_do_not_replace_the_lead_units_figure(tracker,
     from xatrack.sheet import sheet_rows
 
     t = Tracker(tracker)
-    plan, d = t.plan(), t.directory()
-    entries, _ = t.entries(2025)
+    plan, d = reading.plan(t), reading.directory(t)
+    entries, _ = reading.entries(t, 2025)
     rows = sheet_rows(plan, d, entries, d.unit_query("桂花镇"), Q4, all_roles=True)
     last = {(r.item.id, r.metric.name if r.metric else None): r.last_shown for r in rows}
     assert last[("57", "新改建农村公路")] == 8 and last[("G1", "地区生产总值增速")] == 5.5
@@ -443,8 +444,8 @@ def test_cli_publish_late_report_and_as_of(tracker, capsys, monkeypatch):
     from xatrack.store import Tracker
 
     t = Tracker(tracker)
-    plan, d = t.plan(), t.directory()
-    entries, _ = t.entries(2025)
+    plan, d = reading.plan(t), reading.directory(t)
+    entries, _ = reading.entries(t, 2025)
     moment = datetime.fromisoformat(data["published_at"])
     again = build_report(plan, d, bulletin.recorded_by(entries, moment), Q2, Selector(plan, d, Filters()),
                          as_of=moment, roles=Roles(d))

@@ -21,6 +21,7 @@ import zipfile
 import pytest
 
 from cli_helpers import REPO, run
+from xatrack import reading
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
 docx = pytest.importorskip("docx")
@@ -51,8 +52,8 @@ def _report(root, quarter: int):
     from xatrack.store import Tracker
 
     t = Tracker(root)
-    plan, directory = t.plan(), t.directory()
-    entries, problems = t.entries(plan.info.year)
+    plan, directory = reading.plan(t), reading.directory(t)
+    entries, problems = reading.entries(t, plan.info.year)
     assert not problems
     return build_report(plan, directory, entries, Quarter(2025, quarter), selector=Selector(plan, directory, Filters()))
 
@@ -476,8 +477,8 @@ def _notices(root, quarter: int, made, units=None, settings=None):
     from xatrack.store import Tracker
 
     t = Tracker(root)
-    plan, directory = t.plan(), t.directory()
-    entries, _ = t.entries(plan.info.year)
+    plan, directory = reading.plan(t), reading.directory(t)
+    entries, _ = reading.entries(t, plan.info.year)
     q = Quarter(2025, quarter)
     statuses = evaluate(plan, entries, q, list(plan.items))
     return build_notices(statuses, directory, settings or plan.settings, q, made, plan.info.title, units)
@@ -508,8 +509,8 @@ def test_late_report_is_a_finding(replayed, tmp_path):
     from xatrack.store import Tracker
 
     t = Tracker(replayed)
-    plan, directory = t.plan(), t.directory()
-    entries, _ = t.entries(plan.info.year)
+    plan, directory = reading.plan(t), reading.directory(t)
+    entries, _ = reading.entries(t, plan.info.year)
     q = Quarter(2025, 2)
     # G4 recorded on 2025-07-20: after the deadline (6-30 + 10 days), 正常 otherwise.
     late = [e._replace(at=datetime(2025, 7, 20, 9, 0)) if e.item == "G4" and e.quarter == q else e for e in entries]

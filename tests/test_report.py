@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run, xlsx_tables as _xlsx_tables
+from xatrack import reading
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
 
@@ -76,9 +77,9 @@ def _report(root, quarter: int = 2, **filters):
     from xatrack.store import Tracker
 
     tracker = Tracker(root)
-    plan = tracker.plan()
-    directory = tracker.directory()
-    entries, problems = tracker.entries(plan.info.year)
+    plan = reading.plan(tracker)
+    directory = reading.directory(tracker)
+    entries, problems = reading.entries(tracker, plan.info.year)
     assert not problems
     selector = Selector(plan, directory, Filters(**filters))
     return build_report(plan, directory, entries, Quarter(2025, quarter), selector=selector)

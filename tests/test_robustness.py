@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cli_helpers import invoke, make_tracker
+from xatrack import reading
 from xatrack.checks import check_tracker
 from xatrack.cli import app, main
 from xatrack.directory import parse_directory
@@ -33,7 +34,8 @@ from xatrack.errors import DataError, Problem, XatrackError
 from xatrack.importer import import_plan, load_overrides
 from xatrack.model import Entry, Quarter
 from xatrack.registry import parse_registry
-from xatrack.store import Tracker, append_entries, log_header, read_log, record_line, write_atomic
+from xatrack.logfile import read_log
+from xatrack.store import Tracker, append_entries, log_header, record_line, write_atomic
 
 REPO = Path(__file__).resolve().parents[1]
 Q1, Q2 = Quarter(2025, 1), Quarter(2025, 2)
@@ -93,7 +95,7 @@ def distinct_keys(root: Path) -> list[list[str]]:
 
     Twins (same item, metric, reporter and second, different contents) are
     errors for `check`; writers in these tests never make them."""
-    plan = Tracker(root).plan()
+    plan = reading.plan(Tracker(root))
     keys = [[item.id] for item in plan.items]
     keys += [[item.id, "--metric", str(n)] for item in plan.items for n in range(1, len(item.metrics) + 1)]
     return keys
@@ -395,7 +397,7 @@ def test_writers_killed_at_random_moments_lose_nothing_acknowledged(tracker, mon
         if mode == "atomic":
             rewrites += len(acks)
             assert (tracker / "tasks.yaml").read_text(encoding="utf-8") in texts
-            plan, problems = Tracker(tracker).load_plan()
+            plan, problems = reading.load_plan(Tracker(tracker))
             assert plan is not None and not [p for p in problems if p.severity == "error"]
             continue
         acknowledged.update(acks)

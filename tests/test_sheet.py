@@ -16,6 +16,7 @@ import pytest
 openpyxl = pytest.importorskip("openpyxl")
 
 from cli_helpers import run, ids_of
+from xatrack import reading
 from xatrack.directory import Directory  # noqa: E402
 from xatrack.model import Entry, Item, Metric, Plan, PlanInfo, Quarter  # noqa: E402
 from xatrack.sheet import FilledRow, SheetInfo, check_filled, sheet_rows  # noqa: E402
@@ -106,7 +107,7 @@ def test_sheet_header_shows_contacts_and_the_reply_deadline(tracker, capsys):
 def test_sheet_has_one_row_per_metric_of_exactly_the_led_items(kjj_sheet, capsys):
     from xatrack.store import Tracker
 
-    plan = Tracker(kjj_sheet.parent).plan()
+    plan = reading.plan(Tracker(kjj_sheet.parent))
     led = ids_of(capsys, "list", "--lead", "区科经局")
     _, ws, columns, rows = table(kjj_sheet)
     expected = []
@@ -161,7 +162,7 @@ def test_a_town_gets_the_items_of_its_groups(tracker, capsys):
     assert ids == set(ids_of(capsys, "list", "--unit", "桂花镇"))
     from xatrack.store import Tracker
 
-    plan = Tracker(tracker).plan()
+    plan = reading.plan(Tracker(tracker))
     assert any("各乡镇办场" in plan.get(i).units for i in ids)
 
 

@@ -309,7 +309,9 @@ def _after_append(loaded: Loaded, recorded, path: Path) -> Recorded:
     plan = loaded.plan
     try:  # the entry is recorded: a log that cannot be read now must not turn that into a failure
         if any(m.kind == RELATIVE for m in item.metrics):
-            plan = loaded.tracker.plan()  # G7 follows G1's growth: the whole plan knows G1
+            from xatrack import reading
+
+            plan = reading.plan(loaded.tracker)  # G7 follows G1's growth: the whole plan knows G1
         until = recorded.quarter.q
         entries = loaded.item_entries(item.id, until=until)
         for other in follows_of(plan, [item]):
@@ -647,7 +649,9 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
         def keep(records, path=path, quarter=quarter):
             # Under the log's lock: what a parallel ingest recorded meanwhile is not recorded again.
             nonlocal dropped
-            entries = loaded.tracker.read_log_file(path, quarter)[0] if path.is_file() else []
+            from xatrack.reading import read_log_file
+
+            entries = read_log_file(loaded.tracker, path, quarter)[0] if path.is_file() else []
             kept = still_new(records, entries, quarter)
             dropped += len(records) - len(kept)
             return kept

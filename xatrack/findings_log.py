@@ -39,7 +39,8 @@ def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
     if not path.exists():
         return {}, []
     from xatrack.findings import build
-    from xatrack.store import read_records, read_text
+    from xatrack.logfile import read_records
+    from xatrack.store import read_text
 
     try:
         text = read_text(path)
@@ -61,7 +62,8 @@ def append(root: Path, year: int, record: dict[str, Any]) -> Path:
 def progress_evidence(tracker) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
     """Evidence cited by the progress logs: (ref, file, line) each, and malformed fields."""
     from xatrack.findings import evidence_refs
-    from xatrack.store import PROGRESS, read_records, read_text
+    from xatrack.logfile import read_records
+    from xatrack.store import PROGRESS, read_text
 
     refs: list[tuple[Any, str, int]] = []
     problems: list[Problem] = []

@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from xatrack import reading
 from xatrack.errors import DataError, Problem
 from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root
 
@@ -75,11 +76,11 @@ class Loaded:
             # each file read is remembered, the marks a new index is keyed by
             tracker.remember = True
         elif strict:
-            self.plan = tracker.plan_for(item) if item is not None else tracker.plan()
+            self.plan = reading.plan_for(tracker, item) if item is not None else reading.plan(tracker)
         else:
             self.unreadable = False  # tasks.yaml could not be read at all
             try:
-                self.plan, found = tracker.load_plan()
+                self.plan, found = reading.load_plan(tracker)
             except DataError as error:
                 self.plan, found = None, [Problem(REGISTRY, None, error.message, code="unreadable")]
                 self.unreadable = True
@@ -88,7 +89,7 @@ class Loaded:
     @property
     def plan(self):
         if self._plan is None and self._lazy:
-            self._plan = self.tracker.plan()
+            self._plan = reading.plan(self.tracker)
         return self._plan
 
     @plan.setter
@@ -113,10 +114,10 @@ class Loaded:
         if not self._directory_read:
             self._directory_read = True
             if self.strict:
-                self._directory = self.tracker.directory()
+                self._directory = reading.directory(self.tracker)
             else:
                 try:
-                    self._directory, found = self.tracker.load_directory()
+                    self._directory, found = reading.load_directory(self.tracker)
                 except DataError as error:
                     self._directory, found = None, [Problem(DIRECTORY, None, error.message, code="unreadable")]
                 self.problems.extend(found)
@@ -137,7 +138,7 @@ class Loaded:
     def entries(self) -> list:
         """Every entry of the plan year (through the incremental log cache)."""
         if self._entries is None:
-            self._entries, problems = self.tracker.entries(self.plan.info.year)
+            self._entries, problems = reading.entries(self.tracker, self.plan.info.year)
             self._log_problems(problems)
             self._warn_unknown(self._entries)
         return self._entries
@@ -147,11 +148,9 @@ class Loaded:
         if self._entries is not None:
             return self._entries
         if quarter.q not in self._decisive:
-            if self.tracker.reduce is None:
-                from xatrack.evaluate import decisive
+            from xatrack.evaluate import decisive  # the rule the decisive entries are kept by
 
-                self.tracker.reduce = decisive  # the store keeps the decisive entries by evaluate's rule
-            found, problems = self.tracker.entries(self.plan.info.year, until=quarter.q, decisive=True)
+            found, problems = reading.entries(self.tracker, self.plan.info.year, until=quarter.q, reduce=decisive)
             self._log_problems(problems)
             count = unknown_entries(self.plan, found) if self._lazy else None  # kept for the query index
             self._warn_unknown(found, at_least=True, count=count)  # the decisive entries: some repeats dropped
@@ -162,14 +161,15 @@ class Loaded:
 
     def item_entries(self, item_id: str, until: int | None = None) -> list:
         """The entries of one item of the plan year (only lines naming it are parsed)."""
-        return self.tracker.item_entries(item_id, self.plan.info.year, until=until)
+        return reading.item_entries(self.tracker, item_id, self.plan.info.year, until=until)
 
     def fresh_logs(self, skip=frozenset()) -> list[tuple[str, object, list, list[Problem], bool]]:
         """Every log (of every year), parsed whole from its bytes without any
         cache: what ``check`` judges. One ``(source, quarter, entries,
         problems, read)`` per log, in name order; a log that cannot be read
         has ``read`` False and its one problem. Logs in ``skip`` are not read."""
-        from xatrack.store import read_log, read_text
+        from xatrack.logfile import read_log
+        from xatrack.store import read_text
 
         logs = []
         for path, quarter in self.tracker.log_files():

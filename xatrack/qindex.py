@@ -519,7 +519,9 @@ def _after_edit(tracker, state: dict, q: int, directory) -> Names | None:
     if not same_names or not metric_names or relative or normalize_id(item.id) in record["followed"]:
         return None
     quarter = Quarter(bare.info.year, q)
-    entries = tracker.item_entries(item.id, bare.info.year, until=q)
+    from xatrack.reading import item_entries
+
+    entries = item_entries(tracker, item.id, bare.info.year, until=q)
     one = replace(bare, targets=(item,) if item.kind == TARGET else (), tasks=() if item.kind == TARGET else (item,))
     status = evaluate(one, entries, quarter, roles=Roles(directory))[0]
     # the new registry's mark, the index with the item's new status and line

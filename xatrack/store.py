@@ -1,6 +1,7 @@
-"""All file I/O: finding the tracker, loading the registry and directory,
-reading progress logs and appending to them (the parsing of a log's text is
-logfile.py's, pure; whole-file writes are safefs.write_atomic).
+"""The tracker's files as bytes: finding the tracker, reading bytes (and what
+a lazy read read, for the query index), locks and appends to the logs. No
+parser: reading.py hands the bytes to the registry, directory and log
+parsers through the cache; whole-file writes are safefs.write_atomic.
 
 A tracker is a folder holding ``tasks.yaml`` (the registry), optionally
 ``units.yaml`` (the directory of units and leaders) and ``progress/`` with
@@ -19,19 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xatrack.errors import DataError, Problem
-from xatrack.logfile import (  # noqa: F401  (the log parser, re-exported: part of the store's face)
-    TORN_MARK,
-    _entries_naming,
-    _one_line_log,
-    _sound_line,
-    entry_from_record,
-    parse_log_part,
-    read_log,
-    read_records,
-    record_line,
-)
-from xatrack.model import Entry, Plan, Quarter
+from xatrack.errors import DataError
+from xatrack.logfile import TORN_MARK, _sound_line, record_line  # the line format appends write (and check the tail by)
+from xatrack.model import Quarter
 from xatrack.safefs import _fsync_folder, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
 
 REGISTRY = "tasks.yaml"
@@ -115,7 +106,6 @@ def stat_key(st) -> tuple:
 class Tracker:
     root: Path
     _cache: object = None  # a xatrack.cache.Cache; made on first use
-    reduce: object = None  # the decisive reducer (evaluate.decisive), passed in by load.py: needed for decisive reads
     # With ``remember`` set (the query index wants it), each file read is noted:
     # path -> (stat_key taken before the read, wall clock ns before the stat,
     # SHA-256 of the bytes read). The digest, not the bytes: 17 MB less at 10,000 tasks.
@@ -159,8 +149,6 @@ class Tracker:
         except ValueError:
             return str(path)
 
-    # -- registry and directory
-
     @property
     def cache(self):
         from xatrack.cache import Cache
@@ -168,68 +156,6 @@ class Tracker:
         if self._cache is None:
             self._cache = Cache.for_root(self.root)
         return self._cache
-
-    def load_plan(self, data: bytes | None = None) -> tuple[Plan | None, list[Problem]]:
-        """The registry (its bytes, if already read), through the content-keyed cache."""
-        from xatrack.cache import cached_registry
-        from xatrack.registry import parse_registry
-
-        if data is None:
-            data = self.read(self.registry_path, 64 * 1024 * 1024)
-        return cached_registry(self.cache, data, lambda: decode_text(data, self.registry_path), REGISTRY, parse_registry)
-
-    def plan(self, data: bytes | None = None) -> Plan:
-        """The plan, or DataError naming the first error (check lists them all)."""
-        plan, problems = self.load_plan(data)
-        errors = [p for p in problems if p.severity == "error"]
-        if plan is None or errors:
-            first = errors[0] if errors else problems[0]
-            more = f"(共 {len(errors)} 处错误,运行 xatrack check 查看全部)" if len(errors) > 1 else ""
-            raise DataError(f"{first}{more}")
-        return plan
-
-    def plan_for(self, item_id: str) -> Plan:
-        """A plan holding only the item ``item_id`` (for `update`: quick on a
-        big registry), or the whole plan when the cache cannot say or the id
-        is unknown (so the error can suggest the closest ids)."""
-        from dataclasses import replace
-
-        from xatrack.cache import cached_item, remember_items
-        from xatrack.model import TARGET, normalize_id
-
-        data = read_bytes(self.registry_path, 64 * 1024 * 1024)
-        found = cached_item(self.cache, data, normalize_id(item_id))
-        if found is None or found[1] is None:
-            plan = self.plan(data)
-            if found is None:
-                remember_items(self.cache, data, plan)
-            return plan
-        bare, item = found
-        if item.kind == TARGET:
-            return replace(bare, targets=(item,))
-        return replace(bare, tasks=(item,))
-
-    def load_directory(self):
-        from xatrack.directory import Directory, parse_directory
-
-        if not self.directory_path.is_file():
-            return Directory.empty(), []
-        from xatrack.cache import cached_parse
-
-        data = self.read(self.directory_path)
-        return cached_parse(
-            self.cache, "directory", data, lambda: parse_directory(decode_text(data, self.directory_path), DIRECTORY)
-        )
-
-    def directory(self):
-        from xatrack.cache import PinyinMemo
-
-        directory, problems = self.load_directory()
-        directory.remember_pinyin_in(PinyinMemo(self.cache))
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise DataError(str(errors[0]))
-        return directory
 
     # -- progress logs
 
@@ -245,98 +171,6 @@ class Tracker:
             if match and path.is_file():
                 found.append((path, Quarter(int(match.group(1)), int(match.group(2)))))
         return found
-
-    def entries(
-        self, year: int | None = None, until: int | None = None, decisive: bool = False
-    ) -> tuple[list[Entry], list[Problem]]:
-        """The entries of the logs (of one plan year, of its quarters up to
-        ``until``), and the problems met reading them. With ``decisive``, only
-        the entries an evaluation can depend on (evaluate.decisive), from
-        their own cache: a fraction of a long log."""
-        entries: list[Entry] = []
-        problems: list[Problem] = []
-        for path, quarter in self.log_files():
-            if year is not None and quarter.year != year:
-                continue
-            if until is not None and quarter.q > until:
-                continue
-            found, trouble = self.read_log_file(path, quarter, decisive)
-            entries.extend(found)
-            problems.extend(trouble)
-        return entries, problems
-
-    def item_entries(self, item_id: str, year: int, until: int | None = None) -> list[Entry]:
-        """The entries of one item (in the quarters up to ``until``), without
-        parsing whole logs: only lines that mention the id are parsed (a log in
-        another style is parsed whole)."""
-        from xatrack.model import normalize_id
-
-        wanted = normalize_id(item_id)
-        found: list[Entry] = []
-        for path, quarter in self.log_files():
-            if quarter.year != year or (until is not None and quarter.q > until):
-                continue
-            self.guard(path)
-            data = read_bytes(path)
-            source = f"{PROGRESS}/{path.name}"
-            checked, remember = self._checked_prefix(path, data)
-            one_line = not data.startswith(b"\xef\xbb\xbf") and _one_line_log(data, checked)
-            entries = _entries_naming(data, wanted, quarter, source, checked) if one_line else None
-            if entries is None:  # edited into another style: parse it whole
-                entries, _ = read_log(decode_text(data, path), quarter, source)
-            else:
-                remember()
-            found.extend(e for e in entries if e.item == wanted)
-        return found
-
-    def _checked_prefix(self, path: Path, data: bytes):
-        """(how many first bytes of the log passed item_entries' checks at an
-        earlier read, a function that remembers all of ``data`` as passed).
-        The earlier bytes are known by their SHA-256: an append keeps them,
-        any other change means checking the whole log again."""
-        from xatrack.cache import _sha256
-
-        name = f"checked-{path.name}"
-        known = self.cache.load(name)
-        hasher = _sha256(len(data))
-        checked = 0
-        if isinstance(known, tuple) and len(known) == 2 and 0 < known[0] <= len(data) and data[known[0] - 1] == 10:
-            view = memoryview(data)
-            hasher.update(view[: known[0]])
-            if hasher.copy().hexdigest() == known[1]:
-                checked = known[0]
-            hasher.update(view[known[0] :])
-        else:
-            hasher.update(data)
-
-        def remember() -> None:
-            if data.endswith(b"\n") and len(data) != checked:
-                self.cache.save(name, (len(data), hasher.hexdigest()))
-
-        return checked, remember
-
-    def read_log_file(self, path: Path, quarter: Quarter, decisive: bool = False) -> tuple[list[Entry], list[Problem]]:
-        """One log through the cache: only bytes appended since the last read
-        are parsed. With ``decisive``, only the entries an evaluation can
-        depend on (evaluate.decisive), kept in a cache of their own."""
-        from xatrack.cache import cached_log
-
-        source = f"{PROGRESS}/{path.name}"
-        self.guard(path)
-        data = self.read(path)
-
-        def parse(part: bytes, first_line: int, first_seq: int):
-            return parse_log_part(decode_text(part, path), quarter, source, first_line, first_seq)
-
-        if not decisive:
-            return cached_log(self.cache, f"log-{path.name}", data, parse)
-        reduce = self.reduce
-        if reduce is None:  # a programming error: the store knows no evaluation rule of its own
-            raise ValueError("decisive entries need the reducer: Tracker(reduce=evaluate.decisive), as load.py passes it")
-        return cached_log(
-            self.cache, f"decisive-{path.name}", data, parse, reduce=reduce,
-            rebuild_if=lambda entries: any(e.retracts for e in entries),
-        )
 
     def guard(self, path: Path) -> None:
         """DataError when a log leads out of the tracker through a symlink."""
