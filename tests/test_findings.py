@@ -518,3 +518,16 @@ def test_any_record_gives_findings_or_problems_never_an_exception():
         assert all(p.line for p in problems)
 
     check()
+
+
+def test_findings_are_recorded_at_the_one_clock(tracker, capsys, monkeypatch):
+    """XATRACK_NOW sets the time a finding and its follow-ups are recorded at, as it does for
+    progress entries (a year replayed gives the same bytes); they took the wall clock."""
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-08T10:00:00+08:00")
+    fid = add(capsys, "32", "--kind", "暗访", "--text", "基站未建成", "--due", "2025-08-15")
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-20T16:30:00+08:00")
+    code, out, err = run(capsys, "finding", "update", fid, "--note", "已督促")
+    assert code == 0, err
+    lines = [json.loads(line[2:]) for line in (tracker / "findings" / "2025.yaml").read_text(encoding="utf-8").splitlines()
+             if line.startswith("- ")]
+    assert [line["at"] for line in lines] == ["2025-07-08T10:00:00+08:00", "2025-07-20T16:30:00+08:00"]

@@ -810,8 +810,11 @@ def _recorder(by: str | None, default_by: str) -> str:
     return (by or default_by or "").strip()
 
 
-def _wall_clock() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+def _recorded_at() -> str:
+    """When a finding or its follow-up is recorded: the one clock (XATRACK_NOW), as for progress entries."""
+    from xatrack.clock import now as clock_now
+
+    return clock_now().isoformat(timespec="seconds")
 
 
 def _finding_day(raw: str | None, year: int | None, today: date, clamp: bool) -> date:
@@ -885,7 +888,7 @@ def add_finding(root=None, *, item_id: str | None = None, unit: str | None = Non
     deadline = parse_date(due, "--due")
     record = add_record(
         item=item.id if item else None, unit=unit_name, kind=kind.strip(), text=text, day=found_on, due=deadline,
-        by=_recorder(by, default_by), at=at or _wall_clock(),
+        by=_recorder(by, default_by), at=at or _recorded_at(),
     )
     existing = load_findings(loaded)
     if record["fid"] in existing:
@@ -924,9 +927,9 @@ def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[
     recorder = _recorder(by, default_by)
     # The record is validated (with the files' names for now) before any file is stored.
     planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
-    follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _wall_clock(), evidence=planned)
+    follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(), evidence=planned)
     refs = store_all(loaded.root, year, sources)
-    record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _wall_clock(), evidence=refs)
+    record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(), evidence=refs)
     path = append(loaded.root, year, record)
     return FindingFollowedUp(finding, op, record, short_ids(found)[finding.fid], when, refs, path,
                              loaded.tracker.display(path))
