@@ -134,11 +134,12 @@ def render_findings_json(rows, shown, day) -> str:
 
 
 def render_findings_csv(rows, shown, day) -> str:
-    """One row per finding; texts and notes never become formulas. (No byte-order mark yet,
-    unlike the other CSV outputs: tests/test_findings.py reads the header from the first byte.)"""
+    """One row per finding, after the byte-order mark like every CSV (Excel on Chinese
+    Windows reads it as UTF-8); texts and notes never become formulas."""
     from xatrack.views.safe_cells import SafeWriter
 
     out = io.StringIO()
+    out.write(BOM)
     writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(FINDING_CSV_HEADER)
     for f, state, _ in rows:
