@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+from contextlib import contextmanager
 import shutil
 import tempfile
 from dataclasses import replace
@@ -148,6 +149,17 @@ def _check(root: Path, rng: random.Random, plan, rounds: int = 4) -> None:
         assert said == warned
 
 
+@contextmanager
+def _random_tracker(seed: int):
+    """(root, rng, plan) of a random tracker on 2025-06-20, removed afterwards."""
+    os.environ["XATRACK_TODAY"] = "2025-06-20"
+    root, rng, plan = _tracker(seed)
+    try:
+        yield root, rng, plan
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _tracker(seed: int) -> tuple[Path, random.Random, object]:
     rng = random.Random(seed)
     root = Path(tempfile.mkdtemp(prefix="qindex"))
@@ -161,21 +173,15 @@ def _tracker(seed: int) -> tuple[Path, random.Random, object]:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**6))
 def test_index_answers_what_a_full_scan_answers(seed):
-    os.environ["XATRACK_TODAY"] = "2025-06-20"
-    root, rng, plan = _tracker(seed)
-    try:
+    with _random_tracker(seed) as (root, rng, plan):
         _check(root, rng, plan)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**6))
 def test_index_follows_every_edit(seed):
     """After an append, a retraction, an edited registry or directory: never the old answer."""
-    os.environ["XATRACK_TODAY"] = "2025-06-20"
-    root, rng, plan = _tracker(seed)
-    try:
+    with _random_tracker(seed) as (root, rng, plan):
         _check(root, rng, plan, rounds=1)
         # a log appended to (maybe a retraction), then a new quarter's log
         log = sorted((root / "progress").glob("*.yaml"))[-1]
@@ -196,8 +202,6 @@ def test_index_follows_every_edit(seed):
         text = (root / "units.yaml").read_text(encoding="utf-8")
         (root / "units.yaml").write_text(text + "\n", encoding="utf-8")
         _check(root, rng, plan, rounds=2)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_index_is_not_used_after_a_log_or_the_directory_changes(tracker):
@@ -519,9 +523,7 @@ def test_an_edit_of_one_item_is_followed_in_the_index(seed, how):
     edited tracker answers; an edit inside one item that keeps its names, metric names and
     line count (a typo fixed, a target corrected) is followed in the index without reading
     the tracker whole, unless another item's figure follows that item."""
-    os.environ["XATRACK_TODAY"] = "2025-06-20"
-    root, rng, plan = _tracker(seed)
-    try:
+    with _random_tracker(seed) as (root, rng, plan):
         filters = _filters(rng, plan)
         for _ in range(2):
             _indexed(root, filters, "Q2")
@@ -552,5 +554,3 @@ def test_an_edit_of_one_item_is_followed_in_the_index(seed, how):
         eager = load(root, warn=warned.append)
         eager.evaluate(eager.quarter("Q2"))
         assert said == warned
-    finally:
-        shutil.rmtree(root, ignore_errors=True)

@@ -86,21 +86,24 @@ def _run(capsys, main, args) -> tuple[int, str, str]:
     return code, out, err
 
 
-@st.composite
-def command_lines(draw):
-    args = [draw(st.sampled_from(["list", "overdue", "overdue", "list"]))]
+def _draw_flags(draw, args: list, values: dict, junk: list, odds: int) -> list:
+    """Up to four flags from ``values`` (``--flag value`` or ``--flag=value``), one in ``odds`` a junk token."""
     for _ in range(draw(st.integers(0, 4))):
-        kind = draw(st.integers(0, 9))
-        if kind == 0:
-            args.append(draw(st.sampled_from(JUNK)))
+        if draw(st.integers(0, odds)) == 0:
+            args.append(draw(st.sampled_from(junk)))
             continue
-        flag = draw(st.sampled_from(sorted(VALUES)))
-        value = draw(st.sampled_from(VALUES[flag]))
+        flag = draw(st.sampled_from(sorted(values)))
+        value = draw(st.sampled_from(values[flag]))
         if draw(st.booleans()) and flag.startswith("--"):
             args.append(f"{flag}={value}")
         else:
             args.extend([flag, value])
     return args
+
+
+@st.composite
+def command_lines(draw):
+    return _draw_flags(draw, [draw(st.sampled_from(["list", "overdue", "overdue", "list"]))], VALUES, JUNK, 9)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -155,18 +158,7 @@ def update_lines(draw):
     args = ["update"]
     if draw(st.integers(0, 9)):
         args.append(draw(st.sampled_from(UPDATE_IDS)))
-    for _ in range(draw(st.integers(0, 4))):
-        kind = draw(st.integers(0, 12))
-        if kind == 0:
-            args.append(draw(st.sampled_from(JUNK + ["32", "--done", "--evidence="])))
-            continue
-        flag = draw(st.sampled_from(sorted(UPDATE_VALUES)))
-        value = draw(st.sampled_from(UPDATE_VALUES[flag]))
-        if draw(st.booleans()) and flag.startswith("--"):
-            args.append(f"{flag}={value}")
-        else:
-            args.extend([flag, value])
-    return args
+    return _draw_flags(draw, args, UPDATE_VALUES, JUNK + ["32", "--done", "--evidence="], 12)
 
 
 def _written(root: Path) -> dict:

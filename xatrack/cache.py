@@ -52,7 +52,7 @@ def code_hash() -> str:
     return _code_stamp
 
 
-def _sha256(size: int):
+def sha256_hasher(size: int):
     """A SHA-256 hasher: for a few hundred KB, the interpreter's own (hashlib
     loads OpenSSL, 2 ms of every start-up); for files, OpenSSL's, several times faster."""
     if size < 1 << 20:
@@ -70,7 +70,7 @@ def _sha256(size: int):
 
 
 def hash_sources(package: Path, modules=CODE_MODULES) -> str:
-    hasher = _sha256(0)
+    hasher = sha256_hasher(0)
     for name in modules:
         path = package.joinpath(*name.split(".")).with_suffix(".py")
         if not path.is_file() and package.joinpath(*name.split(".")).is_dir():
@@ -89,7 +89,7 @@ def _stamp() -> str:
 
 
 def digest(data: bytes) -> str:
-    hasher = _sha256(len(data))
+    hasher = sha256_hasher(len(data))
     hasher.update(data)
     return hasher.hexdigest()
 

@@ -60,7 +60,7 @@ def parse(argv: list[str]):
     if not argv or argv[0] not in QUICK:
         return None
     flags = QUICK[argv[0]]
-    values: dict = {"fmt": "term"}
+    values: dict = {} if argv[0] in ARGUMENT else {"fmt": "term"}
     many: dict[str, list] = {}
     args = iter(argv[1:])
     for arg in args:

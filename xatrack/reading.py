@@ -162,11 +162,11 @@ def _checked_prefix(tracker, path: Path, data: bytes):
     earlier read, a function that remembers all of ``data`` as passed).
     The earlier bytes are known by their SHA-256: an append keeps them,
     any other change means checking the whole log again."""
-    from xatrack.cache import _sha256
+    from xatrack.cache import sha256_hasher
 
     name = f"checked-{path.name}"
     known = tracker.cache.load(name)
-    hasher = _sha256(len(data))
+    hasher = sha256_hasher(len(data))
     checked = 0
     if isinstance(known, tuple) and len(known) == 2 and 0 < known[0] <= len(data) and data[known[0] - 1] == 10:
         view = memoryview(data)

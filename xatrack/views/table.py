@@ -246,7 +246,3 @@ def render_overdue(term: Terminal, lines, heading: str, groups: list[tuple[str, 
 
 def text(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
-
-
-def write(lines: list[str]) -> None:
-    sys.stdout.write(text(lines))
