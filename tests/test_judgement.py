@@ -532,3 +532,22 @@ def test_git_merge_of_a_retraction_and_a_new_report(tracker, capsys, monkeypatch
     git(b, "pull", "-q", "--no-rebase", "origin", "main")
     assert run(capsys, "check")[0] == 0
     assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 120
+
+
+def test_cli_a_unit_reporting_an_item_it_is_not_on_is_warned(tracker, capsys, monkeypatch):
+    """Task 32 (5G基站) is led by 区科经局 with the telecom companies; 区交通运输局
+    is not on it. Its report is a slip of the item number more often than not:
+    recorded on the lead's behalf (it sets the figure), with a warning saying so
+    and how to take it back. Units on the item, directly or through a group, and
+    people (the office's own reporter) are not warned."""
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-05T10:00:00+08:00")
+    code, out, err = run(capsys, "update", "32", "--done", "170", "--by", "交通局")
+    assert code == 0, err
+    assert "区交通运输局 不是任务 32 的牵头单位或责任单位" in err and "xatrack retract 32 --by 区交通运输局" in err
+    assert log(tracker, 2)[-1]["by"] == "区交通运输局"
+    for args in (("32", "--done", "171", "--by", "kjj"),  # the lead unit
+                 ("32", "--done", "172", "--by", "区电信公司"),  # a responsible unit: 分项报送
+                 ("57", "-m", "1", "--done", "8", "--by", "桂花镇"),  # through 各乡镇办场
+                 ("32", "--done", "173")):  # the office's reporter (测试员), not a unit
+        code, out, err = run(capsys, "update", *args)
+        assert code == 0 and "不是任务" not in err, (args, err)

@@ -608,3 +608,31 @@ def test_help_has_examples(tracker, capsys):
     assert "xatrack report --quarter Q2 --format html -o 通报.html" in out and "催办" in out
     code, out, err = run(capsys)
     assert "xatrack report --quarter Q2 --format html -o 通报.html" in out
+
+
+def test_report_year_places_each_lead_unit_per_quarter_and_over_the_year(tmp_path, capsys, monkeypatch):
+    """`report --year`: 区科经局 (20 items) reports task 32 on time in Q1 (严重滞后,
+    50 of 84) and in Q2 (正常): first in both quarters, 推进率 1 of 40 item-quarters,
+    及时率 2 of 40, one 严重滞后; every other lead unit reported nothing and ties second."""
+    from cli_helpers import make_tracker
+
+    monkeypatch.chdir(make_tracker(tmp_path))
+    monkeypatch.setenv("XATRACK_USER", "测试员")
+    monkeypatch.setenv("XATRACK_NOW", "2025-04-05T10:00:00+08:00")
+    assert run(capsys, "update", "32", "--done", "50", "--by", "区科经局", "-q", "Q1")[0] == 0
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-05T10:00:00+08:00")
+    assert run(capsys, "update", "32", "--done", "200", "--by", "区科经局")[0] == 0
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-20T10:00:00+08:00")
+    code, out, err = run(capsys, "report", "--year")
+    assert code == 0, err
+    rows = {cells[1]: cells for cells in map(str.split, out.splitlines()) if len(cells) == 8}
+    assert rows["区科经局"] == ["1", "区科经局", "20", "1", "1", "2.5%", "5%", "1"]
+    assert rows["区发改局"] == ["2", "区发改局", "14", "2", "2", "0%", "0%", "0"]
+    assert "第一至第二季度" in out
+    code, out, err = run(capsys, "report", "--year", "--format", "md")
+    assert code == 0 and "| 1 | 区科经局 | 20 | 1 | 1 | 2.5% | 5% | 1 |" in out
+    code, out, err = run(capsys, "report", "--year", "-o", "全年.xlsx")
+    assert code == 2 and "--year 的全年考核表目前只输出到屏幕或 Markdown" in err and not Path("全年.xlsx").exists()
+    code, out, err = run(capsys, "report", "--year", "-o", "全年.md")
+    assert code == 0 and "已写入 全年.md" in err
+    assert Path("全年.md").read_text(encoding="utf-8").startswith("# 2025年各牵头单位目标任务全年考核(第一至第二季度)")

@@ -42,7 +42,7 @@ def remind_command(
     """
     kind = check_format(fmt, ("md", "docx"))
     from xatrack import api
-    from xatrack.remind import render_markdown
+    from xatrack.views.remind_markdown import render_markdown
 
     made = api.remind(root, quarter=quarter, unit=unit, filters=filters, warn=echo_warning)
     q, units, notices = made.quarter, made.units, made.notices
@@ -55,7 +55,12 @@ def remind_command(
             raise InputError("-o 只用于 --format docx;Markdown 输出到屏幕,可用 > 文件 保存")
         sys.stdout.write(render_markdown(notices))
         return
-    folder = output if output is not None else Path(f"催办单-{q.year}Q{q.q}")
+    folder = _write_documents(notices, output if output is not None else Path(f"催办单-{q.year}Q{q.q}"), q)
+    typer.echo(f"已在 {folder}/ 写入 {len(notices)} 份{q.label}催办单")
+
+
+def _write_documents(notices, folder: Path, q) -> Path:
+    """One Word 催办单 per unit into `folder` (made if missing); a failure is the flag's."""
     if folder.exists() and not folder.is_dir():
         raise InputError(f"-o 的值\"{folder}\"不是目录:催办单每个单位一个文件,-o 应为目录")
     from xatrack.errors import DataError
@@ -71,4 +76,4 @@ def remind_command(
     except (OSError, DataError) as error:
         message = getattr(error, "message", None) or getattr(error, "strerror", None) or str(error)
         raise InputError(f"-o 的值\"{folder}\"无法写入:{message}") from None
-    typer.echo(f"已在 {folder}/ 写入 {len(notices)} 份{q.label}催办单")
+    return folder

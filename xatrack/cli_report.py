@@ -80,12 +80,7 @@ def report_command(
       xatrack report --quarter Q2 --format md > 通报.md
       xatrack report --quarter Q2 -o 通报/2025Q2.docx
     """
-    if output is not None:  # never the tracker's own files, whatever the extension
-        from xatrack.safefs import check_output
-        from xatrack.store import find_root
-
-        check_output(output, "-o", [find_root(root)], force)
-    kind = _choose_format(fmt, output)
+    kind = _choose_format(fmt, _protected(output, root, force))
     if kind in ("xlsx", "docx") and output is None:
         raise InputError(f"--format {kind} 需要用 -o 指定写入的文件,如 -o 通报.{kind}")
     if output is not None:
@@ -94,18 +89,37 @@ def report_command(
     from xatrack import api
 
     if year:
-        from xatrack.cli_annual import annual_report, check_kind
+        from xatrack.views.report_annual import KINDS, render_annual
+
+        def before() -> None:
+            if kind not in KINDS:
+                raise InputError("--year 的全年考核表目前只输出到屏幕或 Markdown(--format md)")
 
         upto, result = api.annual(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish,
-                                  before=lambda: check_kind(kind), warn=echo_warning)
-        annual_report(result, upto, kind, output)
+                                  before=before, warn=echo_warning)
+        title, text = render_annual(result, upto, kind)
+        _emit(text, output, title)
         return
     made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
-    report = made.report
     if made.published is not None:
         earlier = f";原发布的通报改名保留为 {made.kept}" if made.kept is not None else ""
         typer.echo(f"已发布 {made.quarter.label}通报 → {made.published}(发布时间 {made.moment.isoformat(timespec='seconds')}){earlier}", err=True)
+    _render(kind, made, output)
 
+
+def _protected(output: Path | None, root: Path | None, force: bool) -> Path | None:
+    """-o, refused first if it is one of the tracker's own files, whatever the extension."""
+    if output is not None:
+        from xatrack.safefs import check_output
+        from xatrack.store import find_root
+
+        check_output(output, "-o", [find_root(root)], force)
+    return output
+
+
+def _render(kind: str, made, output: Path | None) -> None:
+    """The bulletin in the chosen format, to the screen or to -o."""
+    report = made.report
     if kind == "xlsx":
         from xatrack.views.report_xlsx import render_xlsx
 
@@ -114,27 +128,33 @@ def report_command(
         from xatrack.views.report_docx import render_docx
 
         _write(output, render_docx(report, made.settings.bulletin, made=today()))
-    elif kind in ("md", "html"):
-        if kind == "md":
-            from xatrack.views.report_markdown import render_markdown as render
-        else:
-            from xatrack.views.report_html import render_html as render
-        text = render(report)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            _write(output, text + ("\n<!-- 由 xatrack 生成 -->\n" if kind == "md" else ""))
-    else:
+    elif kind == "md":
+        from xatrack.views.report_markdown import render_markdown
+
+        _emit(render_markdown(report), output, None, mark="\n<!-- 由 xatrack 生成 -->\n")
+    elif kind == "html":
+        from xatrack.views.report_html import render_html
+
+        _emit(render_html(report), output, None)
+    elif output is None:
         from xatrack.views.report_term import render_report
+        from xatrack.views.terminal import output as to_stdout
 
-        if output is None:
-            from xatrack.views.terminal import output as to_stdout
-
-            to_stdout(lambda console: render_report(console, report))
-        else:
-            _write(output, _plain_text(report) + "\n由 xatrack 生成\n")
+        to_stdout(lambda console: render_report(console, report))
+    else:
+        _write(output, _plain_text(report) + "\n由 xatrack 生成\n")
     if output is not None:
         typer.echo(f"已写入 {output}:{report.title}({report.overall.total} 项)", err=True)
+
+
+def _emit(text: str, output: Path | None, title: str | None, mark: str = "") -> None:
+    """Text to the screen, or to -o (with xatrack's mark where the format has one)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write(output, text + mark)
+    if title is not None:
+        typer.echo(f"已写入 {output}:{title}", err=True)
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:

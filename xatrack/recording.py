@@ -116,6 +116,28 @@ def parse_status(raw: str) -> str:
     raise InputError(f"--status 的值\"{raw}\"无效:应为 {'/'.join(REPORT_STATUSES)}")
 
 
+def outside_unit(directory, item: Item, by: str) -> str | None:
+    """A warning when a unit of the directory reports an item it neither leads
+    nor shares (a slip of the item number, most often): the entry counts as
+    reported on the lead unit's behalf, so it sets the item's figure."""
+    if directory is None or not by or not directory.knows_unit(by) or not (item.lead or item.units):
+        return None
+    if _named(directory, item, by):
+        return None
+    return (f"{by} 不是{_label(item)}的牵头单位或责任单位:本条按代为报送记录,其数字作为事项的数字;"
+            f"如编号有误,请用 xatrack retract {item.id} --by {by} 撤回后重新报送")
+
+
+def _named(directory, item: Item, by: str) -> bool:
+    """Whether the item names the unit ``by`` as lead or responsible unit,
+    directly, by alias or through a group (各乡镇办场)."""
+    for raw in (*item.lead, *item.units):
+        canon = directory.canonical_unit(raw)
+        if canon == by or (directory.is_group(canon) and by in directory.members(canon)):
+            return True
+    return False
+
+
 def build_record(
     plan: Plan,
     report: Submission,
@@ -186,6 +208,10 @@ def build_record(
     by, unknown = resolve_reporter(directory, plan, report.by if typed else default_by, typed)
     if unknown:
         warnings.append(unknown)
+    elif typed:
+        stranger = outside_unit(directory, item, by)
+        if stranger:
+            warnings.append(stranger)
     record: dict[str, Any] = {"id": int(item.id) if item.id.isdigit() else item.id}
     if metric is not None:
         record["metric"] = metric.name

@@ -136,7 +136,7 @@ def build_notices(
     return tuple(sorted(notices, key=lambda n: (-len(n.items), n.unit)))
 
 
-def _cn_date(day: date) -> str:
+def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -151,7 +151,7 @@ def notice_paragraphs(notice: Notice) -> list[str]:
         f"{notice.unit}:",
         f"根据{notice.plan_title or '年度目标任务'}督办要求,经核查,截至{q.label.split('年', 1)[1]}末,"
         f"你单位牵头的事项中{'、'.join(parts)},具体如下。",
-        f"请于{_cn_date(notice.reply_by)}前将未报送事项的进展和数据、严重滞后事项的原因及整改措施书面报{office}。",
+        f"请于{cn_date(notice.reply_by)}前将未报送事项的进展和数据、严重滞后事项的原因及整改措施书面报{office}。",
     ]
     return text
 
@@ -175,26 +175,3 @@ def rectification_rows(notice: Notice) -> list[list[str]]:
 def contact_line(notice: Notice) -> str:
     unit = "、".join(x for x in (f"联络员:{notice.contact}" if notice.contact else "", f"电话:{notice.phone}" if notice.phone else "") if x)
     return unit
-
-
-def render_markdown(notices: Iterable[Notice]) -> str:
-    from xatrack.views.report_markdown import cell, table, text_line
-
-    out: list[str] = []
-    for notice in notices:
-        out += [f"# 催办单:{cell(notice.unit)}({notice.quarter.label})", ""]
-        if contact_line(notice):
-            out += [contact_line(notice), ""]
-        paragraphs = notice_paragraphs(notice)
-        out += [text_line(p) for p in paragraphs[:2]] + [""]
-        if notice.items:
-            out += table(NOTICE_HEADER, notice_rows(notice)) + [""]
-        if notice.rectifications:
-            out += table(RECTIFICATION_HEADER, rectification_rows(notice)) + [""]
-        out += [text_line(paragraphs[2]), ""]
-        signature = [notice.office] if notice.office else []
-        if notice.office_contact:
-            signature.append(f"联系方式:{notice.office_contact}")
-        signature.append(_cn_date(notice.made))
-        out += ["  \n".join(text_line(s) for s in signature), "", "---", ""]
-    return "\n".join(out)

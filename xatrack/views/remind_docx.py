@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from docx import Document
 
-from xatrack.remind import NOTICE_HEADER, RECTIFICATION_HEADER, Notice, contact_line, notice_paragraphs, notice_rows, rectification_rows
+from xatrack.remind import NOTICE_HEADER, RECTIFICATION_HEADER, Notice, cn_date, contact_line, notice_paragraphs, notice_rows, rectification_rows
 from xatrack.views.report_docx import (
-    _cn_date,
     _font_table,
     _page_numbers,
     _page_setup,
@@ -48,5 +47,5 @@ def render_notice_docx(notice: Notice) -> bytes:
     if notice.office:
         _signature(doc, notice.office, notice.made)
     else:
-        _para(doc, _cn_date(notice.made), align="right", indent=False)
+        _para(doc, cn_date(notice.made), align="right", indent=False)
     return _save(doc)

@@ -1,25 +1,18 @@
-"""`xatrack report --year`: each lead unit's result over the year, rendered
-as a table (terminal) or Markdown. Called by cli_report."""
+"""`report --year`: each lead unit's places and rates over the year
+(annual.annual's value) as a plain-text table or Markdown."""
 
 from __future__ import annotations
 
-import sys
+import unicodedata
 
-import typer
+from xatrack.report import percent
+from xatrack.views.report_markdown import table
 
-from xatrack.errors import InputError
-
-
-def check_kind(kind: str) -> None:
-    if kind not in ("term", "md"):
-        raise InputError("--year 的全年考核表目前只输出到屏幕或 Markdown(--format md)")
+KINDS = ("term", "md")
 
 
-def annual_report(result, upto, kind: str, output) -> None:
-    """Render api.annual's value (annual.annual) as a table or Markdown."""
-    from xatrack.report import percent
-
-    check_kind(kind)
+def render_annual(result, upto, kind: str) -> tuple[str, str]:
+    """(title, text) of the year's table up to quarter `upto`; kind is term or md."""
     quarters = list(range(1, upto.q + 1))
     header = ["名次", "牵头单位", "事项", *[f"Q{q} 名次" for q in quarters], "全年推进率", "全年及时率", "严重滞后(项次)"]
     weighted = any(u.score is not None for u in result.units)
@@ -36,8 +29,6 @@ def annual_report(result, upto, kind: str, output) -> None:
         rows.append(row)
     title = f"{result.year}年各牵头单位目标任务全年考核(第一至第{'一二三四'[upto.q - 1]}季度)"
     if kind == "md":
-        from xatrack.views.report_markdown import table
-
         text = "\n".join([f"# {title}", "", result.rule, "", *table(header, rows, set(range(2, len(header)))), ""]) + "\n"
     else:
         lines = [title, result.rule, ""]
@@ -45,16 +36,8 @@ def annual_report(result, upto, kind: str, output) -> None:
         for r in [header] + rows:
             lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(r)).rstrip())
         text = "\n".join(lines) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        from xatrack.cliutil import write_output_file
-
-        write_output_file(output, text)
-        typer.echo(f"已写入 {output}:{title}", err=True)
+    return title, text
 
 
 def _width(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
