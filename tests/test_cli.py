@@ -266,3 +266,28 @@ def test_only_the_named_command_is_built_and_help_is_unchanged(capsys):
     assert set(_command_for(["nosuch"]).commands) == set(full.commands)
     code, out, err = run(capsys, "--help")
     assert code == 0 and "retract" in out and "finding" in out
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80])
+def test_narrow_terminal_never_cuts_a_figure_an_id_or_a_count_header(tracker, capsys, monkeypatch, columns):
+    """Below a table's minimum the lines overflow (the terminal wraps them)
+    rather than cut 编号 to 编…, 等2项 to 等…, 200 to 2… or 已完成 to 已…: texts
+    (task, unit names, notes) give way; figures, ids, states and counts never."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-05T10:00:00+08:00")
+    code, out, err = run(capsys, "list", "--leader", "洪声耀")
+    assert code == 0, err
+    header = out.splitlines()[1].split()
+    assert header[0] == "编号" and header[-1] == "状态", header
+    assert "—/30亿元 等2项" in out and "—/8家 等9项" in out
+    for command in ("units", "leaders"):
+        code, out, err = run(capsys, command)
+        assert code == 0, err
+        header = out.splitlines()[1].split()
+        assert header[1:] == (["事项", "其中牵头"] if command == "units" else ["事项"]) + ["已完成", "正常", "滞后", "严重滞后", "未报送"], header
+        assert "…" not in "".join(out.splitlines()[3:4]), out
+    assert run(capsys, "update", "32", "--done", "201", "--by", "区科经局", "--note", "含室内分布站" * 6)[0] == 0
+    code, out, err = run(capsys, "show", "32")
+    assert code == 0, err
+    history = out[out.index("报送记录"):]
+    assert " 201 " in history and "168/201" in out  # the record, and Q2's expected/reported

@@ -51,6 +51,7 @@ class Column:
     max_width: int | None = None
     ratio: int = 0  # > 0: shares the room left by the other columns
     right: bool = False
+    keep: bool = False  # figures, ids, states: never cut to fit (the line overflows instead)
 
 
 @dataclass
@@ -91,6 +92,7 @@ def _widths(columns: list[Column], natural: list[int], total: int) -> list[int]:
         if column.max_width is not None:
             width = min(width, column.max_width)
         widths.append(width)
+    floors = [w if c.keep else c.min_width for c, w in zip(columns, widths)]
     flexible = [i for i, c in enumerate(columns) if c.ratio]
     fixed = sum(w for i, w in enumerate(widths) if i not in flexible)
     room = total - gaps - fixed
@@ -101,12 +103,12 @@ def _widths(columns: list[Column], natural: list[int], total: int) -> list[int]:
             left = room
             for n, i in enumerate(flexible):
                 part = left if n == len(flexible) - 1 else room * columns[i].ratio // share
-                widths[i] = max(columns[i].min_width, min(widths[i], part))
+                widths[i] = max(floors[i], min(widths[i], part))
                 left -= widths[i]
     overflow = sum(widths) + gaps - total
     while overflow > 0:
-        index = max(range(len(widths)), key=lambda i: widths[i] - columns[i].min_width)
-        spare = widths[index] - columns[index].min_width
+        index = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+        spare = widths[index] - floors[index]
         if spare <= 0:
             break
         cut = min(spare, overflow)
@@ -188,12 +190,12 @@ def items_lines(term: Terminal, lines, title: str | None, with_reason: bool = Fa
     below 110 columns the progress bar and the reason are left out, so names keep their room."""
     wide = term.width >= 110
     columns = [
-        Column("编号", min_width=3, right=True),
+        Column("编号", min_width=4, right=True, keep=True),
         Column("任务", min_width=10, ratio=3),
         Column("责任领导", min_width=6, max_width=16 if wide else 10),
         Column("牵头单位", min_width=8, max_width=22 if wide else 12),
-        Column("进度", min_width=12, max_width=36),
-        Column("状态", min_width=8),
+        Column("进度", min_width=12, max_width=36, keep=True),
+        Column("状态", min_width=8, keep=True),
     ]
     with_reason = with_reason and wide
     if with_reason:

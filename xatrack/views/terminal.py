@@ -19,15 +19,25 @@ from xatrack.model import STATES, Item
 from xatrack.views.cells import STATE_STYLE, fmt_number, join_names, state_words
 
 
+# Below this many columns the tables are drawn this wide and the terminal wraps
+# their lines: a figure or a header is never cut to "…" to fit a narrow window.
+MIN_WIDTH = 80
+
+
 def make_console(file=None, width: int | None = None) -> Console:
     stream = file or sys.stdout
     is_tty = file is None and sys.stdout.isatty()
-    if width is None and not is_tty:
+    if width is None:
         try:
             width = int(os.environ.get("COLUMNS", "")) or None
         except ValueError:
             width = None
-        width = width or 120
+        if width is None and is_tty:
+            try:
+                width = os.get_terminal_size(sys.stdout.fileno()).columns
+            except (OSError, ValueError):
+                width = None
+        width = max(MIN_WIDTH, width or 120)
     return Console(
         file=stream,
         width=width,
@@ -93,8 +103,8 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
 
     if item.metrics:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, title="指标(应完成/已报送,1月起累计)", title_justify="left")
-        table.add_column("#", justify="right")
-        table.add_column("指标")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("指标", overflow="fold")
         table.add_column("类型", no_wrap=True)
         table.add_column("目标", justify="right", no_wrap=True)
         for status in per_quarter:
@@ -117,11 +127,11 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
     notes.add_column("日期", no_wrap=True)
     notes.add_column("季度", no_wrap=True)
     notes.add_column("报送单位", no_wrap=True)
-    notes.add_column("指标")
-    notes.add_column("数值", justify="right")
+    notes.add_column("指标", overflow="fold")
+    _figure_column(notes, "数值")
     notes.add_column("状态", no_wrap=True)
-    notes.add_column("说明")
-    notes.add_column("标记")
+    notes.add_column("说明", overflow="fold")
+    notes.add_column("标记", overflow="fold")
     for row in history:
         entry = row.entry
         dim = "dim strike" if row.withdrawn_by is not None else ""
@@ -144,6 +154,13 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
         render_findings(console, rows, shown, "督查发现", with_item=False)
 
 
+def _figure_column(table: Table, header: str) -> None:
+    """A column of figures: right-aligned, never wrapped, never narrower than its header."""
+    from rich.cells import cell_len
+
+    table.add_column(header, justify="right", no_wrap=True, min_width=cell_len(header))
+
+
 _KIND_LABEL = {"cumulative": "累计", "growth": "增速", "level": "水平", "relative": "对照", "reference": "对照数"}
 
 
@@ -153,12 +170,12 @@ def render_rollup(console: Console, rows, title: str, name_header: str, with_lea
         console.print(f"{title}:没有事项。")
         return
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left", title_style="bold")
-    table.add_column(name_header, no_wrap=True, overflow="ellipsis", max_width=30)
-    table.add_column("事项", justify="right")
+    table.add_column(name_header, overflow="fold", max_width=30)  # the name folds: the figures give way never
+    _figure_column(table, "事项")
     if with_lead:
-        table.add_column("其中牵头", justify="right")
+        _figure_column(table, "其中牵头")
     for state in STATES:
-        table.add_column(state, justify="right", no_wrap=True)
+        _figure_column(table, state)
     for row in rows:
         cells = [row.name, str(row.total)]
         if with_lead:
