@@ -551,3 +551,45 @@ def test_cli_a_unit_reporting_an_item_it_is_not_on_is_warned(tracker, capsys, mo
                  ("32", "--done", "173")):  # the office's reporter (测试员), not a unit
         code, out, err = run(capsys, "update", *args)
         assert code == 0 and "不是任务" not in err, (args, err)
+
+
+def test_cli_a_correction_at_the_same_pinned_instant_is_the_newer(tracker, capsys, monkeypatch):
+    """Replaying a quarter with $XATRACK_NOW pinned, 区科经局 reports task 32 as
+    130 and corrects it to 120 at the same instant, then its sheet corrects it to
+    125, again at that instant: each correction is the figure (the newest entry is
+    chosen by the recorded time, and the content used to break the tie: 130 won).
+    A report entered with a time more than a second back keeps it and stays older."""
+    from test_sheet import fill
+
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-05T10:00:00+08:00")
+    assert run(capsys, "update", "32", "--done", "130", "--by", "kjj")[0] == 0
+    code, out, err = run(capsys, "update", "32", "--done", "120", "--by", "kjj")
+    assert code == 0 and "进度 120/168" in out, out
+    assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 120
+    assert run(capsys, "sheet", "--unit", "区科经局", "-o", "kjj.xlsx")[0] == 0
+    fill(tracker / "kjj.xlsx", tracker / "kjj-filled.xlsx", {("32", "新建5G基站"): {"本季度累计完成": 125}})
+    assert run(capsys, "ingest", "kjj-filled.xlsx")[0] == 0
+    assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 125
+    assert [r["at"] for r in log(tracker, 2)] == [
+        "2025-07-05T10:00:00+08:00", "2025-07-05T10:00:00.000001+08:00", "2025-07-05T10:00:00.000002+08:00"]
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-05T09:00:00+08:00")  # an hour back: kept, and older
+    assert run(capsys, "update", "32", "--done", "110", "--by", "kjj")[0] == 0
+    assert log(tracker, 2)[-1]["at"] == "2025-07-05T09:00:00+08:00"
+    assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 125
+
+
+def test_recorded_after_follows_the_last_sound_line_of_the_tail():
+    from xatrack.logfile import recorded_after, record_line
+
+    tail = (record_line({"id": 1, "value": 1, "at": "2025-07-05T10:00:00.5+08:00"}) + "# 注释\n").encode("utf-8")
+    records = [{"id": 2, "at": "2025-07-05T10:00:00+08:00"}, {"id": 3, "at": "2025-07-05T10:00:00+08:00"},
+               {"id": 4, "at": "2025-07-05T10:00:02+08:00"}, {"id": 5}]
+    recorded_after(records, tail)
+    assert [r.get("at") for r in records] == [
+        "2025-07-05T10:00:00.500001+08:00", "2025-07-05T10:00:00.500002+08:00", "2025-07-05T10:00:02+08:00", None]
+    naive = [{"id": 6, "at": "2025-07-05T10:00:00"}]
+    recorded_after(naive, tail)
+    assert naive[0]["at"] == "2025-07-05T10:00:00"  # written as given: no offset to compare with
+    early = [{"id": 7, "at": "2025-07-05T10:00:00+08:00"}]
+    recorded_after(early, b"- {\"id\": 1, \"at\": \"bad\"}\n")
+    assert early[0]["at"] == "2025-07-05T10:00:00+08:00"

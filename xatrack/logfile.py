@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from xatrack.errors import Problem
@@ -454,6 +454,49 @@ _DAYS: dict[str, date] = {}
 
 
 # --------------------------------------------------------------------------- writing logs
+
+
+def recorded_after(records: list[dict[str, Any]], tail: bytes) -> None:
+    """Make the records' ``at`` follow the last entry of a log's ``tail`` (its
+    last bytes): a record that would tie with it, or come up to a second before
+    it (a pinned $XATRACK_NOW replaying a quarter, a clock stepped back), gets
+    a microsecond after it, and so on down the records. The newest entry is
+    chosen by ``at`` (evaluate.newest), so a correction made at the same
+    instant as the entry it corrects stays the newer one. An entry stamped
+    earlier on purpose (a report entered late, more than a second back) keeps
+    its time."""
+    last = None
+    for raw in reversed(tail.split(b"\n")):
+        body = raw.strip()
+        if body.startswith(b"- {"):
+            try:
+                last = _aware(json.loads(body[2:].decode("utf-8")).get("at"))
+            except (ValueError, AttributeError, RecursionError):
+                last = None
+            break
+    for record in records:
+        at = _aware(record.get("at"))
+        if at is None:
+            continue
+        if last is not None and last - _SECOND < at <= last:
+            at = last + _MICROSECOND
+            record["at"] = at.isoformat()
+        last = at
+
+
+_SECOND = timedelta(seconds=1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _aware(text: Any) -> datetime | None:
+    """A recorded time with its UTC offset, or None (absent, unreadable, naive)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def record_line(record: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xatrack.errors import DataError
-from xatrack.logfile import TORN_MARK, _sound_line, record_line  # the line format appends write (and check the tail by)
+from xatrack.logfile import TORN_MARK, _sound_line, record_line, recorded_after  # the line format appends write (and check the tail by)
 from xatrack.model import Quarter
 from xatrack.safefs import _fsync_folder, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
 
@@ -220,7 +220,6 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
                 records = keep(records)
                 if not records:
                     return
-            payload = "".join(record_line(r) for r in records).encode("utf-8")
             created = not os.path.lexists(path)
             with open(path, "ab+", buffering=0) as handle:
                 size = handle.seek(0, os.SEEK_END)
@@ -228,15 +227,21 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
                 if size == 0:
                     prefix = header.encode("utf-8")
                 else:
-                    handle.seek(size - 1)
-                    if handle.read(1) != b"\n":
+                    handle.seek(max(0, size - 65536))
+                    tail = handle.read()
+                    if not tail.endswith(b"\n"):
                         # A hand edit without a final newline, or a write torn by
                         # a crash: a sound last line is ended; a torn one is
                         # ended and marked void, its bytes kept.
-                        handle.seek(max(0, size - 65536))
-                        tail = handle.read().rsplit(b"\n", 1)[-1]
-                        prefix = b"\n" if _sound_line(tail) else b"\n" + TORN_MARK.encode("utf-8") + b"\n"
+                        last = tail.rsplit(b"\n", 1)[-1]
+                        if not _sound_line(last):
+                            prefix = b"\n" + TORN_MARK.encode("utf-8") + b"\n"
+                            tail = tail[: len(tail) - len(last)]
+                        else:
+                            prefix = b"\n"
+                    recorded_after(records, tail)  # a correction at the same instant stays the newer
                     handle.seek(0, os.SEEK_END)
+                payload = "".join(record_line(r) for r in records).encode("utf-8")
                 try:
                     _write_all(handle.fileno(), prefix + payload)
                     os.fsync(handle.fileno())
