@@ -86,13 +86,23 @@ def test_trends_per_unit_and_leader_for_each_quarter(replayed):
 def test_trends_improved_worsened_stopped_and_streaks(replayed):
     trends = _report(replayed, 3).trends
     assert [(m.item_id, m.before, m.after) for m in trends.improved] == [("32", SEVERE, ON_TRACK)]
-    # Not reporting is the worst result: 严重滞后 -> 未报送 is worse, not better.
-    assert [(m.item_id, m.before, m.after) for m in trends.worsened] == [
+    # Progress is compared between reported states only: 严重滞后 -> 未报送 is a report
+    # missing (停报), not progress lost, and is listed as such, not as 进度变差.
+    assert trends.worsened == trends.reported == ()
+    assert [(m.item_id, m.before, m.after) for m in trends.lapsed] == [
         ("G1", BEHIND, MISSING),
         ("G4", ON_TRACK, MISSING),
         ("28", SEVERE, MISSING),
         ("75", BEHIND, MISSING),
     ]
+    q2 = _report(replayed, 2).trends  # Q1 -> Q2: first reports are new reports, whatever their colour
+    moves = {key: [(m.item_id, m.before, m.after) for m in found] for key, _, _, found in q2.moves}
+    assert moves == {
+        "improved": [],
+        "worsened": [("28", ON_TRACK, SEVERE), ("32", ON_TRACK, SEVERE)],
+        "reported": [("G1", MISSING, BEHIND), ("G4", MISSING, ON_TRACK), ("29", MISSING, DONE), ("75", MISSING, BEHIND)],
+        "lapsed": [("79", SEVERE, MISSING)],
+    }
     # Reported in Q2 and nothing in Q3 while owing: 区发改局 (G1), 区财政局 (G4), 区教育局 (28, 75),
     # 区人社局 (29 stays 已完成, but it also leads 30 and 74); 区科经局 reported 32 again.
     assert set(trends.stopped) == {"区发改局", "区财政局", "区教育局", "区人社局"}
@@ -116,7 +126,7 @@ def test_trend_ranks_are_the_bulletins_rankings(replayed):
 def test_first_quarter_trends_have_no_previous(replayed):
     trends = _report(replayed, 1).trends
     assert trends.labels == ("Q1",) and not trends.has_previous
-    assert trends.improved == trends.worsened == trends.stopped == trends.streaks == ()
+    assert trends.improved == trends.worsened == trends.reported == trends.lapsed == trends.stopped == trends.streaks == ()
     assert all(row.rank_change is None for row in trends.units)
 
 
@@ -125,7 +135,8 @@ def test_markdown_shows_the_quarters(tracker, capsys):
     assert code == 0, err
     section = out.split("## 六、与上季度相比", 1)[1]
     assert "| 名次 | 变化 | 牵头单位 | Q1 | Q2 | Q3 |" in section
-    assert "### 进度变差的事项(4 项)" in section and "### 进度好转的事项(1 项)" in section
+    assert "### 停报的事项(上季度报送、本季度未报送)(4 项)" in section and "### 进度好转的事项(1 项)" in section
+    assert "### 进度变差的事项(0 项)" in section and "### 新报送的事项(上季度未报送)(0 项)" in section
     assert "上季度报送、本季度未报送的单位:" in section and "区财政局" in section
 
 
@@ -151,7 +162,8 @@ def test_terminal_shows_the_quarters(tracker, capsys, monkeypatch, columns):
     assert education.split()[:2] == [str(rank.rank), f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—"]
     moved = {line.split()[0]: line.split()[1:] for line in section.split("变化情况", 1)[1].splitlines() if line.strip()}
     assert moved["进度好转"] == ["1", "项", "32(严重滞后→正常)"]
-    assert moved["进度变差"][:2] == ["4", "项"] and "28(严重滞后→未报送)" in section.split("进度变差", 1)[1]
+    assert moved["进度变差"] == ["0", "项", "—"] and moved["新报送"] == ["0", "项", "—"]
+    assert moved["停报"][:2] == ["4", "项"] and "28(严重滞后→未报送)" in section.split("停报", 1)[1]
     assert set(moved["Q2报送、Q3未报送"][2:]) == {"区发改局", "区财政局", "区教育局", "区人社局"}
     assert "区民政局(" in section.split("连续 3 个季度未报送", 1)[1]
 
@@ -186,7 +198,7 @@ def test_xlsx_trends_sheet(tracker, capsys):
         assert row["名次变化"] == (f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "—")
     leaders = {r["责任领导"]: r for r in tables["各责任领导各季度情况"][1]}
     assert [leaders["洪声耀"][f"Q2 {h}"] for h in ("已完成/正常", "严重滞后", "未报送")] == [1, 1, 26]
-    header, rows, _ = tables["进度变差的事项(4 项)"]
+    header, rows, _ = tables["停报的事项(上季度报送、本季度未报送)(4 项)"]
     assert header == ["编号", "事项", "牵头单位", "Q2状态", "Q3状态"]
     assert [(r["编号"], r["Q2状态"], r["Q3状态"]) for r in rows] == [
         ("G1", BEHIND, MISSING), ("G4", ON_TRACK, MISSING), (28, SEVERE, MISSING), (75, BEHIND, MISSING)

@@ -555,10 +555,12 @@ def test_filters_narrow_the_report(tracker, capsys):
     assert [int(n) for n in rows["合计"][2:]] == [3, 0, 0, 0, 3, 0]
     code, out, err = run(capsys, "report", "-q", "Q2", "--unit", "卫健局", "--status", "绿", "--format", "md")
     assert code == 0, err
-    # 78 is green, not lagging; since issue 15 the comparison lists it as improved (未报送 -> 正常).
+    # 78 is green, not lagging; the comparison lists it as newly reported (未报送 -> 正常),
+    # not as progress made: it had no figure in Q1 to compare with.
     lagging_part, comparison_part = out.split("## 六、与上季度相比")
     assert "### 新转为严重滞后" not in out and "| 78 |" not in lagging_part
-    assert "| 78 |" in comparison_part.split("### 进度好转的事项(1 项)")[1].split("###")[0]
+    assert "| 78 |" in comparison_part.split("### 新报送的事项(上季度未报送)(1 项)")[1].split("###")[0]
+    assert "### 进度好转的事项(0 项)" in comparison_part
 
 
 def test_output_format_follows_the_file_suffix(tracker, capsys):

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from .evaluate import ItemStatus
 from .model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
 
-# Better to worse for "improved"/"worsened": not reporting is the worst result,
-# so 严重滞后 -> 未报送 is worse (evaluate.SEVERITY ranks 严重滞后 above 未报送 for sorting).
-PROGRESS = {DONE: 0, ON_TRACK: 1, BEHIND: 2, SEVERE: 3, MISSING: 4}
+# Better to worse for "improved"/"worsened", between reported states only: an
+# item that was not reported has no progress to compare with (未报送 -> 严重滞后
+# is a new report, not progress made), and one no longer reported has none to
+# compare (严重滞后 -> 未报送 is a report missing, not progress lost). Those two
+# moves are listed on their own: ``reported`` and ``lapsed``.
+PROGRESS = {DONE: 0, ON_TRACK: 1, BEHIND: 2, SEVERE: 3}
 
 Grouping = Callable[[ItemStatus], Iterable[str]]
 # names -> their statuses at one quarter  ->  {name: place} (1 = best)
@@ -74,11 +77,24 @@ class Trends:
     quarters: tuple[Quarter, ...]  # Q1 .. the report's quarter
     units: tuple[TrendRow, ...]  # lead units, in the order of the current ranking
     leaders: tuple[TrendRow, ...]
-    improved: tuple[Move, ...]  # better state than in the previous quarter
-    worsened: tuple[Move, ...]
+    improved: tuple[Move, ...]  # reported both quarters, a better state than in the previous one
+    worsened: tuple[Move, ...]  # reported both quarters, a worse state
     stopped: tuple[str, ...]  # lead units that reported last quarter and nothing this quarter
     streaks: tuple[Streak, ...]  # 连续未报送, longest first
     overall: tuple[tuple[int, ...], ...] = ()  # all the report's items: counts at each quarter
+    reported: tuple[Move, ...] = ()  # 未报送 in the previous quarter, reported now
+    lapsed: tuple[Move, ...] = ()  # reported in the previous quarter, 未报送 now
+
+    @property
+    def moves(self) -> tuple[tuple[str, str, str, tuple[Move, ...]], ...]:
+        """What moved since the previous quarter, as every format lists it:
+        (key, title, short title, moves)."""
+        return (
+            ("improved", "进度好转的事项", "进度好转", self.improved),
+            ("worsened", "进度变差的事项", "进度变差", self.worsened),
+            ("reported", "新报送的事项(上季度未报送)", "新报送", self.reported),
+            ("lapsed", "停报的事项(上季度报送、本季度未报送)", "停报", self.lapsed),
+        )
 
     @property
     def has_previous(self) -> bool:
@@ -137,8 +153,7 @@ def build_trends(
     names = sorted(first, key=lambda n: (order.get(n, len(order)), first[n]))
     leader_rows = tuple(TrendRow(n, tuple(counts(g.get(n, ())) for g in leader_groups)) for n in names)
 
-    improved: list[Move] = []
-    worsened: list[Move] = []
+    moved: dict[str, list[Move]] = {"improved": [], "worsened": [], "reported": [], "lapsed": []}
     stopped: list[str] = []
     if len(per_quarter) > 1:
         before = {s.item.id: s.state for s in per_quarter[-2]}
@@ -147,7 +162,13 @@ def build_trends(
             if old is None or old == status.state:
                 continue
             move = Move(status.item.id, status.item.text, tuple(status.item.lead), old, status.state)
-            (improved if PROGRESS[status.state] < PROGRESS[old] else worsened).append(move)
+            if old == MISSING:
+                kind = "reported"
+            elif status.state == MISSING:
+                kind = "lapsed"
+            else:
+                kind = "improved" if PROGRESS[status.state] < PROGRESS[old] else "worsened"
+            moved[kind].append(move)
         for name, members in unit_groups[-1].items():
             earlier = unit_groups[-2].get(name, [])
             reported_before = any(s.last_entry is not None for s in earlier)
@@ -160,8 +181,10 @@ def build_trends(
         quarters=quarters,
         units=units,
         leaders=leader_rows,
-        improved=tuple(improved),
-        worsened=tuple(worsened),
+        improved=tuple(moved["improved"]),
+        worsened=tuple(moved["worsened"]),
+        reported=tuple(moved["reported"]),
+        lapsed=tuple(moved["lapsed"]),
         stopped=tuple(sorted(stopped, key=lambda n: (unit_ranks[-1].get(n, 0), n))),
         streaks=streaks,
         overall=tuple(counts(statuses) for statuses in per_quarter),

@@ -571,7 +571,7 @@ def _comparison(doc, report: Report) -> None:
     _table(doc, ["责任领导", *labels], body, widths=[24])
     if not trends.has_previous:
         return
-    for title, moves in (("进度好转的事项", trends.improved), ("进度变差的事项", trends.worsened)):
+    for _, title, _, moves in trends.moves:
         n += 1
         _subheading(doc, f"({_cn(n)}){title}({len(moves)} 项)")
         if not moves:

@@ -342,7 +342,7 @@ def _trends(report: Report) -> list[str]:
     )
     if not trends.has_previous:
         return out
-    for key, title, moves in (("improved", "进度好转的事项", trends.improved), ("worsened", "进度变差的事项", trends.worsened)):
+    for key, title, _, moves in trends.moves:
         out.append(f"<h3>{_e(title)}({len(moves)} 项)</h3>")
         if not moves:
             out.append("<p>无。</p>")

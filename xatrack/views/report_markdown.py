@@ -174,7 +174,7 @@ def _trends(report: Report) -> list[str]:
     out += table(["责任领导", *labels], rows) + [""]
     if not trends.has_previous:
         return out
-    for title, moves in (("进度好转的事项", trends.improved), ("进度变差的事项", trends.worsened)):
+    for _, title, _, moves in trends.moves:
         out += [f"### {title}({len(moves)} 项)", ""]
         if not moves:
             out += ["无。", ""]

@@ -262,7 +262,7 @@ def _render_trends(console: Console, report: Report) -> None:
     table.add_column("类别", no_wrap=True)
     table.add_column("数量", justify="right", no_wrap=True)
     table.add_column("明细", overflow="fold", ratio=1)
-    for title, moves in (("进度好转", trends.improved), ("进度变差", trends.worsened)):
+    for _, _, title, moves in trends.moves:
         table.add_row(title, f"{len(moves)} 项", " ".join(f"{m.item_id}({m.before}→{m.after})" for m in moves) or "—")
     table.add_row(f"{previous}报送、{current}未报送", f"{len(trends.stopped)} 个", " ".join(trends.stopped) or "—")
     runs: dict[int, list] = {}

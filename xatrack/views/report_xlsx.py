@@ -417,7 +417,7 @@ def _trends(workbook, report: Report) -> None:
         sheet.line(report.no_previous_text)
         sheet.finish()
         return
-    for title, moves in (("进度好转的事项", trends.improved), ("进度变差的事项", trends.worsened)):
+    for _, title, _, moves in trends.moves:
         if not moves:
             sheet.line(f"{title}:无。", bold=True)
             continue
