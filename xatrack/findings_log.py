@@ -40,7 +40,7 @@ def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
     source = f"{FOLDER}/{path.name}"
     if not path.exists():
         return {}, []
-    from xatrack.findings import build  # lazy: heavy - findings imports hashlib (OpenSSL, 3 ms): a tracker without findings never pays it
+    from xatrack.findings import build  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms: a tracker without findings never pays it
 
     try:
         text = read_text(path)
@@ -59,7 +59,7 @@ def append(root: Path, year: int, record: dict[str, Any]) -> Path:
 
 def progress_evidence(tracker) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
     """Evidence cited by the progress logs: (ref, file, line) each, and malformed fields."""
-    from xatrack.findings import evidence_refs  # lazy: heavy - findings imports hashlib (OpenSSL, 3 ms); only check cites evidence
+    from xatrack.findings import evidence_refs  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms; only check cites evidence
 
     refs: list[tuple[Any, str, int]] = []
     problems: list[Problem] = []

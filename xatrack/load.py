@@ -258,7 +258,7 @@ class Loaded:
         q = self.quarter(quarter_text)
         if not (self._lazy and self._entries is None and q.q not in self._decisive):
             return q, selector.select(self.evaluate(q, selector.items(self.plan)))
-        from xatrack import qindex  # lazy: rare - only list/overdue/leaders use the index; update never pays it (1 ms)
+        from xatrack import qindex  # lazy: rare - only list/overdue/leaders use the index; update never pays it (3 ms)
 
         if not qindex.read_again(self.tracker, self.plan.info.year, q.q):
             # The files changed since the last full read (an edit, an update): the
@@ -275,7 +275,7 @@ class Loaded:
         return q, selector.select(statuses)
 
     def _from_index(self, filters, quarter_text, states, lines: bool):
-        from xatrack import qindex  # lazy: rare - only list/overdue/leaders use the index; update never pays it (1 ms)
+        from xatrack import qindex  # lazy: rare - only list/overdue/leaders use the index; update never pays it (3 ms)
 
         if filters.values("search") or filters.values("section"):
             return None
@@ -291,7 +291,7 @@ class Loaded:
             names = qindex.after_edit(self.tracker, state, edited.q, self.directory)
             if names is None:
                 return None
-        from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.9 ms)
+        from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.6 ms)
 
         selector = Selector(names.bare, self.directory, filters, leaders=names.leaders, units=names.units)
         try:
@@ -326,7 +326,7 @@ class Loaded:
         read whole, marked and made lines again."""
         if not lines:
             return mark_open_findings(found, findings)
-        from xatrack.findings import open_by_item  # lazy: heavy - findings imports hashlib (OpenSSL, 3 ms), which list never pays
+        from xatrack.findings import open_by_item  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms, which list never pays
 
         open_now = open_by_item(findings, q.end)
         touched = [n for n, line in enumerate(found) if line.state == DONE and normalize_id(line.id) in open_now]
@@ -341,7 +341,7 @@ class Loaded:
         return found
 
     def selector(self, filters):
-        from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.9 ms)
+        from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.6 ms)
 
         return Selector(self.plan, self.directory, filters)
 

@@ -377,7 +377,7 @@ _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
 def _layout_record(tracker, plan, sha: str):
     """What a later edit is compared with: the registry's bytes and where each
     item lies in them (byte offsets), or None when it is not laid out item by item."""
-    from xatrack.registry import item_pieces  # lazy: rare - at a build, the plan was read; a warm list never imports registry (0.9 ms)
+    from xatrack.registry import item_pieces  # lazy: rare - at a build, the plan was read; a warm list never imports registry (5 ms)
 
     try:
         data = read_bytes(tracker.registry_path, 64 * 1024 * 1024)
@@ -453,7 +453,7 @@ def after_edit(tracker, state: dict, q: int, directory) -> Names | None:
 
 
 def _after_edit(tracker, state: dict, q: int, directory) -> Names | None:
-    from xatrack.registry import parse_item_piece  # lazy: rare - after an edit of tasks.yaml; a warm list never imports registry (0.9 ms)
+    from xatrack.registry import parse_item_piece  # lazy: rare - after an edit of tasks.yaml; a warm list never imports registry (5 ms)
 
     record = tracker.cache.load("query-registry")
     old_mark = state["registry"]

@@ -26,7 +26,7 @@ MAX_REGISTRY_READ = 64 * 1024 * 1024
 
 def load_plan(tracker, data: bytes | None = None) -> tuple[Plan | None, list[Problem]]:
     """The registry (its bytes, if already read), through the content-keyed cache."""
-    from xatrack.registry import parse_registry  # lazy: rare - a warm list/overdue/update answers from the cache and never imports registry (0.9 ms)
+    from xatrack.registry import parse_registry  # lazy: rare - a warm list/overdue/update answers from the cache and never imports registry (5 ms)
 
     if data is None:
         data = tracker.read(tracker.registry_path, MAX_REGISTRY_READ)

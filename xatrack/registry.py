@@ -230,7 +230,7 @@ def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: d
 
 
 def _parse_piece_uncached(lines: list[str], kind: str, source: str):
-    from xatrack.fastyaml import load_items  # lazy: rare - only when items are parsed; registry is also imported where the cache answers (0.7 ms)
+    from xatrack.fastyaml import load_items  # lazy: rare - only when items are parsed; registry is also imported where the cache answers (0.5 ms)
 
     fast = load_items(lines)
     if fast is not None and len(fast) == 1:

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from xatrack.errors import InputError
 from xatrack.model import REPORT_STATUSES, SIGNED_KINDS
+from xatrack.safefs import write_output
 from xatrack.sheet import FilledRow, SheetInfo, SheetRow, kind_label, months
+from xatrack.views.safe_cells import no_formulas
 
 DATA_SHEET = "报送表"
 META_SHEET = "xatrack"
@@ -238,8 +240,6 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
         meta.cell(r, 2, value)
     meta.sheet_state = "veryHidden"
 
-    from xatrack.views.safe_cells import no_formulas
-
     no_formulas(wb)  # a note or name starting with "=" stays text
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -248,8 +248,6 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
 
 def write_sheet(path: Path, info: SheetInfo, rows: list[SheetRow]) -> None:
     """Write the workbook atomically (a device, FIFO or symlink target is written into: safefs.write_output)."""
-    from xatrack.safefs import write_output
-
     write_output(path, sheet_bytes(info, rows))
 
 

@@ -17,7 +17,9 @@ import io
 import unicodedata
 
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
-from xatrack.report import Report, Tally
+from xatrack.report import Report, Tally, published_sentence, reminder_text
+from xatrack.trends import TRENDS_NOTE, rank_change_text
+from xatrack.views.safe_cells import no_formulas
 
 FILLS = {DONE: "2E7D32", ON_TRACK: "66BB6A", BEHIND: "F2B600", SEVERE: "D32F2F", MISSING: "9E9E9E"}
 TINTS = {DONE: "E3F1E4", ON_TRACK: "EEF7EE", BEHIND: "FFF5CC", SEVERE: "FBE1E1", MISSING: "EEEEEE"}
@@ -207,8 +209,6 @@ def _summary(workbook, report: Report) -> None:
     meta = []
     if report.as_of:
         meta.append(f"统计日期:{report.as_of_text}")
-    from xatrack.report import published_sentence
-
     if published_sentence(report):
         meta.append(published_sentence(report))
     if meta:
@@ -314,8 +314,6 @@ def _items(workbook, report: Report) -> None:
 
 
 def _reminders(workbook, report: Report) -> None:
-    from xatrack.report import reminder_text
-
     header = ["牵头单位", "未报送", "事项编号(缺报的指标)", "连续未报送"]
     sheet = _Sheet(workbook, REMINDER_SHEET, header, {"事项编号(缺报的指标)": 60}, report)
     for reminder in report.reminders:
@@ -373,8 +371,6 @@ def _trends(workbook, report: Report) -> None:
     trends = report.trends
     if trends is None or not trends.units:
         return
-    from xatrack.trends import TRENDS_NOTE, rank_change_text
-
     sheet = _Sheet(workbook, TRENDS_SHEET, None, {}, report, several=True)
     labels = list(trends.labels)
     sheet.line(TRENDS_NOTE, gap=False)
@@ -471,8 +467,6 @@ def render_xlsx(report: Report) -> bytes:
     _trends(workbook, report)
     _findings(workbook, report)
     buffer = io.BytesIO()
-    from xatrack.views.safe_cells import no_formulas
-
     no_formulas(workbook)  # notes and names starting with "=" stay text
     workbook.save(buffer)
     return buffer.getvalue()
