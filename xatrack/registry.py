@@ -209,7 +209,7 @@ def parse_item_piece(lines: list[str], kind: str, source: str, first: int):
 
 def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: dict | None):
     """One target or task from its lines; positions shifted to the file's lines."""
-    import hashlib
+    import hashlib  # lazy: heavy - OpenSSL (2.5 ms): only when items are parsed, never when the cache answers
 
     key = hashlib.sha1((kind + "\n" + "\n".join(lines)).encode("utf-8")).hexdigest()
     cached = chunks.get(key) if chunks is not None else None
@@ -626,6 +626,7 @@ def _number(value: float) -> float:
 
 def dump_plan(plan: Plan, header: str = "") -> str:
     """The registry text for ``plan``: block style for items, flow style for short maps."""
+    # lazy: heavy - ruamel.yaml (15 ms): only import/init write a registry
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -685,7 +686,7 @@ def dump_plan(plan: Plan, header: str = "") -> str:
 
 
 def _item_node(item: Item, flow_map, flow_seq):
-    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.comments import CommentedMap  # lazy: heavy - ruamel.yaml: as in dump_plan
 
     node = CommentedMap()
     node["id"] = item.id if item.kind == TARGET else int(item.id)

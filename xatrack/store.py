@@ -277,9 +277,9 @@ class _log_lock:
 
     def __enter__(self):
         try:
-            import fcntl
+            import fcntl  # lazy: rare - only a command that writes takes the lock
         except ImportError:  # Windows
-            from filelock import FileLock, Timeout
+            from filelock import FileLock, Timeout  # lazy: rare - Windows only
 
             self.other = FileLock(str(self.path))
             try:
@@ -308,7 +308,7 @@ class _log_lock:
         if self.other is not None:
             self.other.release()
         elif self.fd is not None:
-            import fcntl
+            import fcntl  # lazy: rare - as in __enter__ (imported there already)
 
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)

@@ -16,6 +16,10 @@ from __future__ import annotations
 import io
 import unicodedata
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
 from xatrack.report import Report, Tally, published_sentence, reminder_text
 from xatrack.trends import TRENDS_NOTE, rank_change_text
@@ -67,8 +71,6 @@ class _Sheet:
 
     def __init__(self, workbook, title: str, header: list[str] | None, wrap: dict[str, int], report: Report,
                  first: bool = False, several: bool = False):
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
         self._styles = (Alignment, Font, PatternFill)
         self.ws = workbook.active if first else workbook.create_sheet()
         self.ws.title = title
@@ -176,8 +178,6 @@ class _Sheet:
             self.filtered = (self.header_row, row, len(self.header))
 
     def finish(self) -> None:
-        from openpyxl.utils import get_column_letter
-
         Alignment = self._styles[0]
         for index, width in enumerate(self.widths):
             self.ws.column_dimensions[get_column_letter(index + 1)].width = width
@@ -366,8 +366,6 @@ def _trends(workbook, report: Report) -> None:
     """各季度对比 (report.trends): per lead unit the counts at each quarter, rank
     and its change; per leader; items improved and worsened; units that stopped
     reporting; 连续未报送. Each part its own table under a caption."""
-    from openpyxl.styles import Alignment
-
     trends = report.trends
     if trends is None or not trends.units:
         return
@@ -443,20 +441,14 @@ def _trends(workbook, report: Report) -> None:
 
 
 def _fill(colour: str):
-    from openpyxl.styles import PatternFill
-
     return PatternFill("solid", fgColor=colour)
 
 
 def _font(bold: bool = False):
-    from openpyxl.styles import Font
-
     return Font(name=FONT, bold=bold)
 
 
 def render_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.properties.title = report.title
     workbook.properties.creator = "xatrack"
