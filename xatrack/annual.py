@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from xatrack import score
 from xatrack.evaluate import evaluate
 from xatrack.model import Plan, Quarter
+from xatrack.report import _lead_units, rank_units
+from xatrack.roles import Roles
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,6 @@ class Annual:
 
 
 def annual(plan: Plan, directory, entries, upto: Quarter, selector=None, roles=None) -> Annual:
-    from xatrack.report import _lead_units, rank_units
-    from xatrack.roles import Roles
-
     roles = roles or Roles(directory)
     weights = plan.settings.ranking_weights
     items = selector.items(plan) if selector is not None else list(plan.items)

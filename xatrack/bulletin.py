@@ -12,12 +12,15 @@ the store's atomic writer).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from xatrack.errors import DataError, InputError, Problem
 from xatrack.model import STATES, Quarter
+from xatrack.schedule import parse_date
+from xatrack.store import write_atomic
 
 FOLDER = "bulletins"
 FORMAT = "xatrack-bulletin"
@@ -144,8 +147,6 @@ def publish(root: Path, quarter: Quarter, data: dict[str, Any], force: bool) -> 
     """Write bulletins/<year>-Q<q>.json; an existing one is refused without
     ``force``, and with it kept beside the new one under its publication time.
     Returns (path, where the earlier one was kept)."""
-    from xatrack.store import write_atomic
-
     target_folder = folder(root)
     path = target_folder / file_name(quarter)
     kept = None
@@ -178,8 +179,6 @@ def _published_at(path: Path) -> str:
 
 def parse_as_of(text: str) -> datetime:
     """--as-of: a timestamp (2025-07-10T09:30:00+08:00) or a date (2025-07-10: the end of that day)."""
-    from xatrack.schedule import parse_date
-
     raw = (text or "").strip()
     try:
         moment = datetime.fromisoformat(raw)
@@ -214,8 +213,6 @@ def recorded_by(entries, moment: datetime) -> list:
 
 def check_folder(root: Path, plan) -> list[Problem]:
     """Problems of bulletins/ for `check`."""
-    import re
-
     found: list[Problem] = []
     where = folder(root)
     if not where.is_dir():

@@ -10,6 +10,7 @@ import os
 from datetime import date, datetime
 
 from xatrack.errors import InputError, XatrackError
+from xatrack.schedule import parse_date
 
 
 def now() -> datetime:
@@ -27,8 +28,6 @@ def now() -> datetime:
     day = os.environ.get("XATRACK_TODAY")
     wall = datetime.now().astimezone()
     if day:
-        from xatrack.schedule import parse_date
-
         try:
             fixed_day = parse_date(day)
         except XatrackError:

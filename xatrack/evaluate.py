@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import NamedTuple
 
 from .model import (
@@ -177,12 +178,8 @@ def _order(entry: Entry) -> tuple:
         moment = (0, entry.seq)
     else:
         if _EPOCH is None:
-            from datetime import datetime, timezone
-
             _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
         if at.tzinfo is None:
-            from datetime import timezone
-
             at = at.replace(tzinfo=timezone.utc)
         delta = at - _EPOCH
         moment = (1, (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds)
@@ -665,9 +662,7 @@ def follows_of(plan: Plan, items: Iterable[Item]) -> set[str]:
 def mark_open_findings(statuses: Iterable[ItemStatus], findings) -> tuple[ItemStatus, ...]:
     """Items 已完成 but with a finding open at their quarter's end: 正常, not finished,
     until the finding is closed (销号)."""
-    from dataclasses import replace
-
-    from xatrack.findings import open_by_item
+    from xatrack.findings import open_by_item  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms: list/overdue call this only when findings exist
 
     statuses = tuple(statuses)
     if not statuses:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xatrack.errors import InputError, Problem
+from xatrack.evaluate import _metric_done
+from xatrack.safefs import _fsync_folder as sync
 from xatrack.findings import EvidenceRef
 
 FOLDER = "evidence"
@@ -189,8 +191,6 @@ def _place(temp: Path, target: Path) -> None:
 
 
 def _fsync_folder(path: Path) -> None:
-    from xatrack.safefs import _fsync_folder as sync
-
     sync(path)
 
 
@@ -277,8 +277,6 @@ def required_reason(settings, metric, record: dict, quarter) -> str | None:
         return f"状态\"{status}\""
     value = record.get("value")
     if "已完成" in required and metric is not None and value is not None:
-        from xatrack.evaluate import _metric_done
-
         if _metric_done(metric, float(value), quarter.q):
             return f"{metric.name} {value:g}{metric.unit} 达到全年目标(即已完成)"
     return None

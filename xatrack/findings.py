@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -228,8 +228,6 @@ def build(records: Iterable[tuple[int, Any]], source: str) -> tuple[dict[str, Fi
 
 
 def _replace_events(finding: Finding, events: tuple[Event, ...]) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, events=events)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from xatrack.errors import DataError, Problem
+from xatrack.logfile import read_records
+from xatrack.store import PROGRESS, append_entries, read_text
 
 if TYPE_CHECKING:  # the rules are imported only when a findings file exists
     from xatrack.findings import Finding
@@ -38,9 +40,7 @@ def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
     source = f"{FOLDER}/{path.name}"
     if not path.exists():
         return {}, []
-    from xatrack.findings import build
-    from xatrack.logfile import read_records
-    from xatrack.store import read_text
+    from xatrack.findings import build  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms: a tracker without findings never pays it
 
     try:
         text = read_text(path)
@@ -52,8 +52,6 @@ def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
 
 
 def append(root: Path, year: int, record: dict[str, Any]) -> Path:
-    from xatrack.store import append_entries
-
     path = findings_path(root, year)
     append_entries(path, [record], header=header(year))
     return path
@@ -61,9 +59,7 @@ def append(root: Path, year: int, record: dict[str, Any]) -> Path:
 
 def progress_evidence(tracker) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
     """Evidence cited by the progress logs: (ref, file, line) each, and malformed fields."""
-    from xatrack.findings import evidence_refs
-    from xatrack.logfile import read_records
-    from xatrack.store import PROGRESS, read_text
+    from xatrack.findings import evidence_refs  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms; only check cites evidence
 
     refs: list[tuple[Any, str, int]] = []
     problems: list[Problem] = []

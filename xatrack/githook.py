@@ -16,11 +16,12 @@ rewriting pushed history (a non-fast-forward push).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 from xatrack.audit import DIRECTORY, OFFICE, REGISTRY, Violation, check_commit
-from xatrack.gitlog import ZERO, GitError, accounts_of, blob_at, commits, git, read_blob, signature_violations
+from xatrack.gitlog import _CONFIG, ZERO, GitError, accounts_of, blob_at, commits, git, git_env, read_blob, signature_violations
 
 MARK = "# xatrack-pre-receive"
 MODULES = ("xatrack.audit", "xatrack.gitlog", "xatrack.githook")
@@ -67,10 +68,6 @@ def judge_push(updates: list, cwd=None, signed: bool = False) -> list:
 
 
 def _run_ok(args: list, cwd) -> bool:
-    import subprocess
-
-    from xatrack.gitlog import _CONFIG, git_env
-
     return subprocess.run(["git", *_CONFIG, *args], cwd=cwd, env=git_env(),
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 
-from xatrack.audit import Commit, FileChange, settle_hunk
+from xatrack.audit import DIRECTORY, Accounts, Commit, FileChange, Violation, check_commit, parse_units_text, settle_hunk
 
 ZERO = "0" * 40
 
@@ -251,8 +252,6 @@ SIGNATURE_STATES = {
 
 def accounts_of(blob: str | None, cwd=None, cache: dict | None = None):
     """(Accounts, errors) of a units.yaml blob (empty Accounts for None)."""
-    from xatrack.audit import Accounts, parse_units_text
-
     if blob is None:
         return Accounts(), []
     if cache is not None and blob in cache:
@@ -274,8 +273,6 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
     Each commit is judged with the accounts of units.yaml as its first parent
     had it (what was in force when it was made); commits made before any
     ``accounts:`` existed are judged with those of ``rev``."""
-    from xatrack.audit import DIRECTORY, Violation, check_commit
-
     directory = prefix + DIRECTORY
     cache: dict = {}
     tip_blob = blob_at(rev, directory, cwd)
@@ -305,10 +302,6 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
 def signature_violations(cwd, revs: list, tip) -> list:
     """A violation for each commit of ``git log revs`` without a good
     signature, or (when the accounts carry keys) signed by another's key."""
-    import tempfile
-
-    from xatrack.audit import Violation
-
     signers = None
     if tip.keys:
         handle = tempfile.NamedTemporaryFile("w", suffix=".allowed_signers", delete=False, encoding="utf-8")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xatrack.evaluate import retracted_refs
 from xatrack.model import Entry, Item, entry_ref
+from xatrack.schedule import recorded_late
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,6 @@ class HistoryRow:
 
 def item_history(item: Item, entries: list[Entry], roles, deadline_days: int) -> list[HistoryRow]:
     """The item's reports, oldest first; retractions show as marks on what they withdrew."""
-    from xatrack.evaluate import retracted_refs
-    from xatrack.schedule import recorded_late
-
     mine = [e for e in entries if e.item == item.id]
     withdrawn = retracted_refs(mine)
     rows = []

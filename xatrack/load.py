@@ -27,8 +27,15 @@ from pathlib import Path
 from typing import Callable
 
 from xatrack import reading
-from xatrack.errors import DataError, Problem
-from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root
+from xatrack.clock import today as clock_today
+from xatrack.errors import DataError, Problem, XatrackError
+from xatrack.evaluate import decisive, evaluate, item_line, mark_open_findings
+from xatrack.findings_log import load as load_findings
+from xatrack.logfile import read_log
+from xatrack.model import DONE, ON_TRACK, normalize_id
+from xatrack.roles import Roles
+from xatrack.schedule import default_quarter, parse_quarter
+from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root, read_text
 
 
 def load(
@@ -127,8 +134,6 @@ class Loaded:
     def roles(self):
         """Who reports an item's figure and who only contributes (roles.py)."""
         if self._roles is None:
-            from xatrack.roles import Roles
-
             self._roles = Roles(self.directory)
         return self._roles
 
@@ -148,8 +153,6 @@ class Loaded:
         if self._entries is not None:
             return self._entries
         if quarter.q not in self._decisive:
-            from xatrack.evaluate import decisive  # the rule the decisive entries are kept by
-
             found, problems = reading.entries(self.tracker, self.plan.info.year, until=quarter.q, reduce=decisive)
             self._log_problems(problems)
             count = unknown_entries(self.plan, found) if self._lazy else None  # kept for the query index
@@ -168,9 +171,6 @@ class Loaded:
         cache: what ``check`` judges. One ``(source, quarter, entries,
         problems, read)`` per log, in name order; a log that cannot be read
         has ``read`` False and its one problem. Logs in ``skip`` are not read."""
-        from xatrack.logfile import read_log
-        from xatrack.store import read_text
-
         logs = []
         for path, quarter in self.tracker.log_files():
             source = f"{PROGRESS}/{path.name}"
@@ -212,8 +212,6 @@ class Loaded:
 
     def findings_for(self, plan) -> list:
         if self._findings is None:
-            from xatrack.findings_log import load as load_findings
-
             found, problems = load_findings(self.tracker.root, plan.info.year)
             if problems:
                 self.problems.extend(problems)
@@ -229,19 +227,13 @@ class Loaded:
 
     @staticmethod
     def _quarter_of(plan, text: str | None, today=None):
-        from xatrack.schedule import default_quarter, parse_quarter
-
         if text:
             return parse_quarter(text, plan.info.year)
         if today is None:
-            from xatrack.clock import today as clock_today
-
             today = clock_today()
         return default_quarter(plan.info.year, today, plan.settings.report_window_days)
 
     def evaluate(self, quarter, items=None):
-        from xatrack.evaluate import evaluate
-
         return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
 
     def evaluate_selected(self, filters, quarter_text: str | None, states=None, lines: bool = False):
@@ -258,8 +250,6 @@ class Loaded:
                 return answer
         q, statuses = self._evaluate_whole(filters, quarter_text)
         if lines:
-            from xatrack.evaluate import item_line
-
             return q, [item_line(s) for s in statuses]
         return q, statuses
 
@@ -268,14 +258,12 @@ class Loaded:
         q = self.quarter(quarter_text)
         if not (self._lazy and self._entries is None and q.q not in self._decisive):
             return q, selector.select(self.evaluate(q, selector.items(self.plan)))
-        from xatrack import qindex
+        from xatrack import qindex  # lazy: rare - only list/overdue/leaders use the index; update never pays it (3 ms)
 
         if not qindex.read_again(self.tracker, self.plan.info.year, q.q):
             # The files changed since the last full read (an edit, an update): the
             # index is built only when they stay as they are for a second read.
             return q, selector.select(self.evaluate(q, selector.items(self.plan)))
-        from xatrack.evaluate import evaluate, mark_open_findings
-
         entries = self.decisive_entries(q)
         every = evaluate(self.plan, entries, q, roles=self.roles)
         qindex.build(self.tracker, self.plan, q, every, self._decisive_unknown[q.q], self._decisive_problems[q.q])
@@ -287,8 +275,7 @@ class Loaded:
         return q, selector.select(statuses)
 
     def _from_index(self, filters, quarter_text, states, lines: bool):
-        from xatrack import qindex
-        from xatrack.errors import XatrackError
+        from xatrack import qindex  # lazy: rare - only list/overdue/leaders use the index; update never pays it (3 ms)
 
         if filters.values("search") or filters.values("section"):
             return None
@@ -304,8 +291,7 @@ class Loaded:
             names = qindex.after_edit(self.tracker, state, edited.q, self.directory)
             if names is None:
                 return None
-        from xatrack.model import DONE, ON_TRACK
-        from xatrack.queries import Selector
+        from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.6 ms)
 
         selector = Selector(names.bare, self.directory, filters, leaders=names.leaders, units=names.units)
         try:
@@ -338,12 +324,9 @@ class Loaded:
         """Findings applied (evaluate.mark_open_findings) to what the index gave:
         only items 已完成 with a finding open can change; for lines, those are
         read whole, marked and made lines again."""
-        from xatrack.evaluate import item_line, mark_open_findings
-
         if not lines:
             return mark_open_findings(found, findings)
-        from xatrack.findings import open_by_item
-        from xatrack.model import DONE, normalize_id
+        from xatrack.findings import open_by_item  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms, which list never pays
 
         open_now = open_by_item(findings, q.end)
         touched = [n for n, line in enumerate(found) if line.state == DONE and normalize_id(line.id) in open_now]
@@ -358,7 +341,7 @@ class Loaded:
         return found
 
     def selector(self, filters):
-        from xatrack.queries import Selector
+        from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.6 ms)
 
         return Selector(self.plan, self.directory, filters)
 
@@ -366,8 +349,6 @@ class Loaded:
 def unknown_entries(plan, entries: list) -> int:
     """How many entries name an item the plan does not have, or a metric its
     item does not have (a deleted task, a renamed metric): they count nowhere."""
-    from xatrack.model import normalize_id
-
     metrics: dict[str, frozenset] = {}
     for item in plan.items:
         metrics.setdefault(item.id, frozenset(m.name for m in item.metrics))  # the first of a duplicated id, as plan.get

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import re
+import reprlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from xatrack.errors import Problem
-from xatrack.model import REPORT_STATUSES, Entry, Quarter, is_finite_number
+from xatrack.model import REPORT_STATUSES, Entry, Quarter, is_finite_number, normalize_id
+from xatrack.yamlio import CONFLICT_MESSAGE, conflict_marker, load_yaml, make_yaml, too_large, yaml_problem
 
 
 
@@ -38,8 +40,6 @@ def _sound_line(raw: bytes) -> bool:
         return isinstance(json.loads(body[2:]), dict)
     except (ValueError, RecursionError):
         pass
-    from xatrack.yamlio import make_yaml
-
     try:
         data = make_yaml().load(body)
     except Exception:
@@ -277,8 +277,6 @@ def _line_records(text: str, source: str) -> tuple[list[tuple[int, Any]] | None,
     lines = text.splitlines()
     if any(line[:1] in (" ", "\t") and line.strip() and not line.lstrip().startswith("#") for line in lines):
         return None, []
-    from xatrack.yamlio import make_yaml, too_large, yaml_problem
-
     yaml = None
     records: list[tuple[int, Any]] = []
     problems: list[Problem] = []
@@ -287,8 +285,6 @@ def _line_records(text: str, source: str) -> tuple[list[tuple[int, Any]] | None,
         if not body or body.startswith("#"):
             continue
         if not line.startswith("- "):
-            from xatrack.yamlio import CONFLICT_MESSAGE, conflict_marker
-
             message = CONFLICT_MESSAGE if conflict_marker(line) else f"不是一条记录(每行应为 - {{id: …, value: …, date: …}}):{_shown(body)}"
             problems.append(Problem(source, number, message))
             continue
@@ -315,8 +311,6 @@ def _line_records(text: str, source: str) -> tuple[list[tuple[int, Any]] | None,
 
 
 def _yaml_records(text: str, source: str) -> tuple[list[tuple[int, Any]], Problem | None]:
-    from xatrack.yamlio import load_yaml
-
     data, problem = load_yaml(text, source)
     if problem is not None:
         return [], problem
@@ -399,8 +393,6 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
             recorded = None
     if at is not None and recorded is None:
         return None, f"at 应为记录时间(如 2025-06-20T09:30:00+08:00),实为 {_shown(at)}"
-    from xatrack.model import normalize_id
-
     entry = Entry(
         item=normalize_id(item),
         quarter=quarter,
@@ -424,8 +416,6 @@ _REF = re.compile(r"^[0-9a-f]{12}$")
 
 def _shown(value: Any) -> str:
     """A value for a one-line message: bounded in length and depth."""
-    import reprlib
-
     shorter = reprlib.Repr()
     shorter.maxstring = shorter.maxother = 60
     shorter.maxlevel, shorter.maxlist, shorter.maxdict = 3, 4, 4

@@ -285,7 +285,7 @@ class Entry(NamedTuple):
 def entry_ref(entry: Entry) -> str:
     """A short name of an entry made from its content alone, so that it means
     the same entry in every clone, whatever order a git merge left the lines in."""
-    import hashlib
+    import hashlib  # lazy: heavy - OpenSSL (2.5 ms): only update/retract name entries by content; list never does
 
     at = entry.at.isoformat() if entry.at is not None else ""
     value = "" if entry.value is None else repr(float(entry.value))

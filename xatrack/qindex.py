@@ -44,9 +44,19 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from array import array
+from dataclasses import replace
 from zlib import crc32
 from typing import NamedTuple
+
+from xatrack.cache import digest
+from xatrack.evaluate import ItemLine, evaluate, item_line
+from xatrack.model import RELATIVE, TARGET, Quarter, normalize_id
+from xatrack.queries import all_leaders, all_units
+from xatrack.reading import item_entries
+from xatrack.roles import Roles
+from xatrack.store import decode_text, read_bytes, stat_key
 
 VERSION = 3
 RACY_NS = 3 * 10**9  # coarser than any file system's clock (FAT: 2 s)
@@ -95,16 +105,11 @@ def _marks(tracker, files) -> list | None:
 
 
 def _hash_file(path) -> str:
-    from xatrack.cache import digest
-    from xatrack.store import read_bytes
-
     return digest(read_bytes(path, 256 * 1024 * 1024))
 
 
 def _unchanged(tracker, marks, files) -> bool:
     """True when ``files`` are the marked files, each with the same bytes."""
-    from xatrack.store import stat_key
-
     if len(marks) != len(files):
         return False
     for (name, before, trusted, sha), path in zip(marks, files):
@@ -130,8 +135,6 @@ def read_again(tracker, year: int, q: int) -> bool:
     them otherwise. Building costs about as much as the read itself at 10,000
     tasks, so a tracker edited before every command never pays it. Only a
     guess at what pays: what the index is keyed by is in ``build``."""
-    from xatrack.store import stat_key
-
     if tracker.cache.folder is None:  # no cache (XATRACK_NO_CACHE): nothing to build
         return False
     try:
@@ -151,10 +154,6 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
     with the warnings the full read gave (log ``problems``, the ``unknown``
     entries count). The marks are those of the bytes this process read
     (tracker.remember): a file not read here means no index."""
-    from dataclasses import replace
-
-    from xatrack.queries import all_leaders, all_units
-
     try:
         files = _files(tracker, plan.info.year, quarter.q)
     except Exception:
@@ -166,8 +165,6 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
 
     def shared(values):
         return tuple(strings.setdefault(v, v) for v in values)
-
-    from xatrack.evaluate import item_line
 
     groups: dict[tuple, list[int]] = {}
     by_leader: dict[str, array] = {}
@@ -319,8 +316,6 @@ class Hit:
         """evaluate.item_line of the statuses at ``positions`` (before findings),
         in plan order: flat tuples, several times quicker to read than the
         statuses; None when the file is damaged."""
-        from xatrack.evaluate import ItemLine
-
         found = _read(self.pieces[self.head["groups"] + self.offsets[-1] :], self.line_offsets, self.line_checks, positions)
         return None if found is None else list(map(ItemLine._make, found))
 
@@ -382,10 +377,7 @@ _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
 def _layout_record(tracker, plan, sha: str):
     """What a later edit is compared with: the registry's bytes and where each
     item lies in them (byte offsets), or None when it is not laid out item by item."""
-    from xatrack.cache import digest
-    from xatrack.model import RELATIVE, normalize_id
-    from xatrack.registry import item_pieces
-    from xatrack.store import decode_text, read_bytes
+    from xatrack.registry import item_pieces  # lazy: rare - at a build, the plan was read; a warm list never imports registry (5 ms)
 
     try:
         data = read_bytes(tracker.registry_path, 64 * 1024 * 1024)
@@ -461,15 +453,7 @@ def after_edit(tracker, state: dict, q: int, directory) -> Names | None:
 
 
 def _after_edit(tracker, state: dict, q: int, directory) -> Names | None:
-    import time
-    from dataclasses import replace
-
-    from xatrack.cache import digest
-    from xatrack.evaluate import evaluate, item_line
-    from xatrack.model import RELATIVE, TARGET, Quarter, normalize_id
-    from xatrack.registry import parse_item_piece
-    from xatrack.roles import Roles
-    from xatrack.store import read_bytes, stat_key
+    from xatrack.registry import parse_item_piece  # lazy: rare - after an edit of tasks.yaml; a warm list never imports registry (5 ms)
 
     record = tracker.cache.load("query-registry")
     old_mark = state["registry"]
@@ -519,8 +503,6 @@ def _after_edit(tracker, state: dict, q: int, directory) -> Names | None:
     if not same_names or not metric_names or relative or normalize_id(item.id) in record["followed"]:
         return None
     quarter = Quarter(bare.info.year, q)
-    from xatrack.reading import item_entries
-
     entries = item_entries(tracker, item.id, bare.info.year, until=q)
     one = replace(bare, targets=(item,) if item.kind == TARGET else (), tasks=() if item.kind == TARGET else (item,))
     status = evaluate(one, entries, quarter, roles=Roles(directory))[0]

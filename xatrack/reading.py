@@ -9,11 +9,14 @@ read remembers for the query index).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from xatrack.cache import PinyinMemo, cached_item, cached_log, cached_parse, cached_registry, remember_items, sha256_hasher
+from xatrack.directory import Directory, parse_directory
 from xatrack.errors import DataError, Problem
 from xatrack.logfile import _entries_naming, _one_line_log, parse_log_part, read_log
-from xatrack.model import Entry, Plan, Quarter
+from xatrack.model import TARGET, Entry, Plan, Quarter, normalize_id
 from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, decode_text, read_bytes
 
 MAX_REGISTRY_READ = 64 * 1024 * 1024
@@ -23,8 +26,7 @@ MAX_REGISTRY_READ = 64 * 1024 * 1024
 
 def load_plan(tracker, data: bytes | None = None) -> tuple[Plan | None, list[Problem]]:
     """The registry (its bytes, if already read), through the content-keyed cache."""
-    from xatrack.cache import cached_registry
-    from xatrack.registry import parse_registry
+    from xatrack.registry import parse_registry  # lazy: rare - a warm list/overdue/update answers from the cache and never imports registry (5 ms)
 
     if data is None:
         data = tracker.read(tracker.registry_path, MAX_REGISTRY_READ)
@@ -46,11 +48,6 @@ def plan_for(tracker, item_id: str) -> Plan:
     """A plan holding only the item ``item_id`` (for `update`: quick on a
     big registry), or the whole plan when the cache cannot say or the id
     is unknown (so the error can suggest the closest ids)."""
-    from dataclasses import replace
-
-    from xatrack.cache import cached_item, remember_items
-    from xatrack.model import TARGET, normalize_id
-
     data = read_bytes(tracker.registry_path, MAX_REGISTRY_READ)
     found = cached_item(tracker.cache, data, normalize_id(item_id))
     if found is None or found[1] is None:
@@ -66,12 +63,8 @@ def plan_for(tracker, item_id: str) -> Plan:
 
 def load_directory(tracker):
     """(units.yaml as a Directory, its problems); an empty directory when there is none."""
-    from xatrack.directory import Directory, parse_directory
-
     if not tracker.directory_path.is_file():
         return Directory.empty(), []
-    from xatrack.cache import cached_parse
-
     data = tracker.read(tracker.directory_path)
     return cached_parse(
         tracker.cache, "directory", data, lambda: parse_directory(decode_text(data, tracker.directory_path), DIRECTORY)
@@ -80,8 +73,6 @@ def load_directory(tracker):
 
 def directory(tracker):
     """The directory, or DataError naming its first error; pinyin remembered in the cache."""
-    from xatrack.cache import PinyinMemo
-
     found, problems = load_directory(tracker)
     found.remember_pinyin_in(PinyinMemo(tracker.cache))
     errors = [p for p in problems if p.severity == "error"]
@@ -115,8 +106,6 @@ def read_log_file(tracker, path: Path, quarter: Quarter, reduce=None) -> tuple[l
     """One log through the cache: only bytes appended since the last read
     are parsed. With ``reduce``, only the entries an evaluation can depend
     on, kept in a cache of their own."""
-    from xatrack.cache import cached_log
-
     source = f"{PROGRESS}/{path.name}"
     tracker.guard(path)
     data = tracker.read(path)
@@ -136,8 +125,6 @@ def item_entries(tracker, item_id: str, year: int, until: int | None = None) -> 
     """The entries of one item (in the quarters up to ``until``), without
     parsing whole logs: only lines that mention the id are parsed (a log in
     another style is parsed whole)."""
-    from xatrack.model import normalize_id
-
     wanted = normalize_id(item_id)
     found: list[Entry] = []
     for path, quarter in tracker.log_files():
@@ -162,8 +149,6 @@ def _checked_prefix(tracker, path: Path, data: bytes):
     earlier read, a function that remembers all of ``data`` as passed).
     The earlier bytes are known by their SHA-256: an append keeps them,
     any other change means checking the whole log again."""
-    from xatrack.cache import sha256_hasher
-
     name = f"checked-{path.name}"
     known = tracker.cache.load(name)
     hasher = sha256_hasher(len(data))

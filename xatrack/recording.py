@@ -10,8 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from xatrack.errors import InputError
-from xatrack.model import REPORT_STATUSES, Item, Metric, Plan, Quarter, normalize_id
-from xatrack.values import plain_number
+from xatrack.evaluate import live, newest
+from xatrack.model import REPORT_STATUSES, Item, Metric, Plan, Quarter, entry_ref, normalize_id
+from xatrack.schedule import check_date_in_quarter, default_quarter, parse_date, parse_quarter, quarter_of
+from xatrack.values import plain_number, read_value
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,6 @@ def metric_listing(item: Item) -> str:
 
 def parse_value(raw: str | float, metric: Metric | None = None, what: str = "--done 的值") -> float:
     """A reported figure through the one reader (values.read_value)."""
-    from xatrack.values import read_value
-
     return read_value(raw, metric, what).value
 
 
@@ -96,7 +96,7 @@ def resolve_reporter(directory, plan: Plan, by: str, typed: bool) -> tuple[str, 
         return directory.canonical_unit(text), None
     if not typed:
         return text, None
-    from xatrack.queries import all_units
+    from xatrack.queries import all_units  # lazy: rare - a reporter typed by hand outside units.yaml; update never imports queries otherwise (0.6 ms)
 
     known = all_units(plan)
     if text in known:
@@ -153,9 +153,6 @@ def build_record(
     With ``directory`` the reporter is stored in its canonical form
     (``resolve_reporter``). The quarter defaults to the quarter being
     reported (``schedule.default_quarter``)."""
-    from xatrack.schedule import check_date_in_quarter, default_quarter, parse_date, parse_quarter, quarter_of
-    from xatrack.values import read_value
-
     for flag, text in (
         ("编号", report.item_id), ("--done", report.done), ("--metric", report.metric), ("--status", report.status),
         ("--note", report.note), ("--quarter", report.quarter), ("--date", report.day), ("--by", report.by),
@@ -270,10 +267,6 @@ def build_retraction(
     ``entries`` are the item's entries. The retraction names the entry by its
     content (model.entry_ref), so it means the same entry after a git merge.
     """
-    from xatrack.evaluate import live, newest
-    from xatrack.model import entry_ref
-    from xatrack.schedule import default_quarter, parse_quarter
-
     item = find_item(plan, item_id)
     chosen_metric = find_metric(item, metric) if metric is not None else None
     year = plan.info.year

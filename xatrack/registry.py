@@ -15,7 +15,9 @@ from datetime import date
 from typing import Any
 
 from xatrack.errors import Problem
-from xatrack.yamlio import line_of as _line_of
+from xatrack.paperwork import dump_paperwork_settings, parse_paperwork_settings
+from xatrack.schedule import parse_schedule
+from xatrack.yamlio import line_of as _line_of, load_yaml
 from xatrack.model import (
     KINDS,
     REPORT_STATUSES,
@@ -29,6 +31,7 @@ from xatrack.model import (
     Plan,
     PlanInfo,
     Settings,
+    is_finite_number,
 )
 
 MAX_REGISTRY_BYTES = 20 * 1024 * 1024
@@ -50,8 +53,6 @@ def parse_registry(
     only the items whose text changed. Items in xatrack's own style are read
     by a fast reader; anything else by ruamel.yaml.
     """
-    from xatrack.yamlio import load_yaml
-
     lines = text.splitlines()
     layout = _layout(lines)
     if layout is None:
@@ -208,7 +209,7 @@ def parse_item_piece(lines: list[str], kind: str, source: str, first: int):
 
 def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: dict | None):
     """One target or task from its lines; positions shifted to the file's lines."""
-    import hashlib
+    import hashlib  # lazy: heavy - OpenSSL (2.5 ms): only when items are parsed, never when the cache answers
 
     key = hashlib.sha1((kind + "\n" + "\n".join(lines)).encode("utf-8")).hexdigest()
     cached = chunks.get(key) if chunks is not None else None
@@ -229,8 +230,7 @@ def _parse_piece(lines: list[str], kind: str, source: str, first: int, chunks: d
 
 
 def _parse_piece_uncached(lines: list[str], kind: str, source: str):
-    from xatrack.fastyaml import load_items
-    from xatrack.yamlio import load_yaml
+    from xatrack.fastyaml import load_items  # lazy: rare - only when items are parsed; registry is also imported where the cache answers (0.5 ms)
 
     fast = load_items(lines)
     if fast is not None and len(fast) == 1:
@@ -325,7 +325,7 @@ class _Reader:
         if "ranking" in raw:
             ranking = raw["ranking"]
             where = _line_of(raw, "ranking") or line
-            from xatrack.score import RATES
+            from xatrack.score import RATES  # lazy: rare - only a plan with settings.ranking; no fast path imports score (1 ms)
 
             if not isinstance(ranking, dict) or not ranking:
                 self.error(where, f"settings.ranking 应为映射,如 {{推进率: 70, 及时率: 30}}(可用:{'、'.join(RATES)})")
@@ -340,8 +340,6 @@ class _Reader:
                         weights.append((str(name), float(weight)))
                 if weights and sum(w for _, w in weights) > 0:
                     values["ranking_weights"] = tuple(weights)
-        from xatrack.paperwork import parse_paperwork_settings
-
         values.update(parse_paperwork_settings(raw, line, _line_of, self.error))
         return Settings(**values, evidence_required=required)
 
@@ -505,8 +503,6 @@ class _Reader:
     def schedule(self, raw: Any, name: str, line: int | None) -> tuple[float, float, float, float] | None:
         if raw is None:
             return None
-        from xatrack.schedule import parse_schedule
-
         try:
             return parse_schedule(raw)
         except (ValueError, TypeError) as error:
@@ -618,8 +614,6 @@ _METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "fig
 
 
 def _is_number(value: Any) -> bool:
-    from xatrack.model import is_finite_number
-
     return is_finite_number(value)
 
 
@@ -632,6 +626,7 @@ def _number(value: float) -> float:
 
 def dump_plan(plan: Plan, header: str = "") -> str:
     """The registry text for ``plan``: block style for items, flow style for short maps."""
+    # lazy: heavy - ruamel.yaml (15 ms): only import/init write a registry
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -664,8 +659,6 @@ def dump_plan(plan: Plan, header: str = "") -> str:
     )
     if s.evidence_required:
         doc["settings"]["evidence_required"] = flow_seq(list(s.evidence_required))
-    from xatrack.paperwork import dump_paperwork_settings
-
     doc["settings"].update(dump_paperwork_settings(s))
     actions = CommentedSeq()
     for action in plan.actions:
@@ -693,7 +686,7 @@ def dump_plan(plan: Plan, header: str = "") -> str:
 
 
 def _item_node(item: Item, flow_map, flow_seq):
-    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.comments import CommentedMap  # lazy: heavy - ruamel.yaml: as in dump_plan
 
     node = CommentedMap()
     node["id"] = item.id if item.kind == TARGET else int(item.id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from xatrack.evaluate import ItemStatus
+from xatrack.findings import overdue_for_unit, short_ids
 from xatrack.model import MISSING, SEVERE, Quarter
 
 LATE = "逾期报送"
@@ -79,8 +80,6 @@ def build_notices(
     """One notice per lead unit with something to chase; ``units`` (canonical
     names) keeps only those. ``findings`` (findings.Finding): a unit's
     rectifications overdue on ``made`` are on its notice too."""
-    from xatrack.findings import overdue_for_unit, short_ids
-
     wanted = set(units) if units is not None else None
     grouped: dict[str, list[NoticeItem]] = {}
     for status in statuses:

@@ -9,12 +9,15 @@ the terminal, Markdown, HTML and Excel versions always agree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from xatrack.evaluate import ItemStatus, evaluate, sort_worst_first
+from xatrack.evaluate import ItemStatus, evaluate, fmt, sort_worst_first
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Plan, Quarter
+from xatrack.roles import Roles
 from xatrack.rollup import by_leader
+from xatrack.schedule import deadline
+from xatrack.trends import build_trends
 from xatrack import score
 
 _CN_NUMBERS = "一二三四五六七八九十"
@@ -235,9 +238,6 @@ def build_report(
     (bulletin.record), compared with instead of a fresh evaluation;
     ``current_published``: this quarter's, to say what changed since.
     """
-    from xatrack.roles import Roles
-    from xatrack.schedule import deadline
-
     if roles is None:
         roles = Roles(directory)
     entries = list(entries)
@@ -294,7 +294,7 @@ def build_report(
 def _findings(findings, statuses, selector, directory, quarter: Quarter, as_of: date | None):
     """The findings part: those of the report's items (and, in a report not
     narrowed to items, those about a unit only; with --unit, the unit's)."""
-    from xatrack.findings import section
+    from xatrack.findings import section  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms; only a tracker with findings gets here
 
     ids = {s.item.id for s in statuses}
     narrowed = selector is not None and not selector.filters.empty
@@ -392,8 +392,6 @@ def rank_units(rows: Iterable[Tally], weights: tuple[tuple[str, float], ...] = (
     """Lead units ranked by rates, not counts (score.py): 推进率, then 及时率,
     then fewer 严重滞后 -- or by the weighted score of settings.ranking.
     Units equal on what decides share a place (1, 2, 2, 4)."""
-    from dataclasses import replace
-
     rows = {row.name: row for row in rows}
     ranked = score.rank(((name, row.rates) for name, row in rows.items()), weights)
     return tuple(
@@ -507,8 +505,6 @@ def _compare(quarter: Quarter, statuses, earlier, published: dict | None) -> Com
 
 def _trends(plan: Plan, entries, quarter: Quarter, statuses, directory, roles=None, findings=None):
     """各季度对比: the report's items evaluated at each quarter so far (xatrack.trends)."""
-    from xatrack.trends import build_trends
-
     items = [s.item for s in statuses]
     evaluations = [
         (q, statuses if q == quarter else evaluate(plan, entries, q, items, roles=roles, findings=findings))
@@ -534,8 +530,6 @@ def _trends(plan: Plan, entries, quarter: Quarter, statuses, directory, roles=No
 
 def figure_text(figure: Figure) -> tuple[str, str]:
     """(expected, reported) as a bulletin writes them: ('84个', '45个'), ('≥7%', '6.2%')."""
-    from xatrack.evaluate import fmt
-
     unit = figure.unit
     if figure.kind == "cumulative" and figure.op == ">=":
         expected = f"{fmt(figure.expected)}{unit}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 from .errors import InputError
@@ -105,7 +105,7 @@ def parse_date(text: str, flag: str = "--date") -> date:
             return date(*parts)
         except (ValueError, OverflowError, TypeError):
             raise InputError(message) from None
-    from dateutil import parser as _dateparser  # only for the rarer forms: it costs 15 ms to import
+    from dateutil import parser as _dateparser  # lazy: heavy - only for the rarer forms: it costs 15 ms to import
 
     try:
         if not re.search(r"[A-Za-z:]", norm):
@@ -147,8 +147,6 @@ def default_quarter(plan_year: int, today: date, window_days: int = 31) -> Quart
 
 def deadline(quarter: Quarter, deadline_days: int) -> date:
     """The last day on which a quarter's figures are on time."""
-    from datetime import timedelta
-
     return quarter.end + timedelta(days=deadline_days)
 
 

@@ -5,10 +5,14 @@ Reads the official text through the importer, writes files through the store.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
 from xatrack.errors import DataError, InputError
+from xatrack.importer import import_file
+from xatrack.registry import dump_plan
+from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, write_atomic
 
 BUNDLED_PLAN = "2025-xianan.txt"
 BUNDLED_UNITS = "2025-xianan.units.yaml"
@@ -35,9 +39,6 @@ def registry_header(plan_file: Path, overrides: Path | None) -> str:
 
 def build_registry(plan_file: Path, overrides: Path | None):
     """(import result, registry text) for an official text and its overrides."""
-    from xatrack.importer import import_file
-    from xatrack.registry import dump_plan
-
     result = import_file(plan_file, overrides)
     return result, dump_plan(result.plan, header=registry_header(plan_file, overrides))
 
@@ -68,8 +69,6 @@ def directory_skeleton(plan) -> str:
 
 
 def _quote(name: str) -> str:
-    import json
-
     return json.dumps(name, ensure_ascii=False)
 
 
@@ -104,8 +103,6 @@ def init_tracker(folder: Path, source: Path | None):
     """Make a new tracker in ``folder`` from ``source`` (default: the bundled 2025 plan):
     tasks.yaml, units.yaml, progress/, .gitattributes, .gitignore and README.md.
     Returns (the plan file read, its importer result)."""
-    from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, write_atomic
-
     if (folder / REGISTRY).exists():
         raise InputError(f"{folder} 中已有 {REGISTRY},不覆盖;请换一个目录")
     if folder.exists() and not folder.is_dir():

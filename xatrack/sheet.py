@@ -20,8 +20,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from xatrack.errors import InputError, Problem
-from xatrack.evaluate import newest as newest_entry
-from xatrack.recording import item_label as _label
+from xatrack.evaluate import entry_order, live, newest as newest_entry
+from xatrack.evidence import requirement_message, required_reason
+from xatrack.queries import all_units
+from xatrack.recording import Submission, build_record, find_item, item_label as _label
+from xatrack.roles import Roles
+from xatrack.schedule import expected_value
 from xatrack.model import CUMULATIVE, GROWTH, REFERENCE, RELATIVE, REPORT_STATUSES, Entry, Item, Metric, Plan, Quarter, is_finite_number, normalize_id
 
 FORMAT = "xatrack-sheet"  # what the hidden sheet says this workbook is
@@ -122,10 +126,6 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
     ``unit_query`` is a resolved ``directory.UnitQuery`` (groups and aliases
     apply: a town's sheet holds the items of 各乡镇办场).
     """
-    from xatrack.evaluate import live
-    from xatrack.roles import Roles
-    from xatrack.schedule import expected_value
-
     roles = Roles(directory)
     entries = live(entries)
     rows: list[SheetRow] = []
@@ -163,8 +163,6 @@ def sheet_rows(plan: Plan, directory, entries: list[Entry], unit_query, quarter:
 
 def sheet_units(plan: Plan, directory, all_roles: bool = False) -> list[str]:
     """Every concrete unit (not a group) that would get a non-empty sheet, in directory order."""
-    from xatrack.queries import all_units
-
     known = all_units(plan)
     names: dict[str, None] = {}
     for name in directory.unit_names():
@@ -303,12 +301,7 @@ def check_filled(
     is updated): co-lead units may each report an item, one unit may not
     report it twice differently in one run.
     """
-    from xatrack.evidence import requirement_message, required_reason
-    from xatrack.recording import Submission, build_record
-
     result = Ingest()
-    from xatrack.evaluate import live
-
     newest = _newest_by_reporter(live(existing), info.quarter)
     seen = {} if seen is None else seen
     in_file: dict[tuple[str, str | None], int] = {}
@@ -396,8 +389,6 @@ def _newest_by_reporter(entries: list[Entry], quarter: Quarter) -> dict[tuple, E
     Keyed by reporter so that two lead units reporting the same item do not
     make each other's rows look new on every ingest.
     """
-    from xatrack.evaluate import entry_order
-
     newest: dict[tuple, Entry] = {}
     for entry in entries:
         if entry.quarter != quarter:
@@ -410,8 +401,6 @@ def _newest_by_reporter(entries: list[Entry], quarter: Quarter) -> dict[tuple, E
 
 
 def _identify(plan: Plan, filled: FilledRow) -> tuple[Item, Metric | None]:
-    from xatrack.recording import find_item
-
     raw = filled.item_id
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)

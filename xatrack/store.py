@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xatrack.cache import Cache, digest
 from xatrack.errors import DataError
 from xatrack.logfile import TORN_MARK, _sound_line, record_line, recorded_after  # the line format appends write (and check the tail by)
 from xatrack.model import Quarter
-from xatrack.safefs import _fsync_folder, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
+from xatrack.safefs import _fsync_folder, guard_inside, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
 
 REGISTRY = "tasks.yaml"
 DIRECTORY = "units.yaml"
@@ -116,10 +118,6 @@ class Tracker:
         """A tracker file's bytes (read_bytes), noted with its metadata when ``remember`` is set."""
         if not self.remember:
             return read_bytes(path, max_bytes)
-        import time
-
-        from xatrack.cache import digest
-
         started = time.time_ns()
         try:
             before = stat_key(os.stat(path))
@@ -151,8 +149,6 @@ class Tracker:
 
     @property
     def cache(self):
-        from xatrack.cache import Cache
-
         if self._cache is None:
             self._cache = Cache.for_root(self.root)
         return self._cache
@@ -174,8 +170,6 @@ class Tracker:
 
     def guard(self, path: Path) -> None:
         """DataError when a log leads out of the tracker through a symlink."""
-        from xatrack.safefs import guard_inside
-
         guard_inside(self.root, path, "进度记录")
 
     def append(self, quarter: Quarter, record: dict[str, Any]) -> Path:
@@ -206,8 +200,6 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
     called under the lock with the records, returns those still to append
     (ingest drops rows a concurrent writer recorded meanwhile).
     """
-    from xatrack.safefs import guard_inside
-
     lock_path = Path(str(path) + ".lock")
     try:
         if root is not None:
@@ -290,9 +282,9 @@ class _log_lock:
 
     def __enter__(self):
         try:
-            import fcntl
+            import fcntl  # lazy: rare - only a command that writes takes the lock
         except ImportError:  # Windows
-            from filelock import FileLock, Timeout
+            from filelock import FileLock, Timeout  # lazy: rare - Windows only
 
             self.other = FileLock(str(self.path))
             try:
@@ -300,8 +292,6 @@ class _log_lock:
             except Timeout:
                 raise LockTimeout() from None
             return self
-        import time
-
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -323,7 +313,7 @@ class _log_lock:
         if self.other is not None:
             self.other.release()
         elif self.fd is not None:
-            import fcntl
+            import fcntl  # lazy: rare - as in __enter__ (imported there already)
 
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)

@@ -15,6 +15,7 @@ project's files comes from ``make_yaml``, which is safe by construction:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from xatrack.errors import Problem
@@ -27,7 +28,7 @@ MAX_DEPTH = 64
 
 def make_yaml(typ: str = "rt"):
     """A ruamel.yaml loader (pure Python) that refuses tags, anchors, aliases and deep nesting."""
-    from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # lazy: heavy - ruamel.yaml (15 ms): only a file not in xatrack's own style is parsed by it
 
     yaml = YAML(typ=typ, pure=True)
     yaml.Composer = _safe_composer()
@@ -42,6 +43,7 @@ def _safe_composer():
     global _COMPOSER
     if _COMPOSER is not None:
         return _COMPOSER
+    # lazy: heavy - ruamel.yaml, as in make_yaml
     from ruamel.yaml.composer import Composer, ComposerError
     from ruamel.yaml.events import AliasEvent
 
@@ -81,8 +83,6 @@ def conflict_marker(line: str) -> bool:
     """Whether ``line`` is a git merge conflict marker (<<<<<<< / ======= / >>>>>>> / |||||||)."""
     global _CONFLICT
     if _CONFLICT is None:
-        import re
-
         _CONFLICT = re.compile(r"^(?:<{7}|>{7}|\|{7})(?:[ \t].*)?\r?$|^={7}[ \t]*\r?$")
     return _CONFLICT.match(line) is not None
 
@@ -105,8 +105,6 @@ def surrogate_problem(text: str, source: str) -> Problem | None:
     character that cannot be written or shown, so the line is named instead."""
     if "\\u" not in text and "\\U" not in text:
         return None
-    import re
-
     match = re.search(r"\\(?:u|U000)[dD][89a-fA-F][0-9a-fA-F]{2}", text)
     if match is None:
         return None
@@ -139,8 +137,6 @@ def load_yaml(text: str, source: str, max_bytes: int = MAX_YAML_CHARS) -> tuple[
 
 
 def _long_number_line(text: str) -> int | None:
-    import re
-
     match = re.search(r"[0-9]{4000,}", text)
     return text[: match.start()].count("\n") + 1 if match else None
 

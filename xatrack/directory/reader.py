@@ -7,7 +7,7 @@ from __future__ import annotations
 from xatrack.directory.index import Directory, Group, Leader, Unit
 from xatrack.directory.names import COLLECTIVE, LEADER_TYPES, PERSON, POST, normalize_name
 from xatrack.errors import Problem
-from xatrack.yamlio import line_of_item, line_of_key, line_of_node
+from xatrack.yamlio import conflict_problem, line_of_item, line_of_key, line_of_node, make_yaml, surrogate_problem, too_large, yaml_problem
 
 # ---------------------------------------------------------------- parsing
 
@@ -81,8 +81,6 @@ class _Parser:
 def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, list[Problem]]:
     """Text of a units.yaml -> (Directory, problems). Never raises for bad input:
     what can be read is kept, everything else becomes a Problem with its line."""
-    from xatrack.yamlio import conflict_problem, make_yaml, surrogate_problem, too_large, yaml_problem
-
     p = _Parser(source)
     if too_large(text, source) is not None:
         return Directory.empty(source), [too_large(text, source)]
@@ -288,7 +286,7 @@ def _check_accounts(p: _Parser, data, text: str, units, groups) -> None:
     (xatrack.audit.parse_units_text); what that reader cannot read is an
     error here too, so a file ``check`` accepts is one the hook can judge by.
     """
-    from xatrack.audit import OFFICE, parse_units_text
+    from xatrack.audit import OFFICE, parse_units_text  # lazy: rare - only a units.yaml with accounts:; audit costs 5 ms on every command that imports the directory
 
     raw = data.get("accounts")
     at = _line_of_key(data, "accounts") or 1

@@ -9,7 +9,9 @@ scanned PDFs without text are refused with a hint. Only ``DataError`` is raised.
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,9 +156,6 @@ def _utf16_guess(raw: bytes) -> list[tuple[str, str]]:
 
 
 def _read_zip(path: Path, raw: bytes, suffix: str) -> Document:
-    import io
-    import zipfile
-
     try:
         names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -169,9 +168,7 @@ def _read_zip(path: Path, raw: bytes, suffix: str) -> Document:
 
 
 def _read_docx(path: Path, raw: bytes) -> Document:
-    import io
-
-    try:
+    try:  # lazy: heavy - python-docx (lxml), only for a .docx
         import docx
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
@@ -204,7 +201,7 @@ def _read_docx(path: Path, raw: bytes) -> Document:
 
 def _docx_rows(table) -> list[list[str | None]]:
     """Cells of a Word table; a vertically merged continuation is None, a wide cell repeats."""
-    from docx.table import _Cell
+    from docx.table import _Cell  # lazy: heavy - python-docx, only for a .docx
 
     rows = []
     for tr in table._tbl.tr_lst:
@@ -289,8 +286,7 @@ def _chinese_numeral(value: int) -> str:
 
 
 def _read_xlsx(path: Path, raw: bytes) -> Document:
-    import io
-
+    # lazy: heavy - openpyxl, only for an .xlsx
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -350,10 +346,9 @@ def _cell_text(value) -> str:
 
 
 def _read_pdf(path: Path, raw: bytes) -> Document:
-    import io
-    import logging
+    import logging  # lazy: rare - only a .pdf quiets pdfminer's log; logging costs 3 ms
 
-    try:
+    try:  # lazy: heavy - pdfplumber, only for a .pdf
         import pdfplumber
     except ImportError:  # pragma: no cover - a dependency of the package
         raise DataError("读取 .pdf 需要 pdfplumber:pip install pdfplumber") from None

@@ -11,6 +11,7 @@ from xatrack.errors import DataError
 from xatrack.importer.figures import FigureHit
 from xatrack.importer.text import _context, _normalize_newlines
 from xatrack.model import KINDS, OPS, Metric, NotGoal, is_finite_number, normalize_id
+from xatrack.yamlio import make_yaml, too_large, yaml_problem
 
 
 
@@ -21,8 +22,6 @@ def load_overrides(text: str, source: str) -> dict:
     ``line`` (in the overrides file) and the optional keys described in
     ``xatrack/data/2025-xianan.overrides.yaml``.
     """
-    from xatrack.yamlio import make_yaml, too_large, yaml_problem
-
     text = _normalize_newlines(text)
     if too_large(text, source) is not None:
         raise DataError(f"{source}: {too_large(text, source).message}")

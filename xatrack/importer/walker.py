@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from xatrack.importer.assignments import _KEY, _has_key, parse_assignment, split_assignment, split_names
 from xatrack.importer.deadlines import deadline_quarter, due_quarter
-from xatrack.importer.figures import extract_figures
+from xatrack.importer.figures import extract_figures, growth_target_id, relative_metrics
 from xatrack.importer.formats import Document, Table
 from xatrack.importer.overrides import apply_overrides
 from xatrack.importer.result import ImportResult, ImportWarning, ReviewRow
@@ -555,10 +555,6 @@ class _Builder:
         """Targets (or tasks) stated against another figure (与经济增长基本同步, 不低于全市平均水平)
         get a RELATIVE metric (figures.relative_metrics), unless the text already
         has metrics of its own or the overrides gave it one."""
-        from dataclasses import replace
-
-        from xatrack.importer.figures import growth_target_id, relative_metrics
-
         growth = growth_target_id(items)
         result = []
         for item in items:

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import stat
+import unicodedata
 import zipfile
 from pathlib import Path
 
 from xatrack.errors import InputError
 from xatrack.model import REPORT_STATUSES, SIGNED_KINDS
+from xatrack.safefs import write_output
 from xatrack.sheet import FilledRow, SheetInfo, SheetRow, kind_label, months
+from xatrack.views.safe_cells import no_formulas
 
 DATA_SHEET = "报送表"
 META_SHEET = "xatrack"
@@ -58,6 +63,7 @@ NOT_APPLICABLE = "EDEDED"
 
 
 def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
+    # lazy: heavy - openpyxl; an error found before the workbook is opened or written never pays it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -238,8 +244,6 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
         meta.cell(r, 2, value)
     meta.sheet_state = "veryHidden"
 
-    from xatrack.views.safe_cells import no_formulas
-
     no_formulas(wb)  # a note or name starting with "=" stays text
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -248,8 +252,6 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
 
 def write_sheet(path: Path, info: SheetInfo, rows: list[SheetRow]) -> None:
     """Write the workbook atomically (a device, FIFO or symlink target is written into: safefs.write_output)."""
-    from xatrack.safefs import write_output
-
     write_output(path, sheet_bytes(info, rows))
 
 
@@ -262,8 +264,6 @@ def _number(value):
 
 def _text_width(text: str) -> int:
     """Columns a text takes in Excel: wide (CJK) characters count two."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -287,7 +287,7 @@ def _col(key: str) -> int:
 
 
 def _letter(key: str) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # lazy: heavy - openpyxl
 
     return get_column_letter(_col(key))
 
@@ -358,9 +358,6 @@ MAX_ROWS = 50_000
 def check_workbook_file(path: Path, name: str) -> None:
     """Refuse what is not a regular file (a device, FIFO: reading would never
     end or hang) and a workbook that unpacks beyond the limits (a zip bomb)."""
-    import os
-    import stat
-
     try:
         info = os.stat(path)
     except OSError as error:
@@ -390,7 +387,7 @@ def _metric_name(value):
 
 
 def _open(path: Path, name: str):
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: heavy - openpyxl, after the file's checks
 
     try:
         return load_workbook(path, data_only=True)

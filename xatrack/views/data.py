@@ -64,7 +64,7 @@ def render_csv(statuses) -> str:
     """One row per item and metric (items without metrics: one row)."""
     out = io.StringIO()
     out.write(BOM)
-    from xatrack.views.safe_cells import SafeWriter
+    from xatrack.views.safe_cells import SafeWriter  # lazy: rare - only CSV; csv costs 2 ms that list --format json must not pay
 
     writer = SafeWriter(out, lineterminator="\n")  # names and notes never become formulas
     writer.writerow(CSV_HEADER)
@@ -136,7 +136,7 @@ def render_findings_json(rows, shown, day) -> str:
 def render_findings_csv(rows, shown, day) -> str:
     """One row per finding, after the byte-order mark like every CSV (Excel on Chinese
     Windows reads it as UTF-8); texts and notes never become formulas."""
-    from xatrack.views.safe_cells import SafeWriter
+    from xatrack.views.safe_cells import SafeWriter  # lazy: rare - only CSV; csv costs 2 ms that list --format json must not pay
 
     out = io.StringIO()
     out.write(BOM)

@@ -27,16 +27,20 @@ from docx.shared import Mm, Pt, RGBColor
 
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
 from xatrack.report import (
+    FINDINGS_SECTION,
     SECTIONS,
     Report,
     comparison_sentence,
     contributors_sentence,
+    findings_sentence,
     item_figures_text,
     late_sentence,
     published_sentence,
     rate_cells,
     rate_headers,
 )
+from xatrack.trends import TRENDS_NOTE, rank_change_text
+from xatrack.views.findings_tables import findings_tables
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -131,9 +135,6 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
 
     next_section = len(SECTIONS) + 1
     if report.findings is not None:
-        from xatrack.report import FINDINGS_SECTION, findings_sentence
-        from xatrack.views.findings_tables import findings_tables
-
         _heading(doc, FINDINGS_SECTION)
         _para(doc, findings_sentence(report.findings))
         for index, t in enumerate(findings_tables(report.findings)):
@@ -555,8 +556,6 @@ def _comparison(doc, report: Report) -> None:
         _para(doc, comparison_sentence(comparison))
     if trends is None or not trends.units:
         return
-    from xatrack.trends import TRENDS_NOTE, rank_change_text
-
     labels = list(trends.labels)
     n = 0
     n += 1

@@ -12,12 +12,14 @@ from html import escape
 
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
 from xatrack.report import (
+    FINDINGS_SECTION,
     SECTIONS,
     Report,
     Tally,
     comparison_sentence,
     contributors_sentence,
     counts_sentence,
+    findings_sentence,
     item_figures_text,
     late_sentence,
     published_sentence,
@@ -25,6 +27,8 @@ from xatrack.report import (
     rate_headers,
     reminder_text,
 )
+from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
+from xatrack.views.findings_tables import findings_tables
 
 # Three colours (三色预警) plus grey; 已完成 a darker green than 正常.
 COLOURS = {DONE: "#2e7d32", ON_TRACK: "#66bb6a", BEHIND: "#f2b600", SEVERE: "#d32f2f", MISSING: "#9e9e9e"}
@@ -290,9 +294,6 @@ def render_html(report: Report) -> str:
 
 def _findings_section(report: Report) -> list[str]:
     """七、督查发现及整改 (only when findings are recorded)."""
-    from xatrack.report import FINDINGS_SECTION, findings_sentence
-    from xatrack.views.findings_tables import findings_tables
-
     part = report.findings
     if part is None:
         return []
@@ -315,8 +316,6 @@ def _trends(report: Report) -> list[str]:
     trends = report.trends
     if trends is None or not trends.units:
         return []
-    from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
-
     def bars(name: str, counts) -> Tally:
         return Tally(name, tuple(counts), ("",) * sum(counts))
 

@@ -7,11 +7,13 @@ import re
 
 from xatrack.model import STATES
 from xatrack.report import (
+    FINDINGS_SECTION,
     SECTIONS,
     Report,
     comparison_sentence,
     contributors_sentence,
     counts_sentence,
+    findings_sentence,
     item_figures_text,
     late_sentence,
     published_sentence,
@@ -19,6 +21,8 @@ from xatrack.report import (
     rate_headers,
     reminder_text,
 )
+from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
+from xatrack.views.findings_tables import findings_tables
 
 
 def escape_html(text: str) -> str:
@@ -71,9 +75,6 @@ def render_markdown(report: Report) -> str:
 
 def _render_findings(report: Report) -> str:
     """七、督查发现及整改 (only when findings are recorded)."""
-    from xatrack.report import FINDINGS_SECTION, findings_sentence
-    from xatrack.views.findings_tables import findings_tables
-
     part = report.findings
     if part is None:
         return ""
@@ -163,8 +164,6 @@ def _trends(report: Report) -> list[str]:
     trends = report.trends
     if trends is None or not trends.units:
         return []
-    from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
-
     labels = list(trends.labels)
     out = ["### 各牵头单位各季度情况", "", TRENDS_NOTE, ""]
     rows = [[r.rank, rank_change_text(r) or "—", r.name, *(counts_text(c) for c in r.counts)] for r in trends.units]

@@ -9,19 +9,23 @@ from rich.text import Text
 
 from xatrack.model import STATES
 from xatrack.report import (
+    FINDINGS_SECTION,
     SECTIONS,
     Report,
     comparison_sentence,
     contributors_sentence,
+    counts_sentence,
+    findings_sentence,
+    item_figures_text,
     late_sentence,
     published_sentence,
     rate_cells,
     rate_headers,
     reminder_text,
-    counts_sentence,
-    item_figures_text,
 )
+from xatrack.trends import rank_change_text
 from xatrack.views.cells import STATE_STYLE, join_names
+from xatrack.views.findings_tables import findings_tables
 from xatrack.views.terminal import state_text
 
 
@@ -102,9 +106,6 @@ def render_report(console: Console, report: Report) -> None:
 
 def _render_findings(console: Console, report: Report) -> None:
     """七、督查发现及整改 (only when findings are recorded)."""
-    from xatrack.report import FINDINGS_SECTION, findings_sentence
-    from xatrack.views.findings_tables import findings_tables
-
     part = report.findings
     if part is None:
         return
@@ -238,8 +239,6 @@ def _trend_table(title: str, name_header: str, rows, labels, with_rank: bool) ->
 
 
 def _rank_change(row) -> Text:
-    from xatrack.trends import rank_change_text
-
     text = rank_change_text(row) or "—"
     return Text(text, style="green" if text.startswith("↑") else "red" if text.startswith("↓") else "dim")
 

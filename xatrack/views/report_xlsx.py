@@ -16,8 +16,14 @@ from __future__ import annotations
 import io
 import unicodedata
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
-from xatrack.report import Report, Tally
+from xatrack.report import Report, Tally, published_sentence, reminder_text
+from xatrack.trends import TRENDS_NOTE, rank_change_text
+from xatrack.views.safe_cells import no_formulas
 
 FILLS = {DONE: "2E7D32", ON_TRACK: "66BB6A", BEHIND: "F2B600", SEVERE: "D32F2F", MISSING: "9E9E9E"}
 TINTS = {DONE: "E3F1E4", ON_TRACK: "EEF7EE", BEHIND: "FFF5CC", SEVERE: "FBE1E1", MISSING: "EEEEEE"}
@@ -65,8 +71,6 @@ class _Sheet:
 
     def __init__(self, workbook, title: str, header: list[str] | None, wrap: dict[str, int], report: Report,
                  first: bool = False, several: bool = False):
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
         self._styles = (Alignment, Font, PatternFill)
         self.ws = workbook.active if first else workbook.create_sheet()
         self.ws.title = title
@@ -174,8 +178,6 @@ class _Sheet:
             self.filtered = (self.header_row, row, len(self.header))
 
     def finish(self) -> None:
-        from openpyxl.utils import get_column_letter
-
         Alignment = self._styles[0]
         for index, width in enumerate(self.widths):
             self.ws.column_dimensions[get_column_letter(index + 1)].width = width
@@ -207,8 +209,6 @@ def _summary(workbook, report: Report) -> None:
     meta = []
     if report.as_of:
         meta.append(f"统计日期:{report.as_of_text}")
-    from xatrack.report import published_sentence
-
     if published_sentence(report):
         meta.append(published_sentence(report))
     if meta:
@@ -314,8 +314,6 @@ def _items(workbook, report: Report) -> None:
 
 
 def _reminders(workbook, report: Report) -> None:
-    from xatrack.report import reminder_text
-
     header = ["牵头单位", "未报送", "事项编号(缺报的指标)", "连续未报送"]
     sheet = _Sheet(workbook, REMINDER_SHEET, header, {"事项编号(缺报的指标)": 60}, report)
     for reminder in report.reminders:
@@ -368,13 +366,9 @@ def _trends(workbook, report: Report) -> None:
     """各季度对比 (report.trends): per lead unit the counts at each quarter, rank
     and its change; per leader; items improved and worsened; units that stopped
     reporting; 连续未报送. Each part its own table under a caption."""
-    from openpyxl.styles import Alignment
-
     trends = report.trends
     if trends is None or not trends.units:
         return
-    from xatrack.trends import TRENDS_NOTE, rank_change_text
-
     sheet = _Sheet(workbook, TRENDS_SHEET, None, {}, report, several=True)
     labels = list(trends.labels)
     sheet.line(TRENDS_NOTE, gap=False)
@@ -447,20 +441,14 @@ def _trends(workbook, report: Report) -> None:
 
 
 def _fill(colour: str):
-    from openpyxl.styles import PatternFill
-
     return PatternFill("solid", fgColor=colour)
 
 
 def _font(bold: bool = False):
-    from openpyxl.styles import Font
-
     return Font(name=FONT, bold=bold)
 
 
 def render_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.properties.title = report.title
     workbook.properties.creator = "xatrack"
@@ -471,8 +459,6 @@ def render_xlsx(report: Report) -> bytes:
     _trends(workbook, report)
     _findings(workbook, report)
     buffer = io.BytesIO()
-    from xatrack.views.safe_cells import no_formulas
-
     no_formulas(workbook)  # notes and names starting with "=" stay text
     workbook.save(buffer)
     return buffer.getvalue()

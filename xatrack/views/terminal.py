@@ -11,6 +11,7 @@ import os
 import sys
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -156,8 +157,6 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
 
 def _figure_column(table: Table, header: str) -> None:
     """A column of figures: right-aligned, never wrapped, never narrower than its header."""
-    from rich.cells import cell_len
-
     table.add_column(header, justify="right", no_wrap=True, min_width=cell_len(header))
 
 
