@@ -138,6 +138,7 @@ def test_markdown_shows_the_quarters(tracker, capsys):
     assert "### 停报的事项(上季度报送、本季度未报送)(4 项)" in section and "### 进度好转的事项(1 项)" in section
     assert "### 进度变差的事项(0 项)" in section and "### 新报送的事项(上季度未报送)(0 项)" in section
     assert "上季度报送、本季度未报送的单位:" in section and "区财政局" in section
+    assert "各季度按目前的全部记录(含逾期补报和更正)重新计算" in section  # not what was published, and says so
 
 
 @pytest.mark.parametrize("columns", [80, 160])

@@ -211,7 +211,11 @@ def _streaks(per_quarter: list[list[ItemStatus]], lead_units: Grouping) -> tuple
     return tuple(sorted(rows, key=lambda r: (-r.quarters, -len(r.ids), r.unit)))
 
 
-TRENDS_NOTE = "各季度格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数;名次为本季度排名,变化与上季度相比(↑上升、↓下降)。"
+# Each quarter is evaluated again from every entry recorded so far, so a quarter
+# whose bulletin was published may differ from what it said (late reports,
+# corrections); the comparison above the trends follows the published bulletin.
+TRENDS_BASIS = "各季度按目前的全部记录(含逾期补报和更正)重新计算,已发布通报的季度可能与当时发布的数字不同。"
+TRENDS_NOTE = "各季度格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数;名次为本季度排名,变化与上季度相比(↑上升、↓下降)。" + TRENDS_BASIS
 
 
 def rank_change_text(row: TrendRow) -> str:

@@ -23,7 +23,7 @@ from xatrack.report import (
     rate_headers,
     reminder_text,
 )
-from xatrack.trends import rank_change_text
+from xatrack.trends import TRENDS_BASIS, rank_change_text
 from xatrack.views.cells import STATE_STYLE, join_names
 from xatrack.views.findings_tables import findings_tables
 from xatrack.views.terminal import state_text
@@ -252,7 +252,8 @@ def _render_trends(console: Console, report: Report) -> None:
     labels = list(trends.labels)
     console.print()
     console.print(Text("各季度对比", style="bold"))
-    console.print(Text("格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数,为 0 的不列;变化:名次与上季度相比。", style="dim"))
+    console.print(Text("格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数,为 0 的不列;变化:名次与上季度相比。"
+                       + TRENDS_BASIS, style="dim"))
     console.print(_trend_table("各牵头单位", "牵头单位", trends.units, labels, with_rank=True))
     console.print(_trend_table("各责任领导", "责任领导", trends.leaders, labels, with_rank=False))
     previous, current = labels[-2], labels[-1]
