@@ -579,7 +579,7 @@ def test_cli_a_correction_at_the_same_pinned_instant_is_the_newer(tracker, capsy
 
 
 def test_recorded_after_follows_the_last_sound_line_of_the_tail():
-    from xatrack.logfile import recorded_after, record_line
+    from xatrack.logline import recorded_after, record_line
 
     tail = (record_line({"id": 1, "value": 1, "at": "2025-07-05T10:00:00.5+08:00"}) + "# 注释\n").encode("utf-8")
     records = [{"id": 2, "at": "2025-07-05T10:00:00+08:00"}, {"id": 3, "at": "2025-07-05T10:00:00+08:00"},

@@ -39,7 +39,7 @@ _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.versi
 # tests/test_cache.py checks that parsing imports no xatrack module missing here.
 CODE_MODULES = (
     "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
-    "load", "logfile", "model", "paperwork", "qindex", "queries", "reading", "registry", "roles", "schedule", "store",
+    "load", "logfile", "logline", "model", "paperwork", "qindex", "queries", "reading", "registry", "roles", "schedule", "store",
     "yamlio",
 )
 _code_stamp: str | None = None

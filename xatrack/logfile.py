@@ -16,35 +16,15 @@ from __future__ import annotations
 import json
 import re
 import reprlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from xatrack.errors import Problem
 from xatrack.model import REPORT_STATUSES, Entry, Quarter, is_finite_number, normalize_id
+from xatrack.logline import TORN_MARK, record_line  # noqa: F401  (record_line: the line format, for readers of logfile)
+from xatrack.logline import sound_line as _sound_line
 from xatrack.yamlio import CONFLICT_MESSAGE, conflict_marker, load_yaml, make_yaml, too_large, yaml_problem
 
-
-
-TORN_MARK = "# 上一行不完整(写入时被中断),已作废"
-
-
-def _sound_line(raw: bytes) -> bool:
-    """Whether a log line reads as one record (JSON, else one-line YAML)."""
-    try:
-        body = raw.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        return False
-    if not body.startswith("- "):
-        return body.startswith("#")
-    try:
-        return isinstance(json.loads(body[2:]), dict)
-    except (ValueError, RecursionError):
-        pass
-    try:
-        data = make_yaml().load(body)
-    except Exception:
-        return False
-    return isinstance(data, list) and len(data) == 1 and isinstance(data[0], dict)
 
 
 def _drop_torn(text: str, source: str) -> tuple[str, list[Problem]]:
@@ -441,63 +421,3 @@ def _as_date(value: Any) -> date | None:
 
 
 _DAYS: dict[str, date] = {}
-
-
-# --------------------------------------------------------------------------- writing logs
-
-
-def recorded_after(records: list[dict[str, Any]], tail: bytes) -> None:
-    """Make the records' ``at`` follow the last entry of a log's ``tail`` (its
-    last bytes): a record that would tie with it, or come up to a second before
-    it (a pinned $XATRACK_NOW replaying a quarter, a clock stepped back), gets
-    a microsecond after it, and so on down the records. The newest entry is
-    chosen by ``at`` (evaluate.newest), so a correction made at the same
-    instant as the entry it corrects stays the newer one. An entry stamped
-    earlier on purpose (a report entered late, more than a second back) keeps
-    its time."""
-    last = None
-    for raw in reversed(tail.split(b"\n")):
-        body = raw.strip()
-        if body.startswith(b"- {"):
-            try:
-                last = _aware(json.loads(body[2:].decode("utf-8")).get("at"))
-            except (ValueError, AttributeError, RecursionError):
-                last = None
-            break
-    for record in records:
-        at = _aware(record.get("at"))
-        if at is None:
-            continue
-        if last is not None and last - _SECOND < at <= last:
-            at = last + _MICROSECOND
-            record["at"] = at.isoformat()
-        last = at
-
-
-_SECOND = timedelta(seconds=1)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _aware(text: Any) -> datetime | None:
-    """A recorded time with its UTC offset, or None (absent, unreadable, naive)."""
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
-def record_line(record: dict[str, Any]) -> str:
-    """One log line: ``- {"id": 32, "value": 120, ...}`` (YAML flow mapping, valid JSON)."""
-    text = json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default)
-    # U+2028/2029 are line breaks to some readers; keep an entry on one line.
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"- {text}\n"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)

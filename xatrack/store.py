@@ -23,7 +23,7 @@ from typing import Any
 
 from xatrack.cache import Cache, digest
 from xatrack.errors import DataError
-from xatrack.logfile import TORN_MARK, _sound_line, record_line, recorded_after  # the line format appends write (and check the tail by)
+from xatrack.logline import TORN_MARK, record_line, recorded_after, sound_line  # the line format appends write (and check the tail by)
 from xatrack.model import Quarter
 from xatrack.safefs import _fsync_folder, guard_inside, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
 
@@ -226,7 +226,7 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
                         # a crash: a sound last line is ended; a torn one is
                         # ended and marked void, its bytes kept.
                         last = tail.rsplit(b"\n", 1)[-1]
-                        if not _sound_line(last):
+                        if not sound_line(last):
                             prefix = b"\n" + TORN_MARK.encode("utf-8") + b"\n"
                             tail = tail[: len(tail) - len(last)]
                         else:
