@@ -97,7 +97,13 @@ def ingest_command(
         root, files=files, by=by, partial=partial, day=day, evidence_dir=evidence_dir, warn=echo_warning,
         on_skip=lambda path: typer.echo(f"{path}:Excel 或 WPS 打开文件时留下的临时文件,已跳过"),
     )
-    several = len(files) > 1
+    _say(done, several=len(files) > 1)
+
+
+def _say(done, several: bool) -> None:
+    """What ingest did, sheet by sheet: rows filled, each refusal and warning
+    (prefixed by its file when there are several), then the one-line outcome;
+    exit 2 when nothing was written, 1 when some rows were refused."""
     prefix = "{} " if several else ""
     for path, info, result in done.sheets:
         filled = len(result.accepted) + len(result.rejected) + result.same
