@@ -62,8 +62,9 @@ def push(clone: Path, email: str = OFFICE, *args: str) -> subprocess.CompletedPr
     return git(clone, "push", "origin", "HEAD:main", *args, email=email)
 
 
-def start_tracker(folder: Path, accounts: str = ACCOUNTS) -> Path:
-    """A bare hub holding the shipped plan, with accounts, pushed by the office."""
+def lay_out_tracker(folder: Path, accounts: str = ACCOUNTS) -> tuple[Path, Path]:
+    """A bare hub and the office's clone of it holding the shipped plan with
+    ``accounts``, nothing committed yet: (hub, office)."""
     hub = folder / "hub.git"
     ok(git(folder, "init", "-q", "--bare", str(hub)))
     office = folder / "office"
@@ -72,6 +73,12 @@ def start_tracker(folder: Path, accounts: str = ACCOUNTS) -> Path:
     (office / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + accounts, encoding="utf-8")
     (office / ".gitattributes").write_text("progress/*.yaml merge=union\n", encoding="utf-8")
     (office / ".gitignore").write_text("progress/*.lock\n", encoding="utf-8")
+    return hub, office
+
+
+def start_tracker(folder: Path, accounts: str = ACCOUNTS) -> Path:
+    """A bare hub holding the shipped plan, with accounts, pushed by the office."""
+    hub, office = lay_out_tracker(folder, accounts)
     commit(office, OFFICE, "新建跟踪目录")
     ok(push(office))
     return hub
@@ -450,13 +457,7 @@ def test_audit_signed_verifies_every_commit_against_the_account_keys(tmp_path: P
                 f'  {FGJ}: 区发改局\n  {OFFICE}: {{unit: "*", key: "{keys["office"]}"}}\n')
     folder = tmp_path / "t"
     folder.mkdir()
-    hub = folder / "hub.git"
-    ok(git(folder, "init", "-q", "--bare", str(hub)))
-    office = folder / "office"
-    ok(git(folder, "clone", "-q", str(hub), str(office)))
-    make_tracker(office, files=("tasks.yaml",))
-    (office / "units.yaml").write_text((REPO / "units.yaml").read_text(encoding="utf-8") + accounts, encoding="utf-8")
-    (office / ".gitignore").write_text("progress/*.lock\n", encoding="utf-8")
+    hub, office = lay_out_tracker(folder, accounts)
 
     def signed_commit(email: str, key: str, message: str) -> None:
         ok(git(office, "add", "-A"))

@@ -130,6 +130,14 @@ def _indexed(root: Path, filters: Filters, quarter: str, states=None, lines: boo
     return statuses, loaded._plan is None, said
 
 
+def _settled(root: Path, filters: Filters, quarter: str = "Q2"):
+    """(statuses, from the index) of the third query over unchanged files: the
+    index is built by the second full read of files that did not change."""
+    for _ in range(3):
+        statuses, from_index, _ = _indexed(root, filters, quarter)
+    return statuses, from_index
+
+
 def _check(root: Path, rng: random.Random, plan, rounds: int = 4) -> None:
     for _ in range(rounds):
         filters = _filters(rng, plan)
@@ -240,8 +248,7 @@ def test_index_sees_a_retraction_and_a_followed_item(tracker):
     g7 = plan.get("G7")
     assert "丁玲" in g7.leaders and "丁玲" not in plan.get("G1").leaders
     filters = Filters(leader="丁玲")
-    for _ in range(3):
-        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    statuses, from_index = _settled(tracker, filters)
     assert from_index
     assert statuses == _full(tracker, filters, "Q2")
     assert any(s.item.id == "G7" for s in statuses) and not any(s.item.id == "G1" for s in statuses)
@@ -251,8 +258,7 @@ def test_index_sees_a_retraction_and_a_followed_item(tracker):
     ref = entry_ref(next(e for e in entries if e.item == "G1"))
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(record_line({"id": "G1", "date": "2025-06-02", "retracts": ref}))
-    for _ in range(3):
-        after, from_index, _ = _indexed(tracker, filters, "Q2")
+    after, from_index = _settled(tracker, filters)
     assert from_index
     assert after == _full(tracker, filters, "Q2") and after != statuses
 
@@ -264,8 +270,7 @@ def test_index_applies_findings_read_at_query_time(tracker, capsys):
 
     code, out, err = run(capsys, "update", "32", "--done", "340", "--by", "区科经局")
     assert code == 0, err
-    for _ in range(3):
-        done, from_index, _ = _indexed(tracker, Filters(status="已完成"), "Q2")
+    done, from_index = _settled(tracker, Filters(status="已完成"))
     assert from_index and "32" in [s.item.id for s in done]
     code, out, err = run(capsys, "finding", "add", "32", "--unit", "科经局", "--kind", "暗访", "--text", "基站未建成",
                          "--due", "2025-08-15")
@@ -282,8 +287,7 @@ def test_index_applies_findings_read_at_query_time(tracker, capsys):
 
 def test_without_a_cache_every_query_reads_the_files(tracker, monkeypatch):
     monkeypatch.setenv("XATRACK_NO_CACHE", "1")
-    for _ in range(3):
-        statuses, from_index, _ = _indexed(tracker, Filters(leader="洪声耀"), "Q2")
+    statuses, from_index = _settled(tracker, Filters(leader="洪声耀"))
     assert not from_index and statuses == _full(tracker, Filters(leader="洪声耀"), "Q2")
     assert not qindex.read_again(Tracker(tracker), 2025, 2)
 
@@ -314,8 +318,7 @@ def test_a_damaged_index_is_never_believed(tracker):
         record_line({"id": "32", "date": "2025-06-01", "value": 10, "by": "区科经局"}), encoding="utf-8"
     )
     filters = Filters(leader="洪声耀")
-    for _ in range(3):
-        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    statuses, from_index = _settled(tracker, filters)
     assert from_index
     lines, from_index, _ = _indexed(tracker, filters, "Q2", lines=True)
     assert from_index
@@ -404,8 +407,7 @@ def test_unchanged_metadata_vouches_for_old_files_only(tracker, monkeypatch):
     log = _one_log(tracker)
     filters = Filters(leader="洪声耀")
     _aged(tracker)
-    for _ in range(3):
-        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    statuses, from_index = _settled(tracker, filters)
     assert from_index
     hashed = []
     real = qindex.__dict__.get("_hash_file")
@@ -413,8 +415,7 @@ def test_unchanged_metadata_vouches_for_old_files_only(tracker, monkeypatch):
     statuses, from_index, _ = _indexed(tracker, filters, "Q2")
     assert from_index and hashed == []  # old files: the metadata is enough
     log.write_text(log.read_text(encoding="utf-8").replace('"value": 10', '"value": 11'), encoding="utf-8")
-    for _ in range(3):
-        statuses, from_index, _ = _indexed(tracker, filters, "Q2")
+    statuses, from_index = _settled(tracker, filters)
     assert from_index and log in hashed  # built on a log modified just now: hashed at each query
     assert statuses == _full(tracker, filters, "Q2")
 
@@ -425,8 +426,7 @@ def test_same_size_rewrite_with_its_time_set_back_is_seen(tracker):
     log = _one_log(tracker)
     filters = Filters(leader="洪声耀")
     _aged(tracker)
-    for _ in range(3):
-        before, from_index, _ = _indexed(tracker, filters, "Q2")
+    before, from_index = _settled(tracker, filters)
     assert from_index
     stat = log.stat()
     log.write_text(log.read_text(encoding="utf-8").replace('"value": 10', '"value": 99'), encoding="utf-8")
@@ -444,8 +444,7 @@ def test_a_touched_file_keeps_the_index(tracker):
     log = _one_log(tracker)
     filters = Filters(leader="洪声耀")
     _aged(tracker)
-    for _ in range(3):
-        before, from_index, _ = _indexed(tracker, filters, "Q2")
+    before, from_index = _settled(tracker, filters)
     assert from_index
     os.utime(log)
     after, from_index, _ = _indexed(tracker, filters, "Q2")
@@ -457,8 +456,7 @@ def test_a_new_log_drops_the_index(tracker):
     _one_log(tracker)
     filters = Filters(leader="洪声耀")
     _aged(tracker)
-    for _ in range(3):
-        before, from_index, _ = _indexed(tracker, filters, "Q2")
+    before, from_index = _settled(tracker, filters)
     assert from_index
     (tracker / "progress" / "2025-Q1.yaml").write_text(
         record_line({"id": "32", "date": "2025-03-01", "value": 200, "by": "区科经局"}), encoding="utf-8")

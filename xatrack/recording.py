@@ -12,6 +12,7 @@ from typing import Any
 from xatrack.errors import InputError
 from xatrack.evaluate import live, newest
 from xatrack.model import REPORT_STATUSES, Item, Metric, Plan, Quarter, entry_ref, normalize_id
+from xatrack.roles import names_unit
 from xatrack.schedule import check_date_in_quarter, default_quarter, parse_date, parse_quarter, quarter_of
 from xatrack.values import plain_number, read_value
 
@@ -122,20 +123,10 @@ def outside_unit(directory, item: Item, by: str) -> str | None:
     reported on the lead unit's behalf, so it sets the item's figure."""
     if directory is None or not by or not directory.knows_unit(by) or not (item.lead or item.units):
         return None
-    if _named(directory, item, by):
+    if names_unit(directory, by, (*item.lead, *item.units)):
         return None
     return (f"{by} 不是{_label(item)}的牵头单位或责任单位:本条按代为报送记录,其数字作为事项的数字;"
             f"如编号有误,请用 xatrack retract {item.id} --by {by} 撤回后重新报送")
-
-
-def _named(directory, item: Item, by: str) -> bool:
-    """Whether the item names the unit ``by`` as lead or responsible unit,
-    directly, by alias or through a group (各乡镇办场)."""
-    for raw in (*item.lead, *item.units):
-        canon = directory.canonical_unit(raw)
-        if canon == by or (directory.is_group(canon) and by in directory.members(canon)):
-            return True
-    return False
 
 
 def build_record(

@@ -61,17 +61,20 @@ class Roles:
         return self._names(name, item.units)
 
     def _names(self, name: str, names) -> bool:
-        """Whether ``names`` (as the document writes them) include the unit
-        ``name``, directly, by alias or through a group (各乡镇办场)."""
-        directory = self.directory
-        is_group = directory.is_group(name)
-        for raw in names:
-            canon = directory.canonical_unit(raw)
-            if canon == name:
-                return True
-            if not is_group and directory.is_group(canon) and name in directory.members(canon):
-                return True
-        return False
+        return names_unit(self.directory, name, names)
+
+
+def names_unit(directory, name: str, names) -> bool:
+    """Whether ``names`` (as the document writes them) include the unit
+    ``name`` (canonical), directly, by alias or through a group (各乡镇办场)."""
+    is_group = directory.is_group(name)
+    for raw in names:
+        canon = directory.canonical_unit(raw)
+        if canon == name:
+            return True
+        if not is_group and directory.is_group(canon) and name in directory.members(canon):
+            return True
+    return False
 
 
 class NoRoles:
