@@ -13,6 +13,7 @@ from xatrack.evaluate import (
 )
 from xatrack.model import (
     BEHIND,
+    PENDING,
     CUMULATIVE,
     DONE,
     GROWTH,
@@ -89,7 +90,7 @@ def bases_plan():
         (Q2, 135, BEHIND),  # 33 short, tolerance 33.6
         (Q2, 134.4, SEVERE),
         (Q3, 252, ON_TRACK),
-        (Q4, 335, BEHIND),
+        (Q4, 335, SEVERE),  # the end is the end: 1 short at the due quarter is 到期未完成, not a pace colour
         (Q4, 336, DONE),
         (Q2, 336, DONE),  # full target reached early
         (Q1, 400, DONE),
@@ -159,7 +160,7 @@ GDP = Metric("地区生产总值增长", 7, unit="%", kind=GROWTH)
         (Q2, 6.01, BEHIND),
         (Q2, 5.0, SEVERE),
         (Q4, 7.0, DONE),
-        (Q4, 6.5, BEHIND),
+        (Q4, 6.5, SEVERE),  # year end: short of the target is 到期未完成 whatever the tolerance
     ],
 )
 def test_growth(quarter, value, state):
@@ -211,7 +212,7 @@ PRICES = Metric("居民消费价格涨幅", 3, unit="%", kind=GROWTH, op="<=")
         (UNEMPLOYMENT, Q2, 5.7, BEHIND),  # 0.2 over; tolerance 0.275
         (UNEMPLOYMENT, Q2, 5.775, SEVERE),  # exactly at the tolerance
         (UNEMPLOYMENT, Q4, 5.4, DONE),
-        (UNEMPLOYMENT, Q4, 5.6, BEHIND),
+        (UNEMPLOYMENT, Q4, 5.6, SEVERE),  # over the ceiling at year end: 到期未完成
         (ENERGY, Q2, 50, ON_TRACK),  # expected ceiling 50 by Q2
         (ENERGY, Q2, 55, BEHIND),  # 5 over 50, tolerance 10
         (ENERGY, Q2, 60, SEVERE),
@@ -391,11 +392,19 @@ def test_status_only_report_leaves_figures_missing(bases_plan):
 # ---------------------------------------------------------------- status overrides
 
 
-def test_reported_done_with_low_figures_is_done(bases_plan):
+def test_reported_done_with_low_figures_is_judged_by_the_figures(bases_plan):
+    # A 已完成 click does not beat the figures: 10 of 336 is what it is, and
+    # the claim is a 请核实 (issue 25).
     st = one(bases_plan, [entry(32, Q2, 10, status="已完成")], Q2)
-    assert st.state == DONE
-    assert st.metrics[0].state == SEVERE  # the figure itself is still judged
-    assert st.reason == "报送状态:已完成"
+    assert st.state == SEVERE
+    assert st.metrics[0].state == SEVERE
+    assert st.claim == "报送已完成,但新建5G基站 10/336个未达目标"
+    assert st.reason.startswith("报送已完成,但新建5G基站 10/336个未达目标")
+
+
+def test_reported_done_without_figures_is_done(bases_plan):
+    st = one(bases_plan, [entry(32, Q2, status="已完成")], Q2)
+    assert st.state == DONE and st.claim == ""
 
 
 def test_reported_blocked_with_good_figures_is_severe(bases_plan):
@@ -594,7 +603,7 @@ def test_evaluate_returns_plan_order_and_ignores_unknown_items():
 
 
 def test_severity_and_worst():
-    assert [s for s in sorted(SEVERITY, key=SEVERITY.get, reverse=True)] == [SEVERE, MISSING, BEHIND, ON_TRACK, DONE]
+    assert [s for s in sorted(SEVERITY, key=SEVERITY.get, reverse=True)] == [SEVERE, MISSING, BEHIND, PENDING, ON_TRACK, DONE]
     assert worst([ON_TRACK, BEHIND, DONE]) == BEHIND
     assert worst([BEHIND, MISSING]) == MISSING
     assert worst([MISSING, SEVERE]) == SEVERE

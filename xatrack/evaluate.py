@@ -21,11 +21,17 @@ from .model import (
     LEVEL,
     MISSING,
     ON_TRACK,
+    PENDING,
     REFERENCE,
     RELATIVE,
     REPORT_STATUSES,
     SEVERE,
     STATE_COLOURS,
+    UNIT_LATE,
+    UNIT_MISSING,
+    UNIT_NOTHING_DUE,
+    UNIT_ON_TIME,
+    UNIT_PENDING,
     Entry,
     Item,
     Metric,
@@ -35,13 +41,16 @@ from .model import (
     is_finite_number,
     normalize_id,
 )
-from .schedule import expected_value, recorded_late
+from .roles import CO_LEAD, LEAD, OFFICE, OUTSIDE, RESPONSIBLE, PlainRoles
+from .schedule import deadline, expected_value, recorded_late
 
-# Worse states sort first: 严重滞后 > 未报送 > 滞后 > 正常 > 已完成.
-SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
+# Worse states sort first: 严重滞后 > 未报送 > 滞后 > 待报送 > 正常 > 已完成.
+SEVERITY = {SEVERE: 5, MISSING: 4, BEHIND: 3, PENDING: 2, ON_TRACK: 1, DONE: 0}
 
 _QN = "一二三四"
 DONE_OPEN_FINDINGS = "已完成(有未销号问题)"
+UNFINISHED = "到期未完成"  # the label of a red item past its due quarter (ItemStatus.unfinished)
+OFFICE_FIGURE = "督查室核实数据"
 
 
 def worst(states: Iterable[str]) -> str:
@@ -79,6 +88,30 @@ class MetricStatus:
 
 
 @dataclass(frozen=True)
+class UnitReport:
+    """One lead unit's own reporting of an item in a quarter, from its own
+    entries alone: a co-lead's or the office's entries never count for it."""
+
+    unit: str  # the lead unit as the directory names it
+    state: str  # model.UNIT_ON_TIME / UNIT_LATE / UNIT_MISSING / UNIT_PENDING / UNIT_NOTHING_DUE
+    # Metrics it has not reported while it reported others (a partial report owes them).
+    missing: tuple[str, ...] = ()
+    # Metrics (or "状态" for an item without metrics) first reported on time
+    # and corrected after the deadline (逾期更正: not late, listed apart).
+    corrected_late: tuple[str, ...] = ()
+
+    @property
+    def owes(self) -> bool:
+        """On the 催办 list for this item."""
+        return self.state == UNIT_MISSING
+
+    @property
+    def timely(self) -> bool:
+        """Counts for the unit's 及时率: reported in full by the deadline, or nothing to report."""
+        return self.state in (UNIT_ON_TIME, UNIT_NOTHING_DUE)
+
+
+@dataclass(frozen=True)
 class ItemStatus:
     item: Item
     quarter: Quarter
@@ -96,6 +129,21 @@ class ItemStatus:
     # item that would be 已完成 with one of these is 正常 (not finished for
     # any count) and shown as 已完成(有未销号问题).
     open_findings: tuple[str, ...] = ()
+    # Each lead unit's own reporting (document order); () for an item without lead units.
+    units: tuple[UnitReport, ...] = ()
+    # Where the item's figure came from when not from its first lead unit:
+    # "督查室核实数据" (the office's figure), or "汇总单位未报送,采用 X 报送的数字".
+    figure_note: str = ""
+    # Entries by units that are neither lead nor responsible for the item
+    # (almost always a wrong item number): recorded, never the item's figure.
+    outside: tuple[Entry, ...] = ()
+    # Lead units that sent different figures for one metric (请核实):
+    # ((metric name, ((unit, value), ...)), ...).
+    disagreements: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    # A reported 已完成 the figures do not bear out (请核实), or "".
+    claim: str = ""
+    # At or after the item's due quarter and not done (到期未完成): red whatever the pace.
+    unfinished: bool = False
 
     @property
     def colour(self) -> str:
@@ -108,17 +156,51 @@ class ItemStatus:
 
     @property
     def owes_report(self) -> bool:
-        """On the 催办 list: anything not reported this quarter, whatever
-        colour the reported part gives the item (a partly reported task is
-        未报送 for the metrics it lacks)."""
-        if self.state == DONE:
+        """On the 催办 list: some lead unit has not reported (each on its own
+        entries); for an item without lead units, anything not reported this
+        quarter, whatever colour the reported part gives it."""
+        if self.units:
+            return any(u.owes for u in self.units)
+        if self.state in (DONE, PENDING):
             return False
         return self.state == MISSING or self.last_entry is None or bool(self.missing_metrics)
 
+    def unit_report(self, unit: str) -> UnitReport | None:
+        for report in self.units:
+            if report.unit == unit:
+                return report
+        return None
+
+    def state_for(self, unit: str) -> str:
+        """The state as it counts for one of its lead units: 未报送 when that
+        unit has not reported (whatever its co-leads or the office did), else
+        the item's state (the item's colour counts for every co-lead that reported)."""
+        report = self.unit_report(unit)
+        if report is not None and report.owes:
+            return MISSING
+        return self.state
+
+    def owed_by(self, unit: str) -> bool:
+        """On ``unit``'s 催办 list (its own report is missing)."""
+        report = self.unit_report(unit)
+        return report.owes if report is not None else self.owes_report
+
+    def reported_by(self, unit: str) -> bool:
+        """``unit`` sent something of its own for the item this quarter."""
+        report = self.unit_report(unit)
+        if report is None:
+            return self.last_entry is not None
+        return report.state in (UNIT_ON_TIME, UNIT_LATE) or bool(report.missing)
+
     @property
     def label(self) -> str:
-        """The state as shown: 已完成(有未销号问题) for an item done but for an open finding."""
-        return DONE_OPEN_FINDINGS if self.open_findings and self.state == ON_TRACK else self.state
+        """The state as shown: 已完成(有未销号问题) for an item done but for an
+        open finding; 到期未完成 for an item past its due quarter and not done."""
+        if self.open_findings and self.state == ON_TRACK:
+            return DONE_OPEN_FINDINGS
+        if self.unfinished and self.state == SEVERE:
+            return UNFINISHED
+        return self.state
 
 
 class ItemLine(NamedTuple):
@@ -268,7 +350,8 @@ def decisive(entries: Iterable[Entry]) -> list[Entry]:
     with a finite value, the newest with a report status and the newest with
     a note. Every choice ``evaluate`` makes is the newest of one of these
     kinds among the entries that apply (per reporter, since a responsible
-    unit's entry is only a contribution), so ``evaluate`` gives the same
+    unit's entry is only a contribution), or the oldest (the first report
+    decides lateness, per reporter), so ``evaluate`` gives the same
     result on these as on all the entries; a log of 40,000 reports for 10,000
     items shrinks to about one entry per item. (Property-tested.)
     """
@@ -283,9 +366,10 @@ def decisive(entries: Iterable[Entry]) -> list[Entry]:
             continue
         base = (entry.quarter, normalize_id(entry.item), entry.metric, entry.by)
         order = _order(entry)
+        finite = is_finite_number(entry.value)
         for kind, applies in (
             (0, True),
-            (1, is_finite_number(entry.value)),
+            (1, finite),
             (2, entry.status in REPORT_STATUSES),
             (3, bool(entry.note)),
         ):
@@ -294,6 +378,14 @@ def decisive(entries: Iterable[Entry]) -> list[Entry]:
             key = base + (kind,)
             current = best.get(key)
             if current is None or order >= _order(current):
+                best[key] = entry
+        # The first report of each reporter and metric decides its lateness.
+        for kind, applies in ((4, True), (5, finite)):
+            if not applies:
+                continue
+            key = base + (kind,)
+            current = best.get(key)
+            if current is None or order < _order(current):
                 best[key] = entry
     chosen = {id(entry) for entry in best.values()} | {id(entry) for entry in retractions}
     return [entry for entry in entries if id(entry) in chosen]
@@ -327,18 +419,22 @@ def fmt(number: float | None) -> str:
     return f"{number:.4f}".rstrip("0").rstrip(".")
 
 
-def _metric_done(metric: Metric, value: float, q: int) -> bool:
+def metric_done(metric: Metric, value: float, q: int, final: bool = False) -> bool:
     """Whether the metric's yearly goal is met by ``value`` reported in quarter q.
 
     Reaching a count or a level (op >=) is done for good; a growth rate, a
     figure judged against another one, or a ceiling (op <=), can still move,
-    so it is done only in Q4.
+    so it is done only in Q4 (or at the item's due quarter: ``final``).
     """
+    last = q == 4 or final
     if metric.op == "<=":
-        return q == 4 and _at_least(metric.target, value)
+        return last and _at_least(metric.target, value)
     if metric.kind == GROWTH:
-        return q == 4 and _at_least(value, metric.target)
+        return last and _at_least(value, metric.target)
     return _at_least(value, metric.target)
+
+
+_metric_done = metric_done
 
 
 def _judge(metric: Metric, expected: float, value: float, settings) -> str:
@@ -457,35 +553,50 @@ class Follow:
         if chosen is None:
             chosen = next((m for m in other.metrics if m.kind == GROWTH), other.metrics[0])
         label = f"{other.id} {chosen.name}"
+        office = self.plan.settings.office
         pool = [
             e
             for e in self.by_item.get(other.id, ())
-            if e.quarter == self.quarter and not e.retracts and not self.roles.is_contribution(other, e.by)
+            if e.quarter == self.quarter and not e.retracts and self.roles.kind(other, e.by, office) not in (RESPONSIBLE, OUTSIDE)
         ]
         entry = newest(_value_entries(other, chosen, pool))
         return (float(entry.value) if entry else None), label, entry
 
 
 def _metric_status(
-    item: Item, metric: Metric, now: list[Entry], before: list[Entry], quarter: Quarter, settings, follow: Follow | None
+    item: Item,
+    metric: Metric,
+    now: list[Entry],
+    before: list[Entry],
+    quarter: Quarter,
+    settings,
+    follow: Follow | None,
+    fallback: list[Entry] = (),
+    final: bool = False,
 ) -> MetricStatus:
+    """A metric's state from the entries that set the item's figure (``now``:
+    first lead unit, office, names the directory does not know), else from a
+    co-lead's (``fallback``). ``final``: the item's due quarter or later, when
+    pace and tolerance no longer apply (short of the target is 严重滞后)."""
     expected = expected_value(item, metric, quarter.q)
-    entry = newest(_value_entries(item, metric, now))
+    entry = newest(_value_entries(item, metric, now)) or newest(_value_entries(item, metric, fallback))
     late = entry is not None and recorded_late(entry, settings.deadline_days)
     if entry is not None:
         value = float(entry.value)
         if metric.kind == REFERENCE:
             return MetricStatus(metric, None, value, ON_TRACK, entry, late=late)
         if metric.kind == RELATIVE:
-            followed, label, _ = follow.figure(item, metric, now) if follow is not None else (None, metric.follows, None)
+            followed, label, _ = follow.figure(item, metric, now + list(fallback)) if follow is not None else (None, metric.follows, None)
             if followed is None:
                 return MetricStatus(metric, None, value, MISSING, entry, late=late, follows_label=label)
             state = _judge_relative(metric, followed, value, settings)
-            if state == ON_TRACK and quarter.q == 4:
-                state = DONE
+            if final:
+                state = DONE if state == ON_TRACK else SEVERE
             return MetricStatus(metric, followed, value, state, entry, late=late, follows_value=followed, follows_label=label)
-        if _metric_done(metric, value, quarter.q):
+        if _metric_done(metric, value, quarter.q, final):
             state = DONE
+        elif final:
+            state = SEVERE  # the end is the end: short of the target at the due quarter
         else:
             state = _judge(metric, expected, value, settings)
         return MetricStatus(metric, expected, value, state, entry, late=late)
@@ -513,15 +624,110 @@ def _contributions(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(sorted(best.values(), key=_order))
 
 
+def due_passed(quarter: Quarter, settings, as_of=None) -> bool:
+    """Whether ``quarter``'s reporting deadline has passed at ``as_of`` (a
+    date or datetime; None: judged after the fact, the deadline has passed)."""
+    if as_of is None:
+        return True
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    return day > deadline(quarter, settings.deadline_days)
+
+
+def _first(entries: Iterable[Entry]) -> Entry | None:
+    """The oldest of ``entries`` (the first report, for lateness)."""
+    best = None
+    for entry in entries:
+        if best is None or _order(entry) < _order(best):
+            best = entry
+    return best
+
+
+def _unit_report(
+    item: Item, unit: str, own: list[Entry], owed: list[Metric], settings, nothing_due: bool, due: bool
+) -> UnitReport:
+    """A lead unit's own reporting state from its own entries of the quarter.
+
+    Reported: a figure for every metric it owes (or, for an item without
+    metrics, any entry). Late: the *first* report of some metric (of the item,
+    without metrics) was recorded after the deadline; a later correction of
+    an on-time report is 逾期更正, not late."""
+    single = len(item.metrics) == 1
+    if item.metrics:
+        groups = [
+            (m.name, [e for e in own if is_finite_number(e.value) and (e.metric == m.name or (e.metric is None and single))])
+            for m in owed
+        ]
+    else:
+        groups = [("状态", list(own))]
+    missing = tuple(name for name, entries in groups if not entries)
+    late = False
+    corrected: list[str] = []
+    for name, entries in groups:
+        first = _first(entries)
+        if first is None:
+            continue
+        if recorded_late(first, settings.deadline_days):
+            late = True
+        elif any(recorded_late(e, settings.deadline_days) for e in entries):
+            corrected.append(name)
+    if nothing_due and not own:
+        state = UNIT_NOTHING_DUE
+    elif missing and (len(missing) == len(groups) or not item.metrics):
+        state = UNIT_MISSING if due else UNIT_PENDING
+        missing = ()
+    elif missing:
+        state = UNIT_MISSING if due else (UNIT_LATE if late else UNIT_PENDING)
+    else:
+        state = UNIT_LATE if late else UNIT_ON_TIME
+    return UnitReport(unit, state, missing, tuple(corrected))
+
+
+def _disagreements(item: Item, lead_entries: list[Entry], roles) -> tuple:
+    """Lead units that reported different figures for the same metric this quarter."""
+    found = []
+    single = len(item.metrics) == 1
+    for metric in item.metrics:
+        newest_by: dict[str, Entry] = {}
+        for entry in lead_entries:
+            if not is_finite_number(entry.value) or not (entry.metric == metric.name or (entry.metric is None and single)):
+                continue
+            unit = roles.canonical(entry.by)
+            current = newest_by.get(unit)
+            if current is None or _order(entry) >= _order(current):
+                newest_by[unit] = entry
+        values = [(unit, float(e.value)) for unit, e in newest_by.items()]
+        if len(values) > 1 and any(not _close(v, values[0][1]) for _, v in values[1:]):
+            found.append((metric.name, tuple(values)))
+    return tuple(found)
+
+
+def _shortfall(ms: MetricStatus) -> str:
+    metric = ms.metric
+    return f"{metric.name} {fmt(ms.value)}/{fmt(metric.target)}{metric.unit}"
+
+
 def evaluate_item(
-    item: Item, entries: Iterable[Entry], quarter: Quarter, settings, roles=None, follow: Follow | None = None
+    item: Item,
+    entries: Iterable[Entry],
+    quarter: Quarter,
+    settings,
+    roles=None,
+    follow: Follow | None = None,
+    as_of=None,
 ) -> ItemStatus:
     """The status of one item. ``entries`` are live (no withdrawn ones);
-    ``roles`` tells contributions apart (roles.Roles; None: none are)."""
+    ``roles`` tells who each reporter is to the item (roles.Roles; None: the
+    names exactly as written, roles.PlainRoles). ``as_of``: when the judgement
+    is made (None: after the quarter's deadline)."""
+    roles = roles if roles is not None else _PLAIN_ROLES
+    office = settings.office
     item_id = normalize_id(item.id)
-    now: list[Entry] = []
+    now: list[Entry] = []  # set the item's figure: first lead unit, office, unknown names
+    co_now: list[Entry] = []  # other lead units: their figure stands only when ``now`` has none
     before: list[Entry] = []
     shared: list[Entry] = []
+    outside: list[Entry] = []
+    office_now = False
     for entry in entries:
         if normalize_id(entry.item) != item_id or entry.quarter.year != quarter.year or entry.retracts:
             continue
@@ -529,37 +735,96 @@ def evaluate_item(
             continue
         if entry.quarter.q > quarter.q:
             continue
-        if roles is not None and roles.is_contribution(item, entry.by):
-            if entry.quarter.q == quarter.q:
+        this = entry.quarter.q == quarter.q
+        kind = roles.kind(item, entry.by, office)
+        if kind == RESPONSIBLE:
+            if this:
                 shared.append(entry)
             continue
-        if entry.quarter.q == quarter.q:
-            now.append(entry)
-        else:
+        if kind == OUTSIDE:
+            if this:
+                outside.append(entry)
+            continue
+        if not this:
             before.append(entry)
+        elif kind == CO_LEAD:
+            co_now.append(entry)
+        else:
+            now.append(entry)
+            office_now = office_now or kind == OFFICE
 
-    metrics = tuple(_metric_status(item, m, now, before, quarter, settings, follow) for m in item.metrics)
-    status_entry = newest(e for e in now if e.status in REPORT_STATUSES)
+    due = due_passed(quarter, settings, as_of)
+    final = quarter.q >= item.due
+    metrics = tuple(
+        _metric_status(item, m, now, before, quarter, settings, follow, co_now, final) for m in item.metrics
+    )
+    if not due:
+        metrics = tuple(replace(ms, state=PENDING) if ms.state == MISSING and ms.entry is None else ms for ms in metrics)
+    figures = now + co_now
+    status_entry = newest(e for e in now if e.status in REPORT_STATUSES) or newest(
+        e for e in co_now if e.status in REPORT_STATUSES
+    )
     reported = status_entry.status if status_entry else None
-    note_entry = newest(e for e in now if e.note)
+    note_entry = newest(e for e in figures if e.note)
     note = note_entry.note if note_entry else None
-    last = newest(now)
+    last = newest(figures)
     single = len(metrics) == 1
     contributions = _contributions(shared)
+
+    # Where the figure came from, when not from the first lead unit.
     deciding = [ms.entry for ms in metrics if ms.entry is not None and not ms.carried]
     if not metrics and status_entry is not None:
         deciding.append(status_entry)
-    late = any(recorded_late(e, settings.deadline_days) for e in deciding)
-
-    def result(state: str, reason: str) -> ItemStatus:
-        return ItemStatus(item, quarter, state, reason, metrics, reported, note, last, contributions, late)
+    kinds = {roles.kind(item, e.by, office) for e in deciding}
+    figure_note = ""
+    if OFFICE in kinds:
+        figure_note = OFFICE_FIGURE
+    elif CO_LEAD in kinds and item.lead:
+        names = "、".join(dict.fromkeys(roles.canonical(e.by) for e in deciding if roles.kind(item, e.by, office) == CO_LEAD))
+        figure_note = f"汇总单位未报送,采用{names}报送的数字"
 
     goals = [ms for ms in metrics if ms.metric.kind != REFERENCE]
-    # 已完成: reported this quarter, met by every metric, or carried over.
+    earlier_status = newest(e for e in before if e.status in REPORT_STATUSES)
+    carried_done = bool(
+        (goals and all(ms.state == DONE and ms.carried for ms in goals))
+        or (earlier_status is not None and earlier_status.status == DONE and not metrics)
+    )
+    # Each lead unit on its own entries.
+    owed = [ms.metric for ms in metrics if not ms.carried and not (ms.metric.kind == REFERENCE and ms.entry is not None)]
+    lead_entries = [e for e in now + co_now if roles.kind(item, e.by, office) in (LEAD, CO_LEAD)]
+    units = tuple(
+        _unit_report(item, unit, [e for e in lead_entries if roles.is_unit(unit, e.by)], owed, settings, carried_done, due)
+        for unit in roles.lead_units(item)
+    )
+    disagreements = _disagreements(item, lead_entries, roles)
+    if units:
+        late = any(u.state == UNIT_LATE for u in units)
+    else:
+        late = False
+        for ms in metrics:
+            if ms.entry is not None and not ms.carried:
+                first = _first(_value_entries(item, ms.metric, now + co_now))
+                late = late or (first is not None and recorded_late(first, settings.deadline_days))
+        if not metrics and status_entry is not None:
+            first = _first(figures)
+            late = first is not None and recorded_late(first, settings.deadline_days)
+
+    def result(state: str, reason: str, claim: str = "", unfinished: bool = False) -> ItemStatus:
+        return ItemStatus(
+            item, quarter, state, reason, metrics, reported, note, last, contributions, late,
+            units=units, figure_note=figure_note, outside=tuple(sorted(outside, key=_order)),
+            disagreements=disagreements, claim=claim, unfinished=unfinished,
+        )
+
+    # 已完成: every metric met, or reported 已完成 without a figure that says otherwise, or carried over.
+    short = [ms for ms in goals if ms.entry is not None and not ms.carried and ms.state != DONE]
+    claim = ""
     if reported == DONE:
-        return result(DONE, "报送状态:已完成")
+        if not short:
+            return result(DONE, "报送状态:已完成")
+        claim = "报送已完成,但" + "、".join(_shortfall(ms) for ms in short) + "未达目标"
     if goals and all(ms.state == DONE for ms in goals) and all(ms.state != MISSING for ms in metrics):
-        if any(ms.carried for ms in goals) and not any(ms.entry in now for ms in goals):
+        if any(ms.carried for ms in goals) and not any(ms.entry in figures for ms in goals):
             first = min(ms.entry.quarter.q for ms in goals)
             reason = f"指标已于{_qlabel(first)}全部达标"
         else:
@@ -567,27 +832,31 @@ def evaluate_item(
         if reported in ("滞后", "受阻"):
             reason += f"(报送状态:{reported})"
         return result(DONE, reason)
-    earlier_status = newest(e for e in before if e.status in REPORT_STATUSES)
     if earlier_status is not None and earlier_status.status == DONE and reported is None:
         return result(DONE, f"已于{_qlabel(earlier_status.quarter.q)}报送已完成")
 
     # Not done.
     reasons: list[str] = []
+    if claim:
+        reasons.append(claim)
     past_due = quarter.q > item.due
     if past_due:
         reasons.append(f"已过完成时限({_qlabel(item.due)})未完成")
-    if not now:
+    if not figures:
+        if not due and not past_due:
+            return result(PENDING, f"本季度尚未报送(截止日 {deadline(quarter, settings.deadline_days).isoformat()})")
         reasons.append("本季度未报送")
         if contributions:
             reasons.append(f"仅有责任单位分项报送 {len({e.by for e in contributions})} 家")
-        return result(SEVERE if past_due else MISSING, ";".join(reasons))
+        return result(SEVERE if past_due else MISSING, ";".join(reasons), claim, unfinished=past_due)
     if reported in ("滞后", "受阻"):
         reasons.append(f"报送状态:{reported}")
 
     if metrics:
-        state = worst(ms.state for ms in metrics)
+        present = [ms for ms in metrics if ms.state != PENDING]
+        state = worst(ms.state for ms in present) if present else PENDING
         troubled = [ms for ms in metrics if SEVERITY[ms.state] == SEVERITY[state]]
-        shown = troubled if state != ON_TRACK else list(metrics)
+        shown = troubled if state not in (ON_TRACK, PENDING) else list(metrics)
         reasons.extend(_metric_phrase(ms, quarter, single) for ms in shown)
         if state != MISSING:
             # A partly reported item: the metrics it lacks are named too.
@@ -604,9 +873,12 @@ def evaluate_item(
         else:
             state = ON_TRACK
             reasons.append("已报送(未注明状态)")
-    if past_due or reported in ("滞后", "受阻"):
+    unfinished = past_due or (final and state not in (DONE, MISSING, PENDING))
+    if final and not past_due and unfinished:
+        reasons.insert(0, "到期未完成" + (f"({_qlabel(item.due)}为完成时限)" if item.due < 4 else "(年末)"))
+    if past_due or reported in ("滞后", "受阻") or unfinished:
         state = SEVERE
-    return result(state, ";".join(dict.fromkeys(reasons)))
+    return result(state, ";".join(dict.fromkeys(reasons)), claim, unfinished)
 
 
 def evaluate(
@@ -616,14 +888,17 @@ def evaluate(
     items: Iterable[Item] | None = None,
     roles=None,
     findings=None,
+    as_of=None,
 ) -> tuple[ItemStatus, ...]:
     """One ItemStatus per item of the plan (or of ``items``), in plan order (targets, then tasks).
 
-    ``roles`` (roles.Roles over the directory) tells a responsible unit's
-    contribution from the item's figure; every command passes it. Withdrawn
-    entries never count. ``findings``: inspection findings (findings.Finding);
-    an item that would be 已完成 while one of its findings is open at the
-    quarter's end is 正常 with ``open_findings`` set (see mark_open_findings).
+    ``roles`` (roles.Roles over the directory) tells who each reporter is to
+    an item (lead, co-lead, responsible, office, outside); every command
+    passes it. Withdrawn entries never count. ``findings``: inspection
+    findings (findings.Finding); an item that would be 已完成 while one of
+    its findings is open at the quarter's end is 正常 with ``open_findings``
+    set (see mark_open_findings). ``as_of``: the moment of judgement; before
+    the quarter's deadline nothing unreported is late (待报送). None: after it.
     """
     if not 1 <= quarter.q <= 4:
         raise ValueError(f"季度应为 1–4,得到 {quarter.q}")
@@ -631,20 +906,15 @@ def evaluate(
     by_item: dict[str, list[Entry]] = {}
     for entry in pool:
         by_item.setdefault(normalize_id(entry.item), []).append(entry)
-    follow = Follow(plan, by_item, roles if roles is not None else _NO_ROLES, quarter)
+    follow = Follow(plan, by_item, roles if roles is not None else _PLAIN_ROLES, quarter)
     statuses = tuple(
-        evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings, roles, follow)
+        evaluate_item(item, by_item.get(normalize_id(item.id), ()), quarter, plan.settings, roles, follow, as_of)
         for item in (plan.items if items is None else items)
     )
     return mark_open_findings(statuses, findings) if findings else statuses
 
 
-class _NoRoles:
-    def is_contribution(self, item, by) -> bool:  # noqa: ARG002
-        return False
-
-
-_NO_ROLES = _NoRoles()
+_PLAIN_ROLES = PlainRoles()
 
 
 def follows_of(plan: Plan, items: Iterable[Item]) -> set[str]:

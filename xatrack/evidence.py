@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xatrack.errors import InputError, Problem
-from xatrack.evaluate import _metric_done
+from xatrack.evaluate import metric_done as _metric_done
 from xatrack.safefs import _fsync_folder as sync
 from xatrack.findings import EvidenceRef
 

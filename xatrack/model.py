@@ -45,8 +45,24 @@ BEHIND = "滞后"
 SEVERE = "严重滞后"
 MISSING = "未报送"
 STATES = (DONE, ON_TRACK, BEHIND, SEVERE, MISSING)
-# Colour of each state (三色预警); 未报送 is its own finding.
-STATE_COLOURS = {DONE: "green", ON_TRACK: "green", BEHIND: "yellow", SEVERE: "red", MISSING: "grey"}
+# Before a quarter's reporting deadline an item nobody has reported yet is not
+# late and not 未报送: it is still to come (待报送). Counted apart from STATES,
+# never on a 催办 list.
+PENDING = "待报送"
+# Colour of each state (三色预警); 未报送 is its own finding; 待报送 is neither.
+STATE_COLOURS = {DONE: "green", ON_TRACK: "green", BEHIND: "yellow", SEVERE: "red", MISSING: "grey", PENDING: "blue"}
+
+# A lead unit's own reporting state for one item and quarter (each unit is
+# judged on its own entries, whatever its co-leads did).
+UNIT_ON_TIME = "按时报送"
+UNIT_LATE = "逾期报送"
+UNIT_MISSING = "未报送"
+UNIT_PENDING = "待报送"  # not reported, but the deadline has not passed
+UNIT_NOTHING_DUE = "无需报送"  # finished in an earlier quarter
+
+# The supervision office's names when settings.office does not give them:
+# its figures verify an item, they are never a unit's report.
+OFFICE_NAMES = ("督查室", "区政府督查室")
 
 TARGET = "target"
 TASK = "task"
@@ -183,6 +199,9 @@ class Settings:
     evidence_required: tuple[str, ...] = ()
     bulletin: Bulletin = field(default_factory=Bulletin)
     remind_days: int = 5  # 催办单: reply within this many days of the day it is made
+    # Who the office is (settings.office): entries by these names verify an
+    # item's figure; they never count as a lead unit's report.
+    office: tuple[str, ...] = OFFICE_NAMES
 
 
 @dataclass(frozen=True)

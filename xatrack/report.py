@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from xatrack.evaluate import ItemStatus, evaluate, fmt, sort_worst_first
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Plan, Quarter
+from xatrack.evaluate import OFFICE_FIGURE, ItemStatus, evaluate, fmt, sort_worst_first
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, UNIT_LATE, Plan, Quarter
 from xatrack.roles import Roles
 from xatrack.rollup import by_leader
 from xatrack.schedule import deadline
@@ -37,6 +37,7 @@ class Tally:
     rank: int = 0  # place in the lead-unit ranking (ties share a place); 0 elsewhere
     timely: int = 0  # items reported in full by the deadline (or finished earlier)
     score: float | None = None  # weighted score when settings.ranking sets weights
+    pending: int = 0  # items still to come before the deadline (待报送): counted apart, in no rate
 
     @property
     def progress_rate(self) -> float:
@@ -50,7 +51,7 @@ class Tally:
 
     @property
     def rates(self) -> score.Rates:
-        return score.Rates(self.total, self.green, self.timely, self.count(SEVERE), self.count(MISSING))
+        return score.Rates(self.total - self.pending, self.green, self.timely, self.count(SEVERE), self.count(MISSING))
 
     @property
     def total(self) -> int:
@@ -120,6 +121,8 @@ class Reminder:
     ids: tuple[str, ...]
     missing: tuple[tuple[str, tuple[str, ...]], ...] = ()
     consecutive: tuple[str, ...] = ()
+    # Items whose figure the office recorded (督查室核实数据): the unit still owes its report.
+    verified: tuple[str, ...] = ()
 
     def missing_of(self, item_id: str) -> tuple[str, ...]:
         return dict(self.missing).get(item_id, ())
@@ -131,6 +134,15 @@ class UnitItems:
 
     unit: str
     ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One line of the 请核实 list: something in the figures a person must look at."""
+
+    item_id: str
+    kind: str  # 报送不一致 / 非本事项单位报送 / 完成状态与数字不符
+    text: str  # one sentence: who sent what
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,13 @@ class Report:
     published: tuple[str, tuple[str, ...]] | None = None
     findings: object = None  # findings.FindingsSection: inspections in the quarter (None: no findings recorded)
     trends: object = None  # trends.Trends: 各季度对比 (Q1 .. this quarter)
+    # Lead units that reported on time and corrected after the deadline (逾期更正: not late).
+    corrected: tuple[UnitItems, ...] = ()
+    queries: tuple[Query, ...] = ()  # 请核实: co-leads disagreeing, units outside an item, claims the figures deny
+    unfinished: tuple[str, ...] = ()  # ids at or past their due quarter and not done (到期未完成)
+    no_lead: tuple[str, ...] = ()  # ids without a lead unit: listed apart, never ranked or reminded
+    # Before the deadline: (deadline, ids still to come). None once it has passed.
+    pending: tuple[date, tuple[str, ...]] | None = None
 
     @property
     def no_previous_text(self) -> str:
@@ -242,7 +261,7 @@ def build_report(
         roles = Roles(directory)
     entries = list(entries)
     items = selector.items(plan) if selector is not None else list(plan.items)
-    evaluated = evaluate(plan, entries, quarter, items, roles=roles, findings=findings)
+    evaluated = evaluate(plan, entries, quarter, items, roles=roles, findings=findings, as_of=as_of)
     statuses = tuple(selector.select(evaluated) if selector is not None else evaluated)
     weights = plan.settings.ranking_weights
 
@@ -251,7 +270,7 @@ def build_report(
     targets = tally("主要预期目标", target_statuses) if target_statuses else None
     actions = _actions(plan, statuses)
     leaders = _leaders(statuses, directory)
-    units = rank_units(_lead_units(statuses, directory), weights)
+    units = rank_units(lead_units(statuses, directory), weights)
     lagging = _lagging(statuses, leaders, directory)
     previous = quarter.previous()
     earlier = evaluate(plan, entries, previous, [s.item for s in statuses], roles=roles, findings=findings) if previous else None
@@ -283,6 +302,11 @@ def build_report(
         statuses=statuses,
         late=_late(statuses, directory),
         contributors=_contributors(statuses, roles),
+        corrected=_corrected(statuses, directory),
+        queries=_queries(statuses, roles),
+        unfinished=tuple(s.item.id for s in statuses if s.unfinished and s.state == SEVERE),
+        no_lead=tuple(s.item.id for s in statuses if not s.item.lead),
+        pending=_pending(statuses, plan, quarter),
         ranking_rule=score.rule_sentence(weights),
         deadline=deadline(quarter, plan.settings.deadline_days),
         published=published,
@@ -317,11 +341,37 @@ def _findings(findings, statuses, selector, directory, quarter: Quarter, as_of: 
     return section([f for f in findings if kept(f)], quarter.start, end, leaders_of, directory.canonical_unit)
 
 
-def tally(name: str, statuses: Iterable[ItemStatus], title: str = "", rank: int = 0) -> Tally:
+def tally(name: str, statuses: Iterable[ItemStatus], title: str = "", rank: int = 0, unit: str | None = None) -> Tally:
+    """Counts of ``statuses`` by state. With ``unit``, each item as that lead
+    unit stands on it (unit_state, unit_timely): the item's colour counts for
+    every co-lead that reported, 未报送 and 及时 are the unit's own."""
     statuses = list(statuses)
-    counts = tuple(sum(1 for s in statuses if s.state == state) for state in STATES)
-    timely = sum(1 for s in statuses if score.reported_on_time(s))
-    return Tally(name=name, counts=counts, ids=tuple(s.item.id for s in statuses), title=title, rank=rank, timely=timely)
+    if unit is None:
+        states = [s.state for s in statuses]
+        timely = sum(1 for s in statuses if score.reported_on_time(s))
+    else:
+        states = [unit_state(s, unit) for s in statuses]
+        timely = sum(1 for s in statuses if unit_timely(s, unit))
+    counts = tuple(sum(1 for state_ in states if state_ == state) for state in STATES)
+    return Tally(
+        name=name, counts=counts, ids=tuple(s.item.id for s in statuses), title=title, rank=rank, timely=timely,
+        pending=sum(1 for state_ in states if state_ == PENDING),
+    )
+
+
+def unit_state(status: ItemStatus, unit: str) -> str:
+    """The item's state as it counts for one of its lead units: 未报送 when
+    that unit has not reported (whatever its co-leads or the office did),
+    else the item's state."""
+    return status.state_for(unit)
+
+
+def unit_timely(status: ItemStatus, unit: str) -> bool:
+    """Counts for the unit's 及时率: its own first reports came by the deadline."""
+    report = status.unit_report(unit)
+    if report is None:
+        return score.reported_on_time(status)
+    return report.timely
 
 
 def action_label(action_id: int) -> str:
@@ -380,12 +430,15 @@ def _leads_of(status, directory) -> tuple[str, ...]:
     return names or (NO_LEAD,)
 
 
-def _lead_units(statuses, directory) -> list[Tally]:
+def lead_units(statuses, directory) -> list[Tally]:
+    """One tally per lead unit, each on its own reporting (tally with ``unit``).
+    Items without a lead unit are not a unit: they are listed apart (Report.no_lead)."""
     groups: dict[str, list] = {}
     for status in statuses:
         for name in _leads_of(status, directory):
-            groups.setdefault(name, []).append(status)
-    return [tally(name, members) for name, members in groups.items()]
+            if name != NO_LEAD:
+                groups.setdefault(name, []).append(status)
+    return [tally(name, members, unit=name) for name, members in groups.items()]
 
 
 def rank_units(rows: Iterable[Tally], weights: tuple[tuple[str, float], ...] = ()) -> tuple[Tally, ...]:
@@ -434,34 +487,84 @@ def not_reported(status: ItemStatus) -> bool:
 
 
 def _reminders(statuses, directory, earlier) -> tuple[Reminder, ...]:
-    owed_before = {s.item.id for s in earlier if s.owes_report} if earlier is not None else set()
+    """The 催办 list: per lead unit, the items it has not reported itself."""
+    owed_before: set[tuple[str, str]] = set()
+    if earlier is not None:
+        for status in earlier:
+            for name in _leads_of(status, directory):
+                if name != NO_LEAD and status.owed_by(name):
+                    owed_before.add((name, status.item.id))
     groups: dict[str, list[ItemStatus]] = {}
     for status in statuses:
-        if not not_reported(status):
-            continue
         for name in _leads_of(status, directory):
-            groups.setdefault(name, []).append(status)
+            if name != NO_LEAD and status.owed_by(name):
+                groups.setdefault(name, []).append(status)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def missing(status: ItemStatus, unit: str) -> tuple[str, ...]:
+        report = status.unit_report(unit)
+        if report is not None:
+            return report.missing
+        return status.missing_metrics if status.last_entry is not None else ()
+
     return tuple(
         Reminder(
             name,
             tuple(s.item.id for s in members),
-            missing=tuple(
-                (s.item.id, s.missing_metrics if s.last_entry is not None else ()) for s in members
-            ),
-            consecutive=tuple(s.item.id for s in members if s.item.id in owed_before),
+            missing=tuple((s.item.id, missing(s, name)) for s in members),
+            consecutive=tuple(s.item.id for s in members if (name, s.item.id) in owed_before),
+            verified=tuple(s.item.id for s in members if s.figure_note == OFFICE_FIGURE),
         )
         for name, members in ordered
     )
 
 
-def _late(statuses, directory) -> tuple[UnitItems, ...]:
+def _by_unit(statuses, directory, keep) -> tuple[UnitItems, ...]:
     groups: dict[str, list[str]] = {}
     for status in statuses:
-        if status.late:
-            for name in _leads_of(status, directory):
+        for name in _leads_of(status, directory):
+            report = status.unit_report(name)
+            if report is not None and keep(report):
                 groups.setdefault(name, []).append(status.item.id)
     return tuple(UnitItems(name, tuple(ids)) for name, ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def _late(statuses, directory) -> tuple[UnitItems, ...]:
+    """逾期报送: lead units whose own first report of an item came after the deadline."""
+    return _by_unit(statuses, directory, lambda report: report.state == UNIT_LATE)
+
+
+def _corrected(statuses, directory) -> tuple[UnitItems, ...]:
+    """逾期更正: reported on time, corrected after the deadline (not late)."""
+    return _by_unit(statuses, directory, lambda report: bool(report.corrected_late) and report.state != UNIT_LATE)
+
+
+def _queries(statuses, roles) -> tuple[Query, ...]:
+    """请核实: what a person must look at before the bulletin goes out."""
+    found: list[Query] = []
+    for status in statuses:
+        item_id = status.item.id
+        for metric, values in status.disagreements:
+            sent = "、".join(f"{unit} {fmt(value)}" for unit, value in values)
+            found.append(Query(item_id, "牵头单位报送不一致", f"{metric}:{sent}"))
+        seen = set()
+        for entry in status.outside:
+            who = roles.canonical(entry.by)
+            if who in seen:
+                continue
+            seen.add(who)
+            what = fmt(entry.value) if entry.value is not None else (entry.status or entry.note or "")
+            found.append(Query(item_id, "非本事项单位报送", f"{who} 报送 {what}(不是本事项的牵头或责任单位,未采用;可能填错了编号)"))
+        if status.claim:
+            found.append(Query(item_id, "完成状态与数字不符", status.claim))
+    return tuple(found)
+
+
+def _pending(statuses, plan: Plan, quarter: Quarter):
+    ids = tuple(s.item.id for s in statuses if s.state == PENDING)
+    if not ids and not any(u.state == "待报送" for s in statuses for u in s.units):
+        return None
+    return deadline(quarter, plan.settings.deadline_days), ids
 
 
 def _contributors(statuses, roles) -> tuple[UnitItems, ...]:
@@ -513,7 +616,7 @@ def _trends(plan: Plan, entries, quarter: Quarter, statuses, directory, roles=No
     weights = plan.settings.ranking_weights
 
     def rank(groups) -> dict[str, int]:
-        rows = rank_units((tally(name, members) for name, members in groups.items()), weights)
+        rows = rank_units((tally(name, members, unit=name) for name, members in groups.items() if name != NO_LEAD), weights)
         return {row.name: row.rank for row in rows}
 
     return build_trends(

@@ -135,15 +135,16 @@ def build_trends(
     leader_groups = [groups(s, leaders) for s in per_quarter]
     unit_ranks = [rank(g) for g in unit_groups]
 
-    def counts(members) -> tuple[int, ...]:
-        return tuple(sum(1 for s in members if s.state == state) for state in STATES)
+    def counts(members, unit: str | None = None) -> tuple[int, ...]:
+        states = [s.state if unit is None else s.state_for(unit) for s in members]
+        return tuple(sum(1 for st in states if st == state) for state in STATES)
 
     listed = {name: i for i, name in enumerate(unit_ranks[-1])}  # the ranking's own order of listing
     unit_names = sorted(unit_groups[-1], key=lambda n: (unit_ranks[-1].get(n, 0), listed.get(n, len(listed)), n))
     units = tuple(
         TrendRow(
             name,
-            tuple(counts(g.get(name, ())) for g in unit_groups),
+            tuple(counts(g.get(name, ()), name) for g in unit_groups),
             tuple(r.get(name, 0) for r in unit_ranks),
         )
         for name in unit_names
@@ -171,9 +172,9 @@ def build_trends(
             moved[kind].append(move)
         for name, members in unit_groups[-1].items():
             earlier = unit_groups[-2].get(name, [])
-            reported_before = any(s.last_entry is not None for s in earlier)
-            reported_now = any(s.last_entry is not None for s in members)
-            if reported_before and not reported_now and any(owes(s) for s in members):
+            reported_before = any(s.reported_by(name) for s in earlier)
+            reported_now = any(s.reported_by(name) for s in members)
+            if reported_before and not reported_now and any(s.owed_by(name) for s in members):
                 stopped.append(name)
 
     streaks = _streaks(per_quarter, lead_units)
@@ -192,22 +193,23 @@ def build_trends(
 
 
 def _streaks(per_quarter: list[list[ItemStatus]], lead_units: Grouping) -> tuple[Streak, ...]:
-    owing = [{s.item.id for s in statuses if owes(s)} for statuses in per_quarter]
-    runs: dict[str, int] = {}
-    for status in per_quarter[-1]:
-        run = 0
-        for owed in reversed(owing):
-            if status.item.id not in owed:
-                break
-            run += 1
-        if run >= 2:
-            runs[status.item.id] = run
+    """连续未报送 per lead unit, each on its own reporting."""
+    owing = [
+        {(name, s.item.id) for s in statuses for name in lead_units(s) if s.owed_by(name)} for statuses in per_quarter
+    ]
     by_unit: dict[str, list[str]] = {}
+    runs: dict[str, list[int]] = {}
     for status in per_quarter[-1]:
-        if status.item.id in runs:
-            for name in lead_units(status):
+        for name in lead_units(status):
+            run = 0
+            for owed in reversed(owing):
+                if (name, status.item.id) not in owed:
+                    break
+                run += 1
+            if run >= 2:
                 by_unit.setdefault(name, []).append(status.item.id)
-    rows = [Streak(name, max(runs[i] for i in ids), tuple(ids)) for name, ids in by_unit.items()]
+                runs.setdefault(name, []).append(run)
+    rows = [Streak(name, max(runs[name]), tuple(ids)) for name, ids in by_unit.items()]
     return tuple(sorted(rows, key=lambda r: (-r.quarters, -len(r.ids), r.unit)))
 
 

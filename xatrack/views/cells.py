@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE
 
-STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim"}
-STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○"}
+STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim", PENDING: "cyan"}
+STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○", PENDING: "◌"}
 
 Segments = tuple[tuple[str, str], ...]
 

@@ -1,0 +1,278 @@
+"""Credit and blame, each unit for its own (issue 24), and the time rules of
+evaluation (issue 25): a small plan of the tests' own, judged by the library.
+
+Each rule here failed before the change that made it: a co-lead's report set
+the 及时率 of every co-lead, the office's figure counted as the unit's report,
+a late correction made the first report late, a unit outside the item replaced
+its figure, and nothing was 待报送 before the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from xatrack.directory import parse_directory
+from xatrack.evaluate import OFFICE_FIGURE, UNFINISHED, evaluate
+from xatrack.model import (
+    BEHIND,
+    DONE,
+    MISSING,
+    ON_TRACK,
+    PENDING,
+    SEVERE,
+    TASK,
+    UNIT_LATE,
+    UNIT_MISSING,
+    UNIT_ON_TIME,
+    UNIT_PENDING,
+    Entry,
+    Item,
+    Metric,
+    Plan,
+    PlanInfo,
+    Quarter,
+    Settings,
+)
+from xatrack.report import build_report
+from xatrack.roles import Roles
+
+Y = 2025
+Q1, Q2, Q3, Q4 = (Quarter(Y, q) for q in range(1, 5))
+CN = timezone(timedelta(hours=8))
+
+DIRECTORY = """
+units:
+  - {name: 甲局, aliases: [甲局办]}
+  - {name: 乙局}
+  - {name: 丙局}
+  - {name: 东镇}
+  - {name: 西镇}
+  - {name: 督查室}
+groups:
+  - {name: 各镇, members: [东镇, 西镇]}
+"""
+
+ROADS = Metric("新建公路", 100, unit="公里")
+# 1: co-led by 甲局 (first, 汇总单位) and 乙局, towns responsible.
+CO_LED = Item(id="1", kind=TASK, text="新建公路100公里", lead=("甲局", "乙局"), units=("各镇",), metrics=(ROADS,))
+# 2: led by 丙局 alone, a status item.
+ALONE = Item(id="2", kind=TASK, text="完成规划编制", lead=("丙局",))
+# 3: led by 乙局, due at the end of Q2 (6月底前).
+EARLY = Item(id="3", kind=TASK, text="6月底前建成10个站点", lead=("乙局",), due=2,
+             metrics=(Metric("站点", 10, unit="个"),))
+
+
+def plan(*items, **settings) -> Plan:
+    items = items or (CO_LED, ALONE, EARLY)
+    return Plan(info=PlanInfo(year=Y), tasks=tuple(items), settings=Settings(**settings))
+
+
+@pytest.fixture(scope="module")
+def roles():
+    directory, problems = parse_directory(DIRECTORY)
+    assert problems == []
+    return Roles(directory)
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=CN)
+
+
+def e(item, quarter, by, value=None, when="2025-07-05", status=None, metric=None, seq=0) -> Entry:
+    return Entry(item=str(item), quarter=quarter, date=quarter.end, metric=metric, value=value,
+                 status=status, by=by, at=at(when), seq=seq)
+
+
+def status_of(statuses, item_id):
+    return next(s for s in statuses if s.item.id == item_id)
+
+
+def judged(entries, quarter=Q2, roles=None, as_of=None, items=None):
+    p = plan(*(items or ()))
+    return p, evaluate(p, entries, quarter, roles=roles, as_of=as_of)
+
+
+# ---------------------------------------------------------------- co-leads
+
+
+def test_a_co_lead_that_sent_nothing_is_not_reported_whatever_its_co_lead_did(roles):
+    _, statuses = judged([e(1, Q2, "甲局", 50)], roles=roles)
+    st = status_of(statuses, "1")
+    assert st.state == ON_TRACK  # the item's figure is 甲局's 50 of 50
+    assert [(u.unit, u.state) for u in st.units] == [("甲局", UNIT_ON_TIME), ("乙局", UNIT_MISSING)]
+    assert st.state_for("甲局") == ON_TRACK and st.state_for("乙局") == MISSING
+    assert st.owes_report and st.owed_by("乙局") and not st.owed_by("甲局")
+
+
+def test_the_late_co_lead_alone_is_late(roles):
+    entries = [e(1, Q2, "甲局", 50, when="2025-07-05"), e(1, Q2, "乙局", 50, when="2025-07-15")]
+    _, statuses = judged(entries, roles=roles)
+    st = status_of(statuses, "1")
+    assert [(u.unit, u.state) for u in st.units] == [("甲局", UNIT_ON_TIME), ("乙局", UNIT_LATE)]
+
+
+def test_a_co_lead_that_never_reported_gets_no_credit_in_the_ranking(roles):
+    p = plan()
+    report = build_report(p, roles.directory, [e(1, Q2, "甲局", 50), e(3, Q2, "乙局", 10)], Q2, roles=roles)
+    rows = {row.name: row for row in report.units}
+    # 乙局 leads 1 (not reported by it) and 3 (reported, done): 推进率 1/2, 及时率 1/2.
+    assert (rows["乙局"].green, rows["乙局"].timely, rows["乙局"].count(MISSING)) == (1, 1, 1)
+    # 甲局 reported its one item on time: 1/1.
+    assert (rows["甲局"].green, rows["甲局"].timely) == (1, 1)
+    assert [r.rank for r in report.units if r.name == "甲局"] == [1]
+    reminders = {r.unit: r.ids for r in report.reminders}
+    assert reminders == {"乙局": ("1",), "丙局": ("2",)}  # never 甲局, which reported
+
+
+def test_the_first_listed_lead_gives_the_figure_and_disagreement_is_a_query(roles):
+    # 乙局 reports later with another figure: the 汇总单位's figure stands, and it is a 请核实.
+    entries = [e(1, Q2, "甲局", 65, when="2025-07-03"), e(1, Q2, "乙局", 60, when="2025-07-04")]
+    p, statuses = judged(entries, roles=roles)
+    st = status_of(statuses, "1")
+    assert st.metrics[0].value == 65 and st.figure_note == ""
+    assert st.disagreements == (("新建公路", (("甲局", 65.0), ("乙局", 60.0))),)
+    report = build_report(p, roles.directory, entries, Q2, roles=roles)
+    assert [(q.item_id, q.kind) for q in report.queries] == [("1", "牵头单位报送不一致")]
+    assert "甲局 65、乙局 60" in report.queries[0].text
+
+
+def test_without_the_first_lead_a_co_leads_figure_stands_marked(roles):
+    _, statuses = judged([e(1, Q2, "乙局", 45)], roles=roles)
+    st = status_of(statuses, "1")
+    assert st.metrics[0].value == 45 and st.state == BEHIND
+    assert st.figure_note == "汇总单位未报送,采用乙局报送的数字"
+    assert st.owed_by("甲局") and not st.owed_by("乙局")
+
+
+# ---------------------------------------------------------------- the office
+
+
+def test_office_figures_verify_the_item_but_the_unit_still_owes(roles):
+    p = plan()
+    entries = [e(2, Q2, "督查室", status="推进中")]
+    report = build_report(p, roles.directory, entries, Q2, roles=roles)
+    st = status_of(report.statuses, "2")
+    assert st.state == ON_TRACK and st.figure_note == OFFICE_FIGURE
+    assert st.unit_report("丙局").state == UNIT_MISSING
+    reminder = next(r for r in report.reminders if r.unit == "丙局")
+    assert reminder.ids == ("2",) and reminder.verified == ("2",)
+    row = next(r for r in report.units if r.name == "丙局")
+    assert row.timely == 0 and row.count(MISSING) == 1
+
+
+def test_settings_office_names_the_office(roles):
+    p = plan(office=("丁办",))
+    statuses = evaluate(p, [e(2, Q2, "丁办", status="推进中")], Q2, roles=roles)
+    assert status_of(statuses, "2").figure_note == OFFICE_FIGURE
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def test_a_late_correction_of_an_on_time_report_is_not_late(roles):
+    entries = [e(2, Q2, "丙局", status="推进中", when="2025-07-07"), e(2, Q2, "丙局", status="已完成", when="2025-07-14")]
+    p, statuses = judged(entries, roles=roles)
+    st = status_of(statuses, "2")
+    report = st.unit_report("丙局")
+    assert report.state == UNIT_ON_TIME and report.corrected_late == ("状态",)
+    assert not st.late and st.state == DONE
+    bulletin = build_report(p, roles.directory, entries, Q2, roles=roles)
+    assert bulletin.late == () and [(u.unit, u.ids) for u in bulletin.corrected] == [("丙局", ("2",))]
+    assert next(r for r in bulletin.units if r.name == "丙局").timely == 1
+
+
+def test_a_first_report_after_the_deadline_is_late(roles):
+    _, statuses = judged([e(2, Q2, "丙局", status="推进中", when="2025-07-11")], roles=roles)
+    assert status_of(statuses, "2").unit_report("丙局").state == UNIT_LATE
+
+
+def test_the_deadline_day_itself_is_on_time(roles):
+    _, statuses = judged([e(2, Q2, "丙局", status="推进中", when="2025-07-10")], roles=roles)
+    assert status_of(statuses, "2").unit_report("丙局").state == UNIT_ON_TIME
+
+
+# ---------------------------------------------------------------- units outside an item
+
+
+def test_a_unit_outside_the_item_never_replaces_its_figure(roles):
+    entries = [e(1, Q2, "甲局", 50, when="2025-07-03"), e(1, Q2, "丙局", 5, when="2025-07-04")]
+    p, statuses = judged(entries, roles=roles)
+    st = status_of(statuses, "1")
+    assert st.metrics[0].value == 50 and st.state == ON_TRACK
+    assert [x.by for x in st.outside] == ["丙局"]
+    report = build_report(p, roles.directory, entries, Q2, roles=roles)
+    assert [(q.item_id, q.kind) for q in report.queries] == [("1", "非本事项单位报送")]
+    assert report.queries[0].text.startswith("丙局 报送 5")
+
+
+def test_a_town_responsible_for_the_item_is_a_contribution_not_outside(roles):
+    _, statuses = judged([e(1, Q2, "东镇", 8)], roles=roles)
+    st = status_of(statuses, "1")
+    assert st.outside == () and [x.by for x in st.contributions] == ["东镇"]
+    assert st.state == MISSING
+
+
+def test_an_alias_of_the_lead_is_the_lead(roles):
+    _, statuses = judged([e(1, Q2, "甲局办", 50)], roles=roles)
+    assert status_of(statuses, "1").unit_report("甲局").state == UNIT_ON_TIME
+
+
+# ---------------------------------------------------------------- time
+
+
+def test_before_the_deadline_nothing_is_missing(roles):
+    mid = datetime(2025, 8, 22, 10, tzinfo=CN)
+    p, statuses = judged([], quarter=Q3, roles=roles, as_of=mid)
+    assert [s.state for s in statuses] == [PENDING, PENDING, SEVERE]  # 3 was due in Q2: past due is past due
+    assert all(u.state == UNIT_PENDING for s in statuses for u in s.units)
+    assert not any(s.owes_report for s in statuses)
+    report = build_report(p, roles.directory, [], Q3, roles=roles, as_of=mid)
+    assert report.reminders == () and report.pending == (date(2025, 10, 10), ("1", "2"))
+    assert report.overall.pending == 2 and report.overall.rates.total == 1
+
+
+def test_after_the_deadline_unreported_is_missing(roles):
+    after = datetime(2025, 10, 11, 0, 30, tzinfo=CN)
+    _, statuses = judged([], quarter=Q3, roles=roles, as_of=after)
+    assert status_of(statuses, "1").state == MISSING
+    assert status_of(statuses, "3").state == SEVERE  # due in Q2 and never done
+
+
+def test_a_report_before_the_deadline_is_judged_and_the_rest_still_to_come(roles):
+    mid = datetime(2025, 10, 3, 10, tzinfo=CN)
+    _, statuses = judged([e(1, Q3, "甲局", 75, when="2025-10-02")], quarter=Q3, roles=roles, as_of=mid)
+    st = status_of(statuses, "1")
+    assert st.state == ON_TRACK
+    assert [(u.unit, u.state) for u in st.units] == [("甲局", UNIT_ON_TIME), ("乙局", UNIT_PENDING)]
+
+
+def test_at_the_due_quarter_short_of_target_is_unfinished(roles):
+    _, statuses = judged([e(3, Q2, "乙局", 9)], roles=roles)
+    st = status_of(statuses, "3")
+    assert st.state == SEVERE and st.unfinished and st.label == UNFINISHED
+    assert st.reason.startswith("到期未完成")
+
+
+def test_year_end_status_item_still_in_progress_is_unfinished(roles):
+    _, statuses = judged([e(2, Q4, "丙局", status="推进中", when="2026-01-05")], quarter=Q4, roles=roles)
+    st = status_of(statuses, "2")
+    assert st.state == SEVERE and st.label == UNFINISHED
+
+
+def test_year_end_cumulative_within_tolerance_is_still_unfinished(roles):
+    _, statuses = judged([e(1, Q4, "甲局", 99, when="2026-01-05"), e(1, Q4, "乙局", 99, when="2026-01-05")],
+                         quarter=Q4, roles=roles)
+    st = status_of(statuses, "1")
+    assert st.state == SEVERE and st.unfinished
+    assert status_of(judged([e(1, Q3, "甲局", 74)], quarter=Q3, roles=roles)[1], "1").state == BEHIND
+
+
+def test_a_done_claim_with_a_short_figure_is_a_query(roles):
+    entries = [e(1, Q2, "甲局", 10, status="已完成"), e(1, Q2, "乙局", 10)]
+    p, statuses = judged(entries, roles=roles)
+    st = status_of(statuses, "1")
+    assert st.state == SEVERE and st.claim == "报送已完成,但新建公路 10/100公里未达目标"
+    report = build_report(p, roles.directory, entries, Q2, roles=roles)
+    assert [(q.item_id, q.kind) for q in report.queries] == [("1", "完成状态与数字不符")]
