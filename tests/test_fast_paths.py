@@ -72,7 +72,8 @@ def test_decisive_can_be_applied_to_each_append(first, second):
 
 def test_decisive_keeps_one_entry_per_item_when_units_report_a_figure_repeatedly():
     entries = _entries([("1", 2, d, None, 10.0 * d, None, None) for d in range(4)])
-    assert decisive(entries) == entries[-1:]
+    # the newest (the figure) and the first (its lateness): the reports between decide nothing
+    assert decisive(entries) == [entries[0], entries[-1]]
 
 
 # --------------------------------------------------------------------------- the plain table

@@ -129,7 +129,7 @@ class Selection(_Value):
     ``title`` that names the selection, and for overdue --by the ``groups`` ((leader or unit,
     statuses), biggest first; None otherwise)."""
 
-    __slots__ = ("quarter", "statuses", "title", "groups")
+    __slots__ = ("quarter", "statuses", "title", "groups", "pending")
 
 
 def _evaluate_selected(loaded: Loaded, filters: Filters, quarter: str | None, states=None, lines: bool = False):
@@ -158,17 +158,20 @@ def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = 
     """`xatrack overdue`: the selected items behind pace, seriously behind or not reported, worst first;
     with ``by`` (leader/unit) also grouped; ``lines``: as evaluate.ItemLine (the table)."""
     from xatrack.evaluate import sort_worst_first
-    from xatrack.model import BEHIND, MISSING, SEVERE
+    from xatrack.model import BEHIND, MISSING, PENDING, SEVERE
 
     grouping = check_grouping(by)
     loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
-    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING), lines=lines)
+    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING, PENDING), lines=lines)
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
+    still = sum(1 for s in selected if s.state == PENDING)
+    # Before the deadline nothing unreported is late: say when it is and how much is still to come.
+    pending = (loaded.deadline(q), still) if still else None
     from xatrack.rollup import group
 
     groups = group(statuses, grouping, loaded.directory, lines=lines) if grouping else None
-    return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups)
+    return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups, pending)
 
 
 class Rollup(_Value):
@@ -697,7 +700,7 @@ class Notices(_Value):
     """`xatrack remind`: the ``quarter``, the ``units`` asked for (None: every lead unit) and the
     ``notices`` (remind.Notice, one per lead unit that owes the office something)."""
 
-    __slots__ = ("quarter", "units", "notices")
+    __slots__ = ("quarter", "units", "notices", "pending")
 
 
 def remind(root=None, *, quarter: str | None = None, unit: str | None = None, filters: Filters | None = None,
@@ -717,12 +720,16 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
     findings = loaded.findings
     selector = loaded.selector(filters)
     statuses = selector.select(
-        evaluate(plan, loaded.decisive_entries(q), q, selector.items(plan), roles=loaded.roles, findings=findings)
+        evaluate(plan, loaded.decisive_entries(q), q, selector.items(plan), roles=loaded.roles, findings=findings,
+                 as_of=loaded.moment)
     )
     notices = build_notices(
         statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings
     )
-    return Notices(q, units, notices)
+    from xatrack.model import PENDING
+
+    still = sum(1 for s in statuses if s.state == PENDING or any(u.state == PENDING for u in s.units))
+    return Notices(q, units, notices, (loaded.deadline(q), still) if still else None)
 
 
 # --------------------------------------------------------------------------- findings

@@ -46,6 +46,9 @@ def remind_command(
 
     made = api.remind(root, quarter=quarter, unit=unit, filters=filters, warn=echo_warning)
     q, units, notices = made.quarter, made.units, made.notices
+    if made.pending is not None:
+        day, count = made.pending
+        echo_warning(f"{q.label}报送截止日为 {day.isoformat()},尚未到期:{count} 项待报送,不催办")
     if not notices:
         who = units[0] if units else "各牵头单位"
         typer.echo(f"{who}{q.label}没有需要催办的事项(未报送、严重滞后、逾期报送)。")

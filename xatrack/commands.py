@@ -48,6 +48,9 @@ def overdue_text(filters, quarter, by, fmt: str, root, warn) -> str:
     fmt = check_format(fmt, ("term", "json", "csv"))
     api.check_grouping(by)
     found = api.overdue(root, filters=filters, quarter=quarter, by=by, warn=warn, lines=fmt == "term")
+    if found.pending is not None:
+        day, count = found.pending
+        warn(f"{found.quarter.label}报送截止日为 {day.isoformat()},尚未到期:{count} 项待报送,不计未报送,不催办")
     return _text(found.statuses, fmt, lambda table, term: table.render_overdue(term, found.statuses, found.title, found.groups))
 
 

@@ -476,6 +476,8 @@ def _metric_phrase(ms: MetricStatus, quarter: Quarter, single: bool) -> str:
     """One short phrase for the reason: '进度 45/84 (54%)', '增速 6.2%/目标 7%'."""
     metric = ms.metric
     name = "" if single else f"{metric.name} "
+    if ms.state == PENDING:
+        return f"{metric.name}待报送" if not single else "指标待报送"
     if ms.state == MISSING:
         if metric.kind == RELATIVE and ms.value is not None:
             return f"{metric.name}的对照数{ms.follows_label}未报送"

@@ -27,14 +27,15 @@ from pathlib import Path
 from typing import Callable
 
 from xatrack import reading
+from xatrack.clock import now as clock_now
 from xatrack.clock import today as clock_today
 from xatrack.errors import DataError, Problem, XatrackError
-from xatrack.evaluate import decisive, evaluate, item_line, mark_open_findings
+from xatrack.evaluate import decisive, due_passed, evaluate, item_line, mark_open_findings
 from xatrack.findings_log import load as load_findings
 from xatrack.logfile import read_log
 from xatrack.model import DONE, ON_TRACK, normalize_id
 from xatrack.roles import Roles
-from xatrack.schedule import default_quarter, parse_quarter
+from xatrack.schedule import deadline, default_quarter, parse_quarter
 from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root, read_text
 
 
@@ -233,8 +234,32 @@ class Loaded:
             today = clock_today()
         return default_quarter(plan.info.year, today, plan.settings.report_window_days)
 
+    @property
+    def moment(self):
+        """When the judgement is made: the one clock (clock.now), read once."""
+        moment = getattr(self, "_moment", None)
+        if moment is None:
+            moment = self._moment = clock_now()
+        return moment
+
+    def deadline(self, quarter):
+        """The reporting deadline of ``quarter`` (from the plan the index holds when the plan was not read)."""
+        settings = self._plan.settings if self._plan is not None else self._settings_read()
+        return deadline(quarter, settings.deadline_days)
+
+    def _settings_read(self):
+        bare = getattr(self, "_bare", None)
+        return bare.settings if bare is not None else self.plan.settings
+
+    def due_passed(self, quarter, settings=None) -> bool:
+        """Whether ``quarter``'s reporting deadline has passed by the clock."""
+        return due_passed(quarter, settings if settings is not None else self.plan.settings, self.moment)
+
     def evaluate(self, quarter, items=None):
-        return evaluate(self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings)
+        return evaluate(
+            self.plan, self.decisive_entries(quarter), quarter, items, roles=self.roles, findings=self.findings,
+            as_of=self.moment,
+        )
 
     def evaluate_selected(self, filters, quarter_text: str | None, states=None, lines: bool = False):
         """(quarter, statuses of the selected items): what list/overdue/leaders
@@ -265,8 +290,9 @@ class Loaded:
             # index is built only when they stay as they are for a second read.
             return q, selector.select(self.evaluate(q, selector.items(self.plan)))
         entries = self.decisive_entries(q)
-        every = evaluate(self.plan, entries, q, roles=self.roles)
-        qindex.build(self.tracker, self.plan, q, every, self._decisive_unknown[q.q], self._decisive_problems[q.q])
+        every = evaluate(self.plan, entries, q, roles=self.roles, as_of=self.moment)
+        qindex.build(self.tracker, self.plan, q, every, self._decisive_unknown[q.q], self._decisive_problems[q.q],
+                     due=self.due_passed(q))
         chosen = {id(item) for item in selector.items(self.plan)}
         statuses = tuple(s for s in every if id(s.item) in chosen)
         findings = self.findings
@@ -293,12 +319,13 @@ class Loaded:
                 return None
         from xatrack.queries import Selector  # lazy: rare - update selects nothing and never pays it (0.6 ms)
 
+        self._bare = names.bare
         selector = Selector(names.bare, self.directory, filters, leaders=names.leaders, units=names.units)
         try:
             q = self._quarter_of(names.bare, quarter_text)
         except XatrackError:
             return None  # the full read says it (after the plan's and the filters' own errors)
-        hit = qindex.lookup(self.tracker, names, q.q)
+        hit = qindex.lookup(self.tracker, names, q.q, due=self.due_passed(q, names.bare.settings))
         if hit is None:
             return None
         wanted = None

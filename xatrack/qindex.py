@@ -147,13 +147,15 @@ def read_again(tracker, year: int, q: int) -> bool:
     return False
 
 
-def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
+def build(tracker, plan, quarter, statuses, unknown: int, problems, due: bool = True) -> None:
     """Save the index of ``quarter``: ``statuses`` is evaluate.evaluate of every
     item of ``plan`` on the (decisive) entries with the directory's roles and
     no findings (they are read and applied at each query: mark_open_findings),
     with the warnings the full read gave (log ``problems``, the ``unknown``
     entries count). The marks are those of the bytes this process read
-    (tracker.remember): a file not read here means no index."""
+    (tracker.remember): a file not read here means no index. ``due``: whether
+    the quarter's deadline had passed when ``statuses`` were judged (before it,
+    unreported items are 待报送): the index serves only a query on the same side."""
     try:
         files = _files(tracker, plan.info.year, quarter.q)
     except Exception:
@@ -203,6 +205,7 @@ def build(tracker, plan, quarter, statuses, unknown: int, problems) -> None:
         tracker.cache.save("query-registry", record)
     head = {
         "marks": marks,
+        "due": due,
         "states": states,
         "offsets": offsets.tobytes(),  # after the facets; arrays as bytes: a head of 10,000 items unpickles in under a ms
         "line_offsets": line_offsets.tobytes(),  # after the statuses
@@ -335,14 +338,17 @@ def _read(pieces, offsets, checks, positions) -> tuple | None:
     return tuple(found)
 
 
-def lookup(tracker, found: Names, q: int) -> Hit | None:
-    """The index of quarter ``q`` when it matches the files now, else None."""
+def lookup(tracker, found: Names, q: int, due: bool | None = None) -> Hit | None:
+    """The index of quarter ``q`` when it matches the files now and (with
+    ``due``) was judged on the same side of the quarter's deadline, else None."""
     state = tracker.cache.load_pieces(_query_name(q))
     if state is None:
         return None
     head, pieces = state
     try:
         if not isinstance(head, dict) or head.get("marks", [None])[0] != found.registry:
+            return None
+        if due is not None and head.get("due") is not due:
             return None
         offsets = array("q")
         offsets.frombytes(head["offsets"])
@@ -505,7 +511,9 @@ def _after_edit(tracker, state: dict, q: int, directory) -> Names | None:
     quarter = Quarter(bare.info.year, q)
     entries = item_entries(tracker, item.id, bare.info.year, until=q)
     one = replace(bare, targets=(item,) if item.kind == TARGET else (), tasks=() if item.kind == TARGET else (item,))
-    status = evaluate(one, entries, quarter, roles=Roles(directory))[0]
+    # judged on the same side of the deadline as the index (None: after it; the quarter's end: before it)
+    as_of = None if found.head.get("due", True) else quarter.end
+    status = evaluate(one, entries, quarter, roles=Roles(directory), as_of=as_of)[0]
     # the new registry's mark, the index with the item's new status and line
     sha = digest(data)
     mark = (old_mark[0], before, before[1] < started - RACY_NS, sha)

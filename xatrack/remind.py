@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from xatrack.evaluate import ItemStatus
 from xatrack.findings import overdue_for_unit, short_ids
-from xatrack.model import MISSING, SEVERE, Quarter
+from xatrack.model import MISSING, SEVERE, UNIT_LATE, Quarter
 
 LATE = "逾期报送"
 
@@ -55,16 +55,25 @@ def missing_metrics(status: ItemStatus) -> tuple[str, ...]:
     return status.missing_metrics
 
 
-def _finding(status: ItemStatus) -> str | None:
-    """What a 催办单 asks of the item: the 催办 rule of the bulletin
-    (ItemStatus.owes_report), then 严重滞后, then 逾期报送 (ItemStatus.late)."""
-    if status.owes_report:
+def _finding(status: ItemStatus, unit: str) -> str | None:
+    """What a 催办单 asks of one lead unit for the item, on that unit's own
+    reporting: the 催办 rule of the bulletin (ItemStatus.owed_by), then
+    严重滞后, then 逾期报送 (its own first report after the deadline)."""
+    if status.owed_by(unit):
         return MISSING
     if status.state == SEVERE:
         return SEVERE
-    if status.late:
+    report = status.unit_report(unit)
+    if report.state == UNIT_LATE if report is not None else status.late:
         return LATE
     return None
+
+
+def _missing_of(status: ItemStatus, unit: str) -> tuple[str, ...]:
+    report = status.unit_report(unit)
+    if report is not None:
+        return report.missing or tuple(ms.metric.name for ms in status.metrics if not ms.carried)
+    return missing_metrics(status)
 
 
 def build_notices(
@@ -83,22 +92,24 @@ def build_notices(
     wanted = set(units) if units is not None else None
     grouped: dict[str, list[NoticeItem]] = {}
     for status in statuses:
-        finding = _finding(status)
-        if finding is None:
-            continue
         item = status.item
-        missing = missing_metrics(status) if finding == MISSING else ()
-        entry = NoticeItem(
-            item_id=item.id,
-            text=item.text,
-            state=finding,
-            missing=missing,
-            leaders=tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders)),
-            reason=status.reason,
-        )
+        leaders = tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders))
         for name in dict.fromkeys(directory.canonical_unit(n) for n in item.lead):
-            if wanted is None or name in wanted:
-                grouped.setdefault(name, []).append(entry)
+            if wanted is not None and name not in wanted:
+                continue
+            finding = _finding(status, name)
+            if finding is None:
+                continue
+            grouped.setdefault(name, []).append(
+                NoticeItem(
+                    item_id=item.id,
+                    text=item.text,
+                    state=finding,
+                    missing=_missing_of(status, name) if finding == MISSING else (),
+                    leaders=leaders,
+                    reason=status.reason,
+                )
+            )
     findings = list(findings or ())
     overdue: dict[str, list] = {}
     if findings:

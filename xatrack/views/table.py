@@ -17,7 +17,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 
-from xatrack.model import STATES
+from xatrack.model import PENDING, STATES
 from xatrack.views.cells import (
     STATE_MARK,
     STATE_STYLE,
@@ -221,6 +221,8 @@ def totals_line(term: Terminal, lines) -> str:
     parts = [
         term.paint(f"{state} {counts.get(state, 0)}", STATE_STYLE[state] if counts.get(state) else "dim") for state in STATES
     ]
+    if counts.get(PENDING):  # before the deadline: still to come, counted apart
+        parts.append(term.paint(f"{PENDING} {counts[PENDING]}", STATE_STYLE[PENDING]))
     return f"共 {len(lines)} 项:" + " ".join(parts)
 
 
