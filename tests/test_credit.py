@@ -276,3 +276,47 @@ def test_a_done_claim_with_a_short_figure_is_a_query(roles):
     assert st.state == SEVERE and st.claim == "报送已完成,但新建公路 10/100公里未达目标"
     report = build_report(p, roles.directory, entries, Q2, roles=roles)
     assert [(q.item_id, q.kind) for q in report.queries] == [("1", "完成状态与数字不符")]
+
+
+# ---------------------------------------------------------------- baselines in tasks.yaml
+
+
+BASELINE_PLAN = """plan: {title: 测试方案, year: 2025}
+targets: []
+tasks:
+  - id: 7
+    text: 森林覆盖率由40%提高到42%。
+    lead: [甲局]
+    metrics:
+      - {name: 森林覆盖率, target: 42, unit: '%', kind: level, op: '>=', baseline: 40}
+  - id: 8
+    text: 金龙企业突破8家。
+    lead: [乙局]
+    metrics:
+      - {name: 金龙企业, target: 8, unit: 家, kind: cumulative, baseline: 6, note: 存量指标}
+"""
+
+
+def test_baseline_is_read_and_written_back():
+    from xatrack.registry import dump_plan, parse_registry
+
+    plan_, problems = parse_registry(BASELINE_PLAN, "tasks.yaml")
+    assert [p for p in problems if p.severity == "error"] == []
+    assert [m.baseline for i in plan_.tasks for m in i.metrics] == [40, 6]
+    again, _ = parse_registry(dump_plan(plan_), "tasks.yaml")
+    assert [m.baseline for i in again.tasks for m in i.metrics] == [40, 6]
+
+
+def test_a_baseline_that_is_not_a_number_is_an_error_with_its_line():
+    from xatrack.registry import parse_registry
+
+    _, problems = parse_registry(BASELINE_PLAN.replace("baseline: 40", "baseline: 四十"), "tasks.yaml")
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1 and "baseline(基期值)应为数值" in errors[0].message and errors[0].line == 8
+
+
+def test_the_bulletin_lists_goals_unlikely_to_be_met(roles):
+    p = plan()
+    report = build_report(p, roles.directory, [e(1, Q2, "甲局", 30), e(1, Q2, "乙局", 30)], Q2, roles=roles)
+    assert [(f.item_id, f.metric, f.projected) for f in report.forecast] == [("1", "新建公路", 60)]
+    assert build_report(p, roles.directory, [e(1, Q2, "甲局", 45)], Q2, roles=roles).forecast == ()

@@ -177,23 +177,69 @@ def test_growth_reason():
 
 
 FOREST = Metric("森林覆盖率", 42, unit="%", kind=LEVEL)
+# The same level from a 基期值 of 40%: 40.5 / 41 / 41.5 / 42 expected by Q1..Q4.
+FOREST_FROM_40 = Metric("森林覆盖率", 42, unit="%", kind=LEVEL, baseline=40)
 
 
 @pytest.mark.parametrize(
     "quarter, value, state",
     [
         (Q1, 42, DONE),  # a level is done when reached
-        (Q1, 41, BEHIND),  # 1 short; tolerance 5% of 42 = 2.1
-        (Q2, 39.9, SEVERE),  # 2.1 short: the edge is red
-        (Q2, 40, BEHIND),
-        (Q3, 30, SEVERE),
+        # Without a 基期值 there is no path to judge a quarter by: 年末考核 (issue 25).
+        (Q1, 41, ON_TRACK),
+        (Q2, 30, ON_TRACK),
+        (Q3, 39.9, ON_TRACK),
+        (Q4, 41.9, SEVERE),  # at the due quarter short is 到期未完成
+        (Q4, 42, DONE),
     ],
 )
-def test_level(quarter, value, state):
+def test_level_without_baseline_is_judged_at_its_due_quarter(quarter, value, state):
     plan = make_plan(task(7, FOREST))
     st = one(plan, [entry(7, quarter, value)], quarter)
     assert st.state == state
-    assert st.metrics[0].expected == 42
+    if state == ON_TRACK:
+        assert st.reason == f"当前 {value:g}/目标 42%(年末考核)"
+
+
+@pytest.mark.parametrize(
+    "quarter, value, state, expected",
+    [
+        (Q1, 40.5, ON_TRACK, 40.5),  # on the path from the baseline
+        (Q1, 39.0, BEHIND, 40.5),  # 1.5 short; tolerance 5% of 40.5 = 2.025
+        (Q2, 38.95, SEVERE, 41),  # 2.05 short: over 5% of 41
+        (Q2, 39, BEHIND, 41),
+        (Q3, 41.5, ON_TRACK, 41.5),
+        (Q4, 41.9, SEVERE, 42),
+    ],
+)
+def test_level_with_baseline_runs_from_it(quarter, value, state, expected):
+    plan = make_plan(task(7, FOREST_FROM_40))
+    st = one(plan, [entry(7, quarter, value)], quarter)
+    assert st.state == state
+    assert st.metrics[0].expected == pytest.approx(expected)
+
+
+def test_a_stock_with_baseline_is_paced_from_it():
+    # 金龙企业 from 6 to 8 家: 6.5 -> 6 whole at Q1, 7 at Q2, 7 at Q3 (7.5 floored), 8 at Q4.
+    stock = Metric("金龙企业", 8, unit="家", baseline=6)
+    plan = make_plan(task(16, stock))
+    assert [one(plan, [entry(16, q, 7)], q).metrics[0].expected for q in (Q1, Q2, Q3, Q4)] == [6, 7, 7, 8]
+    assert one(plan, [entry(16, Q2, 7)], Q2).state == ON_TRACK
+    assert one(plan, [entry(16, Q2, 6)], Q2).state == BEHIND  # 1 short of 7: within 20%
+    assert one(plan, [entry(16, Q2, 5)], Q2).state == SEVERE  # fewer than at the start of the year
+
+
+def test_forecast_from_the_pace_so_far():
+    # 84 of 336 by Q2 (even pace: half the year) projects 168 at year end: 50% short, unlikely.
+    st = one(make_plan(task(32, BASES)), [entry(32, Q2, 84)], Q2)
+    assert st.metrics[0].projected == 168 and st.metrics[0].unlikely
+    # 270 by Q2 projects 540: fine. Q1 and Q4 give no forecast.
+    assert not one(make_plan(task(32, BASES)), [entry(32, Q2, 270)], Q2).metrics[0].unlikely
+    assert one(make_plan(task(32, BASES)), [entry(32, Q1, 84)], Q1).metrics[0].projected is None
+    assert one(make_plan(task(32, BASES)), [entry(32, Q4, 84)], Q4).metrics[0].projected is None
+    # 336*0.8 = 268.8 is the edge: 134 by Q2 projects 268 (short), 134.4 projects 268.8 (not short).
+    assert one(make_plan(task(32, BASES)), [entry(32, Q2, 134)], Q2).metrics[0].unlikely
+    assert not one(make_plan(task(32, BASES)), [entry(32, Q2, 134.4)], Q2).metrics[0].unlikely
 
 
 # ---------------------------------------------------------------- ceilings (op <=)

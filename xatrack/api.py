@@ -224,10 +224,11 @@ def show(root=None, *, item_id: str, today: date | None = None, warn: Warn | Non
     item = find_item(plan, item_id)
     year = plan.info.year
     per_quarter = [
-        evaluate(plan, loaded.entries, Quarter(year, q), [item], roles=loaded.roles, findings=loaded.findings)[0]
+        evaluate(plan, loaded.entries, Quarter(year, q), [item], roles=loaded.roles, findings=loaded.findings,
+                 as_of=loaded.moment)[0]
         for q in range(1, 5)
     ]
-    history = item_history(item, loaded.entries, loaded.roles, plan.settings.deadline_days)
+    history = item_history(item, loaded.entries, loaded.roles, plan.settings.deadline_days, plan.settings.office)
     day = today or clock_today()
     mine = sorted((f for f in loaded.findings if f.item == item.id), key=lambda f: (f.day, f.fid))
     findings = ([(f, f.status(day), item) for f in mine], short_ids(f.fid for f in loaded.findings))

@@ -42,7 +42,7 @@ from .model import (
     normalize_id,
 )
 from .roles import CO_LEAD, LEAD, OFFICE, OUTSIDE, RESPONSIBLE, PlainRoles
-from .schedule import deadline, expected_value, recorded_late
+from .schedule import deadline, expected_fraction, expected_value, recorded_late
 
 # Worse states sort first: 严重滞后 > 未报送 > 滞后 > 待报送 > 正常 > 已完成.
 SEVERITY = {SEVERE: 5, MISSING: 4, BEHIND: 3, PENDING: 2, ON_TRACK: 1, DONE: 0}
@@ -81,10 +81,21 @@ class MetricStatus:
     # RELATIVE: the figure it follows this quarter and what that is (G1 地区生产总值增速).
     follows_value: float | None = None
     follows_label: str = ""
+    # A cumulative figure's pace so far carried to the year's end (forecast): the
+    # baseline plus what was added, divided by the share of the year's pace
+    # expected by now. None in Q1, at the due quarter, and for other kinds.
+    projected: float | None = None
 
     @property
     def colour(self) -> str:
         return STATE_COLOURS[self.state]
+
+    @property
+    def unlikely(self) -> bool:
+        """预计难以完成全年目标: the projection falls short of the target by more than the tolerance."""
+        return self.projected is not None and self.state != DONE and self.forecast_short
+
+    forecast_short: bool = False
 
 
 @dataclass(frozen=True)
@@ -502,6 +513,8 @@ def _metric_phrase(ms: MetricStatus, quarter: Quarter, single: bool) -> str:
         return f"{name}进度 {fmt(ms.value)}{unit}(本季度序时要求 0)"
     label = "增速" if metric.kind == GROWTH else "当前"
     bound = "上限" if metric.op == "<=" else "目标"
+    if metric.kind == LEVEL and ms.expected is None and ms.state == ON_TRACK:
+        return f"{name}{label} {fmt(ms.value)}/{bound} {fmt(metric.target)}{metric.unit}(年末考核)"
     bound_value = ms.expected if metric.kind == CUMULATIVE else metric.target
     if metric.kind == GROWTH:
         text = f"{name}{label} {fmt(ms.value)}%/{bound} {fmt(bound_value)}%"
@@ -599,9 +612,15 @@ def _metric_status(
             state = DONE
         elif final:
             state = SEVERE  # the end is the end: short of the target at the due quarter
+        elif metric.kind == LEVEL and metric.op == ">=" and metric.baseline is None:
+            # A level to reach without a 基期值 has no path to judge a quarter by:
+            # it is judged against the target at its due quarter (年末考核). A
+            # ceiling (op <=) holds every quarter and is judged every quarter.
+            return MetricStatus(metric, None, value, ON_TRACK, entry, late=late)
         else:
             state = _judge(metric, expected, value, settings)
-        return MetricStatus(metric, expected, value, state, entry, late=late)
+        projected, short = _projection(item, metric, value, quarter.q, final, settings)
+        return MetricStatus(metric, expected, value, state, entry, late=late, projected=projected, forecast_short=short)
     if metric.kind in (REFERENCE, RELATIVE):
         return MetricStatus(metric, None, None, MISSING, None)
     # Nothing this quarter: carry a goal already reached in an earlier quarter.
@@ -609,6 +628,25 @@ def _metric_status(
     if earlier is not None and _metric_done(metric, float(earlier.value), earlier.quarter.q):
         return MetricStatus(metric, expected, float(earlier.value), DONE, earlier, carried=True)
     return MetricStatus(metric, expected, None, MISSING, None)
+
+
+def _projection(item: Item, metric: Metric, value: float, q: int, final: bool, settings) -> tuple[float | None, bool]:
+    """(projected year-end figure, short by more than the tolerance) for a
+    cumulative goal from Q2 on, before its due quarter; (None, False) otherwise.
+
+    The rule: what was added since the 基期值 (0 without one), divided by the
+    share of the year's pace expected by now (the schedule, else even), plus
+    the 基期值. Short: below the target by more than ``cumulative_tolerance``
+    of what the year is to add."""
+    if metric.kind != CUMULATIVE or metric.op != ">=" or final or q < 2:
+        return None, False
+    share = expected_fraction(item, metric, q)
+    if share <= 0 or share >= 1:
+        return None, False
+    base = metric.baseline or 0.0
+    projected = base + (value - base) / share
+    allowed = settings.cumulative_tolerance * abs(metric.target - base)
+    return round(projected, 4), _less(projected, metric.target - allowed)
 
 
 def _qlabel(q: int) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from xatrack.evaluate import retracted_refs
-from xatrack.model import Entry, Item, entry_ref
+from xatrack.evaluate import entry_order, retracted_refs
+from xatrack.model import OFFICE_NAMES, Entry, Item, entry_ref
+from xatrack.roles import OFFICE, OUTSIDE
 from xatrack.schedule import recorded_late
 
 
@@ -17,13 +18,23 @@ class HistoryRow:
     role: str  # 牵头 / 责任 (a contribution, 分项报送) / "" (the office, a person)
     late: bool  # recorded after its quarter's deadline (逾期报送)
     withdrawn_by: Entry | None  # the retraction that withdrew it
+    # Recorded after the deadline, but the same reporter had reported the same
+    # metric (or status) on time: a correction (逾期更正), not a late report.
+    corrected: bool = False
+    kind: str = ""  # roles.Roles.kind: office / outside / ... ("" when not known)
 
     @property
     def marks(self) -> tuple[str, ...]:
         marks = []
         if self.role == "责任":
             marks.append("分项报送")
-        if self.late:
+        if self.kind == OUTSIDE:
+            marks.append("非本事项单位报送(未采用)")
+        elif self.kind == OFFICE:
+            marks.append("督查室核实数据")
+        if self.corrected:
+            marks.append("逾期更正")
+        elif self.late:
             marks.append("逾期报送")
         if self.withdrawn_by is not None:
             w = self.withdrawn_by
@@ -32,20 +43,34 @@ class HistoryRow:
         return tuple(marks)
 
 
-def item_history(item: Item, entries: list[Entry], roles, deadline_days: int) -> list[HistoryRow]:
+def item_history(item: Item, entries: list[Entry], roles, deadline_days: int, office=OFFICE_NAMES) -> list[HistoryRow]:
     """The item's reports, oldest first; retractions show as marks on what they withdrew."""
     mine = [e for e in entries if e.item == item.id]
     withdrawn = retracted_refs(mine)
+    gone = set(withdrawn) if withdrawn else set()
+    # The first live report of each (quarter, reporter, metric) decides lateness; later ones correct it.
+    on_time: set[tuple] = set()
+    for entry in sorted(mine, key=entry_order):
+        if entry.retracts or (gone and entry_ref(entry) in gone):
+            continue
+        key = (entry.quarter, roles.canonical(entry.by), entry.metric if entry.value is not None else "状态")
+        if not recorded_late(entry, deadline_days):
+            on_time.add(key)
     rows = []
+    kind = getattr(roles, "kind", None)
     for entry in sorted(mine, key=lambda e: (e.date, e.quarter.q, e.seq)):
         if entry.retracts:
             continue
+        late = recorded_late(entry, deadline_days)
+        key = (entry.quarter, roles.canonical(entry.by), entry.metric if entry.value is not None else "状态")
         rows.append(
             HistoryRow(
                 entry=entry,
                 role=roles.role(item, entry.by),
-                late=recorded_late(entry, deadline_days),
+                late=late,
                 withdrawn_by=withdrawn.get(entry_ref(entry)) if withdrawn else None,
+                corrected=late and key in on_time,
+                kind=kind(item, entry.by, office) if kind is not None else "",
             )
         )
     return rows

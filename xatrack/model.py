@@ -86,6 +86,10 @@ class Metric:
     figure: str = ""
     # RELATIVE only: what the figure is judged against (see RELATIVE above).
     follows: str = ""
+    # 基期值: where a level or a stock starts the year (森林覆盖率 41.5% -> 42%,
+    # 金龙企业 6 -> 8 家). The pace runs from it to the target; None: from 0 for
+    # a cumulative figure, and a level without one is judged at its due quarter only.
+    baseline: float | None = None
 
     @property
     def whole(self) -> bool:

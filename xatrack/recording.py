@@ -119,13 +119,13 @@ def parse_status(raw: str) -> str:
 
 def outside_unit(directory, item: Item, by: str) -> str | None:
     """A warning when a unit of the directory reports an item it neither leads
-    nor shares (a slip of the item number, most often): the entry counts as
-    reported on the lead unit's behalf, so it sets the item's figure."""
+    nor shares (a slip of the item number, most often): the entry is recorded
+    and listed for checking (请核实), never the item's figure (evaluate)."""
     if directory is None or not by or not directory.knows_unit(by) or not (item.lead or item.units):
         return None
     if names_unit(directory, by, (*item.lead, *item.units)):
         return None
-    return (f"{by} 不是{_label(item)}的牵头单位或责任单位:本条按代为报送记录,其数字作为事项的数字;"
+    return (f"{by} 不是{_label(item)}的牵头单位或责任单位:本条已记录,但不作为事项的数字(列入请核实);"
             f"如编号有误,请用 xatrack retract {item.id} --by {by} 撤回后重新报送")
 
 

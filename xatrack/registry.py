@@ -562,6 +562,13 @@ class _Reader:
             return None
         if follows and kind != "relative":
             self.warning(line, f"{label} 不是对照类(relative),follows 不起作用")
+        baseline = raw.get("baseline")
+        if baseline is not None and (not _is_number(baseline) or kind not in ("cumulative", "level")):
+            if not _is_number(baseline):
+                self.error(line, f"{label} 的 baseline(基期值)应为数值,实为 {baseline!r}")
+                return None
+            self.warning(line, f"{label} 不是累计类或水平类,baseline(基期值)不起作用")
+            baseline = None
         for key in raw:
             if key not in _METRIC_KEYS:
                 self.warning(line, f"{label} 中未知的字段 {key}")
@@ -575,6 +582,7 @@ class _Reader:
             note=str(raw.get("note") or ""),
             figure=str(raw.get("figure") or ""),
             follows=str(follows or "").strip(),
+            baseline=_number(baseline) if baseline is not None else None,
         )
 
     def not_goals(self, raw: Any, name: str, line: int | None) -> tuple[NotGoal, ...]:
@@ -610,7 +618,7 @@ _ITEM_KEYS = {
     "id", "action", "section", "text", "leaders", "lead", "units", "metrics",
     "due", "schedule", "not_goals", "doc_line", "deadline",
 }
-_METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure", "follows"}
+_METRIC_KEYS = {"name", "target", "unit", "kind", "op", "schedule", "note", "figure", "follows", "baseline"}
 
 
 def _is_number(value: Any) -> bool:
@@ -718,6 +726,8 @@ def _metric_pairs(metric: Metric) -> dict:
     pairs: dict[str, Any] = {"name": metric.name, "target": _number(metric.target), "unit": metric.unit, "kind": metric.kind}
     if metric.kind != "cumulative" or metric.op != ">=":
         pairs["op"] = metric.op
+    if metric.baseline is not None:
+        pairs["baseline"] = _number(metric.baseline)
     if metric.schedule is not None:
         pairs["schedule"] = _schedule_pairs(metric.schedule)
     if metric.follows:

@@ -137,6 +137,18 @@ class UnitItems:
 
 
 @dataclass(frozen=True)
+class Forecast:
+    """A goal unlikely to be met this year at the pace so far."""
+
+    item_id: str
+    metric: str
+    value: float  # reported so far (year-to-date)
+    projected: float  # carried to the year's end
+    target: float
+    unit: str
+
+
+@dataclass(frozen=True)
 class Query:
     """One line of the 请核实 list: something in the figures a person must look at."""
 
@@ -205,6 +217,9 @@ class Report:
     no_lead: tuple[str, ...] = ()  # ids without a lead unit: listed apart, never ranked or reminded
     # Before the deadline: (deadline, ids still to come). None once it has passed.
     pending: tuple[date, tuple[str, ...]] | None = None
+    # 预计难以完成全年目标 (from Q2 on): cumulative goals whose pace so far
+    # projects short of the target by more than the tolerance (MetricStatus.projected).
+    forecast: tuple[Forecast, ...] = ()
 
     @property
     def no_previous_text(self) -> str:
@@ -307,6 +322,10 @@ def build_report(
         unfinished=tuple(s.item.id for s in statuses if s.unfinished and s.state == SEVERE),
         no_lead=tuple(s.item.id for s in statuses if not s.item.lead),
         pending=_pending(statuses, plan, quarter),
+        forecast=tuple(
+            Forecast(s.item.id, ms.metric.name, ms.value, ms.projected, ms.metric.target, ms.metric.unit)
+            for s in statuses for ms in s.metrics if ms.unlikely
+        ),
         ranking_rule=score.rule_sentence(weights),
         deadline=deadline(quarter, plan.settings.deadline_days),
         published=published,

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 
 from .errors import InputError
-from .model import CUMULATIVE, Item, Metric, Quarter
+from .model import CUMULATIVE, LEVEL, Item, Metric, Quarter
 
 QUARTER_HINT = "季度应为 1–4(如 Q2、2025-Q2、二季度)"
 DATE_HINT = "(如 2025-06-28、2025/6/28、20250628、2025年6月28日)"
@@ -192,7 +192,15 @@ def expected_value(item: Item, metric: Metric, q: int) -> float:
     <=, is rounded up instead). A ``schedule:``
     still decides the fraction; the rounding applies to what it gives.
     """
-    expected = metric.target * expected_fraction(item, metric, q)
+    base = metric.baseline
+    if metric.kind == LEVEL and base is not None:
+        # A level with a 基期值: an even path from it to the target by the due quarter.
+        due = min(max(int(item.due or 4), 1), 4)
+        return base + (metric.target - base) * min(q, due) / due
+    if base is not None and metric.kind == CUMULATIVE:
+        expected = base + (metric.target - base) * expected_fraction(item, metric, q)
+    else:
+        expected = metric.target * expected_fraction(item, metric, q)
     if metric.kind == CUMULATIVE and metric.whole:
         # Rounded in the unit's favour: down for a goal, up for a ceiling (<=).
         expected = float(math.ceil(expected - 1e-9) if metric.op == "<=" else math.floor(expected + 1e-9))

@@ -65,6 +65,30 @@ def state_text(state: str) -> Text:
     return Text(state_words(state), style=STATE_STYLE[state])
 
 
+def quarter_reason(status) -> str:
+    """What `show` says of a quarter: the reason, then each lead unit's own
+    reporting when there are several or one has not reported, where the figure
+    came from, and what needs a look (请核实)."""
+    parts = [status.reason or ""]
+    if len(status.units) > 1 or any(u.state != "按时报送" for u in status.units):
+        parts.append("牵头单位:" + "、".join(
+            f"{u.unit} {u.state}" + (f"(缺:{';'.join(u.missing)})" if u.missing else "")
+            + (f"(逾期更正:{';'.join(u.corrected_late)})" if u.corrected_late else "")
+            for u in status.units
+        ))
+    elif status.late:
+        parts.append("逾期报送")
+    if status.figure_note:
+        parts.append(status.figure_note)
+    if status.contributions:
+        parts.append("分项报送:" + "、".join(dict.fromkeys(e.by for e in status.contributions)))
+    for metric, values in status.disagreements:
+        parts.append(f"请核实:牵头单位报送不一致({metric}:" + "、".join(f"{u} {fmt_number(v)}" for u, v in values) + ")")
+    if status.outside:
+        parts.append("请核实:非本事项单位报送(未采用):" + "、".join(dict.fromkeys(e.by for e in status.outside)))
+    return ";".join(p for p in parts if p)
+
+
 def render_show(console: Console, item: Item, plan, per_quarter, history, findings=None) -> None:
     """Everything about one item: text, responsibilities, metrics by quarter, notes."""
     kind = "主要预期目标" if item.is_target else "任务"
@@ -94,12 +118,7 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
     states.add_column("状态", no_wrap=True)
     states.add_column("说明")
     for status in per_quarter:
-        reason = status.reason or ""
-        if status.late:
-            reason += ";逾期报送"
-        if status.contributions:
-            reason += ";分项报送:" + "、".join(dict.fromkeys(e.by for e in status.contributions))
-        states.add_row(status.quarter.label, Text(status.label, style=STATE_STYLE[status.state]), reason)
+        states.add_row(status.quarter.label, Text(status.label, style=STATE_STYLE[status.state]), quarter_reason(status))
     console.print(states)
 
     if item.metrics:
