@@ -320,3 +320,87 @@ def test_the_bulletin_lists_goals_unlikely_to_be_met(roles):
     report = build_report(p, roles.directory, [e(1, Q2, "甲局", 30), e(1, Q2, "乙局", 30)], Q2, roles=roles)
     assert [(f.item_id, f.metric, f.projected) for f in report.forecast] == [("1", "新建公路", 60)]
     assert build_report(p, roles.directory, [e(1, Q2, "甲局", 45)], Q2, roles=roles).forecast == ()
+
+
+def test_settings_office_is_read_and_kept():
+    from xatrack.registry import dump_plan, parse_registry
+
+    text = BASELINE_PLAN.replace("targets: []", "settings:\n  office: [县督查室, 县政府督查室]\ntargets: []")
+    plan_, problems = parse_registry(text, "tasks.yaml")
+    assert [p for p in problems if p.severity == "error"] == [] and plan_.settings.office == ("县督查室", "县政府督查室")
+    assert parse_registry(dump_plan(plan_), "tasks.yaml")[0].settings.office == ("县督查室", "县政府督查室")
+    _, problems = parse_registry(text.replace("[县督查室, 县政府督查室]", "3"), "tasks.yaml")
+    assert [p.message for p in problems if p.severity == "error"] == ["settings.office 应为督查室的名称或名称列表,如 [督查室, 区政府督查室],实为 3"]
+
+
+# ---------------------------------------------------------------- through the command line, on a plan of our own
+
+OWN_PLAN = """plan: {title: 测试方案, year: 2025}
+targets: []
+tasks:
+  - id: 1
+    text: 新建公路100公里。
+    leaders: [张三]
+    lead: [甲局, 乙局]
+    units: [各镇]
+    metrics:
+      - {name: 新建公路, target: 100, unit: 公里, kind: cumulative}
+  - id: 2
+    text: 完成规划编制。
+    leaders: [李四]
+    lead: [丙局]
+"""
+
+
+@pytest.fixture()
+def own(tmp_path, monkeypatch):
+    root = tmp_path / "tracker"
+    (root / "progress").mkdir(parents=True)
+    (root / "tasks.yaml").write_text(OWN_PLAN, encoding="utf-8")
+    (root / "units.yaml").write_text(DIRECTORY, encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("XATRACK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("XATRACK_ROOT", raising=False)
+    monkeypatch.delenv("XATRACK_TODAY", raising=False)
+    monkeypatch.setenv("XATRACK_USER", "测试员")
+    monkeypatch.setenv("COLUMNS", "160")
+    return root
+
+
+def cli(capsys, monkeypatch, now: str, *args):
+    from cli_helpers import run
+
+    monkeypatch.setenv("XATRACK_NOW", now)
+    return run(capsys, *args)
+
+
+def test_overdue_and_remind_before_the_deadline_chase_nothing(own, capsys, monkeypatch):
+    code, out, err = cli(capsys, monkeypatch, "2025-08-22T10:00:00+08:00", "overdue")
+    assert code == 0
+    assert "2025年第三季度报送截止日为 2025-10-10,尚未到期:2 项待报送,不计未报送,不催办" in err
+    assert "没有滞后或未报送的事项" in out
+    code, out, err = cli(capsys, monkeypatch, "2025-08-22T10:00:00+08:00", "remind")
+    assert code == 0 and "不催办" in err and "没有需要催办的事项" in out
+    # The day after the deadline the same quarter is 未报送 (the index, built before, is not used).
+    for _ in range(2):
+        cli(capsys, monkeypatch, "2025-10-10T23:00:00+08:00", "list", "-q", "Q3")
+    code, out, _ = cli(capsys, monkeypatch, "2025-10-10T23:00:00+08:00", "list", "-q", "Q3")
+    assert "待报送 2" in out and "未报送 0" in out
+    code, out, _ = cli(capsys, monkeypatch, "2025-10-11T00:30:00+08:00", "list", "-q", "Q3")
+    assert "未报送 2" in out and "待报送" not in out
+
+
+def test_explain_adds_up_a_units_items(own, capsys, monkeypatch):
+    cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "1", "--done", "50", "--by", "甲局", "-q", "Q2")
+    cli(capsys, monkeypatch, "2025-07-14T10:00:00+08:00", "update", "1", "--done", "55", "--by", "甲局", "-q", "Q2")
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "report", "-q", "Q2", "--explain", "乙局")
+    assert code == 0
+    assert "| 1 | 新建公路100公里。 | 未报送 | 正常 | 否(未报送) | 否 |" in out
+    assert "推进率 0/1 = 0%" in out and "及时率 0/1 = 0%" in out
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "report", "-q", "Q2", "--explain", "甲局")
+    assert "| 1 | 新建公路100公里。 | 按时报送 | 正常 | 是(正常) | 是 |" in out and "名次:第 1 名(共 3 个牵头单位)" in out
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "show", "1")
+    flat = "".join(out.split())  # the table wraps: compare without spaces and line breaks
+    assert "牵头单位:甲局按时报送(逾期更正:新建公路)、乙局未报送" in flat
+    code, _, err = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "report", "-q", "Q2", "--explain", "丁局")
+    assert code == 2 and err.count("\n") == 1 and "--explain 的值\"丁局\"不是本通报中排名的牵头单位" in err

@@ -66,6 +66,10 @@ def report_command(
         typer.Option("--as-of", help="只计入此时间之前记录的报送(日期或时间,如 2025-07-10、2025-07-10T09:30:00+08:00)", show_default=False),
     ] = None,
     year: Annotated[bool, typer.Option("--year", help="全年考核:各牵头单位各季度的推进率、及时率和名次")] = False,
+    explain: Annotated[
+        Optional[str],
+        typer.Option("--explain", help="说明一个牵头单位的排名:逐项列出本单位的报送情况和事项状态,及其推进率、及时率和名次", show_default=False),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """季度通报:总体情况、各责任领导、牵头单位排名、滞后事项、催办名单、与上季度相比。
@@ -101,10 +105,27 @@ def report_command(
         _emit(text, output, title)
         return
     made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
+    if explain is not None:
+        _explain(made.report, explain, output)
+        return
     if made.published is not None:
         earlier = f";原发布的通报改名保留为 {made.kept}" if made.kept is not None else ""
         typer.echo(f"已发布 {made.quarter.label}通报 → {made.published}(发布时间 {made.moment.isoformat(timespec='seconds')}){earlier}", err=True)
     _render(kind, made, output)
+
+
+def _explain(report, text: str, output: Path | None) -> None:
+    """`report --explain UNIT`: one lead unit's ranking, item by item (Markdown-friendly text)."""
+    from xatrack.report import explain, explain_lines
+
+    names = [row.name for row in report.units]
+    wanted = text.strip()
+    chosen = wanted if wanted in names else next(iter([n for n in names if wanted and wanted in n][:1]), None)
+    found = explain(report, chosen) if chosen else None
+    if found is None:
+        hint = "、".join(names[:8]) + ("等" if len(names) > 8 else "")
+        raise InputError(f"--explain 的值\"{text}\"不是本通报中排名的牵头单位" + (f"(可用:{hint})" if hint else ""))
+    _emit("\n".join(explain_lines(found)) + "\n", output, found.unit)
 
 
 def _protected(output: Path | None, root: Path | None, force: bool) -> Path | None:

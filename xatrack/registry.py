@@ -20,6 +20,7 @@ from xatrack.schedule import parse_schedule
 from xatrack.yamlio import line_of as _line_of, load_yaml
 from xatrack.model import (
     KINDS,
+    OFFICE_NAMES,
     REPORT_STATUSES,
     OPS,
     TARGET,
@@ -340,6 +341,13 @@ class _Reader:
                         weights.append((str(name), float(weight)))
                 if weights and sum(w for _, w in weights) > 0:
                     values["ranking_weights"] = tuple(weights)
+        if "office" in raw:
+            office = raw["office"]
+            office = [office] if isinstance(office, str) else office
+            if not isinstance(office, list) or not office or not all(isinstance(n, str) and n.strip() for n in office):
+                self.error(_line_of(raw, "office") or line, f"settings.office 应为督查室的名称或名称列表,如 [督查室, 区政府督查室],实为 {raw['office']!r}")
+            else:
+                values["office"] = tuple(dict.fromkeys(n.strip() for n in office))
         values.update(parse_paperwork_settings(raw, line, _line_of, self.error))
         return Settings(**values, evidence_required=required)
 
@@ -667,6 +675,8 @@ def dump_plan(plan: Plan, header: str = "") -> str:
     )
     if s.evidence_required:
         doc["settings"]["evidence_required"] = flow_seq(list(s.evidence_required))
+    if s.office != OFFICE_NAMES:
+        doc["settings"]["office"] = flow_seq(list(s.office))
     doc["settings"].update(dump_paperwork_settings(s))
     actions = CommentedSeq()
     for action in plan.actions:

@@ -776,3 +776,86 @@ def rate_cells(row: Tally) -> list[str]:
 def rate_headers(rows) -> list[str]:
     return ["推进率", "及时率"] + (["综合得分"] if any(r.score is not None for r in rows) else [])
 
+
+# --------------------------------------------------------------------------- one unit's ranking, explained
+
+
+@dataclass(frozen=True)
+class ExplainRow:
+    """One item of a lead unit as its ranking counts it."""
+
+    item_id: str
+    text: str
+    own: str  # the unit's own reporting (按时报送 / 逾期报送 / 未报送 / 待报送 / 无需报送)
+    state: str  # the item's state (label) from its figure
+    counted: str  # what the unit's 推进率 counts: the item's state, or 未报送 when the unit did not report
+    timely: bool  # counts for its 及时率
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """`report --explain UNIT`: how a lead unit's items add up to its rates and rank."""
+
+    unit: str
+    quarter: Quarter
+    rows: tuple[ExplainRow, ...]
+    row: Tally  # the unit's line of the ranking (rank, counts, rates)
+    of: int  # how many lead units are ranked
+    rule: str
+
+
+def explain(report: Report, unit: str) -> Explanation | None:
+    """The ranking of ``unit`` (a lead unit's name as the report ranks it), item by item."""
+    row = next((r for r in report.units if r.name == unit), None)
+    if row is None:
+        return None
+    by_id = {s.item.id: s for s in report.statuses}
+    rows = []
+    for item_id in row.ids:
+        status = by_id[item_id]
+        own = status.unit_report(unit)
+        rows.append(
+            ExplainRow(
+                item_id=item_id,
+                text=status.item.text,
+                own=own.state if own is not None else ("未报送" if status.owes_report else "已报送"),
+                state=status.label,
+                counted=status.state_for(unit),
+                timely=unit_timely(status, unit),
+            )
+        )
+    return Explanation(unit, report.quarter, tuple(rows), row, len(report.units), report.ranking_rule)
+
+
+def explain_lines(explanation: Explanation) -> list[str]:
+    """The explanation as lines of text (Markdown-friendly): one per item, then the sums."""
+    e = explanation
+    row = e.row
+    lines = [
+        f"{e.unit} {e.quarter.label}排名说明",
+        "",
+        "| 编号 | 事项 | 本单位报送 | 事项状态 | 计入推进率 | 计入及时率 |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in e.rows:
+        text = r.text if len(r.text) <= 30 else r.text[:29] + "…"
+        green = "是" if r.counted in (DONE, ON_TRACK) else ("不计" if r.counted == PENDING else "否")
+        timely = "不计" if r.counted == PENDING else ("是" if r.timely else "否")
+        lines.append(f"| {r.item_id} | {text} | {r.own} | {r.state} | {green}({r.counted}) | {timely} |")
+    counted = row.total - row.pending
+    lines += [
+        "",
+        f"牵头事项 {row.total} 项" + (f"(其中待报送 {row.pending} 项不计)" if row.pending else "") + ":"
+        f"正常和已完成 {row.green} 项,推进率 {row.green}/{counted} = {percent(row.progress_rate)};"
+        f"截止日前本单位报送齐全 {row.timely} 项,及时率 {row.timely}/{counted} = {percent(row.timely_rate)};"
+        f"严重滞后 {row.count(SEVERE)} 项。",
+        f"名次:第 {row.rank} 名(共 {e.of} 个牵头单位)。",
+        "",
+        "计分规则:" + e.rule + UNIT_RULE,
+    ]
+    return lines
+
+
+# The credit rule, as every bulletin states it (issue 24).
+UNIT_RULE = "每个牵头单位只按本单位自己的报送计:事项状态计入报送了的每个牵头单位,本单位未报送的事项按未报送计;及时率看本单位首次报送的时间,截止日后的更正不算逾期。"
+
