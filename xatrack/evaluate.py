@@ -471,7 +471,7 @@ def _metric_status(
 ) -> MetricStatus:
     expected = expected_value(item, metric, quarter.q)
     entry = newest(_value_entries(item, metric, now))
-    late = entry is not None and recorded_late(entry, settings.deadline_days)
+    late = entry is not None and recorded_late(entry, settings)
     if entry is not None:
         value = float(entry.value)
         if metric.kind == REFERENCE:
@@ -549,7 +549,7 @@ def evaluate_item(
     deciding = [ms.entry for ms in metrics if ms.entry is not None and not ms.carried]
     if not metrics and status_entry is not None:
         deciding.append(status_entry)
-    late = any(recorded_late(e, settings.deadline_days) for e in deciding)
+    late = any(recorded_late(e, settings) for e in deciding)
 
     def result(state: str, reason: str) -> ItemStatus:
         return ItemStatus(item, quarter, state, reason, metrics, reported, note, last, contributions, late)

@@ -32,8 +32,9 @@ class HistoryRow:
         return tuple(marks)
 
 
-def item_history(item: Item, entries: list[Entry], roles, deadline_days: int) -> list[HistoryRow]:
-    """The item's reports, oldest first; retractions show as marks on what they withdrew."""
+def item_history(item: Item, entries: list[Entry], roles, rule) -> list[HistoryRow]:
+    """The item's reports, oldest first; retractions show as marks on what they withdrew.
+    ``rule``: the plan's settings (or calendar days) that decide lateness (schedule.recorded_late)."""
     mine = [e for e in entries if e.item == item.id]
     withdrawn = retracted_refs(mine)
     rows = []
@@ -44,7 +45,7 @@ def item_history(item: Item, entries: list[Entry], roles, deadline_days: int) ->
             HistoryRow(
                 entry=entry,
                 role=roles.role(item, entry.by),
-                late=recorded_late(entry, deadline_days),
+                late=recorded_late(entry, rule),
                 withdrawn_by=withdrawn.get(entry_ref(entry)) if withdrawn else None,
             )
         )

@@ -34,7 +34,7 @@ from xatrack.findings_log import load as load_findings
 from xatrack.logfile import read_log
 from xatrack.model import DONE, ON_TRACK, normalize_id
 from xatrack.roles import Roles
-from xatrack.schedule import default_quarter, parse_quarter
+from xatrack.schedule import default_quarter, parse_quarter, plan_zone
 from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root, read_text
 
 
@@ -230,7 +230,7 @@ class Loaded:
         if text:
             return parse_quarter(text, plan.info.year)
         if today is None:
-            today = clock_today()
+            today = clock_today(plan_zone(plan.settings))
         return default_quarter(plan.info.year, today, plan.settings.report_window_days)
 
     def evaluate(self, quarter, items=None):

@@ -284,7 +284,7 @@ def build_report(
         late=_late(statuses, directory),
         contributors=_contributors(statuses, roles),
         ranking_rule=score.rule_sentence(weights),
-        deadline=deadline(quarter, plan.settings.deadline_days),
+        deadline=deadline(quarter, plan.settings),
         published=published,
         findings=findings_part,
         trends=trends,
