@@ -445,6 +445,8 @@ def report(root=None, *, filters: Filters | None = None, quarter: str | None = N
 def annual(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
            publish: bool = False, before: Callable[[], None] | None = None, warn: Warn | None = None):
     """`xatrack report --year`: (the last quarter counted, annual.annual's result) for the selected items.
+    A quarter whose bulletin was published (bulletins/, the same items; by --as-of when given) counts
+    with the published ranks and counts, recomputation shown where it differs; others are computed.
     ``before``: a check run once the quarter is known (the CLI refuses formats there)."""
     from xatrack import bulletin
     from xatrack.annual import annual as assess
@@ -458,7 +460,26 @@ def annual(root=None, *, filters: Filters | None = None, quarter: str | None = N
     if before is not None:
         before()
     entries = bulletin.recorded_by(loaded.entries, moment, _zone(loaded)) if moment is not None else loaded.entries
-    return q, assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles)
+    published = _published_quarters(loaded.root, q, heading(q, filters, "").split(" · ")[1:], moment, _zone(loaded))
+    return q, assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles, published=published)
+
+
+def _published_quarters(root: Path, upto, scope: list[str], moment: datetime | None, zone) -> dict:
+    """{q: data} of the bulletins published for the quarters up to ``upto`` over the same
+    items (scope), and by ``moment`` when one is given (--as-of)."""
+    from xatrack import bulletin
+    from xatrack.model import Quarter
+    from xatrack.schedule import in_zone
+
+    found = {}
+    for q in range(1, upto.q + 1):
+        data = bulletin.load_published(root, Quarter(upto.year, q))
+        if data is None or data.get("scope") != scope:
+            continue
+        if moment is not None and in_zone(datetime.fromisoformat(data["published_at"]), zone) > moment:
+            continue
+        found[q] = data
+    return found
 
 
 # --------------------------------------------------------------------------- collection sheets

@@ -82,6 +82,14 @@ def record(report, published_at: datetime) -> dict[str, Any]:
                 "progress_rate": round(row.progress_rate, 6),
                 "timely_rate": round(row.timely_rate, 6),
                 "score": row.score,
+                # What the ranking counted (score.Rates): the year's 考核 (annual.py) adds these up.
+                "rates": {
+                    "total": row.rates.total,
+                    "green": row.rates.green,
+                    "timely": row.rates.timely,
+                    "severe": row.rates.severe,
+                    "missing": row.rates.missing,
+                },
             }
             for row in report.units
         ],
