@@ -299,3 +299,14 @@ def test_check_says_when_working_days_fall_back_to_weekdays():
     assert "2150 年、2151 年" in problem.message and "周一至周五" in problem.message
     plan, _ = _plan(2150, "  deadline_days: 10")
     assert check_workday_calendar(plan) == []  # calendar days need no holiday calendar
+
+
+def test_check_names_a_bad_time_zone_and_the_weekday_fallback(tracker, capsys):
+    text = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  deadline_workdays: 10\n  timezone: Asia/Shangai\n", 1)
+    (tracker / "tasks.yaml").write_text(text.replace("year: 2025", "year: 2150", 1), encoding="utf-8")
+    code, out, err = run(capsys, "check")
+    assert code == 1
+    said = out + err
+    assert 'settings.timezone 应为时区名(如 Asia/Shanghai),未知的时区"Asia/Shangai"' in said
+    assert "settings.deadline_workdays:节假日日历不含 2150 年、2151 年,这些年份的工作日按周一至周五计算" in said
