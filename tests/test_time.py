@@ -179,6 +179,10 @@ BAD_CLOCKS = [
     ({"XATRACK_NOW": "0001-01-01T00:00:00"}, ["report", "--quarter", "Q2", "--publish"], 'XATRACK_NOW 的值"0001-01-01T00:00:00"'),
     ({"XATRACK_NOW": "9999-12-31T23:59:59+00:00"}, ["remind"], 'XATRACK_NOW 的值"9999-12-31T23:59:59+00:00"'),
     ({"XATRACK_NOW": "9999-12-31T23:59:59+00:00"}, ["retract", "10", "--quarter", "Q2"], 'XATRACK_NOW 的值"9999-12-31T23:59:59+00:00"'),
+    ({"XATRACK_NOW": "9999-12-31T23:59:59+00:00"}, ["remind", "--format", "docx", "-o", "催办单"], 'XATRACK_NOW 的值"9999-12-31T23:59:59+00:00"'),
+    ({"XATRACK_NOW": "0001-01-01T00:00:00"}, ["sheet", "--all", "-o", "报送表/"], 'XATRACK_NOW 的值"0001-01-01T00:00:00"'),
+    ({"XATRACK_NOW": "0001-01-01T00:00:00"}, ["finding", "add", "10", "--unit", "区商务局", "--text", "问题", "--due", "2025-08-01"], 'XATRACK_NOW 的值"0001-01-01T00:00:00"'),
+    ({"XATRACK_NOW": "0001-01-01T00:00:00"}, ["report", "--year", "-o", "考核.xlsx"], 'XATRACK_NOW 的值"0001-01-01T00:00:00"'),
     ({"XATRACK_NOW": "2025-07-10 noon"}, ["list"], 'XATRACK_NOW 的值"2025-07-10 noon"'),
     ({"XATRACK_TODAY": "1969-12-31"}, ["overdue"], 'XATRACK_TODAY 的值"1969-12-31"'),
     ({"XATRACK_TODAY": "2201-01-01"}, ["update", "10", "--done", "1"], 'XATRACK_TODAY 的值"2201-01-01"'),
@@ -190,8 +194,9 @@ BAD_CLOCKS = [
 ]
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def _files(root: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``root``."""
+    return {str(p.relative_to(root)): p.read_bytes() if p.is_file() else None for p in sorted(root.rglob("*"))}
 
 
 @pytest.mark.parametrize("env, args, named", BAD_CLOCKS, ids=[" ".join(a) + " " + " ".join(e.values()) for e, a, _ in BAD_CLOCKS])
