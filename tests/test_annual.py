@@ -72,6 +72,7 @@ def test_as_of_before_a_publication_computes_that_quarter(year_tracker, capsys):
     assert code == 0, err
     assert "Q1 名次(通报) | Q2 名次 | Q3 名次" in out
     assert "(重算" not in out
+    assert "第一季度的名次和计数取自已发布的通报(bulletins/);第二、三季度未发布通报,按2025-07-10 23:59 以前的全部记录计算。" in out
 
 
 def test_a_bulletin_of_other_items_is_not_taken(year_tracker, capsys):

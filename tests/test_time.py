@@ -315,3 +315,20 @@ def test_check_names_a_bad_time_zone_and_the_weekday_fallback(tracker, capsys):
     said = out + err
     assert 'settings.timezone 应为时区名(如 Asia/Shanghai),未知的时区"Asia/Shangai"' in said
     assert "settings.deadline_workdays:节假日日历不含 2150 年、2151 年,这些年份的工作日按周一至周五计算" in said
+
+
+def test_show_gives_a_withdrawal_time_on_the_plan_clock(machine_zone):
+    """A retraction recorded on a machine on UTC (offset +00:00) reads in China time."""
+    from xatrack.history import item_history
+    from xatrack.model import TASK, Item, entry_ref
+
+    class LeadOnly:
+        def role(self, item, by):
+            return "牵头"
+
+    item = Item(id="10", kind=TASK, text="t")
+    reported = _entry("2025-07-05T10:00:00+08:00")._replace(by="区商务局")
+    withdrawal = Entry(item="10", quarter=Q2, date=date(2025, 6, 30), by="区商务局",
+                       at=datetime.fromisoformat("2025-07-10T16:30:00+00:00"), retracts=entry_ref(reported))
+    [row] = item_history(item, [reported, withdrawal], LeadOnly(), Settings())
+    assert row.marks == ("已撤回(区商务局 2025-07-11 00:30)",)

@@ -56,6 +56,7 @@ class Annual:
     rule: str
     published: tuple[int, ...] = ()  # quarters counted as their published bulletins say
     differing: tuple[int, ...] = ()  # published quarters that recomputing with late figures would change
+    as_of: str = ""  # --as-of: only what had been recorded by then counts (as the report shows the time)
 
 
 def published_rates(unit: dict[str, Any]) -> score.Rates:

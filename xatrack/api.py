@@ -461,7 +461,12 @@ def annual(root=None, *, filters: Filters | None = None, quarter: str | None = N
         before()
     entries = bulletin.recorded_by(loaded.entries, moment, _zone(loaded)) if moment is not None else loaded.entries
     published = _published_quarters(loaded.root, q, heading(q, filters, "").split(" · ")[1:], moment, _zone(loaded))
-    return q, assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles, published=published)
+    result = assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles, published=published)
+    if moment is not None:
+        from dataclasses import replace
+
+        result = replace(result, as_of=moment.strftime("%Y-%m-%d %H:%M"))
+    return q, result
 
 
 def _published_quarters(root: Path, upto, scope: list[str], moment: datetime | None, zone) -> dict:

@@ -5,10 +5,11 @@ came after the deadline, which were withdrawn and by whom. Pure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from xatrack.evaluate import retracted_refs
-from xatrack.model import Entry, Item, entry_ref
-from xatrack.schedule import recorded_late
+from xatrack.model import Entry, Item, Settings, entry_ref
+from xatrack.schedule import in_zone, plan_zone, recorded_late
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class HistoryRow:
     role: str  # 牵头 / 责任 (a contribution, 分项报送) / "" (the office, a person)
     late: bool  # recorded after its quarter's deadline (逾期报送)
     withdrawn_by: Entry | None  # the retraction that withdrew it
+    zone: tzinfo | None = None  # the plan's time zone: times are shown on its clock
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -27,7 +29,7 @@ class HistoryRow:
             marks.append("逾期报送")
         if self.withdrawn_by is not None:
             w = self.withdrawn_by
-            when = w.at.strftime("%Y-%m-%d %H:%M") if w.at is not None else w.date.isoformat()
+            when = in_zone(w.at, self.zone or plan_zone()).strftime("%Y-%m-%d %H:%M") if w.at is not None else w.date.isoformat()
             marks.append(f"已撤回({w.by or '未署名'} {when})")
         return tuple(marks)
 
@@ -35,6 +37,7 @@ class HistoryRow:
 def item_history(item: Item, entries: list[Entry], roles, rule) -> list[HistoryRow]:
     """The item's reports, oldest first; retractions show as marks on what they withdrew.
     ``rule``: the plan's settings (or calendar days) that decide lateness (schedule.recorded_late)."""
+    zone = plan_zone(rule if isinstance(rule, Settings) else None)
     mine = [e for e in entries if e.item == item.id]
     withdrawn = retracted_refs(mine)
     rows = []
@@ -47,6 +50,7 @@ def item_history(item: Item, entries: list[Entry], roles, rule) -> list[HistoryR
                 role=roles.role(item, entry.by),
                 late=recorded_late(entry, rule),
                 withdrawn_by=withdrawn.get(entry_ref(entry)) if withdrawn else None,
+                zone=zone,
             )
         )
     return rows

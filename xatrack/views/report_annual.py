@@ -73,14 +73,15 @@ def annual_table(result, upto) -> AnnualTable:
             cells.append(f"{unit.score:g}")
         rows.append(tuple(cells))
     notes = [result.rule]
+    records = f"{result.as_of} 以前的全部记录" if result.as_of else "目前的全部记录"
     computed = [q for q in quarters if q not in published]
     if published:
         source = f"{_quarters_text(sorted(published))}的名次和计数取自已发布的通报(bulletins/)"
         if computed:
-            source += f";{_quarters_text(computed)}未发布通报,按目前的全部记录计算"
+            source += f";{_quarters_text(computed)}未发布通报,按{records}计算"
         notes.append(source + "。")
     else:
-        notes.append("各季度均未发布通报,按目前的全部记录(含逾期补报和更正)计算。")
+        notes.append(f"各季度均未发布通报,按{records}(含逾期补报和更正)计算。")
     for q in result.differing:
         changes, moved = [], 0
         for unit in result.units:
@@ -95,7 +96,7 @@ def annual_table(result, upto) -> AnnualTable:
         if moved:
             changes.append(f"另有 {moved} 个单位本身的数字未变、名次随之变动")
         notes.append(
-            f"第{_CN[q - 1]}季度按目前的全部记录(含逾期补报和更正)重算与已发布的通报不同,"
+            f"第{_CN[q - 1]}季度按{records}(含逾期补报和更正)重算与已发布的通报不同,"
             f"表中括号内为重算名次,全年合计按通报:{';'.join(changes)}。"
         )
     title = f"{result.year}年各牵头单位目标任务全年考核(第一至第{_CN[upto.q - 1]}季度)"
