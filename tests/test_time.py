@@ -42,7 +42,8 @@ def machine_zone(request):
     time.tzset()
     try:
         # The zone really is the machine's now: otherwise the test would prove nothing.
-        assert datetime.now().astimezone().utcoffset() == MACHINE_OFFSETS[request.param]
+        if datetime.now().astimezone().utcoffset() != MACHINE_OFFSETS[request.param]:
+            pytest.skip(f"the C library here has no zone file for {request.param}")
         yield request.param
     finally:
         if saved is None:
