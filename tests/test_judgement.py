@@ -24,6 +24,7 @@ from xatrack.directory import Directory, Group, Unit
 from xatrack.errors import InputError
 from xatrack.evaluate import decisive, evaluate
 from xatrack.model import (
+    PENDING,
     BEHIND,
     DONE,
     MISSING,
@@ -369,7 +370,7 @@ def test_cli_declines_units_and_whole_numbers(tracker, capsys, monkeypatch):
     assert code == 0, err
     code, out, err = run(capsys, "update", "32", "--done", "1200", "--by", "区科经局")
     assert code == 0 and "请核实" in err
-    assert show_json(capsys, "创建省级新型研发机构", "Q2")["status"] == MISSING  # not red: nothing due yet
+    assert show_json(capsys, "创建省级新型研发机构", "Q2")["status"] == PENDING  # not red, and on 7-05 not yet due
     run(capsys, "update", "23", "-m", "1", "--done", "0", "--by", "区科经局")
     assert show_json(capsys, "创建省级新型研发机构", "Q2")["status"] != SEVERE
 
@@ -393,6 +394,7 @@ def test_cli_negative_figure_in_a_sheet(tracker, capsys, monkeypatch):
 def test_cli_reminder_list_names_missing_metrics(tracker, capsys, monkeypatch):
     monkeypatch.setenv("XATRACK_NOW", "2025-07-05T10:00:00+08:00")
     run(capsys, "update", "16", "-m", "金龙", "--done", "1", "--by", "区科经局")
+    monkeypatch.setenv("XATRACK_NOW", "2025-07-12T10:00:00+08:00")  # after the deadline: what is missing is owed
     code, out, err = run(capsys, "report", "-q", "Q2", "--format", "md")
     line = next(l for l in out.splitlines() if l.startswith("| 区科经局 |"))
     assert "16\uff08缺\uff1a玉龙企业;潜龙企业" in line
@@ -430,10 +432,11 @@ def test_cli_publish_late_report_and_as_of(tracker, capsys, monkeypatch):
     assert g6["late"] is True and g6["status"] == ON_TRACK
     monkeypatch.setenv("XATRACK_NOW", "2025-10-08T09:00:00+08:00")
     code, out, err = run(capsys, "update", "32", "--done", "170", "-q", "Q2", "--by", "区科经局")
-    assert code == 0 and "逾期报送" in out
+    # 区科经局 first reported 32 on 7-05, on time: the October figure corrects it (逾期更正), it is not late (issue 24)
+    assert code == 0 and "逾期更正" in out and "逾期报送" not in out
     assert published.read_bytes() == kept  # the circulated bulletin is unchanged
     row = show_json(capsys, "新建5G基站", "Q2")
-    assert row["late"] is True and row["metrics"][0]["late"] is True and row["status"] == ON_TRACK
+    assert row["late"] is False and row["metrics"][0]["late"] is True and row["status"] == ON_TRACK
     code, out, err = run(capsys, "report", "-q", "Q2", "--format", "md")
     assert "已于 2025-07-20 15:00 发布" in out and "逾期报送" in out and "G6" in out
 
@@ -475,7 +478,7 @@ def test_cli_retract_and_report_again(tracker, capsys, monkeypatch):
     assert "已撤回(区科经局" in out
     monkeypatch.setenv("XATRACK_NOW", next(clock))
     run(capsys, "retract", "32", "--by", "区科经局")
-    assert show_json(capsys, "新建5G基站", "Q2")["status"] == MISSING
+    assert show_json(capsys, "新建5G基站", "Q2")["status"] == PENDING  # withdrawn, and on 7-05 not yet due
     before = (tracker / "progress" / "2025-Q2.yaml").read_bytes()
     code, out, err = run(capsys, "retract", "32", "--by", "区科经局")
     assert code == 2 and "没有" in err and len(err.strip().splitlines()) == 1

@@ -68,7 +68,7 @@ Q1_OVERALL = {DONE: 1, ON_TRACK: 3, BEHIND: 0, SEVERE: 1, MISSING: 102}
 
 
 REPLAY = {"2025-03-25": Q1_UPDATES, "2025-06-20": Q2_UPDATES}  # recorded once (conftest.replayed)
-TODAY = "2025-06-20"  # the day the tests run on (conftest.tracker)
+TODAY = "2025-07-15"  # the day the tests run on (conftest.tracker): after the Q2 deadline, so the bulletin judges what is missing
 
 
 def _report(root, quarter: int = 2, **filters):
@@ -633,8 +633,8 @@ def test_report_year_places_each_lead_unit_per_quarter_and_over_the_year(tmp_pat
     assert "第一至第二季度" in out
     code, out, err = run(capsys, "report", "--year", "--format", "md")
     assert code == 0 and "| 1 | 区科经局 | 20 | 1 | 1 | 2.5% | 5% | 1 |" in out
-    code, out, err = run(capsys, "report", "--year", "-o", "全年.xlsx")
-    assert code == 2 and "--year 的全年考核表目前只输出到屏幕或 Markdown" in err and not Path("全年.xlsx").exists()
+    code, out, err = run(capsys, "report", "--year", "-o", "全年.html")
+    assert code == 2 and "--year 的全年考核表输出到屏幕、Markdown、Excel 或 Word" in err and not Path("全年.html").exists()
     code, out, err = run(capsys, "report", "--year", "-o", "全年.md")
     assert code == 0 and "已写入 全年.md" in err
     assert Path("全年.md").read_text(encoding="utf-8").startswith("# 2025年各牵头单位目标任务全年考核(第一至第二季度)")

@@ -228,8 +228,8 @@ def show(root=None, *, item_id: str, today: date | None = None, warn: Warn | Non
                  as_of=loaded.moment)[0]
         for q in range(1, 5)
     ]
-    history = item_history(item, loaded.entries, loaded.roles, plan.settings.deadline_days, plan.settings.office)
-    day = today or clock_today()
+    history = item_history(item, loaded.entries, loaded.roles, plan.settings)
+    day = today or clock_today(_zone(loaded))
     mine = sorted((f for f in loaded.findings if f.item == item.id), key=lambda f: (f.day, f.fid))
     findings = ([(f, f.status(day), item) for f in mine], short_ids(f.fid for f in loaded.findings))
     return Shown(item, plan, per_quarter, history, findings)
@@ -260,7 +260,7 @@ def update(root=None, *, item_id: str, done: str | None = None, metric: str | No
 
     loaded = open_tracker(root, item=item_id, warn=warn)  # an append needs neither the whole log nor the whole plan
     report = Submission(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
-    moment = now or clock_now()
+    moment = now or clock_now(_zone(loaded))
     recorded = build_record(
         loaded.plan, report, today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory
     )
@@ -276,7 +276,7 @@ def retract(root=None, *, item_id: str, metric: str | None = None, quarter: str 
     from xatrack.recording import build_retraction
 
     loaded = open_tracker(root, item=item_id, warn=warn)
-    moment = now or clock_now()
+    moment = now or clock_now(_zone(loaded))
     item = loaded.plan.get(item_id)
     entries = loaded.item_entries(item.id) if item is not None else []
     recorded, target = build_retraction(
@@ -386,12 +386,16 @@ class Made(_Value):
     __slots__ = ("report", "quarter", "settings", "moment", "published", "kept")
 
 
-def _report_moment(as_of: str | None, publish: bool):
+def _report_moment(as_of: str | None, publish: bool, loaded: Loaded | None = None):
+    """--as-of as a time in the plan's zone (None without it). Called once before the
+    tracker is read (``loaded`` None: a malformed value is refused first) and again with it."""
     from xatrack import bulletin
 
     if publish and as_of:
         raise InputError("--publish 记录的是此刻发布的通报,不能与 --as-of 同用")
-    return bulletin.parse_as_of(as_of) if as_of else None
+    if not as_of:
+        return None
+    return bulletin.parse_as_of(as_of, _zone(loaded) if loaded is not None else None)
 
 
 def report(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
@@ -404,17 +408,18 @@ def report(root=None, *, filters: Filters | None = None, quarter: str | None = N
     from xatrack.clock import today as clock_today
     from xatrack.report import build_report
 
-    moment = _report_moment(as_of, publish)
+    _report_moment(as_of, publish)
     loaded = open_tracker(root, warn=warn)
+    moment = _report_moment(as_of, publish, loaded)
     filters = _filters(filters)
     selector = loaded.selector(filters)
     q = loaded.quarter(quarter)
     scope = heading(q, filters, "").split(" · ")[1:]
     if publish:
-        moment = now or clock_now()
+        moment = now or clock_now(_zone(loaded))
     if moment is not None:
         # What had been recorded by then, withdrawals included: every entry, filtered by `at`.
-        entries = bulletin.recorded_by(loaded.entries, moment)
+        entries = bulletin.recorded_by(loaded.entries, moment, _zone(loaded))
     else:
         # The decisive entries up to q suffice for q and the quarter before it (evaluate.decisive).
         entries = loaded.decisive_entries(q)
@@ -430,7 +435,7 @@ def report(root=None, *, filters: Filters | None = None, quarter: str | None = N
             current_published = None
     made = build_report(
         loaded.plan, loaded.directory, entries, q, selector=selector, scope=scope,
-        as_of=moment if moment is not None else (today or clock_today()), roles=loaded.roles,
+        as_of=moment if moment is not None else (today or clock_today(_zone(loaded))), roles=loaded.roles,
         previous_published=previous_published, current_published=current_published,
         findings=loaded.findings,
     )
@@ -444,19 +449,46 @@ def report(root=None, *, filters: Filters | None = None, quarter: str | None = N
 def annual(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
            publish: bool = False, before: Callable[[], None] | None = None, warn: Warn | None = None):
     """`xatrack report --year`: (the last quarter counted, annual.annual's result) for the selected items.
+    A quarter whose bulletin was published (bulletins/, the same items; by --as-of when given) counts
+    with the published ranks and counts, recomputation shown where it differs; others are computed.
     ``before``: a check run once the quarter is known (the CLI refuses formats there)."""
     from xatrack import bulletin
     from xatrack.annual import annual as assess
 
-    moment = _report_moment(as_of, publish)
+    _report_moment(as_of, publish)
     loaded = open_tracker(root, warn=warn)
+    moment = _report_moment(as_of, publish, loaded)
     filters = _filters(filters)
     selector = loaded.selector(filters)
     q = loaded.quarter(quarter)
     if before is not None:
         before()
-    entries = bulletin.recorded_by(loaded.entries, moment) if moment is not None else loaded.entries
-    return q, assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles)
+    entries = bulletin.recorded_by(loaded.entries, moment, _zone(loaded)) if moment is not None else loaded.entries
+    published = _published_quarters(loaded.root, q, heading(q, filters, "").split(" · ")[1:], moment, _zone(loaded))
+    result = assess(loaded.plan, loaded.directory, entries, q, selector, loaded.roles, published=published)
+    if moment is not None:
+        from dataclasses import replace
+
+        result = replace(result, as_of=moment.strftime("%Y-%m-%d %H:%M"))
+    return q, result
+
+
+def _published_quarters(root: Path, upto, scope: list[str], moment: datetime | None, zone) -> dict:
+    """{q: data} of the bulletins published for the quarters up to ``upto`` over the same
+    items (scope), and by ``moment`` when one is given (--as-of)."""
+    from xatrack import bulletin
+    from xatrack.model import Quarter
+    from xatrack.schedule import in_zone
+
+    found = {}
+    for q in range(1, upto.q + 1):
+        data = bulletin.load_published(root, Quarter(upto.year, q))
+        if data is None or data.get("scope") != scope:
+            continue
+        if moment is not None and in_zone(datetime.fromisoformat(data["published_at"]), zone) > moment:
+            continue
+        found[q] = data
+    return found
 
 
 # --------------------------------------------------------------------------- collection sheets
@@ -490,7 +522,7 @@ def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quart
     plan, directory = loaded.plan, loaded.directory
     q = loaded.quarter(quarter)
     selector = loaded.selector(filters)
-    generated = (now or clock_now()).isoformat(timespec="seconds")
+    generated = (now or clock_now(_zone(loaded))).isoformat(timespec="seconds")
     known = plan_units(plan)
     # "-o 报送表/" names a folder even before it exists
     as_folder = output is not None and output.endswith(("/", os.sep))
@@ -498,7 +530,7 @@ def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quart
 
     from xatrack.schedule import deadline
 
-    reply_by = deadline(q, plan.settings.deadline_days)
+    reply_by = deadline(q, plan.settings)
     office_contact = plan.settings.bulletin.contact
 
     def info_for(name: str) -> SheetInfo:
@@ -594,7 +626,7 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
         raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
     loaded = open_tracker(root, warn=warn)
     plan = loaded.plan
-    moment = now or clock_now()
+    moment = now or clock_now(_zone(loaded))
     when = parse_date(day) if day else None
     skipped, read = [], []
     for path in files:
@@ -725,7 +757,7 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
                  as_of=loaded.moment)
     )
     notices = build_notices(
-        statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings
+        statuses, loaded.directory, plan.settings, q, today or clock_today(_zone(loaded)), plan.info.title, units, findings=findings
     )
     from xatrack.model import PENDING
 
@@ -778,7 +810,7 @@ def findings(root=None, *, filters: Filters | None = None, status: str | None = 
     loaded = open_tracker(root, warn=warn)
     filters = _filters(filters)
     found = load_findings(loaded)
-    day = today or clock_today()
+    day = today or clock_today(_zone(loaded))
     states = parse_status_filter(status) if status else None
     q = loaded.quarter(quarter) if quarter else None
     item = find_item(loaded.plan, item_id) if item_id else None
@@ -818,11 +850,18 @@ def _recorder(by: str | None, default_by: str) -> str:
     return (by or default_by or "").strip()
 
 
-def _recorded_at() -> str:
-    """When a finding or its follow-up is recorded: the one clock (XATRACK_NOW), as for progress entries."""
+def _recorded_at(loaded: Loaded) -> str:
+    """When a finding or its follow-up is recorded: the one clock (XATRACK_NOW) in the plan's zone, as for progress entries."""
     from xatrack.clock import now as clock_now
 
-    return clock_now().isoformat(timespec="seconds")
+    return clock_now(_zone(loaded)).isoformat(timespec="seconds")
+
+
+def _zone(loaded: Loaded):
+    """The plan's time zone (settings.timezone): the clock's and every date's."""
+    from xatrack.schedule import plan_zone
+
+    return plan_zone(loaded.plan.settings)
 
 
 def _finding_day(raw: str | None, year: int | None, today: date, clamp: bool) -> date:
@@ -892,11 +931,11 @@ def add_finding(root=None, *, item_id: str | None = None, unit: str | None = Non
         unit = item.lead[0]
     unit_name = _finding_unit(loaded, unit, item)
     year = loaded.plan.info.year
-    found_on = _finding_day(day, year, today or clock_today(), clamp=True)
+    found_on = _finding_day(day, year, today or clock_today(_zone(loaded)), clamp=True)
     deadline = parse_date(due, "--due")
     record = add_record(
         item=item.id if item else None, unit=unit_name, kind=kind.strip(), text=text, day=found_on, due=deadline,
-        by=_recorder(by, default_by), at=at or _recorded_at(),
+        by=_recorder(by, default_by), at=at or _recorded_at(loaded),
     )
     existing = load_findings(loaded)
     if record["fid"] in existing:
@@ -928,16 +967,16 @@ def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[
     found = load_findings(loaded)
     finding = resolve(found, finding_id)
     year = loaded.plan.info.year
-    when = _finding_day(day, year, today or clock_today(), clamp=False)
+    when = _finding_day(day, year, today or clock_today(_zone(loaded)), clamp=False)
     sources = check_sources(evidence or [])
     if op == "close" and not sources and not note:
         raise InputError("销号须有 --evidence(佐证材料)或 --note(说明)")
     recorder = _recorder(by, default_by)
     # The record is validated (with the files' names for now) before any file is stored.
     planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
-    follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(), evidence=planned)
+    follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(loaded), evidence=planned)
     refs = store_all(loaded.root, year, sources)
-    record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(), evidence=refs)
+    record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(loaded), evidence=refs)
     path = append(loaded.root, year, record)
     return FindingFollowedUp(finding, op, record, short_ids(found)[finding.fid], when, refs, path,
                              loaded.tracker.display(path))

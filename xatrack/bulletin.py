@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from xatrack.errors import DataError, InputError, Problem
 from xatrack.model import STATES, Quarter
-from xatrack.schedule import parse_date
+from xatrack.schedule import check_moment, end_of_day, in_zone, parse_date, plan_zone
 from xatrack.store import write_atomic
 
 FOLDER = "bulletins"
@@ -82,6 +82,14 @@ def record(report, published_at: datetime) -> dict[str, Any]:
                 "progress_rate": round(row.progress_rate, 6),
                 "timely_rate": round(row.timely_rate, 6),
                 "score": row.score,
+                # What the ranking counted (score.Rates): the year's 考核 (annual.py) adds these up.
+                "rates": {
+                    "total": row.rates.total,
+                    "green": row.rates.green,
+                    "timely": row.rates.timely,
+                    "severe": row.rates.severe,
+                    "missing": row.rates.missing,
+                },
             }
             for row in report.units
         ],
@@ -177,35 +185,46 @@ def _published_at(path: Path) -> str:
     return str(data.get("published_at", "")) if data else ""
 
 
-def parse_as_of(text: str) -> datetime:
-    """--as-of: a timestamp (2025-07-10T09:30:00+08:00) or a date (2025-07-10: the end of that day)."""
+def parse_as_of(text: str, zone: tzinfo | None = None) -> datetime:
+    """--as-of in the plan's time zone ``zone`` (settings.timezone): a timestamp
+    (2025-07-10T09:30:00+08:00; one without an offset is the plan zone's wall time)
+    or a date (2025-07-10: the end of that day in the plan's zone), whatever the
+    machine's zone. Malformed, or outside the years 1970–2200: InputError."""
+    zone = zone if zone is not None else plan_zone()
     raw = (text or "").strip()
     try:
         moment = datetime.fromisoformat(raw)
         if len(raw) <= 10:
             raise ValueError  # a bare date: the end of that day, below
-        return moment if moment.tzinfo is not None else moment.astimezone()
     except ValueError:
-        pass
+        moment = None
+    if moment is not None:
+        check_moment(moment, "--as-of", raw)
+        return in_zone(moment, zone)
     try:
         day = parse_date(raw, flag="--as-of")
     except InputError:
         raise InputError(f"--as-of 的值\"{raw[:40]}\"无法识别(如 2025-07-10 或 2025-07-10T09:30:00+08:00)") from None
-    return datetime.combine(day, datetime.max.time()).astimezone()
+    check_moment(day, "--as-of", raw)
+    return end_of_day(day, zone)
 
 
-def recorded_by(entries, moment: datetime) -> list:
-    """The entries recorded (``at``) up to ``moment``; an entry without ``at``
-    (written by hand) counts from the end of its date."""
+def recorded_by(entries, moment: datetime, zone: tzinfo | None = None) -> list:
+    """The entries recorded (``at``) up to ``moment``, compared as instants; an entry
+    without ``at`` (written by hand) counts from the end of its date, and one whose
+    ``at`` has no offset is the wall time of the plan's zone ``zone``."""
+    zone = zone if zone is not None else plan_zone()
+    moment = in_zone(moment, zone)
+    last_day = moment.date()
     kept = []
     for entry in entries:
         at = entry.at
         if at is None:
-            if entry.date <= moment.date():
+            if entry.date <= last_day:
                 kept.append(entry)
             continue
         if at.tzinfo is None:
-            at = at.astimezone()
+            at = at.replace(tzinfo=zone)
         if at <= moment:
             kept.append(entry)
     return kept

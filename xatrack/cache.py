@@ -40,7 +40,7 @@ _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.versi
 CODE_MODULES = (
     "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
     "load", "logfile", "logline", "model", "paperwork", "qindex", "queries", "reading", "registry", "roles", "schedule", "store",
-    "yamlio",
+    "workdays", "yamlio",
 )
 _code_stamp: str | None = None
 

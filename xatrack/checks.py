@@ -6,6 +6,8 @@ Reading is the loader's (load.py); this module only judges what was read.
 
 from __future__ import annotations
 
+from datetime import date
+
 from xatrack.bulletin import check_folder
 from xatrack.errors import Problem
 from xatrack.evidence import verify
@@ -15,6 +17,7 @@ from xatrack.load import Loaded
 from xatrack.model import Entry, Plan, entry_ref
 from xatrack.safefs import outside_links
 from xatrack.store import PROGRESS
+from xatrack.workdays import FALLBACK_NOTE, unknown_years
 
 
 def check_tracker(tracker) -> list[Problem]:
@@ -44,6 +47,7 @@ def check_tracker(tracker) -> list[Problem]:
         problems.extend(check_entries(plan, entries))
         problems.extend(check_retractions(entries))
         problems.extend(check_follows(plan))
+        problems.extend(check_workday_calendar(plan))
         problems.extend(check_folder(tracker.root, plan))
         problems.extend(check_findings_and_evidence(tracker, plan))
     return problems
@@ -72,6 +76,22 @@ def check_retractions(entries: list[Entry]) -> list[Problem]:
             continue
         first[entry.retracts] = entry
     return problems
+
+
+def check_workday_calendar(plan: Plan) -> list[Problem]:
+    """Working days counted (settings.deadline_workdays, remind_workdays) in a year the
+    holiday calendar does not know: those days fall back to Monday–Friday; say so."""
+    settings = plan.settings
+    keys = [key for key in ("deadline_workdays", "remind_workdays") if getattr(settings, key)]
+    year = plan.info.year
+    if not keys or not year:
+        return []
+    # The year's reporting runs from its first quarter to the Q4 deadline in January after it.
+    missing = unknown_years(date(year, 1, 1), date(year + 1, 1, 31))
+    if not missing:
+        return []
+    years = "、".join(f"{y} 年" for y in missing)
+    return [Problem("tasks.yaml", None, f"settings.{'/'.join(keys)}:节假日日历不含 {years},这些年份的工作日{FALLBACK_NOTE}", "warning", code="workday-calendar")]
 
 
 def check_follows(plan: Plan) -> list[Problem]:

@@ -93,16 +93,27 @@ def report_command(
     from xatrack import api
 
     if year:
-        from xatrack.views.report_annual import KINDS, render_annual
+        from xatrack.views.report_annual import KINDS, annual_table, render_annual
 
         def before() -> None:
             if kind not in KINDS:
-                raise InputError("--year 的全年考核表目前只输出到屏幕或 Markdown(--format md)")
+                raise InputError("--year 的全年考核表输出到屏幕、Markdown、Excel 或 Word(-o 考核.md / 考核.xlsx / 考核.docx),没有 HTML 格式")
 
         upto, result = api.annual(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish,
                                   before=before, warn=echo_warning)
-        title, text = render_annual(result, upto, kind)
-        _emit(text, output, title)
+        if kind == "xlsx":
+            from xatrack.views.annual_xlsx import render_annual_xlsx
+
+            _write(output, render_annual_xlsx(result, upto))
+            typer.echo(f"已写入 {output}:{annual_table(result, upto).title}", err=True)
+        elif kind == "docx":
+            from xatrack.views.annual_docx import render_annual_docx
+
+            _write(output, render_annual_docx(result, upto))
+            typer.echo(f"已写入 {output}:{annual_table(result, upto).title}", err=True)
+        else:
+            title, text = render_annual(result, upto, kind)
+            _emit(text, output, title)
         return
     made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
     if explain is not None:
@@ -148,7 +159,9 @@ def _render(kind: str, made, output: Path | None) -> None:
     elif kind == "docx":
         from xatrack.views.report_docx import render_docx
 
-        _write(output, render_docx(report, made.settings.bulletin, made=today()))
+        from xatrack.schedule import plan_zone
+
+        _write(output, render_docx(report, made.settings.bulletin, made=today(plan_zone(made.settings))))
     elif kind == "md":
         from xatrack.views.report_markdown import render_markdown
 

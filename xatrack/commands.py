@@ -112,4 +112,6 @@ def confirm_update(done, say, announce: bool = True) -> None:
         )
         return
     late = "(逾期报送)" if status.late else ""
+    if not late and any(u.corrected_late for u in status.units):
+        late = "(逾期更正:首次报送在截止日前,不计逾期)"
     say(f"{what} 当前状态:{status.label}{late}({status.reason})")

@@ -42,7 +42,7 @@ from .model import (
     normalize_id,
 )
 from .roles import CO_LEAD, LEAD, OFFICE, OUTSIDE, RESPONSIBLE, PlainRoles
-from .schedule import deadline, expected_fraction, expected_value, recorded_late
+from .schedule import deadline, deadline_passed, expected_fraction, expected_value, recorded_late
 
 # Worse states sort first: 严重滞后 > 未报送 > 滞后 > 待报送 > 正常 > 已完成.
 SEVERITY = {SEVERE: 5, MISSING: 4, BEHIND: 3, PENDING: 2, ON_TRACK: 1, DONE: 0}
@@ -595,7 +595,7 @@ def _metric_status(
     pace and tolerance no longer apply (short of the target is 严重滞后)."""
     expected = expected_value(item, metric, quarter.q)
     entry = newest(_value_entries(item, metric, now)) or newest(_value_entries(item, metric, fallback))
-    late = entry is not None and recorded_late(entry, settings.deadline_days)
+    late = entry is not None and recorded_late(entry, settings)
     if entry is not None:
         value = float(entry.value)
         if metric.kind == REFERENCE:
@@ -666,11 +666,13 @@ def _contributions(entries: list[Entry]) -> tuple[Entry, ...]:
 
 def due_passed(quarter: Quarter, settings, as_of=None) -> bool:
     """Whether ``quarter``'s reporting deadline has passed at ``as_of`` (a
-    date or datetime; None: judged after the fact, the deadline has passed)."""
+    date: after that day; a datetime: the instant, on the plan's clock; None:
+    judged after the fact, the deadline has passed)."""
     if as_of is None:
         return True
-    day = as_of.date() if isinstance(as_of, datetime) else as_of
-    return day > deadline(quarter, settings.deadline_days)
+    if isinstance(as_of, datetime):
+        return deadline_passed(quarter, settings, as_of)
+    return as_of > deadline(quarter, settings)
 
 
 def _first(entries: Iterable[Entry]) -> Entry | None:
@@ -706,9 +708,9 @@ def _unit_report(
         first = _first(entries)
         if first is None:
             continue
-        if recorded_late(first, settings.deadline_days):
+        if recorded_late(first, settings):
             late = True
-        elif any(recorded_late(e, settings.deadline_days) for e in entries):
+        elif any(recorded_late(e, settings) for e in entries):
             corrected.append(name)
     if nothing_due and not own:
         state = UNIT_NOTHING_DUE
@@ -844,15 +846,15 @@ def evaluate_item(
         for ms in metrics:
             if ms.entry is not None and not ms.carried:
                 first = _first(_value_entries(item, ms.metric, now + co_now))
-                late = late or (first is not None and recorded_late(first, settings.deadline_days))
+                late = late or (first is not None and recorded_late(first, settings))
         if not metrics and status_entry is not None:
             first = _first(figures)
-            late = first is not None and recorded_late(first, settings.deadline_days)
+            late = first is not None and recorded_late(first, settings)
 
     def result(state: str, reason: str, claim: str = "", unfinished: bool = False) -> ItemStatus:
         return ItemStatus(
             item, quarter, state, reason, metrics, reported, note, last, contributions, late,
-            units=units, figure_note=figure_note, outside=tuple(sorted(outside, key=_order)),
+            units=units, figure_note=figure_note, outside=_contributions(outside),
             disagreements=disagreements, claim=claim, unfinished=unfinished,
         )
 
@@ -884,7 +886,7 @@ def evaluate_item(
         reasons.append(f"已过完成时限({_qlabel(item.due)})未完成")
     if not figures:
         if not due and not past_due:
-            return result(PENDING, f"本季度尚未报送(截止日 {deadline(quarter, settings.deadline_days).isoformat()})")
+            return result(PENDING, f"本季度尚未报送(截止日 {deadline(quarter, settings).isoformat()})")
         reasons.append("本季度未报送")
         if contributions:
             reasons.append(f"仅有责任单位分项报送 {len({e.by for e in contributions})} 家")

@@ -35,7 +35,7 @@ from xatrack.findings_log import load as load_findings
 from xatrack.logfile import read_log
 from xatrack.model import DONE, ON_TRACK, normalize_id
 from xatrack.roles import Roles
-from xatrack.schedule import deadline, default_quarter, parse_quarter
+from xatrack.schedule import deadline, default_quarter, parse_quarter, plan_zone
 from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root, read_text
 
 
@@ -231,7 +231,7 @@ class Loaded:
         if text:
             return parse_quarter(text, plan.info.year)
         if today is None:
-            today = clock_today()
+            today = clock_today(plan_zone(plan.settings))
         return default_quarter(plan.info.year, today, plan.settings.report_window_days)
 
     @property
@@ -245,7 +245,7 @@ class Loaded:
     def deadline(self, quarter):
         """The reporting deadline of ``quarter`` (from the plan the index holds when the plan was not read)."""
         settings = self._plan.settings if self._plan is not None else self._settings_read()
-        return deadline(quarter, settings.deadline_days)
+        return deadline(quarter, settings)
 
     def _settings_read(self):
         bare = getattr(self, "_bare", None)

@@ -174,6 +174,9 @@ class Bulletin:
         return dict(self.by_quarter).get(q, self.requirements)
 
 
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
 @dataclass(frozen=True)
 class Settings:
     """How far behind pace is still yellow rather than red.
@@ -193,8 +196,14 @@ class Settings:
     # quarter being reported (the default --quarter) is the one just ended.
     report_window_days: int = 31
     # A quarter's figures are due this many days after it ends; an entry
-    # recorded later is 逾期报送.
+    # recorded later (after the end of that day in the plan's time zone) is 逾期报送.
     deadline_days: int = 10
+    # ... or this many working days after it ends (季度结束后 10 个工作日内), China's
+    # public holidays and 调休 counted (workdays.py); when set it replaces deadline_days.
+    deadline_workdays: int | None = None
+    # The plan's time zone (IANA name): every date of the plan is on its calendar
+    # (the ``at`` recorded, deadlines, --as-of DATE), whatever the machine's zone.
+    timezone: str = DEFAULT_TIMEZONE
     # Ranking of lead units (督查考核办法): weights of the rates, in the order
     # (推进率, 及时率); () means strictly one after the other (see score.py).
     ranking_weights: tuple[tuple[str, float], ...] = ()
@@ -206,6 +215,7 @@ class Settings:
     # Who the office is (settings.office): entries by these names verify an
     # item's figure; they never count as a lead unit's report.
     office: tuple[str, ...] = OFFICE_NAMES
+    remind_workdays: int | None = None  # ... or within this many working days (replaces remind_days)
 
 
 @dataclass(frozen=True)

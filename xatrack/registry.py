@@ -16,7 +16,7 @@ from typing import Any
 
 from xatrack.errors import Problem
 from xatrack.paperwork import dump_paperwork_settings, parse_paperwork_settings
-from xatrack.schedule import parse_schedule
+from xatrack.schedule import parse_schedule, zone_named
 from xatrack.yamlio import line_of as _line_of, load_yaml
 from xatrack.model import (
     KINDS,
@@ -292,7 +292,8 @@ class _Reader:
         """settings: tolerance, the reporting calendar and the ranking rule.
 
         ``tolerance: {cumulative, level, growth, relative}``,
-        ``report_window_days`` (31), ``deadline_days`` (10),
+        ``report_window_days`` (31), ``deadline_days`` (10) or ``deadline_workdays``,
+        ``remind_workdays``, ``timezone`` (Asia/Shanghai),
         ``ranking: {推进率: 70, 及时率: 30}`` (default: one after the other).
         Other keys are left for the commands that read them (bulletin…)."""
         if raw is None:
@@ -323,6 +324,18 @@ class _Reader:
                 self.error(_line_of(raw, key) or line, f"settings.{key} 应为 {low}–{high} 的整数(天数),实为 {value!r}")
             else:
                 values[key] = value
+        for key in ("deadline_workdays", "remind_workdays"):
+            if key not in raw or raw[key] is None:
+                continue
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 60:
+                self.error(_line_of(raw, key) or line, f"settings.{key} 应为 1–60 的整数(工作日数),实为 {value!r}")
+            else:
+                values[key] = value
+        if "timezone" in raw:
+            zone = self.timezone(raw["timezone"], _line_of(raw, "timezone") or line)
+            if zone is not None:
+                values["timezone"] = zone
         if "ranking" in raw:
             ranking = raw["ranking"]
             where = _line_of(raw, "ranking") or line
@@ -350,6 +363,20 @@ class _Reader:
                 values["office"] = tuple(dict.fromkeys(n.strip() for n in office))
         values.update(parse_paperwork_settings(raw, line, _line_of, self.error))
         return Settings(**values, evidence_required=required)
+
+    def timezone(self, raw: Any, line: int | None) -> str | None:
+        """settings.timezone: an IANA zone name (Asia/Shanghai), or None after an error."""
+        hint = "settings.timezone 应为时区名(如 Asia/Shanghai)"
+        if not isinstance(raw, str) or not raw.strip():
+            self.error(line, f"{hint},实为 {raw!r}")
+            return None
+        name = raw.strip()
+        try:
+            zone_named(name)
+        except (ValueError, OSError, LookupError):  # ZoneInfoNotFoundError is a KeyError; a bad key a ValueError
+            self.error(line, f"{hint},未知的时区\"{name[:40]}\"")
+            return None
+        return name
 
     def evidence_required(self, raw: Any, line: int | None) -> tuple[str, ...]:
         """settings.evidence_required: report statuses needing 佐证材料 ([已完成])."""

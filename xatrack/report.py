@@ -327,7 +327,7 @@ def build_report(
             for s in statuses for ms in s.metrics if ms.unlikely
         ),
         ranking_rule=score.rule_sentence(weights),
-        deadline=deadline(quarter, plan.settings.deadline_days),
+        deadline=deadline(quarter, plan.settings),
         published=published,
         findings=findings_part,
         trends=trends,
@@ -583,7 +583,7 @@ def _pending(statuses, plan: Plan, quarter: Quarter):
     ids = tuple(s.item.id for s in statuses if s.state == PENDING)
     if not ids and not any(u.state == "待报送" for s in statuses for u in s.units):
         return None
-    return deadline(quarter, plan.settings.deadline_days), ids
+    return deadline(quarter, plan.settings), ids
 
 
 def _contributors(statuses, roles) -> tuple[UnitItems, ...]:

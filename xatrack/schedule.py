@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
-
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from .errors import InputError
-from .model import CUMULATIVE, LEVEL, Item, Metric, Quarter
+from .model import CUMULATIVE, DEFAULT_TIMEZONE, LEVEL, Item, Metric, Quarter, Settings
+from .workdays import add_workdays
 
 QUARTER_HINT = "季度应为 1–4(如 Q2、2025-Q2、二季度)"
 DATE_HINT = "(如 2025-06-28、2025/6/28、20250628、2025年6月28日)"
@@ -145,16 +147,89 @@ def default_quarter(plan_year: int, today: date, window_days: int = 31) -> Quart
     return current
 
 
-def deadline(quarter: Quarter, deadline_days: int) -> date:
-    """The last day on which a quarter's figures are on time."""
-    return quarter.end + timedelta(days=deadline_days)
+# The years a clock value (XATRACK_NOW, XATRACK_TODAY, --as-of) may name.
+CLOCK_YEARS = (1970, 2200)
 
 
-def recorded_late(entry, deadline_days: int) -> bool:
-    """Recorded (``at``) after its quarter's deadline: 逾期报送. An entry
-    without ``at`` (written by hand) is not judged late."""
+def check_moment(moment: date, where: str, text: str) -> None:
+    """Refuse a clock value (read from ``where``, as typed: ``text``) outside the years
+    xatrack reasons about, 1970–2200: one Chinese line (InputError)."""
+    if not CLOCK_YEARS[0] <= moment.year <= CLOCK_YEARS[1]:
+        raise InputError(f'{where} 的值"{_shown(text)}"不在 {CLOCK_YEARS[0]}–{CLOCK_YEARS[1]} 年之间')
+
+
+@lru_cache(maxsize=None)
+def zone_named(name: str) -> tzinfo:
+    """The time zone of an IANA name (Asia/Shanghai); ZoneInfo reads the system's
+    zone files, or the ``tzdata`` package where there are none (Windows)."""
+    return ZoneInfo(name)
+
+
+def plan_zone(settings: Settings | None = None) -> tzinfo:
+    """The plan's time zone (``settings.timezone``, default Asia/Shanghai): every date
+    of the plan (the day an ``at`` falls on, a deadline, ``--as-of DATE``) is on its calendar."""
+    return zone_named(settings.timezone if settings is not None else DEFAULT_TIMEZONE)
+
+
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` on the plan's clock: a time with an offset converted (the same
+    instant), a time without one taken as the plan zone's wall time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def end_of_day(day: date, zone: tzinfo) -> datetime:
+    """The last instant of ``day`` in ``zone`` (23:59:59.999999 there)."""
+    return datetime.combine(day, time.max, tzinfo=zone)
+
+
+def _rule(rule: Settings | int) -> tuple[int, int | None, str]:
+    if isinstance(rule, Settings):
+        return rule.deadline_days, rule.deadline_workdays, rule.timezone
+    return int(rule), None, DEFAULT_TIMEZONE
+
+
+def deadline(quarter: Quarter, rule: Settings | int) -> date:
+    """The last day on which a quarter's figures are on time: ``deadline_workdays``
+    working days after the quarter ends (China's holidays and 调休 counted, see
+    workdays.py) when the plan sets it, else ``deadline_days`` calendar days.
+    ``rule`` is the plan's settings, or a number of calendar days."""
+    days, workdays, _ = _rule(rule)
+    return _deadline(quarter, days, workdays)
+
+
+@lru_cache(maxsize=256)
+def _deadline(quarter: Quarter, days: int, workdays: int | None) -> date:
+    if workdays is not None:
+        return add_workdays(quarter.end, workdays)
+    return quarter.end + timedelta(days=days)
+
+
+@lru_cache(maxsize=256)
+def _closing(quarter: Quarter, days: int, workdays: int | None, zone: str) -> datetime:
+    """The first instant after the deadline day, in the plan's zone."""
+    day = _deadline(quarter, days, workdays) + timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=zone_named(zone))
+
+
+def deadline_passed(quarter: Quarter, rule: Settings | int, moment: datetime) -> bool:
+    """Whether ``moment`` is after the end of the quarter's deadline day in the plan's
+    zone (a time without an offset is the plan zone's wall time)."""
+    days, workdays, zone = _rule(rule)
+    closing = _closing(quarter, days, workdays, zone)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone_named(zone))
+    return moment >= closing
+
+
+def recorded_late(entry, rule: Settings | int) -> bool:
+    """Recorded (``at``) after the end of its quarter's deadline day in the plan's
+    zone: 逾期报送. Instants are compared, so ``2025-07-11T00:30+08:00`` and
+    ``2025-07-10T16:30+00:00`` are equally late. An entry without ``at`` (written
+    by hand) is not judged late. ``rule``: the plan's settings, or calendar days."""
     at = entry.at
-    return at is not None and at.date() > deadline(entry.quarter, deadline_days)
+    return at is not None and deadline_passed(entry.quarter, rule, at)
 
 
 def check_date_in_quarter(day: date, quarter: Quarter) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .evaluate import ItemStatus
-from .model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
+from .model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, Quarter
 
 # Better to worse for "improved"/"worsened", between reported states only: an
 # item that was not reported has no progress to compare with (未报送 -> 严重滞后
@@ -160,8 +160,8 @@ def build_trends(
         before = {s.item.id: s.state for s in per_quarter[-2]}
         for status in current:
             old = before.get(status.item.id)
-            if old is None or old == status.state:
-                continue
+            if old is None or old == status.state or PENDING in (old, status.state):
+                continue  # before the deadline nothing has moved yet
             move = Move(status.item.id, status.item.text, tuple(status.item.lead), old, status.state)
             if old == MISSING:
                 kind = "reported"
