@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from xatrack import score
 from xatrack.evaluate import evaluate
 from xatrack.model import Plan, Quarter
-from xatrack.report import _lead_units, rank_units
+from xatrack.report import lead_units, rank_units
 from xatrack.roles import Roles
 
 
@@ -41,7 +41,7 @@ def annual(plan: Plan, directory, entries, upto: Quarter, selector=None, roles=N
         statuses = evaluate(plan, entries, quarter, items, roles=roles)
         if selector is not None:
             statuses = selector.select(statuses)
-        for row in rank_units(_lead_units(statuses, directory), weights):
+        for row in rank_units(lead_units(statuses, directory), weights):
             per_quarter.setdefault(row.name, []).append((q, row.rates, row.rank))
     totals = {}
     for name, quarters in per_quarter.items():

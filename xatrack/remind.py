@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from xatrack.evaluate import ItemStatus
 from xatrack.findings import overdue_for_unit, short_ids
 from xatrack.model import MISSING, SEVERE, Quarter
+from xatrack.rollup import leaders_of, leads_of
 
 LATE = "逾期报送"
 
@@ -93,10 +94,10 @@ def build_notices(
             text=item.text,
             state=finding,
             missing=missing,
-            leaders=tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders)),
+            leaders=leaders_of(item, directory),
             reason=status.reason,
         )
-        for name in dict.fromkeys(directory.canonical_unit(n) for n in item.lead):
+        for name in leads_of(item, directory):
             if wanted is None or name in wanted:
                 grouped.setdefault(name, []).append(entry)
     findings = list(findings or ())

@@ -15,14 +15,12 @@ from datetime import date
 from xatrack.evaluate import ItemStatus, evaluate, fmt, sort_worst_first
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Plan, Quarter
 from xatrack.roles import Roles
-from xatrack.rollup import by_leader
+from xatrack.rollup import NO_LEAD, NO_LEADER, by_leader, grouped, leaders_of, leads_of
 from xatrack.schedule import deadline
 from xatrack.trends import build_trends
 from xatrack import score
 
 _CN_NUMBERS = "一二三四五六七八九十"
-NO_LEADER = "(未列责任领导)"
-NO_LEAD = "(未列牵头单位)"
 OTHER_ITEMS = "其他事项"
 
 
@@ -251,7 +249,7 @@ def build_report(
     targets = tally("主要预期目标", target_statuses) if target_statuses else None
     actions = _actions(plan, statuses)
     leaders = _leaders(statuses, directory)
-    units = rank_units(_lead_units(statuses, directory), weights)
+    units = rank_units(lead_units(statuses, directory), weights)
     lagging = _lagging(statuses, leaders, directory)
     previous = quarter.previous()
     earlier = evaluate(plan, entries, previous, [s.item for s in statuses], roles=roles, findings=findings) if previous else None
@@ -370,22 +368,17 @@ def _leaders(statuses, directory) -> tuple[Tally, ...]:
 
 
 def _leaders_of(status, directory) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(directory.canonical_leader(n) for n in status.item.leaders))
-    return names or (NO_LEADER,)
+    return leaders_of(status.item, directory) or (NO_LEADER,)
 
 
 def _leads_of(status, directory) -> tuple[str, ...]:
-    """Lead units as the directory names them (aliases merged; a group stays a group)."""
-    names = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead))
-    return names or (NO_LEAD,)
+    """Lead units as the directory names them (rollup.leads_of: aliases merged; a group stays a group)."""
+    return leads_of(status.item, directory) or (NO_LEAD,)
 
 
-def _lead_units(statuses, directory) -> list[Tally]:
-    groups: dict[str, list] = {}
-    for status in statuses:
-        for name in _leads_of(status, directory):
-            groups.setdefault(name, []).append(status)
-    return [tally(name, members) for name, members in groups.items()]
+def lead_units(statuses, directory) -> list[Tally]:
+    """A tally per lead unit (rollup.grouped), in order of first appearance: the ranking's rows."""
+    return [tally(name, members) for name, members in grouped(statuses, "unit", directory).items()]
 
 
 def rank_units(rows: Iterable[Tally], weights: tuple[tuple[str, float], ...] = ()) -> tuple[Tally, ...]:
