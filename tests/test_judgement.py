@@ -186,6 +186,9 @@ def test_declines_are_judged_like_any_growth():
 def test_whole_things_have_a_whole_number_pace():
     assert expected_value(LAB, LAB.metrics[0], 2) == 0  # 1 家 due Q4: nothing due at Q2
     assert expected_value(FIRMS, FIRMS.metrics[0], 3) == 11  # 15 家 at Q3: 11, not 11.25
+    assert expected_value(FIRMS, FIRMS.metrics[0], 2) == 7  # 15 家 at Q2: 7.5 is 7 (rounded down, not to 8)
+    assert expected_value(FIRMS, FIRMS.metrics[1], 3) == 6  # 8 家 at Q3: 6 exactly stays 6
+    assert expected_value(LAB, Metric("站点", 6, "个"), 3) == 4  # 4.5 is 4: down even where rounding goes up
     assert expected_value(ROAD, ROAD.metrics[0], 3) == 82.5  # 公里 are not whole things
     assert status_of([entry("23", 0, by="区科经局", quarter=Q2, when="2025-07-05T09:00:00")], "23", Q2).state == ON_TRACK
     ceiling = Metric("事故", 10, "起", op="<=")
@@ -233,6 +236,21 @@ def test_ranking_by_rates_a_big_unit_that_reports_beats_a_small_one_that_does_no
     assert [r.name for r in weighted] == ["大局", "小局"] and weighted[0].score == 96.5
 
 
+@pytest.mark.parametrize("weights", [(), (("推进率", 70), ("及时率", 30))])
+def test_ranking_ties_on_both_rates_go_to_fewer_severe(weights):
+    """Equal 推进率 and 及时率 (or weighted score): fewer 严重滞后 ranks higher, even where the
+    name (乙 sorts before 甲) and the item count would list the other first."""
+    from xatrack import score
+
+    calm = score.Rates(total=4, green=2, timely=4, severe=0, missing=0)  # 2 正常, 2 滞后
+    red = score.Rates(total=4, green=2, timely=4, severe=2, missing=0)  # 2 正常, 2 严重滞后
+    ranked = score.rank([("乙局", red), ("甲局", calm)], weights)
+    assert [(name, place) for name, _, place in ranked] == [("甲局", 1), ("乙局", 2)]
+    bigger = score.Rates(total=8, green=4, timely=8, severe=4, missing=0)  # the same rates, more items
+    ranked = score.rank([("乙局", bigger), ("甲局", calm)], weights)
+    assert [(name, place) for name, _, place in ranked] == [("甲局", 1), ("乙局", 2)]
+
+
 # --------------------------------------------------------------------------- one value reader
 
 
@@ -243,6 +261,7 @@ def test_ranking_by_rates_a_big_unit_that_reports_beats_a_small_one_that_does_no
         ("８５", Metric("路", 110, "公里"), 85),
         ("1,200", Metric("投资", 80, "亿元"), 1200),
         ("5000万元", Metric("投资", 80, "亿元"), 0.5),
+        ("120元", Metric("补贴", 500, "万元"), 0.012),  # 元 is part of the name 万元, not the same unit
         ("13个", Metric("基站", 336, "个"), 13),
         ("-3.5", Metric("增速", 10, "%", kind="growth"), -3.5),
         ("-3.5%", Metric("增速", 10, "%", kind="growth"), -3.5),

@@ -18,14 +18,13 @@ import shutil
 import subprocess
 import zipfile
 
+import docx  # python-docx, a required dependency: a broken install fails, never skips
 import pytest
+from docx.shared import Pt
 
 from cli_helpers import REPO, run
 from xatrack import reading
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
-
-docx = pytest.importorskip("docx")
-from docx.shared import Pt  # noqa: E402
 
 UPDATES = {
     "2025-03-25": [["32", "--done", "90"], ["79", "--done", "3"], ["5", "--done", "190"], ["28", "--status", "推进中"]],
@@ -171,7 +170,7 @@ def test_terminal_shows_the_quarters(tracker, capsys, monkeypatch, columns):
 
 def test_xlsx_trends_sheet(tracker, capsys):
     """The xlsx bulletin's 各季度对比: its own tables, read back by caption and header name."""
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     from cli_helpers import xlsx_tables
 
     path = tracker / "通报.xlsx"

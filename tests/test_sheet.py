@@ -11,9 +11,8 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl  # a required dependency: a broken install fails, never skips
 import pytest
-
-openpyxl = pytest.importorskip("openpyxl")
 
 from cli_helpers import run, ids_of
 from xatrack import reading
