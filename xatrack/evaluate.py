@@ -40,7 +40,6 @@ from .schedule import expected_value, recorded_late
 # Worse states sort first: 严重滞后 > 未报送 > 滞后 > 正常 > 已完成.
 SEVERITY = {SEVERE: 4, MISSING: 3, BEHIND: 2, ON_TRACK: 1, DONE: 0}
 
-_QN = "一二三四"
 DONE_OPEN_FINDINGS = "已完成(有未销号问题)"
 
 
@@ -327,7 +326,7 @@ def fmt(number: float | None) -> str:
     return f"{number:.4f}".rstrip("0").rstrip(".")
 
 
-def _metric_done(metric: Metric, value: float, q: int) -> bool:
+def metric_done(metric: Metric, value: float, q: int) -> bool:
     """Whether the metric's yearly goal is met by ``value`` reported in quarter q.
 
     Reaching a count or a level (op >=) is done for good; a growth rate, a
@@ -484,7 +483,7 @@ def _metric_status(
             if state == ON_TRACK and quarter.q == 4:
                 state = DONE
             return MetricStatus(metric, followed, value, state, entry, late=late, follows_value=followed, follows_label=label)
-        if _metric_done(metric, value, quarter.q):
+        if metric_done(metric, value, quarter.q):
             state = DONE
         else:
             state = _judge(metric, expected, value, settings)
@@ -493,7 +492,7 @@ def _metric_status(
         return MetricStatus(metric, None, None, MISSING, None)
     # Nothing this quarter: carry a goal already reached in an earlier quarter.
     earlier = newest(_value_entries(item, metric, before))
-    if earlier is not None and _metric_done(metric, float(earlier.value), earlier.quarter.q):
+    if earlier is not None and metric_done(metric, float(earlier.value), earlier.quarter.q):
         return MetricStatus(metric, expected, float(earlier.value), DONE, earlier, carried=True)
     return MetricStatus(metric, expected, None, MISSING, None)
 

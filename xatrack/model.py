@@ -109,13 +109,6 @@ class Item:
     def is_target(self) -> bool:
         return self.kind == TARGET
 
-    @property
-    def sort_key(self) -> tuple[int, int]:
-        """Targets first (G1, G2 …), then tasks by number."""
-        if self.kind == TARGET:
-            return (0, int(self.id[1:]) if self.id[1:].isdigit() else 0)
-        return (1, int(self.id) if self.id.isdigit() else 0)
-
 
 @dataclass(frozen=True)
 class Action:

@@ -190,10 +190,6 @@ class Report:
         return f"{self.quarter.label}是年度第一个季度,没有上一季度可比。"
 
     @property
-    def lagging_count(self) -> int:
-        return sum(1 for s in self.statuses if s.state in (BEHIND, SEVERE))
-
-    @property
     def unreported_count(self) -> int:
         return len({i for r in self.reminders for i in r.ids})
 
@@ -205,10 +201,6 @@ class Report:
         if hasattr(self.as_of, "hour"):
             return self.as_of.strftime("%Y-%m-%d %H:%M")
         return self.as_of.isoformat()
-
-    @property
-    def late_count(self) -> int:
-        return len({i for r in self.late for i in r.ids})
 
 
 # --------------------------------------------------------------------------- building
@@ -567,9 +559,6 @@ def findings_sentence(part) -> str:
         f"本季度新发现问题 {len(part.new)} 个,销号 {len(part.closed)} 个;"
         f"截至 {part.end.month}月{part.end.day}日 未销号 {open_count} 个,其中逾期未整改 {len(part.overdue)} 个。"
     )
-
-RANKING_NOTE = score.rule_sentence(())  # the default rule; a report states its own (Report.ranking_rule)
-
 
 def percent(rate: float) -> str:
     """0.953 -> '95.3%'."""

@@ -75,16 +75,3 @@ def names_unit(directory, name: str, names) -> bool:
         if not is_group and directory.is_group(canon) and name in directory.members(canon):
             return True
     return False
-
-
-class NoRoles:
-    """Every entry sets the item's figure (for logic tests without a directory)."""
-
-    def is_contribution(self, item: Item, by: str) -> bool:  # noqa: ARG002
-        return False
-
-    def role(self, item: Item, by: str) -> str:  # noqa: ARG002
-        return ""
-
-    def canonical(self, by: str) -> str:
-        return (by or "").strip()
