@@ -327,6 +327,27 @@ def log(root: Path, quarter: int) -> list[dict]:
     return [json.loads(line[2:]) for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("- {")]
 
 
+def test_a_relative_target_reads_as_what_it_follows_everywhere(tracker, capsys):
+    """Issue 29: G7 follows G1. `list`, `overdue` and `show` say ≥G1 (with G1's figure once
+    both are reported), never the placeholder target 0 ("—/0%", "目标≥0%")."""
+
+    def line_of(args, item="G7"):
+        code, out, err = run(capsys, *args)
+        assert code == 0, err
+        return next(line for line in out.splitlines() if line.split()[:1] == [item])
+
+    assert "░░░░░░░░ —/≥G1 " in line_of(["list", "--quarter", "Q2"])
+    assert "—/≥G1 " in line_of(["overdue", "--quarter", "Q2"])
+    assert run(capsys, "update", "G1", "--done", "7.1", "--by", "fgj", "--quarter", "Q2")[0] == 0
+    assert run(capsys, "update", "G7", "--done", "6.5", "--by", "fgj", "--quarter", "Q2")[0] == 0
+    assert "6.5%(目标≥G1 7.1%)" in line_of(["list", "--quarter", "Q2"])
+    code, out, err = run(capsys, "list", "--quarter", "Q2")
+    assert "≥0%" not in out and "—/0%" not in out
+    code, out, err = run(capsys, "show", "G7")
+    row = next(line for line in out.splitlines() if line.split()[:2] == ["1", "城乡常住居民人均可支配收入增长"])
+    assert row.split()[3] == "≥G1" and "7.1/6.5" in row
+
+
 IDS = {"地区生产总值": "G1", "新改建农村公路": "57", "创建省级新型研发机构": "23", "新建5G基站": "32"}
 
 

@@ -135,7 +135,7 @@ class ItemLine(NamedTuple):
     reported_status: str | None
     metric_count: int
     # The weakest metric (the one a line shows; metric_rank): (value, expected,
-    # state, target, unit, kind, op); None for an item without metrics.
+    # state, target, unit, kind, op, follows); None for an item without metrics.
     weakest: tuple | None
 
 
@@ -152,7 +152,7 @@ def item_line(status: ItemStatus) -> ItemLine:
     if status.metrics:
         ms = min(status.metrics, key=metric_rank)
         metric = ms.metric
-        weakest = (ms.value, ms.expected, ms.state, metric.target, metric.unit, metric.kind, metric.op)
+        weakest = (ms.value, ms.expected, ms.state, metric.target, metric.unit, metric.kind, metric.op, metric.follows)
     item = status.item
     return ItemLine(item.id, item.text, item.leaders, item.lead, status.state, status.label, status.reason,
                     status.reported_status, len(status.metrics), weakest)

@@ -130,8 +130,26 @@ def join_names(names) -> str:
     return "、".join(names) if names else "—"
 
 
-def progress_words(value: float, target, unit: str, kind: str, op: str) -> tuple[float, str]:
-    """(fraction of the target reached, '120/336个 36%') for a reported figure."""
+def follows_name(follows: str) -> str:
+    """What a relative target follows, as a reader knows it: "G1" for ``follows: G1`` or
+    ``G1:地区生产总值增速``, else the name of the item's own reference metric."""
+    return follows.partition(":")[0].strip() or follows.strip()
+
+
+def relative_target(op: str, follows: str, followed: float | None = None, unit: str = "") -> str:
+    """A relative target as what it follows, never its placeholder 0: "≥G1", and with the
+    followed figure when it is known this quarter: "≥G1 7.1%"."""
+    text = f"{'≤' if op == '<=' else '≥'}{follows_name(follows)}"
+    return text if followed is None else f"{text} {fmt_number(followed)}{unit}"
+
+
+def progress_words(value: float, target, unit: str, kind: str, op: str, follows: str = "",
+                   followed: float | None = None) -> tuple[float, str]:
+    """(fraction of the target reached, '120/336个 36%') for a reported figure; a relative
+    target reads as what it follows ('6.5%(目标≥G1 7.1%)')."""
+    if kind == "relative":
+        reached = 1.0 if not followed else value / followed if op != "<=" else (followed / value if value else 1.0)
+        return reached, f"{fmt_number(value)}{unit}(目标{relative_target(op, follows, followed, unit)})"
     if kind == "cumulative" and target:
         fraction = value / target
         return fraction, f"{fmt_number(value)}/{fmt_number(target)}{unit} {fraction:.0%}"
@@ -144,11 +162,11 @@ def progress_words(value: float, target, unit: str, kind: str, op: str) -> tuple
 
 def metric_segments(weakest: tuple, with_bar: bool = True) -> Segments:
     """█████░░░ 120/336个 36% for a line's weakest metric (evaluate.ItemLine.weakest)."""
-    value, _expected, state, target, unit, kind, op = weakest
+    value, expected, state, target, unit, kind, op, follows = weakest
     if value is None:
-        text = f"—/{fmt_number(target)}{unit}"
+        text = f"—/{relative_target(op, follows)}" if kind == "relative" else f"—/{fmt_number(target)}{unit}"
         return ((f"{'░' * 8} {text}" if with_bar else text, "dim"),)
-    fraction, words = progress_words(value, target, unit, kind, op)
+    fraction, words = progress_words(value, target, unit, kind, op, follows, expected)
     return ((f"{bar(fraction)} {words}" if with_bar else words, STATE_STYLE[state]),)
 
 
