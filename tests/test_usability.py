@@ -169,3 +169,15 @@ def test_overview_and_help_in_chinese(capsys):
         assert "Show this message" not in out and "Options" not in out and "选项" in out
     code, out, err = run(capsys, "--help")
     assert "Install completion" not in out and "安装命令补全" in out and "用法" in out
+
+
+def test_the_terminal_reminder_list_keeps_a_metric_name_with_a_dunhao_whole(tracker, capsys, monkeypatch):
+    """Issue 29: the terminal 催办名单 wraps between items, never at the 、 inside a metric name
+    (工业产值10亿元、税收亿元以上企业 lost its 、 and broke in two)."""
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")
+    code, out, err = run(capsys, "update", "16", "--metric", "1", "--done", "3", "--quarter", "Q2", "--by", "区科经局")
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "--quarter", "Q2")
+    assert code == 0, err
+    flat = "".join(out.split())  # the cell's lines joined, wherever the table wrapped them
+    assert "玉龙企业;潜龙企业;工业产值10亿元、税收亿元以上企业;新增省级专精特新中小企业" in flat

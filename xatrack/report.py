@@ -567,6 +567,12 @@ def percent(rate: float) -> str:
 
 def reminder_text(reminder: Reminder) -> str:
     """'16(缺:潜龙企业)、37、38(连续未报送)' for a 催办 line."""
+    return "、".join(reminder_parts(reminder))
+
+
+def reminder_parts(reminder: Reminder) -> list[str]:
+    """Each item of a 催办 line: '16(缺:潜龙企业)', '37', '38(连续未报送)' (a terminal joins them
+    with spaces to wrap between items, never inside a metric name such as 工业产值10亿元、税收亿元以上企业)."""
     parts = []
     for item_id in reminder.ids:
         notes = []
@@ -576,7 +582,7 @@ def reminder_text(reminder: Reminder) -> str:
         if item_id in reminder.consecutive:
             notes.append("连续未报送")
         parts.append(f"{item_id}\uff08{';'.join(notes)}\uff09" if notes else item_id)  # full-width brackets
-    return "、".join(parts)
+    return parts
 
 
 def counts_sentence(row: Tally) -> str:
