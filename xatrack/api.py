@@ -716,11 +716,15 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
     units = [loaded.directory.unit_query(unit, all_units(plan)).name] if unit else None
     findings = loaded.findings
     selector = loaded.selector(filters)
-    statuses = selector.select(
-        evaluate(plan, loaded.decisive_entries(q), q, selector.items(plan), roles=loaded.roles, findings=findings)
-    )
+    entries = loaded.decisive_entries(q)  # enough for q and the quarter before it (evaluate.decisive)
+    statuses = selector.select(evaluate(plan, entries, q, selector.items(plan), roles=loaded.roles, findings=findings))
+    previous = q.previous()
+    # 连续未报送, the bulletin's rule (report._reminders): the same items owed a report the quarter before too.
+    owed_before = {s.item.id for s in evaluate(plan, entries, previous, [s.item for s in statuses], roles=loaded.roles,
+                                               findings=findings) if s.owes_report} if previous is not None else set()
     notices = build_notices(
-        statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings
+        statuses, loaded.directory, plan.settings, q, today or clock_today(), plan.info.title, units, findings=findings,
+        owed_before=owed_before,
     )
     return Notices(q, units, notices)
 

@@ -175,7 +175,7 @@ class Settings:
     # `update --status 已完成` and a figure reaching the target need --evidence.
     evidence_required: tuple[str, ...] = ()
     bulletin: Bulletin = field(default_factory=Bulletin)
-    remind_days: int = 5  # 催办单: reply within this many days of the day it is made
+    remind_days: int = 5  # 催办单: reply within this many working days of the day it is made
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,14 @@ class Plan:
             if action.id == action_id:
                 return action
         return None
+
+
+def relative_target_text(op: str, follows: str, figure: str = "") -> str:
+    """A RELATIVE target as what it follows, never its placeholder 0: "≥G1" (for ``follows`` G1
+    or "G1:指标名"; else the name of the item's own reference metric), with the followed figure,
+    already written, when it is known this quarter: "≥G1 7.1%"."""
+    text = f"{'≤' if op == '<=' else '≥'}{follows.partition(':')[0].strip() or follows.strip()}"
+    return f"{text} {figure}" if figure else text
 
 
 def normalize_id(raw: str | int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, relative_target_text
 
 STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim"}
 STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○"}
@@ -130,17 +130,10 @@ def join_names(names) -> str:
     return "、".join(names) if names else "—"
 
 
-def follows_name(follows: str) -> str:
-    """What a relative target follows, as a reader knows it: "G1" for ``follows: G1`` or
-    ``G1:地区生产总值增速``, else the name of the item's own reference metric."""
-    return follows.partition(":")[0].strip() or follows.strip()
-
-
 def relative_target(op: str, follows: str, followed: float | None = None, unit: str = "") -> str:
-    """A relative target as what it follows, never its placeholder 0: "≥G1", and with the
+    """A relative target as what it follows (model.relative_target_text): "≥G1", and with the
     followed figure when it is known this quarter: "≥G1 7.1%"."""
-    text = f"{'≤' if op == '<=' else '≥'}{follows_name(follows)}"
-    return text if followed is None else f"{text} {fmt_number(followed)}{unit}"
+    return relative_target_text(op, follows, "" if followed is None else f"{fmt_number(followed)}{unit}")
 
 
 def progress_words(value: float, target, unit: str, kind: str, op: str, follows: str = "",
