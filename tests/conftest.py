@@ -1,6 +1,18 @@
+import os
+
 import pytest
+from hypothesis import settings
 
 from cli_helpers import invoke, make_tracker
+
+# Property tests run with a fixed seed in the normal suite: the same examples every run, so a
+# failure is the code's and not the dice's. A longer random search is run apart:
+#   XATRACK_HYPOTHESIS=random XATRACK_FUZZ_EXAMPLES=2000 pytest tests/test_robustness.py -k fuzz
+# Either way a failing input is printed (hypothesis' falsifying example, and with print_blob a
+# @reproduce_failure line that replays it); the random profile also keeps it in .hypothesis/.
+settings.register_profile("fixed", derandomize=True, print_blob=True)
+settings.register_profile("random", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("XATRACK_HYPOTHESIS", "fixed"))
 
 
 @pytest.fixture(autouse=True)

@@ -435,6 +435,18 @@ def test_entries_without_by_and_the_office_and_bulletins() -> None:
     assert check_commit(unit_evidence, accounts) == []
 
 
+def test_a_line_naming_the_committers_unit_by_an_alias_is_its_own() -> None:
+    """A line written by hand (or by another tool) with an alias of the committer's unit in
+    ``by`` is the unit's own: 区发展和改革局 is 区发改局; another unit is forged."""
+    accounts = _accounts()
+    assert accounts.role(FGJ) == "区发改局"
+    for by in ("区发展和改革局", "区发改局"):
+        line = '- {"id": "G1", "value": 7.1, "by": "%s"}' % by
+        assert check_commit(_commit(FGJ, [(3, line)]), accounts) == [], by
+    found = check_commit(_commit(FGJ, [(3, '- {"id": "G1", "value": 7.1, "by": "区科经局"}')]), accounts)
+    assert [(v.kind, v.line) for v in found] == [("forged", 3)]
+
+
 def test_settle_hunk_sees_a_completed_last_line_as_kept() -> None:
     # "a\nb" (no final newline) -> "a\nb\nc\n": git shows b removed and added again
     assert settle_hunk(2, ["b"], 2, ["b", "c"]) == ([(3, "c")], [])

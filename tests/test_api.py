@@ -32,7 +32,8 @@ def test_retract_names_the_entry_withdrawn(tracker):
     assert done.target.value == 120 and done.recorded.record["retracts"]
 
 
-def test_overdue_groups_and_rejects_bad_grouping(tracker):
+def test_overdue_groups_and_rejects_bad_grouping(tracker, monkeypatch):
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")  # after the Q2 deadline: unreported items are overdue
     found = api.overdue(tracker, quarter="Q2", by="leader")
     assert found.statuses and found.groups
     assert sum(len(members) for _, members in found.groups) >= len(found.statuses)

@@ -205,15 +205,16 @@ def test_example_commands_as_processes(tmp_path, columns):
     assert sum(1 for line in lines if line.strip().split(" ")[0].isdigit()) == 27
     assert any(line.strip().startswith("G3") for line in lines)
     # Chinese columns line up: the 状态 column starts at the same cell in every row
-    rows = [line for line in lines if "○" in line]
-    positions = {cell_len(line[: line.index("○")]) for line in rows}
-    assert len(positions) == 1
+    rows = [line for line in lines if "◌" in line]  # 待报送: on 6-20 the Q2 deadline is still to come
+    positions = {cell_len(line[: line.index("◌")]) for line in rows}
+    assert len(rows) > 20 and len(positions) == 1
 
     update = _process(["update", "32", "--done", "120"], root, columns)
     assert update.returncode == 0, update.stderr
     assert "progress/2025-Q2.yaml" in update.stdout
 
-    overdue = _process(["overdue", "--quarter", "Q2"], root, columns)
+    # after the Q2 deadline (2025-07-10): what nobody reported is 未报送
+    overdue = _process(["overdue", "--quarter", "Q2"], root, columns, {"XATRACK_TODAY": "2025-07-15"})
     assert overdue.returncode == 0, overdue.stderr
     assert "严重滞后" in overdue.stdout and "\x1b[" not in overdue.stdout
     assert all(cell_len(line) <= columns for line in overdue.stdout.splitlines())

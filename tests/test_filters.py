@@ -25,8 +25,11 @@ def test_repeated_filters_in_heading_and_other_flags(tracker, capsys):
     one = set(ids_of(capsys, "list", "--action", "1"))
     two = set(ids_of(capsys, "list", "--action", "2"))
     assert set(ids_of(capsys, "list", "--action", "1", "--action", "2")) == one | two
+    for item, value in (("32", "10"), ("5", "3")):  # far behind the pace at Q2: 红 (严重滞后)
+        assert run(capsys, "update", item, "--done", value, "--quarter", "Q2")[0] == 0
     red = set(ids_of(capsys, "list", "--status", "红"))
     grey = set(ids_of(capsys, "list", "--status", "灰"))
+    assert red == {"5", "32"} and len(grey) > 100 and not red & grey  # neither selection is empty
     assert set(ids_of(capsys, "list", "--status", "红", "--status", "灰")) == red | grey
     code, _, err = run(capsys, "list", "--leader", "洪声耀", "--leader", "不存在的人")
     assert code == 2 and "--leader" in err and "不存在的人" in err

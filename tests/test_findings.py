@@ -138,7 +138,6 @@ def test_bulletin_formats_all_carry_the_findings(tracker, capsys, monkeypatch):
     assert code == 0, err
     page = (tracker / "通报.html").read_text(encoding="utf-8")
     assert 'id="findings-overdue"' in page and "农村道路施工扰民" in page
-    pytest.importorskip("openpyxl")
     import openpyxl
 
     code, out, err = run(capsys, "report", "--quarter", "Q3", "-o", "通报.xlsx")
@@ -317,7 +316,6 @@ def test_evidence_setting_is_off_by_default_and_validated(tracker, capsys):
 
 
 def test_sheet_evidence_column_and_evidence_dir(tracker, capsys, tmp_path):
-    pytest.importorskip("openpyxl")
     from test_sheet import fill, log_lines
 
     registry = tracker / "tasks.yaml"

@@ -529,6 +529,7 @@ def test_12_a_deeply_nested_line_does_not_crash_update(tracker, capsys):
     assert code == 0 and "已记录" in out and "Traceback" not in err, err
     code, out, err = run(capsys, "show", "32")
     assert code == 0, err
+    assert "进度 10/168个 (6%)" in out and "168/10" in out  # the figure recorded after the deep line counts
 
 
 def test_13_a_number_of_5000_digits_in_tasks_yaml(tracker, capsys):

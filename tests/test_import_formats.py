@@ -99,7 +99,6 @@ def test_old_doc_and_scanned_pdf_are_refused_with_a_hint(tmp_path, capsys):
     code, output = cli(capsys, "import", str(old), "-o", str(tmp_path / "t.yaml"))
     assert code == 2 and "另存为” .docx" in output
     assert not (tmp_path / "t.yaml").exists()
-    pytest.importorskip("reportlab")
     from reportlab.pdfgen import canvas
 
     scan = tmp_path / "扫描件.pdf"
@@ -234,7 +233,6 @@ def test_glued_leader_names_split_only_where_the_document_shows_both():
 
 
 def test_pdf_table(tmp_path):
-    pytest.importorskip("reportlab")
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

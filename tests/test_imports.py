@@ -143,3 +143,37 @@ def test_the_check_sees_a_bare_import_and_accepts_a_reason(tmp_path):
     assert bad == ["m.py:2: from xatrack.model import Item", "m.py:10: from xatrack.model import Plan"]
     assert good == 3
     assert every == bad[:1] + ["m.py:3: import json"] + bad[1:]
+
+
+# Private names (a leading underscore) imported from another module: the importer package,
+# the git hook's modules and the 催办单's use of the bulletin's Word helpers (views/report_docx,
+# being rebuilt into a document renderer) still share helpers this way (issue 28 leaves them to
+# the engineers changing those modules); nowhere else. A new one fails here.
+PRIVATE_SHARED_WITHIN = ("importer/", "githook.py", "gitlog.py", "views/remind_docx.py")
+
+
+def private_imports(tree: ast.AST) -> list[str]:
+    """Names with a leading underscore that a module takes from another xatrack module."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and is_xatrack(node):
+            found += [alias.name for alias in node.names if alias.name.startswith("_") and not alias.name.endswith("__")]
+    return found
+
+
+def test_no_private_names_across_modules():
+    offending = {}
+    for path in library_modules() + sorted(PACKAGE.glob("cli*.py")) + [PACKAGE / "api.py", PACKAGE / "quick.py",
+                                                                        PACKAGE / "commands.py"]:
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith(PRIVATE_SHARED_WITHIN):
+            continue
+        names = private_imports(ast.parse(path.read_text(encoding="utf-8")))
+        if names:
+            offending[relative] = names
+    assert offending == {}
+
+
+def test_the_private_name_check_sees_one(tmp_path):
+    assert private_imports(ast.parse("from xatrack.evaluate import _metric_done, fmt\n")) == ["_metric_done"]
+    assert private_imports(ast.parse("from xatrack.evaluate import metric_done as _done\n")) == []

@@ -187,6 +187,9 @@ def test_declines_are_judged_like_any_growth():
 def test_whole_things_have_a_whole_number_pace():
     assert expected_value(LAB, LAB.metrics[0], 2) == 0  # 1 家 due Q4: nothing due at Q2
     assert expected_value(FIRMS, FIRMS.metrics[0], 3) == 11  # 15 家 at Q3: 11, not 11.25
+    assert expected_value(FIRMS, FIRMS.metrics[0], 2) == 7  # 15 家 at Q2: 7.5 is 7 (rounded down, not to 8)
+    assert expected_value(FIRMS, FIRMS.metrics[1], 3) == 6  # 8 家 at Q3: 6 exactly stays 6
+    assert expected_value(LAB, Metric("站点", 6, "个"), 3) == 4  # 4.5 is 4: down even where rounding goes up
     assert expected_value(ROAD, ROAD.metrics[0], 3) == 82.5  # 公里 are not whole things
     assert status_of([entry("23", 0, by="区科经局", quarter=Q2, when="2025-07-05T09:00:00")], "23", Q2).state == ON_TRACK
     ceiling = Metric("事故", 10, "起", op="<=")
@@ -234,6 +237,21 @@ def test_ranking_by_rates_a_big_unit_that_reports_beats_a_small_one_that_does_no
     assert [r.name for r in weighted] == ["大局", "小局"] and weighted[0].score == 96.5
 
 
+@pytest.mark.parametrize("weights", [(), (("推进率", 70), ("及时率", 30))])
+def test_ranking_ties_on_both_rates_go_to_fewer_severe(weights):
+    """Equal 推进率 and 及时率 (or weighted score): fewer 严重滞后 ranks higher, even where the
+    name (乙 sorts before 甲) and the item count would list the other first."""
+    from xatrack import score
+
+    calm = score.Rates(total=4, green=2, timely=4, severe=0, missing=0)  # 2 正常, 2 滞后
+    red = score.Rates(total=4, green=2, timely=4, severe=2, missing=0)  # 2 正常, 2 严重滞后
+    ranked = score.rank([("乙局", red), ("甲局", calm)], weights)
+    assert [(name, place) for name, _, place in ranked] == [("甲局", 1), ("乙局", 2)]
+    bigger = score.Rates(total=8, green=4, timely=8, severe=4, missing=0)  # the same rates, more items
+    ranked = score.rank([("乙局", bigger), ("甲局", calm)], weights)
+    assert [(name, place) for name, _, place in ranked] == [("甲局", 1), ("乙局", 2)]
+
+
 # --------------------------------------------------------------------------- one value reader
 
 
@@ -244,6 +262,18 @@ def test_ranking_by_rates_a_big_unit_that_reports_beats_a_small_one_that_does_no
         ("８５", Metric("路", 110, "公里"), 85),
         ("1,200", Metric("投资", 80, "亿元"), 1200),
         ("5000万元", Metric("投资", 80, "亿元"), 0.5),
+        ("120元", Metric("补贴", 500, "万元"), 0.012),  # 元 is part of the name 万元, not the same unit
+        ("123元", Metric("补贴", 500, "万元"), 0.0123),  # exactly, without the division's binary noise
+        ("1.2亿元", Metric("补贴", 500, "万元"), 12000),
+        # issue 29: units of one family convert into each other
+        ("5000亩", Metric("高标准农田", 2, "万亩"), 0.5),
+        ("3.2万亩", Metric("油茶", 50000, "亩"), 32000),
+        ("2.5万人", Metric("城镇新增就业", 30000, "人"), 25000),
+        ("12345人", Metric("培训", 3, "万人"), 1.2345),
+        ("3200米", Metric("路", 110, "公里"), 3.2),
+        ("12千米", Metric("路", 110, "公里"), 12),
+        ("12km", Metric("路", 110, "公里"), 12),
+        ("1.5公里", Metric("绿道", 3000, "米"), 1500),
         ("13个", Metric("基站", 336, "个"), 13),
         ("-3.5", Metric("增速", 10, "%", kind="growth"), -3.5),
         ("-3.5%", Metric("增速", 10, "%", kind="growth"), -3.5),
@@ -260,6 +290,12 @@ def test_value_reader_accepts(text, metric, value):
     ("text", "metric", "words"),
     [
         ("77%", Metric("新改建农村公路", 110, "公里"), '单位"%"与指标新改建农村公路的计量单位"公里"不符'),
+        # issue 29: across families, never converted, both units named
+        ("5000亩", Metric("新改建农村公路", 110, "公里"), '单位"亩"与指标新改建农村公路的计量单位"公里"不符;请按公里填写数字'),
+        ("3万人", Metric("投资", 80, "亿元"), '单位"万人"与指标投资的计量单位"亿元"不符;请按亿元填写数字'),
+        ("2平方公里", Metric("高标准农田", 2, "万亩"), '单位"平方公里"与指标高标准农田的计量单位"万亩"不符'),
+        ("1.5万人", Metric("培训", 30000, "人次"), '单位"万人"与指标培训的计量单位"人次"不符'),
+        ("1.5万个", Metric("基站", 336, "个"), '单位"万个"与指标基站的计量单位"个"不符'),
         ("2.5", Metric("研发机构", 1, "家"), "应为整数"),
         ("-3", Metric("基站", 336, "个"), "不能为负数"),
         ("约120", Metric("基站", 336, "个"), "不是数字"),
@@ -290,6 +326,28 @@ def log(root: Path, quarter: int) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line[2:]) for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("- {")]
+
+
+def test_a_relative_target_reads_as_what_it_follows_everywhere(tracker, capsys, monkeypatch):
+    """Issue 29: G7 follows G1. `list`, `overdue` and `show` say ≥G1 (with G1's figure once
+    both are reported), never the placeholder target 0 ("—/0%", "目标≥0%")."""
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")  # after the Q2 deadline: unreported is 未报送, in overdue
+
+    def line_of(args, item="G7"):
+        code, out, err = run(capsys, *args)
+        assert code == 0, err
+        return next(line for line in out.splitlines() if line.split()[:1] == [item])
+
+    assert "░░░░░░░░ —/≥G1 " in line_of(["list", "--quarter", "Q2"])
+    assert "—/≥G1 " in line_of(["overdue", "--quarter", "Q2"])
+    assert run(capsys, "update", "G1", "--done", "7.1", "--by", "fgj", "--quarter", "Q2")[0] == 0
+    assert run(capsys, "update", "G7", "--done", "6.5", "--by", "fgj", "--quarter", "Q2")[0] == 0
+    assert "6.5%(目标≥G1 7.1%)" in line_of(["list", "--quarter", "Q2"])
+    code, out, err = run(capsys, "list", "--quarter", "Q2")
+    assert "≥0%" not in out and "—/0%" not in out
+    code, out, err = run(capsys, "show", "G7")
+    row = next(line for line in out.splitlines() if line.split()[:2] == ["1", "城乡常住居民人均可支配收入增长"])
+    assert row.split()[3] == "≥G1" and "7.1/6.5" in row
 
 
 IDS = {"地区生产总值": "G1", "新改建农村公路": "57", "创建省级新型研发机构": "23", "新建5G基站": "32"}

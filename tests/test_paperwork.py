@@ -18,14 +18,13 @@ import shutil
 import subprocess
 import zipfile
 
+import docx  # python-docx, a required dependency: a broken install fails, never skips
 import pytest
+from docx.shared import Pt
 
 from cli_helpers import REPO, run
 from xatrack import reading
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Quarter
-
-docx = pytest.importorskip("docx")
-from docx.shared import Pt  # noqa: E402
 
 UPDATES = {
     "2025-03-25": [["32", "--done", "90"], ["79", "--done", "3"], ["5", "--done", "190"], ["28", "--status", "推进中"]],
@@ -171,7 +170,7 @@ def test_terminal_shows_the_quarters(tracker, capsys, monkeypatch, columns):
 
 def test_xlsx_trends_sheet(tracker, capsys):
     """The xlsx bulletin's 各季度对比: its own tables, read back by caption and header name."""
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     from cli_helpers import xlsx_tables
 
     path = tracker / "通报.xlsx"
@@ -507,11 +506,59 @@ def test_notices_per_lead_unit(replayed):
     assert states["16"] == MISSING
     sixteen = next(i for i in kjj.items if i.item_id == "16")
     assert sixteen.missing[:3] == ("金龙企业", "玉龙企业", "潜龙企业") and len(sixteen.missing) == 9
-    assert kjj.reply_by == date(2025, 7, 13)  # default 5 days
+    assert kjj.reply_by == date(2025, 7, 15)  # 5 working days after Tuesday 7-8 (issue 29: not Sunday 7-13)
     assert [i.state for i in kjj.items] == sorted((i.state for i in kjj.items), key=[MISSING, SEVERE].index)
     # 区教育局: 28 受阻 (严重滞后), 75 滞后 (not a 催办 finding), 4 未报送.
     assert {i.item_id: i.state for i in notices["区教育局"].items} == {"4": MISSING, "28": SEVERE}
     assert "区财政局" in notices and "G4" not in {i.item_id for i in notices["区财政局"].items}
+
+
+def test_notice_items_show_their_figures_and_consecutive_marks(replayed):
+    """Issue 29: each item of a 催办单 shows 应完成 / 已报送 of each metric (or its reported status
+    and note), a relative target as what it follows, and 连续未报送 as the bulletin marks it."""
+    from datetime import date
+
+    from xatrack import api
+    from xatrack.remind import notice_paragraphs, notice_rows
+
+    made = api.remind(replayed, quarter="Q2", today=date(2025, 7, 8))
+    items = {i.item_id: i for notice in made.notices for i in notice.items}
+    assert (items["32"].state, items["32"].figures, items["32"].consecutive) == (SEVERE, "应 168个 / 报 120个", False)
+    assert (items["28"].state, items["28"].figures) == (SEVERE, "报送状态:受阻")
+    assert items["16"].figures.startswith("金龙企业 应 4家 / 报 未报送;玉龙企业 应 5家 / 报 未报送;")
+    assert items["G7"].figures == "应 ≥G1 / 报 未报送"  # never ≥0%
+    assert items["G2"].figures == "应 ≥9% / 报 未报送"
+    assert items["4"].consecutive and items["16"].consecutive  # nothing in Q1 either
+    assert items["79"].state == MISSING and not items["79"].consecutive  # reported in Q1
+    bulletin = api.report(replayed, quarter="Q2", today=date(2025, 7, 8)).report
+    marked = {i for reminder in bulletin.reminders for i in reminder.consecutive}
+    assert marked == {i.item_id for i in items.values() if i.consecutive}  # the bulletin's marks, item for item
+    kjj = next(n for n in made.notices if n.unit == "区科经局")
+    row = next(r for r in notice_rows(kjj) if r[0] == "16")
+    assert row[2] == "连续未报送"
+    count = sum(1 for i in kjj.items if i.consecutive)
+    assert f"未报送{kjj.count(MISSING)}项(其中连续未报送{count}项)、严重滞后1项" in notice_paragraphs(kjj)[1]
+
+
+def test_the_reply_date_is_a_working_day():
+    """Issue 29: settings.remind_days counts working days (Monday to Friday), so a reply date
+    never falls on a weekend (a notice of Tuesday 4-15 used to ask for Sunday 4-20)."""
+    from datetime import date, timedelta
+
+    from xatrack.workdays import next_workday
+
+    assert next_workday(date(2025, 4, 15), 5) == date(2025, 4, 22)  # Tuesday + 5: the next Tuesday
+    assert next_workday(date(2025, 7, 11), 1) == date(2025, 7, 14)  # Friday + 1: Monday
+    assert next_workday(date(2025, 7, 12), 1) == date(2025, 7, 14)  # from a Saturday: Monday
+    assert next_workday(date(2025, 7, 12), 0) == date(2025, 7, 14) and next_workday(date(2025, 7, 14), 0) == date(2025, 7, 14)
+    day = date(2025, 1, 1)
+    for _ in range(60):
+        for n in range(1, 8):
+            reply = next_workday(day, n)
+            assert reply.weekday() < 5 and reply > day
+            between = [day + timedelta(days=k) for k in range(1, (reply - day).days + 1)]
+            assert sum(1 for d in between if d.weekday() < 5) == n  # exactly n working days counted
+        day += timedelta(days=1)
 
 
 def test_late_report_is_a_finding(replayed, tmp_path):
@@ -542,8 +589,9 @@ def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
     code, out, err = run(capsys, "remind", "-q", "Q2", "--unit", "kjj")
     assert code == 0, err
     assert out.startswith("# 催办单:区科经局(2025年第二季度)")
-    assert "| 32 | 新建5G基站336个。 | 严重滞后 | — | 洪声耀 |" in out
-    assert "请于2025年10月13日前" in out  # XATRACK_TODAY 2025-10-08 + 5 days
+    # issue 29: a 严重滞后 row shows its figures, not "—"
+    assert "| 32 | 新建5G基站336个。 | 严重滞后 | 应 168个 / 报 120个 | 洪声耀 |" in out
+    assert "请于2025年10月15日前" in out  # XATRACK_TODAY Wednesday 2025-10-08 + 5 working days
     assert "# 催办单:区教育局" not in out
     folder = tmp_path / "催办"
     code, out, err = run(capsys, "remind", "-q", "Q2", "--format", "docx", "-o", str(folder))
@@ -552,8 +600,9 @@ def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
     assert "催办单-区科经局-2025Q2.docx" in files and "催办单-区教育局-2025Q2.docx" in files
     doc = docx.Document(str(folder / "催办单-区教育局-2025Q2.docx"))
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
-    assert rows[0] == ["编号", "事项", "情况", "未报送的指标", "责任领导"]
-    assert [(r[0], r[2]) for r in rows[1:]] == [("4", MISSING), ("28", SEVERE)]
+    assert rows[0] == ["编号", "事项", "情况", "应完成 / 已报送", "责任领导"]
+    assert [(r[0], r[2]) for r in rows[1:]] == [("4", "连续未报送"), ("28", SEVERE)]  # 4: nothing in Q1 either
+    assert rows[2][3] == "报送状态:受阻"  # an item without metrics: its reported status, not "—"
     assert round(doc.sections[0].top_margin.mm, 1) == 37
 
 
@@ -573,7 +622,7 @@ def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):
     code, out, err = run(capsys, "remind", "--root", str(other), "-q", "Q2", "--unit", "区科经局")
     assert code == 0, err
     assert "联络员:李明、电话:0715-1234567" in out
-    assert "请于2025年10月11日前" in out and "书面报咸安区人民政府督查室" in out
+    assert "请于2025年10月13日前" in out and "书面报咸安区人民政府督查室" in out  # 3 working days: Monday
     assert "联系方式:王芳 0715-8888888" in out
     # The shipped directory invents no contact.
     assert "contact:" not in (REPO / "units.yaml").read_text(encoding="utf-8").split("\nunits:", 1)[1]

@@ -464,6 +464,23 @@ def test_a_new_log_drops_the_index(tracker):
     assert not from_index and after == _full(tracker, filters, "Q2")
 
 
+def test_a_new_quarters_log_after_the_index_drops_it(tracker):
+    """The index of Q3 is built while only Q2's log exists; then Q3's log is created (the
+    first report of the quarter): one file more than the index was made from, never the old
+    answer. The files it was made from are all still there, unchanged."""
+    _one_log(tracker)
+    filters = Filters(leader="洪声耀")
+    _aged(tracker)
+    before, from_index = _settled(tracker, filters, "Q3")
+    assert from_index
+    (tracker / "progress" / "2025-Q3.yaml").write_text(
+        record_line({"id": "32", "date": "2025-09-20", "value": 300, "by": "区科经局",
+                     "at": "2025-09-20T09:00:00+08:00"}), encoding="utf-8")
+    after, from_index, _ = _indexed(tracker, filters, "Q3")
+    assert not from_index and after == _full(tracker, filters, "Q3") and after != before
+    assert next(s for s in after if s.item.id == "32").metrics[0].value == 300
+
+
 # --------------------------------------------------------------------------- an edit of tasks.yaml followed in the index
 
 def _edit(text: str, rng: random.Random, how: str) -> tuple[str, bool]:

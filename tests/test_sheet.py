@@ -11,9 +11,8 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import openpyxl  # a required dependency: a broken install fails, never skips
 import pytest
-
-openpyxl = pytest.importorskip("openpyxl")
 
 from cli_helpers import run, ids_of
 from xatrack import reading
@@ -221,7 +220,7 @@ def test_round_trip_sheet_fill_ingest_list_and_report(kjj_sheet, tracker, capsys
     code, out, err = run(capsys, "list", "--lead", "kjj", "--quarter", "Q2", "--format", "json")
     state = {row["id"]: row["status"] for row in json.loads(out)}
     assert state["32"] == "正常" and state["13"] == "正常" and state["12"] == "正常"
-    assert state["14"] == "未报送"
+    assert state["14"] == "待报送"  # on 6-20 the Q2 deadline is still to come
     assert run(capsys, "check")[0] == 0
 
     code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md")
@@ -509,3 +508,18 @@ def test_sheet_all_writes_every_sheet_it_can_and_lists_the_skipped(tracker, caps
     for unit in ("区科经局", "区教育局"):  # the filled sheets untouched
         name = f"{unit}-2025Q2.xlsx"
         assert (folder / name).read_bytes() == before[name]
+
+
+def test_a_relative_target_reads_as_what_it_follows_and_ingests(tracker, capsys):
+    """Issue 29: G7 (与经济增长基本同步, follows G1) says 全年目标 ≥G1, never 0; the filled row
+    still ingests."""
+    code, out, err = run(capsys, "sheet", "--unit", "区发改局", "--quarter", "Q2", "-o", "fgj.xlsx")
+    assert code == 0, err
+    wb, ws, columns, rows = table(tracker / "fgj.xlsx")
+    g7 = next(r for r in rows if str(cell(r, columns, "编号").value) == "G7")
+    g1 = next(r for r in rows if str(cell(r, columns, "编号").value) == "G1")
+    assert cell(g7, columns, "全年目标").value == "≥G1" and cell(g1, columns, "全年目标").value == 7
+    fill(tracker / "fgj.xlsx", tracker / "filled.xlsx", {("G7", "城乡常住居民人均可支配收入增长"): {"本季度累计完成": 6.5}})
+    code, out, err = run(capsys, "ingest", "filled.xlsx")
+    assert code == 0, err
+    assert [(e["id"], e["value"]) for e in log_lines(tracker)] == [("G7", 6.5)]

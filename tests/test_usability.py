@@ -48,6 +48,43 @@ def test_leaders_rollup_counts_and_order(tracker, capsys):
     assert sum(r["counts"]["严重滞后"] for r in rows) == 1
 
 
+def _alias_for_chen_hao(root: Path) -> None:
+    """陈浩 gets the alias 陈副区长 in units.yaml, and one of his tasks (G5, the first naming
+    him alone) names him by it: 16 items, 15 as 陈浩 and 1 as 陈副区长."""
+    units = (root / "units.yaml").read_text(encoding="utf-8")
+    assert "  - {name: 陈浩}\n" in units
+    (root / "units.yaml").write_text(units.replace("  - {name: 陈浩}\n", "  - {name: 陈浩, aliases: [陈副区长]}\n"), encoding="utf-8")
+    tasks = (root / "tasks.yaml").read_text(encoding="utf-8")
+    (root / "tasks.yaml").write_text(tasks.replace("leaders: [陈浩]", "leaders: [陈副区长]", 1), encoding="utf-8")
+
+
+def test_one_grouping_rule_merges_a_leaders_alias(tracker, capsys, monkeypatch):
+    """`leaders`, `overdue --by leader` (both ways in, and its item lines from the index), the
+    bulletin and the 催办单 group by the canonical name: 陈浩 16, never 陈浩 15 + 陈副区长 1."""
+    from xatrack import api
+
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")  # after the Q2 deadline: every item is overdue or reported
+
+    _alias_for_chen_hao(tracker)
+    code, out, err = run(capsys, "leaders", "--quarter", "Q2", "--format", "json")
+    assert code == 0, err
+    rows = {r["name"]: r["total"] for r in json.loads(out)}
+    assert rows["陈浩"] == 16 and "陈副区长" not in rows
+    for _ in range(2):  # the first run reads the files, the second the query index
+        code, out, err = run(capsys, "overdue", "--quarter", "Q2", "--by", "leader")
+        assert code == 0, err
+        heads = [line for line in out.splitlines() if line.endswith(" 项)")]
+        assert "陈浩(16 项)" in heads and not any(h.startswith("陈副区长") for h in heads), heads
+    for lines in (False, True):
+        groups = dict(api.overdue(tracker, quarter="Q2", by="leader", lines=lines).groups)
+        assert len(groups["陈浩"]) == 16 and "陈副区长" not in groups
+    bulletin = api.report(tracker, quarter="Q2").report
+    assert {row.name: row.total for row in bulletin.leaders}["陈浩"] == 16
+    notices = api.remind(tracker, quarter="Q2").notices
+    named = {name for notice in notices for item in notice.items for name in item.leaders}
+    assert "陈浩" in named and "陈副区长" not in named
+
+
 def test_units_rollup_counts_items_through_groups(tracker, capsys):
     code, out, err = run(capsys, "units", "--quarter", "Q2", "--format", "json")
     assert code == 0, err
@@ -134,3 +171,15 @@ def test_overview_and_help_in_chinese(capsys):
         assert "Show this message" not in out and "Options" not in out and "选项" in out
     code, out, err = run(capsys, "--help")
     assert "Install completion" not in out and "安装命令补全" in out and "用法" in out
+
+
+def test_the_terminal_reminder_list_keeps_a_metric_name_with_a_dunhao_whole(tracker, capsys, monkeypatch):
+    """Issue 29: the terminal 催办名单 wraps between items, never at the 、 inside a metric name
+    (工业产值10亿元、税收亿元以上企业 lost its 、 and broke in two)."""
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")
+    code, out, err = run(capsys, "update", "16", "--metric", "1", "--done", "3", "--quarter", "Q2", "--by", "区科经局")
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "--quarter", "Q2")
+    assert code == 0, err
+    flat = "".join(out.split())  # the cell's lines joined, wherever the table wrapped them
+    assert "玉龙企业;潜龙企业;工业产值10亿元、税收亿元以上企业;新增省级专精特新中小企业" in flat

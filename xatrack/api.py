@@ -744,6 +744,7 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
     from xatrack.evaluate import evaluate
     from xatrack.queries import all_units
     from xatrack.remind import build_notices
+    from xatrack.rollup import leads_of
 
     loaded = open_tracker(root, warn=warn)
     filters = _filters(filters)
@@ -752,12 +753,19 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
     units = [loaded.directory.unit_query(unit, all_units(plan)).name] if unit else None
     findings = loaded.findings
     selector = loaded.selector(filters)
+    entries = loaded.decisive_entries(q)  # enough for q and the quarter before it (evaluate.decisive)
     statuses = selector.select(
-        evaluate(plan, loaded.decisive_entries(q), q, selector.items(plan), roles=loaded.roles, findings=findings,
-                 as_of=loaded.moment)
+        evaluate(plan, entries, q, selector.items(plan), roles=loaded.roles, findings=findings, as_of=loaded.moment)
     )
+    previous = q.previous()
+    # 连续未报送, the bulletin's rule (report._reminders): the same unit owed the same item the quarter before too.
+    owed_before = set()
+    if previous is not None:
+        for s in evaluate(plan, entries, previous, [s.item for s in statuses], roles=loaded.roles, findings=findings):
+            owed_before.update((name, s.item.id) for name in leads_of(s.item, loaded.directory) if s.owed_by(name))
     notices = build_notices(
-        statuses, loaded.directory, plan.settings, q, today or clock_today(_zone(loaded)), plan.info.title, units, findings=findings
+        statuses, loaded.directory, plan.settings, q, today or clock_today(_zone(loaded)), plan.info.title, units,
+        findings=findings, owed_before=owed_before,
     )
     from xatrack.model import PENDING
 

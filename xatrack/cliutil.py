@@ -18,10 +18,6 @@ RootOpt = Annotated[
     Optional[Path],
     typer.Option("--root", help="跟踪目录(含 tasks.yaml);默认为当前目录或其上级,或环境变量 XATRACK_ROOT", show_default=False),
 ]
-LeaderOpt = Annotated[
-    Optional[str],
-    typer.Option("--leader", help="责任领导,如 洪声耀、hsy", show_default=False, autocompletion=lambda incomplete: complete_leaders(incomplete)),
-]
 UnitOpt = Annotated[
     Optional[str],
     typer.Option(
@@ -48,14 +44,6 @@ FormatOpt = Annotated[str, typer.Option("--format", help="输出格式:term(表�
 
 def echo_warning(message: str) -> None:
     typer.echo(message, err=True)
-
-
-def Session(root: Path | None, entries: bool = True, item: str | None = None):
-    """The tracker a command works on: ``load.load`` with its warnings on
-    stderr. ``item``: the command is about this one item (update)."""
-    from xatrack.load import load
-
-    return load(root, item=item, warn=echo_warning)
 
 
 # The item filters, declared once. Each may be given several times: an item is

@@ -47,7 +47,6 @@ from .schedule import deadline, deadline_passed, expected_fraction, expected_val
 # Worse states sort first: 严重滞后 > 未报送 > 滞后 > 待报送 > 正常 > 已完成.
 SEVERITY = {SEVERE: 5, MISSING: 4, BEHIND: 3, PENDING: 2, ON_TRACK: 1, DONE: 0}
 
-_QN = "一二三四"
 DONE_OPEN_FINDINGS = "已完成(有未销号问题)"
 UNFINISHED = "到期未完成"  # the label of a red item past its due quarter (ItemStatus.unfinished)
 OFFICE_FIGURE = "督查室核实数据"
@@ -229,7 +228,7 @@ class ItemLine(NamedTuple):
     reported_status: str | None
     metric_count: int
     # The weakest metric (the one a line shows; metric_rank): (value, expected,
-    # state, target, unit, kind, op); None for an item without metrics.
+    # state, target, unit, kind, op, follows); None for an item without metrics.
     weakest: tuple | None
 
 
@@ -246,7 +245,7 @@ def item_line(status: ItemStatus) -> ItemLine:
     if status.metrics:
         ms = min(status.metrics, key=metric_rank)
         metric = ms.metric
-        weakest = (ms.value, ms.expected, ms.state, metric.target, metric.unit, metric.kind, metric.op)
+        weakest = (ms.value, ms.expected, ms.state, metric.target, metric.unit, metric.kind, metric.op, metric.follows)
     item = status.item
     return ItemLine(item.id, item.text, item.leaders, item.lead, status.state, status.label, status.reason,
                     status.reported_status, len(status.metrics), weakest)
@@ -445,7 +444,6 @@ def metric_done(metric: Metric, value: float, q: int, final: bool = False) -> bo
     return _at_least(value, metric.target)
 
 
-_metric_done = metric_done
 
 
 def _judge(metric: Metric, expected: float, value: float, settings) -> str:
@@ -608,7 +606,7 @@ def _metric_status(
             if final:
                 state = DONE if state == ON_TRACK else SEVERE
             return MetricStatus(metric, followed, value, state, entry, late=late, follows_value=followed, follows_label=label)
-        if _metric_done(metric, value, quarter.q, final):
+        if metric_done(metric, value, quarter.q, final):
             state = DONE
         elif final:
             state = SEVERE  # the end is the end: short of the target at the due quarter
@@ -625,7 +623,7 @@ def _metric_status(
         return MetricStatus(metric, None, None, MISSING, None)
     # Nothing this quarter: carry a goal already reached in an earlier quarter.
     earlier = newest(_value_entries(item, metric, before))
-    if earlier is not None and _metric_done(metric, float(earlier.value), earlier.quarter.q):
+    if earlier is not None and metric_done(metric, float(earlier.value), earlier.quarter.q):
         return MetricStatus(metric, expected, float(earlier.value), DONE, earlier, carried=True)
     return MetricStatus(metric, expected, None, MISSING, None)
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xatrack.errors import InputError, Problem
-from xatrack.evaluate import metric_done as _metric_done
-from xatrack.safefs import _fsync_folder as sync
+from xatrack.evaluate import metric_done
+from xatrack.safefs import fsync_folder
 from xatrack.findings import EvidenceRef
 
 FOLDER = "evidence"
@@ -187,11 +187,7 @@ def _place(temp: Path, target: Path) -> None:
                 return
         elif not target.exists():
             os.replace(temp, target)
-    _fsync_folder(target.parent)
-
-
-def _fsync_folder(path: Path) -> None:
-    sync(path)
+    fsync_folder(target.parent)
 
 
 def _find_stored(target_dir: Path, digest: str) -> Path | None:
@@ -277,7 +273,7 @@ def required_reason(settings, metric, record: dict, quarter) -> str | None:
         return f"状态\"{status}\""
     value = record.get("value")
     if "已完成" in required and metric is not None and value is not None:
-        if _metric_done(metric, float(value), quarter.q):
+        if metric_done(metric, float(value), quarter.q):
             return f"{metric.name} {value:g}{metric.unit} 达到全年目标(即已完成)"
     return None
 

@@ -96,6 +96,8 @@ def _parse_pair(body: str, lines: list[str], index: int, key_indent: int, target
                 continue
             if _indent(line) <= key_indent:
                 break
+            if "\t" in line:
+                raise Unsupported  # a tab inside a flow mapping is white space to ruamel: it decides
             if not stripped.startswith("- "):
                 raise Unsupported
             if nested_indent is None:

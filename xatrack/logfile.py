@@ -94,7 +94,7 @@ def read_records(text: str, source: str) -> tuple[list[tuple[int, Any]], list[Pr
 _LINE_START_OTHER = re.compile(rb"\n(?:[^-#\n]|-[^ ]|- [^{])")
 
 
-def _one_line_log(data: bytes, checked: int = 0) -> bool:
+def one_line_log(data: bytes, checked: int = 0) -> bool:
     """Whether every line is a one-line entry (``- {...}``), a comment or
     blank: the regex engine jumps from line break to line break, so a log of
     40,000 lines is checked in milliseconds. ``checked``: the first bytes
@@ -116,7 +116,7 @@ _OTHER_BREAKS = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")  # single bytes: m
 _OTHER_BREAKS_UTF8 = (re.compile(rb"\xe2\x80[\xa8\xa9]"), re.compile(rb"\xc2\x85"))  # U+2028/2029, NEL
 
 
-def _entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str, checked: int = 0) -> list[Entry] | None:
+def entries_naming(data: bytes, item_id: str, quarter: Quarter, source: str, checked: int = 0) -> list[Entry] | None:
     """Entries of one item from a log of one-line entries, parsing only the
     lines whose id field may name it (searched in the bytes); None whenever
     the full parse could see the log differently (escapes, unusual line

@@ -129,13 +129,6 @@ class Item:
     def is_target(self) -> bool:
         return self.kind == TARGET
 
-    @property
-    def sort_key(self) -> tuple[int, int]:
-        """Targets first (G1, G2 …), then tasks by number."""
-        if self.kind == TARGET:
-            return (0, int(self.id[1:]) if self.id[1:].isdigit() else 0)
-        return (1, int(self.id) if self.id.isdigit() else 0)
-
 
 @dataclass(frozen=True)
 class Action:
@@ -252,6 +245,14 @@ class Plan:
             if action.id == action_id:
                 return action
         return None
+
+
+def relative_target_text(op: str, follows: str, figure: str = "") -> str:
+    """A RELATIVE target as what it follows, never its placeholder 0: "≥G1" (for ``follows`` G1
+    or "G1:指标名"; else the name of the item's own reference metric), with the followed figure,
+    already written, when it is known this quarter: "≥G1 7.1%"."""
+    text = f"{'≤' if op == '<=' else '≥'}{follows.partition(':')[0].strip() or follows.strip()}"
+    return f"{text} {figure}" if figure else text
 
 
 def normalize_id(raw: str | int) -> str:

@@ -2,7 +2,7 @@
 
 ```yaml
 settings:
-  remind_days: 5                     # 催办单:限几日内回复(默认 5)
+  remind_days: 5                     # 催办单:限几个工作日内回复(默认 5,周一至周五)
   bulletin:
     masthead: 政务督查通报            # 版头名称(不写则没有版头)
     issuer: 咸安区人民政府督查室       # 发文机关
@@ -32,7 +32,7 @@ def parse_paperwork_settings(
     if "remind_days" in raw:
         days = raw["remind_days"]
         if isinstance(days, bool) or not isinstance(days, int) or not 0 < days <= 365:
-            error(line_of(raw, "remind_days") or line, f"settings.remind_days 应为 1–365 的天数,实为 {days!r}")
+            error(line_of(raw, "remind_days") or line, f"settings.remind_days 应为 1–365 的工作日数,实为 {days!r}")
         else:
             values["remind_days"] = days
     if raw.get("bulletin") is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from xatrack.cache import PinyinMemo, cached_item, cached_log, cached_parse, cached_registry, remember_items, sha256_hasher
 from xatrack.directory import Directory, parse_directory
 from xatrack.errors import DataError, Problem
-from xatrack.logfile import _entries_naming, _one_line_log, parse_log_part, read_log
+from xatrack.logfile import entries_naming, one_line_log, parse_log_part, read_log
 from xatrack.model import TARGET, Entry, Plan, Quarter, normalize_id
 from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, decode_text, read_bytes
 
@@ -134,8 +134,8 @@ def item_entries(tracker, item_id: str, year: int, until: int | None = None) -> 
         data = read_bytes(path)
         source = f"{PROGRESS}/{path.name}"
         checked, remember = _checked_prefix(tracker, path, data)
-        one_line = not data.startswith(b"\xef\xbb\xbf") and _one_line_log(data, checked)
-        naming = _entries_naming(data, wanted, quarter, source, checked) if one_line else None
+        one_line = not data.startswith(b"\xef\xbb\xbf") and one_line_log(data, checked)
+        naming = entries_naming(data, wanted, quarter, source, checked) if one_line else None
         if naming is None:  # edited into another style: parse it whole
             naming, _ = read_log(decode_text(data, path), quarter, source)
         else:

@@ -3,19 +3,24 @@
 Pure: the report's evaluated statuses, the directory and the settings in, a
 tuple of ``Notice`` values out. A lead unit gets a notice when one of its
 items is 未报送 (including an item with some metrics unreported), 严重滞后, or
-was reported after the deadline (逾期报送). The reply deadline is
-``settings.remind_days`` days after the day the notice is made.
+was reported after the deadline (逾期报送). Each item shows its figures (应完成 /
+已报送 of each metric, or the reported status and note) and, as the bulletin
+does, whether it went unreported the quarter before too (连续未报送). The reply
+deadline is ``settings.remind_days`` working days after the day the notice is
+made (workdays.next_workday).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from xatrack.evaluate import ItemStatus
+from xatrack.evaluate import ItemStatus, fmt
 from xatrack.findings import overdue_for_unit, short_ids
-from xatrack.model import MISSING, SEVERE, UNIT_LATE, Quarter
+from xatrack.model import CUMULATIVE, MISSING, REFERENCE, RELATIVE, SEVERE, UNIT_LATE, Quarter, relative_target_text
+from xatrack.rollup import leaders_of, leads_of
+from xatrack.workdays import reply_date
 
 LATE = "逾期报送"
 
@@ -28,6 +33,8 @@ class NoticeItem:
     missing: tuple[str, ...]  # metrics not reported this quarter (all of them when nothing was)
     leaders: tuple[str, ...]
     reason: str
+    figures: str = ""  # 应完成 / 已报送 of each metric, or the reported status and note (figures_text)
+    consecutive: bool = False  # 未报送 the quarter before too (连续未报送, as the bulletin marks it)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,33 @@ class Notice:
 def missing_metrics(status: ItemStatus) -> tuple[str, ...]:
     """Metrics with no figure this quarter (a carried 已完成 is not missing)."""
     return status.missing_metrics
+
+
+def figures_text(status: ItemStatus) -> str:
+    """What an item stands at, as the bulletin writes it: 应完成 / 已报送 of each metric
+    ('应 168个 / 报 10个', each named when there are several, '报 未报送' for a metric
+    not reported; a relative target as what it follows, '应 ≥G1 7.1%'), or for an item
+    without metrics the reported status and note ('报送状态:受阻(资金未到位)', else '未报送')."""
+    if not status.metrics:
+        text = f"报送状态:{status.reported_status}" if status.reported_status else "未报送"
+        return f"{text}({status.note})" if status.note else text
+    single = len(status.metrics) == 1
+    parts = []
+    for ms in status.metrics:
+        metric, unit = ms.metric, ms.metric.unit
+        reported = "未报送" if ms.value is None else f"{fmt(ms.value)}{unit}"
+        if metric.kind == RELATIVE:
+            followed = "" if ms.follows_value is None else f"{fmt(ms.follows_value)}{unit}"
+            expected = relative_target_text(metric.op, metric.follows, followed)
+        elif metric.kind == REFERENCE or ms.expected is None:
+            expected = ""
+        elif metric.kind == CUMULATIVE and metric.op == ">=":
+            expected = f"{fmt(ms.expected)}{unit}"
+        else:
+            expected = f"{'≤' if metric.op == '<=' else '≥'}{fmt(ms.expected)}{unit}"
+        name = "" if single else f"{metric.name} "
+        parts.append(f"{name}应 {expected} / 报 {reported}" if expected else f"{name}报 {reported}")
+    return ";".join(parts)  # metric names may hold 、
 
 
 def _finding(status: ItemStatus, unit: str) -> str | None:
@@ -85,16 +119,20 @@ def build_notices(
     plan_title: str = "",
     units: Iterable[str] | None = None,
     findings=(),
+    owed_before: Iterable[str] = (),
 ) -> tuple[Notice, ...]:
     """One notice per lead unit with something to chase; ``units`` (canonical
     names) keeps only those. ``findings`` (findings.Finding): a unit's
-    rectifications overdue on ``made`` are on its notice too."""
+    rectifications overdue on ``made`` are on its notice too. ``owed_before``:
+    ids of the items that owed a report the quarter before (their 未报送 is
+    连续未报送, the bulletin's rule)."""
+    owed_before = set(owed_before)
     wanted = set(units) if units is not None else None
     grouped: dict[str, list[NoticeItem]] = {}
     for status in statuses:
         item = status.item
-        leaders = tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders))
-        for name in dict.fromkeys(directory.canonical_unit(n) for n in item.lead):
+        leaders = leaders_of(item, directory)
+        for name in leads_of(item, directory):
             if wanted is not None and name not in wanted:
                 continue
             finding = _finding(status, name)
@@ -108,6 +146,8 @@ def build_notices(
                     missing=_missing_of(status, name) if finding == MISSING else (),
                     leaders=leaders,
                     reason=status.reason,
+                    figures=figures_text(status),
+                    consecutive=finding == MISSING and (name, item.id) in owed_before,
                 )
             )
     findings = list(findings or ())
@@ -135,7 +175,7 @@ def build_notices(
                 plan_title=plan_title,
                 items=tuple(sorted(items, key=lambda i: order[i.state])),
                 made=made,
-                reply_by=made + timedelta(days=settings.remind_days),
+                reply_by=reply_date(made, settings),
                 office=bulletin.issuer,
                 office_contact=bulletin.contact,
                 rectifications=tuple(
@@ -154,6 +194,9 @@ def notice_paragraphs(notice: Notice) -> list[str]:
     """The body of a 催办单 as sentences (Markdown and Word share them)."""
     q = notice.quarter
     parts = [f"{state}{notice.count(state)}项" for state in (MISSING, SEVERE, LATE) if notice.count(state)]
+    consecutive = sum(1 for i in notice.items if i.consecutive)
+    if consecutive:
+        parts[0] += f"(其中连续未报送{consecutive}项)"
     if notice.rectifications:
         parts.append(f"督查发现逾期未整改{len(notice.rectifications)}项")
     office = notice.office or "督查室"
@@ -166,15 +209,23 @@ def notice_paragraphs(notice: Notice) -> list[str]:
     return text
 
 
+CONSECUTIVE = "连续未报送"
+
+
+def state_text(item: NoticeItem) -> str:
+    """The 情况 cell: the finding; 连续未报送 for an item the bulletin marks so (short enough
+    for the narrow column of a Word table)."""
+    return CONSECUTIVE if item.consecutive else item.state
+
+
 def notice_rows(notice: Notice) -> list[list[str]]:
-    rows = []
-    for item in notice.items:
-        missing = ";".join(item.missing) if item.missing else "—"  # metric names may hold 、
-        rows.append([item.item_id, item.text, item.state, missing, "、".join(item.leaders) or "—"])
-    return rows
+    return [
+        [item.item_id, item.text, state_text(item), item.figures or "—", "、".join(item.leaders) or "—"]
+        for item in notice.items
+    ]
 
 
-NOTICE_HEADER = ["编号", "事项", "情况", "未报送的指标", "责任领导"]
+NOTICE_HEADER = ["编号", "事项", "情况", "应完成 / 已报送", "责任领导"]
 RECTIFICATION_HEADER = ["问题编号", "事项", "督查发现(逾期未整改)", "整改时限"]
 
 

@@ -15,14 +15,12 @@ from datetime import date
 from xatrack.evaluate import OFFICE_FIGURE, ItemStatus, evaluate, fmt, sort_worst_first
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, UNIT_LATE, Plan, Quarter
 from xatrack.roles import Roles
-from xatrack.rollup import by_leader
+from xatrack.rollup import NO_LEAD, NO_LEADER, by_leader, grouped, leaders_of, leads_of
 from xatrack.schedule import deadline
 from xatrack.trends import build_trends
 from xatrack import score
 
 _CN_NUMBERS = "一二三四五六七八九十"
-NO_LEADER = "(未列责任领导)"
-NO_LEAD = "(未列牵头单位)"
 OTHER_ITEMS = "其他事项"
 
 
@@ -226,10 +224,6 @@ class Report:
         return f"{self.quarter.label}是年度第一个季度,没有上一季度可比。"
 
     @property
-    def lagging_count(self) -> int:
-        return sum(1 for s in self.statuses if s.state in (BEHIND, SEVERE))
-
-    @property
     def unreported_count(self) -> int:
         return len({i for r in self.reminders for i in r.ids})
 
@@ -241,10 +235,6 @@ class Report:
         if hasattr(self.as_of, "hour"):
             return self.as_of.strftime("%Y-%m-%d %H:%M")
         return self.as_of.isoformat()
-
-    @property
-    def late_count(self) -> int:
-        return len({i for r in self.late for i in r.ids})
 
 
 # --------------------------------------------------------------------------- building
@@ -439,24 +429,19 @@ def _leaders(statuses, directory) -> tuple[Tally, ...]:
 
 
 def _leaders_of(status, directory) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(directory.canonical_leader(n) for n in status.item.leaders))
-    return names or (NO_LEADER,)
+    return leaders_of(status.item, directory) or (NO_LEADER,)
 
 
 def _leads_of(status, directory) -> tuple[str, ...]:
-    """Lead units as the directory names them (aliases merged; a group stays a group)."""
-    names = tuple(dict.fromkeys(directory.canonical_unit(n) for n in status.item.lead))
-    return names or (NO_LEAD,)
+    """Lead units as the directory names them (rollup.leads_of: aliases merged; a group stays a group)."""
+    return leads_of(status.item, directory) or (NO_LEAD,)
 
 
 def lead_units(statuses, directory) -> list[Tally]:
-    """One tally per lead unit, each on its own reporting (tally with ``unit``).
-    Items without a lead unit are not a unit: they are listed apart (Report.no_lead)."""
-    groups: dict[str, list] = {}
-    for status in statuses:
-        for name in _leads_of(status, directory):
-            if name != NO_LEAD:
-                groups.setdefault(name, []).append(status)
+    """One tally per lead unit (rollup.grouped: aliases merged, in order of first
+    appearance), each on its own reporting (tally with ``unit``). Items without a
+    lead unit are not a unit: they are listed apart (Report.no_lead)."""
+    groups = grouped(statuses, "unit", directory, unlisted=False)
     return [tally(name, members, unit=name) for name, members in groups.items()]
 
 
@@ -697,9 +682,6 @@ def findings_sentence(part) -> str:
         f"截至 {part.end.month}月{part.end.day}日 未销号 {open_count} 个,其中逾期未整改 {len(part.overdue)} 个。"
     )
 
-RANKING_NOTE = score.rule_sentence(())  # the default rule; a report states its own (Report.ranking_rule)
-
-
 def percent(rate: float) -> str:
     """0.953 -> '95.3%'."""
     return f"{round(100 * rate, 1):g}%"
@@ -707,6 +689,12 @@ def percent(rate: float) -> str:
 
 def reminder_text(reminder: Reminder) -> str:
     """'16(缺:潜龙企业)、37、38(连续未报送)' for a 催办 line."""
+    return "、".join(reminder_parts(reminder))
+
+
+def reminder_parts(reminder: Reminder) -> list[str]:
+    """Each item of a 催办 line: '16(缺:潜龙企业)', '37', '38(连续未报送)' (a terminal joins them
+    with spaces to wrap between items, never inside a metric name such as 工业产值10亿元、税收亿元以上企业)."""
     parts = []
     for item_id in reminder.ids:
         notes = []
@@ -716,7 +704,7 @@ def reminder_text(reminder: Reminder) -> str:
         if item_id in reminder.consecutive:
             notes.append("连续未报送")
         parts.append(f"{item_id}\uff08{';'.join(notes)}\uff09" if notes else item_id)  # full-width brackets
-    return "、".join(parts)
+    return parts
 
 
 def counts_sentence(row: Tally) -> str:

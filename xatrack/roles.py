@@ -147,16 +147,3 @@ class PlainRoles:
 
     def is_unit(self, unit: str, by: str) -> bool:
         return self.canonical(by) == unit
-
-
-class NoRoles:
-    """Every entry sets the item's figure (for logic tests without a directory)."""
-
-    def is_contribution(self, item: Item, by: str) -> bool:  # noqa: ARG002
-        return False
-
-    def role(self, item: Item, by: str) -> str:  # noqa: ARG002
-        return ""
-
-    def canonical(self, by: str) -> str:
-        return (by or "").strip()

@@ -1,6 +1,13 @@
 """Leaders and units at a glance: how many items each has in each state.
 
 Pure: evaluated statuses and the directory in, rows out, problems first.
+
+The grouping rule lives here, once: an item belongs to its responsible leaders
+and to its lead units as the directory names them (aliases merged into the
+canonical name, a group such as 各乡镇办场 kept whole). ``leaders_of`` and
+``leads_of`` say whom an item belongs to, ``grouped`` gathers statuses by them;
+``overdue --by``, ``leaders``, the bulletin (report.py), the year's table
+(annual.py) and the 催办单 (remind.py) all use them.
 """
 
 from __future__ import annotations
@@ -41,11 +48,40 @@ def problems_first(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (tuple(-n for n in r.problems), -r.total, r.name))
 
 
-def by_leader(statuses, directory) -> list[Row]:
+NO_LEADER = "(未列责任领导)"
+NO_LEAD = "(未列牵头单位)"
+
+
+def leaders_of(item, directory) -> tuple[str, ...]:
+    """The item's responsible leaders by their canonical names (aliases merged), in the
+    plan's order, each once; () when it names none. ``item``: a model.Item or an ItemLine."""
+    return tuple(dict.fromkeys(directory.canonical_leader(n) for n in item.leaders))
+
+
+def leads_of(item, directory) -> tuple[str, ...]:
+    """The item's lead units by their canonical names (aliases merged; a group stays a
+    group), in the plan's order, each once; () when it names none."""
+    return tuple(dict.fromkeys(directory.canonical_unit(n) for n in item.lead))
+
+
+def grouped(statuses, grouping: str, directory, *, lines: bool = False, unlisted: bool = True) -> dict[str, list]:
+    """Statuses by responsible leader (``grouping`` "leader") or by lead unit ("unit"), canonical
+    names, in order of first appearance; an item with several is in each of their groups.
+    ``lines``: the statuses are evaluate.ItemLine; ``unlisted``: an item naming nobody goes to
+    the group NO_LEADER / NO_LEAD (else it is left out)."""
+    names_of, nobody = (leaders_of, NO_LEADER) if grouping == "leader" else (leads_of, NO_LEAD)
     groups: dict[str, list] = {}
     for status in statuses:
-        for name in dict.fromkeys(directory.canonical_leader(n) for n in status.item.leaders):
+        names = names_of(status if lines else status.item, directory)
+        if not names and unlisted:
+            names = (nobody,)
+        for name in names:
             groups.setdefault(name, []).append(status)
+    return groups
+
+
+def by_leader(statuses, directory) -> list[Row]:
+    groups = grouped(statuses, "leader", directory, unlisted=False)
     return problems_first([_row(name, members, len(members)) for name, members in groups.items()])
 
 
@@ -92,15 +128,7 @@ def check_grouping(by: str | None) -> str | None:
 
 
 def group(statuses, grouping: str, directory, lines: bool = False) -> list[tuple[str, list]]:
-    """Statuses (``lines``: evaluate.ItemLine) by responsible leader or by lead unit (canonical name),
-    biggest group first."""
-    groups: dict[str, list] = {}
-    for status in statuses:
-        item = status if lines else status.item  # both have .leaders and .lead
-        if grouping == "leader":
-            keys = item.leaders or ("(未列责任领导)",)
-        else:
-            keys = tuple(dict.fromkeys(directory.canonical_unit(n) for n in item.lead)) or ("(未列牵头单位)",)
-        for key in keys:
-            groups.setdefault(key, []).append(status)
+    """Statuses (``lines``: evaluate.ItemLine) by responsible leader or by lead unit (``grouped``:
+    canonical names), biggest group first."""
+    groups = grouped(statuses, grouping, directory, lines=lines)
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))

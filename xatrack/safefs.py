@@ -210,10 +210,10 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         if isinstance(error, OSError):
             raise DataError(f"无法写入 {path}:{error.strerror or error}") from None
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xatrack.model import DONE, MISSING, ON_TRACK, SEVERE
+from xatrack.model import DONE
 
 PROGRESS = "推进率"
 TIMELY = "及时率"
@@ -59,17 +59,6 @@ def reported_on_time(status) -> bool:
     if status.state == DONE and status.last_entry is None:
         return True  # finished earlier: nothing to report
     return not status.owes_report and not status.late
-
-
-def rates_of(statuses: Iterable) -> Rates:
-    statuses = list(statuses)
-    return Rates(
-        total=len(statuses),
-        green=sum(1 for s in statuses if s.state in (DONE, ON_TRACK)),
-        timely=sum(1 for s in statuses if reported_on_time(s)),
-        severe=sum(1 for s in statuses if s.state == SEVERE),
-        missing=sum(1 for s in statuses if s.state == MISSING),
-    )
 
 
 def ranking_key(rates: Rates, weights: tuple[tuple[str, float], ...]) -> tuple:

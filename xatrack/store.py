@@ -25,13 +25,12 @@ from xatrack.cache import Cache, digest
 from xatrack.errors import DataError
 from xatrack.logline import TORN_MARK, record_line, recorded_after, sound_line  # the line format appends write (and check the tail by)
 from xatrack.model import Quarter
-from xatrack.safefs import _fsync_folder, guard_inside, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
+from xatrack.safefs import fsync_folder, guard_inside, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
 
 REGISTRY = "tasks.yaml"
 DIRECTORY = "units.yaml"
 PROGRESS = "progress"
 ROOT_ENV = "XATRACK_ROOT"
-USER_ENV = "XATRACK_USER"
 MAX_LOG_BYTES = 256 * 1024 * 1024
 
 _LOG_NAME = re.compile(r"^(\d{4})-Q([1-4])\.yaml$")
@@ -243,7 +242,7 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
                         _remove(path)
                     raise
             if size == 0:
-                _fsync_folder(path.parent)  # a new log's name is durable too
+                fsync_folder(path.parent)  # a new log's name is durable too
     except LockTimeout:
         raise DataError(f"{path} 正被其他进程写入,30 秒内未能获得锁;请稍后重试") from None
     except OSError as error:

@@ -16,10 +16,23 @@ from dataclasses import dataclass
 from xatrack.errors import InputError
 from xatrack.model import CUMULATIVE, GROWTH, RELATIVE, SIGNED_KINDS, Metric
 
-# Scale of money units, so that 1.2亿元 can be read for a metric in 万元.
-_MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
-# Words that name the same unit (a person writes 公里 or km).
-_SAME = {"公里": ("千米", "km"), "%": ("%", "个百分点", "百分点"), "亩": (), "万亩": ()}
+# Families of units that convert into one another, each unit with its size in the family's
+# smallest: 5000万元 is read as 0.5 for a metric in 亿元, 5000亩 as 0.5 for one in 万亩, 3.2千米
+# as 3.2 for one in 公里. Units of different families (亩 and 公里, 人 and 元) never convert.
+UNIT_FAMILIES: dict[str, dict[str, float]] = {
+    "金额": {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8},
+    "面积(亩)": {"亩": 1.0, "万亩": 1e4},
+    "面积": {"平方米": 1.0, "万平方米": 1e4, "公顷": 1e4, "平方公里": 1e6},
+    "长度": {"米": 1.0, "千米": 1e3, "公里": 1e3, "km": 1e3, "万米": 1e4},
+    "人数": {"人": 1.0, "万人": 1e4},
+    "人次": {"人次": 1.0, "万人次": 1e4},
+    "户数": {"户": 1.0, "万户": 1e4},
+    "重量": {"千克": 1.0, "公斤": 1.0, "吨": 1e3, "万吨": 1e7},
+    "功率": {"千瓦": 1.0, "兆瓦": 1e3, "万千瓦": 1e4},
+}
+_FAMILY_OF = {unit: (family, size) for family, sizes in UNIT_FAMILIES.items() for unit, size in sizes.items()}
+# Words that name the same unit (a person writes % or 个百分点 for a rate in %).
+_SAME = {"%": ("%", "个百分点", "百分点")}
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
 # A number followed by whatever unit text was written after it.
@@ -57,8 +70,9 @@ def read_value(raw: str | float | int, metric: Metric | None, what: str = "--don
 
     Plain and full-width digits, thousands separators, a unit written after
     the number when it is the metric's unit (120个 for a metric in 个, 85公里,
-    12.5% only for % metrics; 亿元/万元/元 converted to the metric's money
-    unit). A different unit is refused naming both. Counts of whole things
+    12.5% only for % metrics), or converted from another unit of its family
+    (UNIT_FAMILIES: 亿元/万元/元, 万亩/亩, 公里/千米/米, 万人/人 ...). A unit of
+    another family is refused naming both. Counts of whole things
     (家、个、座…) take whole numbers; only growth, level and relative figures
     may be negative. ``what`` names the place in messages ("--done 的值",
     "本季度累计完成").
@@ -104,12 +118,21 @@ def _convert(value: float, unit_text: str, metric: Metric | None, raw, what: str
     unit = metric.unit if metric is not None else ""
     if unit and (unit_text == unit or unit_text in _SAME.get(unit, ())):
         return value
-    if unit in _MONEY and unit_text in _MONEY:
-        return value * _MONEY[unit_text] / _MONEY[unit]
+    family, size = _FAMILY_OF.get(unit, (None, 1.0))
+    written, written_size = _FAMILY_OF.get(unit_text, (None, 1.0))
+    if family is not None and family == written:
+        return _converted(value, written_size, size)
     if not unit:
         raise InputError(f'{what}"{_shown(raw)}"带有单位"{unit_text}",但该指标没有计量单位;请只填数字')
     name = metric.name if metric is not None else ""
     raise InputError(f'{what}"{_shown(raw)}"的单位"{unit_text}"与指标{name}的计量单位"{unit}"不符;请按{unit}填写数字')
+
+
+def _converted(value: float, written: float, wanted: float) -> float:
+    """``value`` in a unit of size ``written`` expressed in one of size ``wanted``, without the
+    binary noise of the division (5000 亩 is 0.5 万亩, 123 元 is 0.0123 万元, not 0.012300000000000002)."""
+    converted = value * written / wanted
+    return float(f"{converted:.12g}") if converted else converted
 
 
 def _plausibility(value: float, metric: Metric | None) -> tuple[str, ...]:

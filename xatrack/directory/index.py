@@ -13,8 +13,8 @@ from xatrack.directory.names import (
     COLLECTIVE,
     PERSON,
     POST,
-    _resolve,
     normalize_name,
+    resolve,
 )
 
 # ---------------------------------------------------------------- entries
@@ -192,7 +192,7 @@ class Directory:
         pool += [(g.name, g.name) for g in self.groups]
         pool += [(a, g.name) for g in self.groups for a in g.aliases]
         pool += [(n, self.canonical_unit(n)) for n in known_names if n and n.strip()]
-        name = _resolve(query, pool, "单位", self._index.pinyin_cache)
+        name = resolve(query, pool, "单位", self._index.pinyin_cache)
         return UnitQuery(query=query, name=name, is_group=name in self._index.group_units, directory=self)
 
     def leader_query(
@@ -202,7 +202,7 @@ class Directory:
         pool += [(a, p.name) for p in self.leaders for a in p.aliases]
         pool += [(p.holder, p.holder) for p in self.leaders if p.holder]
         pool += [(n, self.canonical_leader(n)) for n in known_leaders if n and n.strip()]
-        name = _resolve(query, pool, "领导", self._index.pinyin_cache)
+        name = resolve(query, pool, "领导", self._index.pinyin_cache)
         names = {name} | set(self._index.posts_held.get(name, ()))
         collectives = {
             c for c, members in self._index.collective_members.items() if c != name and members & names

@@ -33,7 +33,7 @@ def normalize_name(name: object) -> str:
 # ---------------------------------------------------------------- resolution
 
 
-def _resolve(query: str, pool: list[tuple[str, str]], kind: str, cache: dict) -> str:
+def resolve(query: str, pool: list[tuple[str, str]], kind: str, cache: dict) -> str:
     """(surface name, canonical) pairs -> the canonical name the query means."""
     text = (query or "").strip()
     key = normalize_name(text)

@@ -21,9 +21,6 @@ DUE = "due"
 PROGRESS = "progress"  # 完成情况 / 进展: reports progress, not part of the plan
 JOINED = "joined"  # the second half of a header split over two cells (责任 | 领导)
 
-ROLE_NAMES = {SEQ: "序号", TASK_TEXT: "任务", LEADERS: "责任领导", LEAD: "牵头单位", UNITS: "责任单位",
-              DUE: "完成时限", PROGRESS: "进展"}  # fmt: skip
-
 _NUMBERED_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（]|\d+\s*[.．、]\S|[①-⑳])")
 _ROLE_PATTERNS = (
     (PROGRESS, re.compile(r"(完成情况|进展|进度情况|推进情况|落实情况|工作成效|实际完成|截至|截止)")),

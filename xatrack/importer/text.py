@@ -6,7 +6,6 @@ import re
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUMERAL = "零〇一二两三四五六七八九十百"
 _OPEN = "(\uff08〔[【［"
 _CLOSE = ")\uff09〕]】］"
 _CLAUSE_PUNCT = set(",\uff0c;\uff1b。:\uff1a!\uff01?\uff1f\n")

@@ -27,6 +27,7 @@ from xatrack.errors import InputError
 from xatrack.model import REPORT_STATUSES, SIGNED_KINDS
 from xatrack.safefs import write_output
 from xatrack.sheet import FilledRow, SheetInfo, SheetRow, kind_label, months
+from xatrack.views.cells import relative_target
 from xatrack.views.safe_cells import no_formulas
 
 DATA_SHEET = "报送表"
@@ -145,7 +146,7 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
             "number": row.number,
             "metric": metric.name if metric else "(无量化指标,填状态和说明)",
             "kind": kind_label(metric) if metric else None,
-            "target": _number(metric.target) if metric else None,
+            "target": _target(metric) if metric else None,
             "unit": metric.unit if metric else None,
             "expected": _number(round(row.expected, 4)) if row.expected is not None else None,
             "last": _number(row.last_shown) if isinstance(row.last_shown, float) else row.last_shown,
@@ -265,6 +266,11 @@ def _number(value):
 def _text_width(text: str) -> int:
     """Columns a text takes in Excel: wide (CJK) characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _target(metric):
+    """全年目标: the figure, or for a relative target what it follows ("≥G1"), never its placeholder 0."""
+    return relative_target(metric.op, metric.follows) if metric.kind == "relative" else _number(metric.target)
 
 
 def _height(text: str, width: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, relative_target_text
 
 STATE_STYLE = {DONE: "bold green", ON_TRACK: "green", BEHIND: "bold yellow", SEVERE: "bold red", MISSING: "dim", PENDING: "cyan"}
 STATE_MARK = {DONE: "●", ON_TRACK: "●", BEHIND: "▲", SEVERE: "■", MISSING: "○", PENDING: "◌"}
@@ -130,8 +130,19 @@ def join_names(names) -> str:
     return "、".join(names) if names else "—"
 
 
-def progress_words(value: float, target, unit: str, kind: str, op: str) -> tuple[float, str]:
-    """(fraction of the target reached, '120/336个 36%') for a reported figure."""
+def relative_target(op: str, follows: str, followed: float | None = None, unit: str = "") -> str:
+    """A relative target as what it follows (model.relative_target_text): "≥G1", and with the
+    followed figure when it is known this quarter: "≥G1 7.1%"."""
+    return relative_target_text(op, follows, "" if followed is None else f"{fmt_number(followed)}{unit}")
+
+
+def progress_words(value: float, target, unit: str, kind: str, op: str, follows: str = "",
+                   followed: float | None = None) -> tuple[float, str]:
+    """(fraction of the target reached, '120/336个 36%') for a reported figure; a relative
+    target reads as what it follows ('6.5%(目标≥G1 7.1%)')."""
+    if kind == "relative":
+        reached = 1.0 if not followed else value / followed if op != "<=" else (followed / value if value else 1.0)
+        return reached, f"{fmt_number(value)}{unit}(目标{relative_target(op, follows, followed, unit)})"
     if kind == "cumulative" and target:
         fraction = value / target
         return fraction, f"{fmt_number(value)}/{fmt_number(target)}{unit} {fraction:.0%}"
@@ -144,11 +155,11 @@ def progress_words(value: float, target, unit: str, kind: str, op: str) -> tuple
 
 def metric_segments(weakest: tuple, with_bar: bool = True) -> Segments:
     """█████░░░ 120/336个 36% for a line's weakest metric (evaluate.ItemLine.weakest)."""
-    value, _expected, state, target, unit, kind, op = weakest
+    value, expected, state, target, unit, kind, op, follows = weakest
     if value is None:
-        text = f"—/{fmt_number(target)}{unit}"
+        text = f"—/{relative_target(op, follows)}" if kind == "relative" else f"—/{fmt_number(target)}{unit}"
         return ((f"{'░' * 8} {text}" if with_bar else text, "dim"),)
-    fraction, words = progress_words(value, target, unit, kind, op)
+    fraction, words = progress_words(value, target, unit, kind, op, follows, expected)
     return ((f"{bar(fraction)} {words}" if with_bar else words, STATE_STYLE[state]),)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TALLY_HEADER = ["本季度新发现", "本季度销号", "未销号", "其中逾期未整改"]
-NUMERIC_FROM = 1  # tally tables: columns from this one are counts
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def render_notice_docx(notice: Notice) -> bytes:
     if notice.items:
         table = _table(doc, NOTICE_HEADER, notice_rows(notice), widths=[7, 44, 12, 24, 13], status_col=2)
         for r, item in enumerate(notice.items, start=1):
-            if item.state == "逾期报送":  # the report's own states are coloured by _table
+            if item.state == "逾期报送" or item.consecutive:  # the report's own states are coloured by _table
                 _shade(table.rows[r].cells[2], FILLS[item.state])
     if notice.rectifications:
         _table(doc, RECTIFICATION_HEADER, rectification_rows(notice), widths=[12, 8, 60, 20], status_col=None)

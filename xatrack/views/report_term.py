@@ -21,7 +21,7 @@ from xatrack.report import (
     published_sentence,
     rate_cells,
     rate_headers,
-    reminder_text,
+    reminder_parts,
 )
 from xatrack.trends import TRENDS_BASIS, rank_change_text
 from xatrack.views.cells import STATE_STYLE, join_names
@@ -180,7 +180,7 @@ def _render_items(console: Console, report: Report) -> None:
         table.add_column("未报送", justify="right", no_wrap=True)
         table.add_column("事项编号", overflow="fold")
         for reminder in report.reminders:
-            table.add_row(reminder.unit, str(len(reminder.ids)), reminder_text(reminder).replace("、", " "))  # wraps between ids
+            table.add_row(reminder.unit, str(len(reminder.ids)), " ".join(reminder_parts(reminder)))  # wraps between ids
         console.print(table)
     for sentence in (late_sentence(report), contributors_sentence(report)):
         if sentence:

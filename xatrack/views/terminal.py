@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from xatrack.model import STATES, Item
-from xatrack.views.cells import STATE_STYLE, fmt_number, join_names, state_words
+from xatrack.views.cells import STATE_STYLE, fmt_number, join_names, relative_target, state_words
 
 
 # Below this many columns the tables are drawn this wide and the terminal wraps
@@ -133,7 +133,7 @@ def render_show(console: Console, item: Item, plan, per_quarter, history, findin
             sign = "≤" if metric.op == "<=" else "≥" if metric.kind != "cumulative" else ""
             target = f"{sign}{fmt_number(metric.target)}{metric.unit}"
             if metric.kind in ("relative", "reference"):
-                target = f"对照{metric.follows}" if metric.kind == "relative" else "—"
+                target = relative_target(metric.op, metric.follows) if metric.kind == "relative" else "—"
             row = [str(index + 1), metric.name, _KIND_LABEL[metric.kind], target]
             for status in per_quarter:
                 ms = status.metrics[index]
