@@ -189,6 +189,15 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Annex:
+    """附件: starts a page of its own after the 落款 ("附件", its title); the blocks after it are the annex's."""
+
+    label: str  # '附件' or '附件1'
+    title: str
+    media: tuple[str, ...] = (DOCX,)
+
+
+@dataclass(frozen=True)
 class Cards:
     """The counts by state as cards: a total under ``label``, then each state."""
 
@@ -298,9 +307,28 @@ def _body(report: Report, bulletin: Bulletin, day: date) -> list:
     out += _comparison(report)
     out += _findings(report)
     out += _requirements(report, bulletin)
+    annexes = _annexes(report)
+    if annexes:
+        titles = [title for title, _ in annexes]
+        listed = titles[0] if len(titles) == 1 else "、".join(f"{n}.{t}" for n, t in enumerate(titles, start=1))
+        out.append(Paragraph(f"附件:{listed}", role="annexes", media=(DOCX,)))
     if bulletin.issuer:
         out.append(Signature(bulletin.issuer, cn_date(day)))
+    for number, (title, blocks) in enumerate(annexes, start=1):
+        out.append(Annex("附件" if len(annexes) == 1 else f"附件{number}", title))
+        out += blocks
     return out
+
+
+def _annexes(report: Report) -> list[tuple[str, list]]:
+    """The Word 通报's 附件, after the 落款: (title, blocks). The body says what a
+    leader reads (counts, ranks, lagging items, 催办, what moved, in sentences);
+    the tables of every lead unit and item at each quarter come here."""
+    annexes = []
+    trends = _trends_annex(report)
+    if trends:
+        annexes.append(("各季度对比", trends))
+    return annexes
 
 
 # --------------------------------------------------------------------------- 一、总体情况
@@ -362,10 +390,11 @@ def _overall(report: Report) -> list:
     out.append(Chart("chart-actions", "主要预期目标和七大行动",
                      tuple(Bar(f"{r.name} {r.title}".strip(), r.name, r.counts) for r in parts)))
     rows = [report.overall] + parts
-    out.append(Table(
+    out.append(Table(  # the Word 通报 says the same in its sentences (overview_sentences)
         "headline",
         (Column("分类", width=13, role="name"), Column("名称", width=27, role="title"), *_count_columns()),
         tuple(Row((Cell(r.name), Cell(r.title), *_count_cells(r)), name=r.name, total=r is report.overall) for r in rows),
+        media=SCREEN,
     ))
     return out
 
@@ -393,6 +422,17 @@ def _units(report: Report) -> list:
             (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=25, role="name"), *_count_columns(), *rates),
             tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), *_count_cells(r), *_rate_cells(r)), name=r.name, rank=r.rank)
                   for r in units),
+            media=SCREEN,
+        ),
+        # The Word 通报: what decides the rank and what went wrong (已完成 and 正常 make the 推进率).
+        Table(
+            "units",
+            (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=40, role="name"), Column("事项", TOTAL),
+             *(Column(state, COUNT, state=state) for state in (BEHIND, SEVERE, MISSING)), *rates),
+            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), Cell(r.total, TOTAL),
+                       *(Cell(r.count(state), COUNT, state) for state in (BEHIND, SEVERE, MISSING)), *_rate_cells(r)),
+                      name=r.name, rank=r.rank) for r in units),
+            media=(DOCX,),
         ),
         # A narrow terminal: only what decides the rank, and 未报送, so the rates are never cut off.
         Table(
@@ -409,7 +449,6 @@ def _units(report: Report) -> list:
 
 # --------------------------------------------------------------------------- 四、滞后事项
 
-ITEM_WIDTHS = (8, 44, 18, 12, 28)
 
 
 def _lagging(report: Report) -> list:
@@ -420,8 +459,8 @@ def _lagging(report: Report) -> list:
         out.append(Heading(2, f"{group.leader}({len(group.items)} 项)", key=group.leader, numbered=True))
         out.append(Table(
             "lagging",
-            (Column("编号", ID, width=8), Column("事项", width=44), Column("牵头单位", width=18, role="lead"),
-             Column("状态", STATUS, width=12), Column("应完成 / 已报送", width=28, role="figures")),
+            (Column("编号", ID, width=7), Column("事项", width=45), Column("牵头单位", width=14, role="lead"),
+             Column("状态", STATUS, width=10), Column("应完成 / 已报送", width=34, role="figures")),
             tuple(Row((Cell(e.item.id, ID), Cell(e.item.text), Cell("、".join(e.item.lead) or "—"),
                        Cell(e.state, STATUS, e.state), Cell(item_figures_text(e))), item=e.item.id, state=e.state)
                   for e in group.items),
@@ -518,8 +557,32 @@ def _comparison(report: Report) -> list:
             out.append(Heading(2, f"{title}({len(changes)} 项)", key=key, media=SCREEN))
             rows = [(c.item_id, c.text, c.lead, c.before, c.after) for c in changes]
             out.append(_changes_table(key, rows, labels, media=SCREEN))
+    moved = moves_sentence(report)
+    if moved:
+        out.append(Paragraph(moved, media=(DOCX,)))
     out += _trends(report)
     return out
+
+
+def moves_sentence(report: Report) -> str:
+    """What moved since the previous quarter, in one sentence, the details in the 附件
+    ('与Q1相比,进度好转19项、进度变差21项;连续未报送的单位2个(…)。各…见附件。'); '' in Q1."""
+    trends = report.trends
+    if trends is None or not trends.units or not trends.has_previous:
+        return ""
+    previous = trends.labels[-2]
+    moves = [f"{short}{len(m)}项" for _, _, short, m in trends.moves if m]
+    parts = [("、".join(moves)) if moves else "各事项状态没有变化"]
+    if trends.stopped:
+        parts.append(f"上季度报送、本季度未报送的单位{len(trends.stopped)}个({_names(trends.stopped)})")
+    if trends.streaks:
+        parts.append(f"连续未报送的单位{len(trends.streaks)}个({_names([s.unit for s in trends.streaks])})")
+    return f"与{previous}相比,{';'.join(parts)}。各牵头单位、各责任领导各季度情况和变化明细见附件。"
+
+
+def _names(names, most: int = 10) -> str:
+    names = list(names)
+    return "、".join(names[:most]) + ("等" if len(names) > most else "")
 
 
 TERM_TRENDS_NOTE = "格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数,为 0 的不列;变化:名次与上季度相比。" + TRENDS_BASIS
@@ -575,7 +638,7 @@ def counts_cell(counts: tuple[int, ...]) -> str:
 
 
 def _trends(report: Report) -> list:
-    """各季度对比 (xatrack.trends) in Markdown, HTML and Word: each quarter's counts,
+    """各季度对比 (xatrack.trends) in Markdown and HTML: each quarter's counts,
     rank and change, what moved, units that stopped, 连续未报送."""
     trends = report.trends
     if trends is None or not trends.units:
@@ -586,48 +649,67 @@ def _trends(report: Report) -> list:
                      tuple(Bar(f"{label} 全部事项", f"{label} 全部事项", tuple(c)) for label, c in zip(labels, trends.overall))))
     out.append(Chart("chart-leader-quarters", "各责任领导各季度情况",
                      tuple(Bar(f"{row.name} {label}", f"{row.name} {label}", tuple(c)) for row in trends.leaders for label, c in zip(labels, row.counts))))
-    out.append(Heading(2, "各牵头单位各季度情况", key="unit-quarters", numbered=True, media=PAGES + (DOCX,)))
-    out.append(Paragraph(TRENDS_NOTE, role="note", media=PAGES + (DOCX,)))
+    out.append(Heading(2, "各牵头单位各季度情况", key="unit-quarters", media=PAGES))
+    out.append(Paragraph(TRENDS_NOTE, role="note", media=PAGES))
     head = (Column("名次", NUMBER, width=8), Column("变化", width=8), Column("牵头单位", width=28))
     out.append(Table("unit-quarters", head + tuple(Column(l) for l in labels),
                      tuple(Row((Cell(r.rank, NUMBER), Cell(rank_change_text(r) or "—"), Cell(r.name),
                                 *(Cell(counts_text(c)) for c in r.counts)), name=r.name, rank=r.rank) for r in trends.units),
                      media=PAGES))
-    out.append(Table("unit-quarters", (Column("名次", width=8), Column("变化", width=8), Column("牵头单位", width=28))
-                     + tuple(Column(l) for l in labels),
-                     tuple(Row((Cell(str(r.rank)), Cell(rank_change_text(r) or "—"), Cell(r.name),
-                                *(Cell(counts_cell(c)) for c in r.counts))) for r in trends.units),
-                     media=(DOCX,)))
-    out.append(Heading(2, "各责任领导各季度情况", key="leader-quarters", numbered=True, media=(MD, DOCX)))
+    out.append(Heading(2, "各责任领导各季度情况", key="leader-quarters", media=(MD,)))
     out.append(Table("leader-quarters", (Column("责任领导"),) + tuple(Column(l) for l in labels),
                      tuple(Row((Cell(r.name), *(Cell(counts_text(c)) for c in r.counts))) for r in trends.leaders),
                      media=(MD,)))
-    out.append(Table("leader-quarters", (Column("责任领导", width=24),) + tuple(Column(l) for l in labels),
-                     tuple(Row((Cell(r.name), *(Cell(counts_cell(c)) for c in r.counts))) for r in trends.leaders),
-                     media=(DOCX,)))
     if not trends.has_previous:
         return out
     for key, title, _, moves in trends.moves:
-        out.append(Heading(2, f"{title}({len(moves)} 项)", key=key, numbered=True, media=PAGES + (DOCX,)))
+        out.append(Heading(2, f"{title}({len(moves)} 项)", key=key, media=PAGES))
         if not moves:
-            out.append(Paragraph("无。", media=PAGES + (DOCX,)))
+            out.append(Paragraph("无。", media=PAGES))
             continue
         rows = [(m.item_id, m.text, m.lead, m.before, m.after) for m in moves]
-        out.append(_changes_table(key, rows, (labels[-2], labels[-1]), media=PAGES + (DOCX,)))
+        out.append(_changes_table(key, rows, (labels[-2], labels[-1]), media=PAGES))
     stopped = "、".join(trends.stopped) if trends.stopped else "无"
     out.append(Paragraph(f"上季度报送、本季度未报送的单位:{stopped}", role="stopped", media=PAGES))
-    out.append(Heading(2, f"上季度报送、本季度未报送的单位({len(trends.stopped)} 个)", key="stopped", numbered=True, media=(DOCX,)))
-    out.append(Paragraph("、".join(trends.stopped) + "。" if trends.stopped else "无。", media=(DOCX,)))
-    out.append(Heading(2, "连续未报送", key="streaks", numbered=True, media=PAGES + (DOCX,)))
+    out.append(Heading(2, "连续未报送", key="streaks", media=PAGES))
     if not trends.streaks:
-        out.append(Paragraph("无。", media=PAGES + (DOCX,)))
+        out.append(Paragraph("无。", media=PAGES))
     else:
         out.append(Table("streaks", (Column("牵头单位"), Column("连续未报送"), Column("事项编号")),
                          tuple(Row((Cell(s.unit), Cell(f"连续 {s.quarters} 个季度"), Cell("、".join(s.ids))), name=s.unit)
                                for s in trends.streaks), media=PAGES))
-        out.append(Table("streaks", (Column("牵头单位", width=30), Column("连续未报送", width=20), Column("事项编号", width=50)),
-                         tuple(Row((Cell(s.unit), Cell(f"{s.quarters} 个季度"), Cell("、".join(s.ids)))) for s in trends.streaks),
-                         media=(DOCX,)))
+    return out
+
+
+def _trends_annex(report: Report) -> list:
+    """各季度对比 as the Word 通报's 附件 (from Q2 on): each lead unit's and leader's
+    counts at each quarter, then every item that moved in one table (its id, lead
+    unit and the two states; the text of a lagging one is in 四), 连续未报送."""
+    trends = report.trends
+    if trends is None or not trends.units or not trends.has_previous:
+        return []
+    m = (DOCX,)
+    labels = list(trends.labels)
+    out: list = [
+        Heading(2, "各牵头单位各季度情况", key="unit-quarters", numbered=True, media=m),
+        Paragraph(TRENDS_NOTE, role="note", media=m),
+        Table("unit-quarters", (Column("名次", width=8), Column("变化", width=8), Column("牵头单位", width=28))
+              + tuple(Column(l) for l in labels),
+              tuple(Row((Cell(str(r.rank)), Cell(rank_change_text(r) or "—"), Cell(r.name),
+                         *(Cell(counts_cell(c)) for c in r.counts))) for r in trends.units), media=m),
+        Heading(2, "各责任领导各季度情况", key="leader-quarters", numbered=True, media=m),
+        Table("leader-quarters", (Column("责任领导", width=24),) + tuple(Column(l) for l in labels),
+              tuple(Row((Cell(r.name), *(Cell(counts_cell(c)) for c in r.counts))) for r in trends.leaders), media=m),
+    ]
+    # What moved, one row a kind of move (the ids of the items; a lagging one's text is in 四).
+    rows = [Row((Cell(title), Cell(len(moves), NUMBER), Cell("、".join(x.item_id for x in moves) or "—")))
+            for _, title, _, moves in trends.moves]
+    rows.append(Row((Cell("上季度报送、本季度未报送的单位"), Cell(len(trends.stopped), NUMBER), Cell("、".join(trends.stopped) or "—"))))
+    rows += [Row((Cell(f"连续 {s.quarters} 个季度未报送:{s.unit}"), Cell(len(s.ids), NUMBER), Cell("、".join(s.ids))))
+             for s in trends.streaks]
+    out.append(Heading(2, "变化情况", key="moves", numbered=True, media=m))
+    out.append(Table("moves", (Column("类别", width=40), Column("数量", NUMBER, width=10), Column("事项编号(单位)", width=50)),
+                     tuple(rows), media=m))
     return out
 
 

@@ -27,8 +27,13 @@ from docx.shared import Mm, Pt, RGBColor
 
 from xatrack.bulletin_doc import (
     COUNT,
+    Annex,
     DOCX,
+    ID,
+    NUMBER,
+    PERCENT,
     STATUS,
+    TOTAL,
     WORD_JOINER,
     Heading,
     Masthead,
@@ -53,7 +58,8 @@ FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体
 SIZE_2 = 22.0  # 二号
 SIZE_3 = 16.0  # 三号
 SIZE_4 = 14.0  # 四号
-SIZE_TABLE = 12.0  # 小四: table text
+SIZE_TABLE = 12.0  # 小四: table text (the 催办单)
+SIZE_BULLETIN_TABLE = 10.5  # 五号: the 通报's tables, lines of 1.25: the lists of a quarter fit fewer pages
 MASTHEAD_SIZE = 36.0
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -103,7 +109,22 @@ def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | N
             _block_table(doc, block)
         elif isinstance(block, Signature):
             _signature(doc, block.issuer, block.day)
+        elif isinstance(block, Annex):
+            numbered = 0
+            _annex(doc, block)
     return _save(doc)
+
+
+def _annex(doc, block: Annex) -> None:
+    """附件 on a page of its own: '附件1' at the top left in 黑体, its title centred as a title."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.page_break_before = True
+    paragraph.paragraph_format.keep_with_next = True
+    _run_font(paragraph.add_run(block.label), HEADING_FONT, SIZE_3)
+    _title(doc, block.title)
+
+
+WHOLE_KINDS = frozenset({STATUS, PERCENT, NUMBER, COUNT, TOTAL, ID})  # cells that never wrap
 
 
 def _block_table(doc, block: Table):
@@ -123,7 +144,9 @@ def _block_table(doc, block: Table):
                 fills[(r, column)] = FILLS[cell.state]
             elif cell.kind == STATUS and column != status_col and cell.state in FILLS:
                 fills[(r, column)] = FILLS[cell.state]
-    return _table(doc, header, rows, widths=widths, status_col=status_col, numeric=numeric, fills=fills)
+    whole = {i for i, c in enumerate(block.columns) if c.kind in WHOLE_KINDS}
+    return _table(doc, header, rows, widths=widths, status_col=status_col, numeric=numeric, fills=fills, whole=whole,
+                  size=SIZE_BULLETIN_TABLE)
 
 
 def _cn(n: int) -> str:
@@ -338,11 +361,25 @@ def _masthead(doc, block: Masthead) -> None:
 
 
 def _signature(doc, issuer: str, made) -> None:
-    """落款: the issuer and the date (a date or its words), right-aligned."""
-    doc.add_paragraph()
+    """落款: the issuer and the date (a date or its words), right-aligned, kept on
+    one page with the paragraph above it: a page never holds only the 落款 or the date."""
+    last = next((p for p in reversed(doc.paragraphs) if p.text.strip()), None)
+    if last is not None:
+        last.paragraph_format.keep_with_next = True
+        last.paragraph_format.keep_together = True
+        after = False
+        for paragraph in doc.paragraphs:  # the empty spacers after it too
+            if after:
+                paragraph.paragraph_format.keep_with_next = True
+            after = after or paragraph._p is last._p
+    gap = doc.add_paragraph()
+    gap.paragraph_format.keep_with_next = True
     for text in (issuer, made if isinstance(made, str) else _cn_date(made)):
         paragraph = _para(doc, text, align="right", indent=False)
         paragraph.paragraph_format.right_indent = Pt(4 * SIZE_3)
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_together = True
+    paragraph.paragraph_format.keep_with_next = False  # the date: nothing after it to keep with
 
 
 def _cn_date(day: date) -> str:
@@ -352,10 +389,10 @@ def _cn_date(day: date) -> str:
 # --------------------------------------------------------------------------- tables
 
 
-def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY_FONT) -> None:
+def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY_FONT, size: float = SIZE_TABLE) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Pt(0)
-    _exact(paragraph.paragraph_format, SIZE_TABLE * 1.5)
+    _exact(paragraph.paragraph_format, size * (1.5 if size == SIZE_TABLE else 1.25))
     snap = OxmlElement("w:snapToGrid")  # table lines keep their own pitch, off the page's 22-line grid
     snap.set(qn("w:val"), "0")
     paragraph._p.get_or_add_pPr().append(snap)
@@ -365,7 +402,7 @@ def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY
     # ids anywhere and starts lines with 、): a zero-width space after each 、
     # before an id marks where a line may end; Word breaks there anyway.
     text = ID_SEPARATOR.sub("、\u200b", text)
-    _run_font(paragraph.add_run(text), font, SIZE_TABLE, bold=bold)
+    _run_font(paragraph.add_run(text), font, size, bold=bold)
 
 
 def _shade(cell, fill: str) -> None:
@@ -375,6 +412,11 @@ def _shade(cell, fill: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
     tc_pr.append(shading)
+
+
+def _no_wrap(cell) -> None:
+    """A cell whose text never wraps (its column is made wide enough for it)."""
+    cell._element.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 def _row_props(row, header: bool) -> None:
@@ -394,18 +436,24 @@ def _width(text: str) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if ch == WORD_JOINER else 1) for ch in text)
 
 
-def _minimums(header: list[str], rows: list[list[str]]) -> list[float]:
+def _minimums(header: list[str], rows: list[list[str]], whole=frozenset(), size: float = SIZE_TABLE) -> list[float]:
     """The narrowest each column may be: its longest unbreakable piece (a number,
     a date, an id, a percentage; a CJK character breaks anywhere) fits on one line,
-    and a header keeps at least two characters a line (名次 never split)."""
+    and a header keeps at least two characters a line (名次 never split).
+    A column in ``whole`` (states, rates, figures, counts, ids) never breaks:
+    its longest value and its header fit on one line ("严重滞后", "100%")."""
     result = []
     for column, name in enumerate(header):
+        if column in whole:
+            longest = max([_width(name)] + [_width(str(row[column])) for row in rows if column < len(row)])
+            result.append(longest * HALF_WIDTH_MM * size / SIZE_TABLE + CELL_MARGINS_MM)
+            continue
         longest = min(_width(name), 4)
         for row in rows:
             if column < len(row):
                 pieces = [_width(piece) for piece in TOKEN.findall(str(row[column]))] or [0]
                 longest = max(longest, min(max(pieces), 16))
-        result.append(longest * HALF_WIDTH_MM + CELL_MARGINS_MM)
+        result.append(longest * HALF_WIDTH_MM * size / SIZE_TABLE + CELL_MARGINS_MM)
     return result
 
 
@@ -425,11 +473,13 @@ def _fit(millimetres: list[float], minimums: list[float]) -> list[float]:
     return widths
 
 
-def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], status_col: int | None = None, numeric=frozenset(), fills=None):
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], status_col: int | None = None, numeric=frozenset(), fills=None,
+           whole=frozenset(), size: float = SIZE_TABLE):
     """A table 156 mm wide; header row repeated on every page; status cells in the three colours.
 
     ``widths``: relative widths of the columns (the last ones share what is left
-    when fewer are given); ``fills``: {(row, column): fill} for other coloured cells.
+    when fewer are given); ``fills``: {(row, column): fill} for other coloured cells;
+    ``whole``: columns whose cells never wrap (the column as wide as its longest value).
     """
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -447,23 +497,29 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
     share = max((100 - given) / rest, 6) if rest else 0
     relative = widths + [share] * rest
     total = sum(relative)
-    millimetres = _fit([156 * w / total for w in relative], _minimums(header, rows))
+    millimetres = _fit([156 * w / total for w in relative], _minimums(header, rows, whole, size))
     _row_props(table.rows[0], header=True)
     for column, text in enumerate(header):
         cell = table.rows[0].cells[column]
-        _cell_text(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT)
+        _cell_text(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT, size=size)
         _shade(cell, "F2F2F2")
+        if column in whole:
+            _no_wrap(cell)
+        # The header row stays with the first row under it: never alone at the foot of a page.
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     for r, values in enumerate(rows):
         row = table.add_row()
         _row_props(row, header=False)
         for column, value in enumerate(values):
             cell = row.cells[column]
             align = WD_ALIGN_PARAGRAPH.RIGHT if column in numeric else (WD_ALIGN_PARAGRAPH.CENTER if column == status_col else None)
-            _cell_text(cell, str(value), align=align)
+            _cell_text(cell, str(value), align=align, size=size)
             if column == status_col and value in FILLS:
                 _shade(cell, FILLS[value])
             elif fills and (r, column) in fills:
                 _shade(cell, fills[(r, column)])
+            if column in whole:
+                _no_wrap(cell)
     for column, width in enumerate(millimetres):
         table.columns[column].width = Mm(width)  # the grid (LibreOffice reads this)
     for row in table.rows:
