@@ -83,7 +83,8 @@ def test_add_update_close_with_evidence_and_the_bulletin(tracker, capsys, monkey
     assert "32" not in [row["id"] for row in json.loads(out)]
     code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md")
     assert code == 0, err
-    assert "## 七、督查发现及整改" in out
+    # A heading of its own: an empty line parts it from the table above (it used to follow the last row).
+    assert "|\n\n## 七、督查发现及整改\n\n本季度新发现问题 1 个" in out
     assert re.search(rf"\| {fid} \| 32 \| 区科经局 \| 暗访 \| 部分基站未实际建成 \| 2025-06-20 \| 2025-08-15 \| 未整改 \|", out)
 
     monkeypatch.setenv("XATRACK_TODAY", "2025-07-08")

@@ -13,10 +13,13 @@ Q3 (2025-09-20): 32 300 (pace 252: 正常). Nothing else: 28, 75, G1, G4 become 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import docx  # python-docx, a required dependency: a broken install fails, never skips
 import pytest
@@ -306,10 +309,14 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
     assert f"滞后{by_state[BEHIND]}项" in overview and f"严重滞后{by_state[SEVERE]}项" in overview
     assert f"未报送{by_state[MISSING]}项" in overview and overview.startswith("截至6月底,107项目标任务中")
     tables = doc.tables
-    overall = tables[0].rows[1].cells
-    assert [c.text for c in overall[:3]] == ["合计", "", "107"]
-    for state, count in by_state.items():
-        assert int(overall[3 + STATES.index(state)].text) == count, state
+    # The overview is said in sentences (above), not repeated as a table: the first table is the leaders'.
+    assert [c.text for c in tables[0].rows[0].cells] == ["责任领导", "事项", *STATES]
+    # The ranking shows what decides it and what went wrong; its counts are overdue's.
+    ranking = next(t for t in tables if t.rows[0].cells[0].text == "名次")
+    assert [c.text for c in ranking.rows[0].cells] == ["名次", "牵头单位", "事项", BEHIND, SEVERE, MISSING, "推进率", "及时率"]
+    shown = {row.cells[1].text: [int(row.cells[i].text) for i in (3, 4, 5)] for row in ranking.rows[1:]}
+    assert shown == {u.name: [u.count(BEHIND), u.count(SEVERE), u.count(MISSING)] for u in _report(tracker, 2).units}
+    assert shown["区科经局"][:2] == [0, 1]  # 32 (120 of a pace of 168) its only lagging item
     # The lagging tables list exactly overdue's 滞后/严重滞后 items, each status cell coloured.
     lagging = {}
     reminders = None
@@ -426,6 +433,118 @@ def test_docx_renders_in_libreoffice(tracker, capsys, tmp_path):
     assert not [token for line in lines for token in line.split() if token == "%"]
     table_rows = [row for table in docx.Document(str(tracker / "通报.docx")).tables for row in table.rows]
     assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in table_rows)
+
+
+def _soffice() -> str:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("没有安装 LibreOffice(soffice),无法把 docx 转换为 PDF 检查")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("没有安装 poppler-utils(pdftotext)")
+    return soffice
+
+
+def _pdf_pages(soffice: str, path, tmp_path) -> list[str]:
+    """The pages of a .docx as LibreOffice lays them out, each as pdftotext reads it."""
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=240,
+    )
+    text = subprocess.run(["pdftotext", "-layout", str(out / (path.stem + ".pdf")), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def _body_lines(page: str, *closing: str) -> list[str]:
+    """A page's lines that are body text: not the page number, not the 落款 (issuer, date)."""
+    lines = [line.replace(" ", "") for line in page.splitlines()]
+    return [line for line in lines if line and not re.fullmatch(r"—\d+—", line) and line not in closing]
+
+
+def _year_tracker(tmp_path, monkeypatch) -> Path:
+    """The shipped plan with a year of generated reports (bench/generate.py), as the office sets its 通报 up."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = tmp_path / "year"
+    module.generate(None, root)
+    text = (root / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  bulletin:\n    masthead: 政务督查通报\n    issuer: 咸安区人民政府督查室\n"
+                        "    requirements: [各牵头单位要对照序时进度加快推进。, 严重滞后事项的责任领导要专题调度。]\n", 1)
+    (root / "tasks.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-20")
+    return root
+
+
+def test_a_quarter_of_the_shipped_plan_in_ten_pages_signed_under_its_text(tmp_path, capsys, monkeypatch):
+    """Issue 29: the Q2 通报 of a year on the shipped plan ran to 17 pages, its last one
+    holding only the 落款, and cells wrapped as "严重滞/后" and "100/%". Now: at most 10
+    pages (the quarter-by-quarter tables in the 附件), the 落款 under body text, no state
+    or rate broken across lines."""
+    soffice = _soffice()
+    root = _year_tracker(tmp_path, monkeypatch)
+    code, out, err = run(capsys, "report", "-q", "Q2", "-o", "通报.docx")
+    assert code == 0, err
+    pages = _pdf_pages(soffice, root / "通报.docx", tmp_path)
+    assert len(pages) <= 10
+    signed = [n for n, page in enumerate(pages) if "2025年7月20日" in _body_lines(page)]
+    assert signed and signed[-1] < len(pages) - 1  # the 附件 follow the 落款
+    page = pages[signed[-1]]
+    assert _body_lines(page, "咸安区人民政府督查室", "2025年7月20日")  # not the 落款 alone
+    assert "附件" in _body_lines(pages[signed[-1] + 1])[0]
+    # A cell's wrapped part sits on a line of its own ("后" under "严重滞", "%" under "100").
+    assert not [line for page in pages for line in page.splitlines() if line.strip() in ("后", "%", "滞后", "报送", "完成")]
+
+
+def test_the_last_page_of_a_bulletin_without_annex_holds_text(tracker, capsys, tmp_path):
+    soffice = _soffice()
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "units.yaml", other / "units.yaml")
+    text = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  bulletin:\n    issuer: 咸安区人民政府督查室\n    date: 2025-04-15\n", 1)
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(tracker / "progress", other / "progress")
+    code, out, err = run(capsys, "report", "--root", str(other), "-q", "Q1", "-o", str(other / "q1.docx"))
+    assert code == 0, err
+    pages = _pdf_pages(soffice, other / "q1.docx", tmp_path)
+    assert "2025年4月15日" in _body_lines(pages[-1])
+    assert _body_lines(pages[-1], "咸安区人民政府督查室", "2025年4月15日")
+
+
+def test_the_signature_is_kept_with_the_text_above_it(tracker, capsys, tmp_path):
+    """Word and LibreOffice keep the 落款 with the last paragraph (keep with next, keep lines together)."""
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "units.yaml", other / "units.yaml")
+    text = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  bulletin:\n    issuer: 咸安区人民政府督查室\n    date: 2025-04-15\n", 1)
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "report", "--root", str(other), "-q", "Q1", "-o", str(other / "q1.docx"))
+    assert code == 0, err
+    paragraphs = docx.Document(str(other / "q1.docx")).paragraphs
+    date_at = max(i for i, p in enumerate(paragraphs) if p.text == "2025年4月15日")
+    issuer_at = max(i for i, p in enumerate(paragraphs) if p.text == "咸安区人民政府督查室")
+    last_text = max(i for i, p in enumerate(paragraphs[:issuer_at]) if p.text.strip())
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[last_text:date_at])
+    assert paragraphs[last_text].paragraph_format.keep_together and paragraphs[issuer_at].paragraph_format.keep_together
+
+
+def test_table_headers_stay_with_a_row_and_states_and_rates_never_wrap(tracker, capsys):
+    doc = _docx(tracker, capsys, "-q", "Q2")
+    for table in doc.tables:
+        header = table.rows[0]
+        assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in header.cells)
+        names = [c.text for c in header.cells]
+        for index, name in enumerate(names):
+            if name in ("状态", "推进率", "及时率", "编号", *STATES):
+                cells = [row.cells[index] for row in table.rows]
+                assert all(c._element.tcPr.find(f"{W}noWrap") is not None for c in cells), name
+                # as wide as its longest value at 五号 (a CJK character 10.5 pt, a digit or % at most 0.6 of it)
+                longest = max(sum(10.5 if ord(ch) > 0x2E80 else 6.3 for ch in c.text) for c in cells)
+                assert cells[0].width.pt >= longest + 2 * 57 / 20, (name, cells[0].width.pt, longest)
 
 
 # --------------------------------------------------------------------------- files Excel and printers accept

@@ -638,3 +638,40 @@ def test_report_year_places_each_lead_unit_per_quarter_and_over_the_year(tmp_pat
     code, out, err = run(capsys, "report", "--year", "-o", "全年.md")
     assert code == 0 and "已写入 全年.md" in err
     assert Path("全年.md").read_text(encoding="utf-8").startswith("# 2025年各牵头单位目标任务全年考核(第一至第二季度)")
+
+
+# --------------------------------------------------------------------------- one bulletin document
+
+
+def test_the_bulletin_sentences_are_written_once_in_bulletin_doc():
+    """The renderers map blocks (xatrack.bulletin_doc) and own no wording: the
+    bulletin's sentences and headers appear in bulletin_doc, in no renderer."""
+    views = Path(__file__).resolve().parent.parent / "xatrack" / "views"
+    doc = (views.parent / "bulletin_doc.py").read_text(encoding="utf-8")
+    for words in ("各牵头单位本季度均已报送", "应完成 / 已报送", "没有滞后或严重滞后的事项", "没有符合条件的事项",
+                  "事项编号(缺报的指标)", "本季度新完成", "新转为严重滞后", "上季度报送、本季度未报送", "纳入通报",
+                  "主要预期目标和七大行动", "分行动看", "下步要求", "滞后及未报送"):
+        assert doc.count(words) >= 1, words
+        for name in ("report_term.py", "report_markdown.py", "report_html.py", "report_xlsx.py", "report_docx.py"):
+            assert words not in (views / name).read_text(encoding="utf-8"), (name, words)
+
+
+def test_the_document_holds_the_sections_in_order(tracker):
+    from xatrack.bulletin_doc import DOCX, HTML, MD, TERM, XLSX, Heading, Paragraph, Sheet, Table, build_document
+
+    doc = build_document(_report(tracker))
+    for medium in (TERM, MD, HTML, DOCX):
+        sections = [b.text for b in doc.for_medium(medium) if isinstance(b, Heading) and b.level == 1]
+        assert sections[:6] == ["一、总体情况", "二、各责任领导事项情况", "三、牵头单位排名", "四、滞后事项(按责任领导)",
+                                "五、催办名单(本季度未报送)", "六、与上季度相比"], medium
+    assert [b.name for b in doc.for_medium(XLSX) if isinstance(b, Sheet)] == ["汇总", "滞后事项", "全部事项", "催办名单", "各季度对比"]
+    # 32 is 严重滞后 under 洪声耀: a typed row (id, text, lead, status, figures).
+    lagging = [b for b in doc.for_medium(MD) if isinstance(b, Table) and b.key == "lagging"]
+    row = next(r for t in lagging for r in t.rows if r.item == "32")
+    assert [c.kind for c in row.cells] == ["id", "text", "text", "status", "text"]
+    assert row.cells[3].state == SEVERE and row.cells[4].text == "应 168个 / 报 120个"
+    # The Word 通报 says the overview in sentences, the screens in counts.
+    assert [p.text for p in doc.for_medium(DOCX) if isinstance(p, Paragraph) and p.role == "overview"][0] == (
+        "截至6月底,107项目标任务中,已完成2项、正常推进2项、滞后2项、严重滞后3项、未报送98项。")
+    assert [p.text for p in doc.for_medium(MD) if isinstance(p, Paragraph) and p.role == "counts"] == [
+        "共 107 项:已完成 2 项,正常 2 项,滞后 2 项,严重滞后 3 项,未报送 98 项。"]

@@ -25,22 +25,27 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
-from xatrack.report import (
-    FINDINGS_SECTION,
-    SECTIONS,
-    Report,
-    comparison_sentence,
-    contributors_sentence,
-    findings_sentence,
-    item_figures_text,
-    late_sentence,
-    published_sentence,
-    rate_cells,
-    rate_headers,
+from xatrack.bulletin_doc import (
+    COUNT,
+    Annex,
+    DOCX,
+    ID,
+    NUMBER,
+    PERCENT,
+    STATUS,
+    TOTAL,
+    WORD_JOINER,
+    Heading,
+    Masthead,
+    Meta,
+    Paragraph,
+    Signature,
+    Table,
+    build_document,
+    cn_number,
 )
-from xatrack.trends import TRENDS_NOTE, rank_change_text
-from xatrack.views.findings_tables import findings_tables
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, Bulletin
+from xatrack.report import Report
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -53,7 +58,8 @@ FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体
 SIZE_2 = 22.0  # 二号
 SIZE_3 = 16.0  # 三号
 SIZE_4 = 14.0  # 四号
-SIZE_TABLE = 12.0  # 小四: table text
+SIZE_TABLE = 12.0  # 小四: table text (the 催办单)
+SIZE_BULLETIN_TABLE = 10.5  # 五号: the 通报's tables, lines of 1.25: the lists of a quarter fit fewer pages
 MASTHEAD_SIZE = 36.0
 
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -69,122 +75,82 @@ RED = RGBColor(0xE6, 0x00, 0x12)
 
 _CN = "一二三四五六七八九十"
 ID_SEPARATOR = re.compile(r"、(?=[0-9A-Za-z])")
-WORD_JOINER = "\u2060"  # no line break here (between a colour and its count)
 
 
 def render_docx(report: Report, bulletin: Bulletin | None = None, made: date | None = None) -> bytes:
-    """The bulletin as .docx bytes. ``bulletin``: the office's settings.bulletin (版头, 下步要求)."""
-    bulletin = bulletin or Bulletin()
-    made = bulletin.date or made or report.as_of or date.today()
+    """The blocks of the bulletin (xatrack.bulletin_doc) as .docx bytes.
+    ``bulletin``: the office's settings.bulletin (masthead, requirements, issuer)."""
     doc = Document()
     _page_setup(doc)
     _styles(doc)
     _font_table(doc)
     _page_numbers(doc)
-
-    if bulletin.masthead:
-        _masthead(doc, bulletin, made)
-    _title(doc, report.title)
-    if report.scope:
-        _para(doc, "(" + ";".join(report.scope) + ")", font=SUBHEADING_FONT, align="center", indent=False)
-
-    if published_sentence(report):
-        _para(doc, published_sentence(report))
-    _heading(doc, SECTIONS[0])
-    for sentence in overview_sentences(report):
-        _para(doc, sentence)
-    if not report.statuses:
-        return _save(doc)
-    rows = [report.overall] + ([report.targets] if report.targets else []) + list(report.actions)
-    _tally_table(doc, ["分类", "名称", "事项", *STATES], [[r.name, r.title] for r in rows], rows, widths=[13, 27])
-
-    _heading(doc, SECTIONS[1])
-    _tally_table(doc, ["责任领导", "事项", *STATES], [[r.name] for r in report.leaders], report.leaders, widths=[40])
-
-    _heading(doc, SECTIONS[2])
-    _para(doc, report.ranking_rule)
-    rates = rate_headers(report.units)
-    _tally_table(
-        doc, ["名次", "牵头单位", "事项", *STATES, *rates], [[str(r.rank), r.name] for r in report.units], report.units,
-        widths=[7, 25], extra=[rate_cells(r) for r in report.units],
-    )
-
-    _heading(doc, SECTIONS[3])
-    if not report.lagging:
-        _para(doc, "没有滞后或严重滞后的事项。")
-    for index, group in enumerate(report.lagging):
-        _subheading(doc, f"({_cn(index + 1)}){group.leader}({len(group.items)} 项)")
-        body = [[e.item.id, e.item.text, "、".join(e.item.lead) or "—", e.state, item_figures_text(e)] for e in group.items]
-        _table(doc, ["编号", "事项", "牵头单位", "状态", "应完成 / 已报送"], body, widths=[8, 44, 18, 12, 28], status_col=3)
-
-    _heading(doc, SECTIONS[4])
-    if not report.reminders:
-        _para(doc, "各牵头单位本季度均已报送。")
-    else:
-        owed = report.unreported_count
-        _para(doc, f"本季度共有 {owed} 项事项未报送,涉及 {len(report.reminders)} 个牵头单位:")
-        body = [[r.unit, str(len(r.ids)), _reminder_ids(r), _consecutive(r)] for r in report.reminders]
-        _table(doc, ["牵头单位", "未报送", "事项编号(缺报的指标)", "其中连续未报送"], body, widths=[26, 10, 40, 24],
-               numeric={1})
-    for sentence in (late_sentence(report), contributors_sentence(report)):
-        if sentence:
-            _para(doc, sentence)
-
-    _heading(doc, SECTIONS[5])
-    _comparison(doc, report)
-
-    next_section = len(SECTIONS) + 1
-    if report.findings is not None:
-        _heading(doc, FINDINGS_SECTION)
-        _para(doc, findings_sentence(report.findings))
-        for index, t in enumerate(findings_tables(report.findings)):
-            _subheading(doc, f"({_cn(index + 1)}){t.title}")
-            weights = {"问题": 4, "佐证材料": 3, "单位": 2, "状态": 2}
-            widths = [weights.get(h, 1) for h in t.header]  # the long texts get the room
-            _table(doc, list(t.header), [[str(v) for v in row] for row in t.rows], widths=widths,
-                   numeric=set(t.numeric))
-        next_section += 1
-    requirements = bulletin.requirements_for(report.quarter.q)
-    if requirements:
-        _heading(doc, f"{_cn(next_section)}、下步要求")
-        for paragraph in requirements:
-            _para(doc, paragraph)
-    if bulletin.issuer:
-        _signature(doc, bulletin.issuer, made)
+    numbered = 0  # (一)(二) under each section heading
+    for block in build_document(report, bulletin, made).for_medium(DOCX):
+        if isinstance(block, Masthead):
+            _masthead(doc, block)
+        elif isinstance(block, Heading):
+            if block.level == 0:
+                _title(doc, block.text)
+            elif block.level == 1:
+                numbered = 0
+                _heading(doc, block.text)
+            else:
+                numbered += 1
+                _subheading(doc, f"({_cn(numbered)}){block.text}" if block.numbered else block.text)
+        elif isinstance(block, Meta):
+            if block.scope_print:
+                _para(doc, block.scope_print, font=SUBHEADING_FONT, align="center", indent=False)
+            if block.published:
+                _para(doc, block.published)
+        elif isinstance(block, Paragraph):
+            _para(doc, block.text)
+        elif isinstance(block, Table):
+            _block_table(doc, block)
+        elif isinstance(block, Signature):
+            _signature(doc, block.issuer, block.day)
+        elif isinstance(block, Annex):
+            numbered = 0
+            _annex(doc, block)
     return _save(doc)
 
 
-# --------------------------------------------------------------------------- wording
+def _annex(doc, block: Annex) -> None:
+    """附件 on a page of its own: '附件1' at the top left in 黑体, its title centred as a title."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.page_break_before = True
+    paragraph.paragraph_format.keep_with_next = True
+    _run_font(paragraph.add_run(block.label), HEADING_FONT, SIZE_3)
+    _title(doc, block.title)
 
 
-def overview_sentences(report: Report) -> list[str]:
-    """总体情况 as sentences from the numbers ("截至6月底,107项目标任务中,已完成2项、…")."""
-    q = report.quarter
-    month = 3 * q.q
+WHOLE_KINDS = frozenset({STATUS, PERCENT, NUMBER, COUNT, TOTAL, ID})  # cells that never wrap
 
-    def parts(row) -> str:
-        named = {DONE: "已完成", ON_TRACK: "正常推进", BEHIND: "滞后", SEVERE: "严重滞后", MISSING: "未报送"}
-        return "、".join(f"{named[state]}{row.count(state)}项" for state in STATES if row.count(state)) or "无"
 
-    overall = report.overall
-    if not overall.total:
-        return ["没有符合条件的事项。"]
-    sentences = [f"截至{month}月底,{overall.total}项目标任务中,{parts(overall)}。"]
-    if report.targets:
-        t = report.targets
-        sentences.append(f"{t.total}项主要预期目标中,{parts(t)}。")
-    if report.actions:
-        pieces = [f"{a.name}({a.title}){a.total}项,{parts(a)}" if a.title else f"{a.name}{a.total}项,{parts(a)}" for a in report.actions]
-        sentences.append("分行动看," + ";".join(pieces) + "。")
-    return sentences
+def _block_table(doc, block: Table):
+    """A table block: numbers to the right, states centred and coloured, counts tinted by their state."""
+    header = block.header
+    rows = [[c.text for c in row.cells] for row in block.rows]
+    widths = [c.width for c in block.columns if c.width]
+    # The rank stays at the left, the earlier of two states is coloured but not centred (as the 通报 always had them).
+    numeric = {i for i, c in enumerate(block.columns) if c.numeric and c.kind != COUNT and c.role != "rank"}
+    numeric |= {i for i, c in enumerate(block.columns) if c.kind == COUNT}
+    statuses = [i for i, c in enumerate(block.columns) if c.kind == STATUS]
+    status_col = statuses[-1] if statuses else None
+    fills = {}
+    for r, row in enumerate(block.rows):
+        for column, cell in enumerate(row.cells):
+            if cell.kind == COUNT and cell.value and column != status_col:
+                fills[(r, column)] = FILLS[cell.state]
+            elif cell.kind == STATUS and column != status_col and cell.state in FILLS:
+                fills[(r, column)] = FILLS[cell.state]
+    whole = {i for i, c in enumerate(block.columns) if c.kind in WHOLE_KINDS}
+    return _table(doc, header, rows, widths=widths, status_col=status_col, numeric=numeric, fills=fills, whole=whole,
+                  size=SIZE_BULLETIN_TABLE)
 
 
 def _cn(n: int) -> str:
-    if 1 <= n <= 10:
-        return _CN[n - 1]
-    if n < 20:
-        return "十" + _CN[n - 11]
-    return str(n)
+    return cn_number(n)
 
 
 # --------------------------------------------------------------------------- document pieces
@@ -378,27 +344,42 @@ def _border(paragraph, side: str, size_eighths: int, color: str) -> None:
     borders.append(line)
 
 
-def _masthead(doc, bulletin: Bulletin, made: date) -> None:
+def _masthead(doc, block: Masthead) -> None:
     """版头: the masthead in red, the 期号, the issuing office and date, a red rule."""
     paragraph = doc.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _exact(paragraph.paragraph_format, MASTHEAD_SIZE * 1.4)
-    _run_font(paragraph.add_run(bulletin.masthead), TITLE_FONT, MASTHEAD_SIZE, color=RED)
-    if bulletin.issue:
-        _para(doc, bulletin.issue, align="center", indent=False)
+    _run_font(paragraph.add_run(block.masthead), TITLE_FONT, MASTHEAD_SIZE, color=RED)
+    if block.issue:
+        _para(doc, block.issue, align="center", indent=False)
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(156 - 2 * 5.6), WD_TAB_ALIGNMENT.RIGHT)
     paragraph.paragraph_format.left_indent = Mm(5.6)  # 空一字
-    _run_font(paragraph.add_run(f"{bulletin.issuer}\t{_cn_date(made)}"), BODY_FONT, SIZE_3)
+    _run_font(paragraph.add_run(f"{block.issuer}\t{block.day}"), BODY_FONT, SIZE_3)
     _border(paragraph, "bottom", 12, "E60012")
     doc.add_paragraph()
 
 
-def _signature(doc, issuer: str, made: date) -> None:
-    doc.add_paragraph()
-    for text in (issuer, _cn_date(made)):
+def _signature(doc, issuer: str, made) -> None:
+    """落款: the issuer and the date (a date or its words), right-aligned, kept on
+    one page with the paragraph above it: a page never holds only the 落款 or the date."""
+    last = next((p for p in reversed(doc.paragraphs) if p.text.strip()), None)
+    if last is not None:
+        last.paragraph_format.keep_with_next = True
+        last.paragraph_format.keep_together = True
+        after = False
+        for paragraph in doc.paragraphs:  # the empty spacers after it too
+            if after:
+                paragraph.paragraph_format.keep_with_next = True
+            after = after or paragraph._p is last._p
+    gap = doc.add_paragraph()
+    gap.paragraph_format.keep_with_next = True
+    for text in (issuer, made if isinstance(made, str) else _cn_date(made)):
         paragraph = _para(doc, text, align="right", indent=False)
         paragraph.paragraph_format.right_indent = Pt(4 * SIZE_3)
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_together = True
+    paragraph.paragraph_format.keep_with_next = False  # the date: nothing after it to keep with
 
 
 def _cn_date(day: date) -> str:
@@ -408,10 +389,10 @@ def _cn_date(day: date) -> str:
 # --------------------------------------------------------------------------- tables
 
 
-def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY_FONT) -> None:
+def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY_FONT, size: float = SIZE_TABLE) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.first_line_indent = Pt(0)
-    _exact(paragraph.paragraph_format, SIZE_TABLE * 1.5)
+    _exact(paragraph.paragraph_format, size * (1.5 if size == SIZE_TABLE else 1.25))
     snap = OxmlElement("w:snapToGrid")  # table lines keep their own pitch, off the page's 22-line grid
     snap.set(qn("w:val"), "0")
     paragraph._p.get_or_add_pPr().append(snap)
@@ -421,7 +402,7 @@ def _cell_text(cell, text: str, bold: bool = False, align=None, font: str = BODY
     # ids anywhere and starts lines with 、): a zero-width space after each 、
     # before an id marks where a line may end; Word breaks there anyway.
     text = ID_SEPARATOR.sub("、\u200b", text)
-    _run_font(paragraph.add_run(text), font, SIZE_TABLE, bold=bold)
+    _run_font(paragraph.add_run(text), font, size, bold=bold)
 
 
 def _shade(cell, fill: str) -> None:
@@ -431,6 +412,11 @@ def _shade(cell, fill: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
     tc_pr.append(shading)
+
+
+def _no_wrap(cell) -> None:
+    """A cell whose text never wraps (its column is made wide enough for it)."""
+    cell._element.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
 def _row_props(row, header: bool) -> None:
@@ -450,18 +436,24 @@ def _width(text: str) -> float:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else (0 if ch == WORD_JOINER else 1) for ch in text)
 
 
-def _minimums(header: list[str], rows: list[list[str]]) -> list[float]:
+def _minimums(header: list[str], rows: list[list[str]], whole=frozenset(), size: float = SIZE_TABLE) -> list[float]:
     """The narrowest each column may be: its longest unbreakable piece (a number,
     a date, an id, a percentage; a CJK character breaks anywhere) fits on one line,
-    and a header keeps at least two characters a line (名次 never split)."""
+    and a header keeps at least two characters a line (名次 never split).
+    A column in ``whole`` (states, rates, figures, counts, ids) never breaks:
+    its longest value and its header fit on one line ("严重滞后", "100%")."""
     result = []
     for column, name in enumerate(header):
+        if column in whole:
+            longest = max([_width(name)] + [_width(str(row[column])) for row in rows if column < len(row)])
+            result.append(longest * HALF_WIDTH_MM * size / SIZE_TABLE + CELL_MARGINS_MM)
+            continue
         longest = min(_width(name), 4)
         for row in rows:
             if column < len(row):
                 pieces = [_width(piece) for piece in TOKEN.findall(str(row[column]))] or [0]
                 longest = max(longest, min(max(pieces), 16))
-        result.append(longest * HALF_WIDTH_MM + CELL_MARGINS_MM)
+        result.append(longest * HALF_WIDTH_MM * size / SIZE_TABLE + CELL_MARGINS_MM)
     return result
 
 
@@ -481,11 +473,13 @@ def _fit(millimetres: list[float], minimums: list[float]) -> list[float]:
     return widths
 
 
-def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], status_col: int | None = None, numeric=frozenset(), fills=None):
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], status_col: int | None = None, numeric=frozenset(), fills=None,
+           whole=frozenset(), size: float = SIZE_TABLE):
     """A table 156 mm wide; header row repeated on every page; status cells in the three colours.
 
     ``widths``: relative widths of the columns (the last ones share what is left
-    when fewer are given); ``fills``: {(row, column): fill} for other coloured cells.
+    when fewer are given); ``fills``: {(row, column): fill} for other coloured cells;
+    ``whole``: columns whose cells never wrap (the column as wide as its longest value).
     """
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -503,23 +497,29 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
     share = max((100 - given) / rest, 6) if rest else 0
     relative = widths + [share] * rest
     total = sum(relative)
-    millimetres = _fit([156 * w / total for w in relative], _minimums(header, rows))
+    millimetres = _fit([156 * w / total for w in relative], _minimums(header, rows, whole, size))
     _row_props(table.rows[0], header=True)
     for column, text in enumerate(header):
         cell = table.rows[0].cells[column]
-        _cell_text(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT)
+        _cell_text(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, font=HEADING_FONT, size=size)
         _shade(cell, "F2F2F2")
+        if column in whole:
+            _no_wrap(cell)
+        # The header row stays with the first row under it: never alone at the foot of a page.
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     for r, values in enumerate(rows):
         row = table.add_row()
         _row_props(row, header=False)
         for column, value in enumerate(values):
             cell = row.cells[column]
             align = WD_ALIGN_PARAGRAPH.RIGHT if column in numeric else (WD_ALIGN_PARAGRAPH.CENTER if column == status_col else None)
-            _cell_text(cell, str(value), align=align)
+            _cell_text(cell, str(value), align=align, size=size)
             if column == status_col and value in FILLS:
                 _shade(cell, FILLS[value])
             elif fills and (r, column) in fills:
                 _shade(cell, fills[(r, column)])
+            if column in whole:
+                _no_wrap(cell)
     for column, width in enumerate(millimetres):
         table.columns[column].width = Mm(width)  # the grid (LibreOffice reads this)
     for row in table.rows:
@@ -542,79 +542,3 @@ def _tally_table(doc, header, labels: list[list[str]], rows, widths: list[int], 
                 fills[(r, first + 1 + k)] = FILLS[state]
     numeric = set(range(first, len(header)))
     return _table(doc, header, body, widths=widths, numeric=numeric, fills=fills)
-
-
-# --------------------------------------------------------------------------- 各季度对比
-
-
-def _comparison(doc, report: Report) -> None:
-    comparison = report.comparison
-    trends = report.trends
-    if comparison is None:
-        _para(doc, report.no_previous_text)
-    else:
-        _para(doc, comparison_sentence(comparison))
-    if trends is None or not trends.units:
-        return
-    labels = list(trends.labels)
-    n = 0
-    n += 1
-    _subheading(doc, f"({_cn(n)})各牵头单位各季度情况")
-    _para(doc, TRENDS_NOTE)
-    header = ["名次", "变化", "牵头单位", *labels]
-    body = [[str(r.rank), rank_change_text(r) or "—", r.name, *(_counts_cell(c) for c in r.counts)] for r in trends.units]
-    _table(doc, header, body, widths=[8, 8, 28])
-    n += 1
-    _subheading(doc, f"({_cn(n)})各责任领导各季度情况")
-    body = [[r.name, *(_counts_cell(c) for c in r.counts)] for r in trends.leaders]
-    _table(doc, ["责任领导", *labels], body, widths=[24])
-    if not trends.has_previous:
-        return
-    for _, title, _, moves in trends.moves:
-        n += 1
-        _subheading(doc, f"({_cn(n)}){title}({len(moves)} 项)")
-        if not moves:
-            _para(doc, "无。")
-            continue
-        body = [[m.item_id, m.text, "、".join(m.lead) or "—", m.before, m.after] for m in moves]
-        previous, current = labels[-2], labels[-1]
-        table = _table(doc, ["编号", "事项", "牵头单位", previous, current], body, widths=[8, 48, 20, 12, 12], status_col=4)
-        for r, move in enumerate(moves, start=1):  # the earlier state coloured too
-            _shade(table.rows[r].cells[3], FILLS[move.before])
-    n += 1
-    _subheading(doc, f"({_cn(n)})上季度报送、本季度未报送的单位({len(trends.stopped)} 个)")
-    _para(doc, "、".join(trends.stopped) + "。" if trends.stopped else "无。")
-    n += 1
-    _subheading(doc, f"({_cn(n)})连续未报送")
-    if not trends.streaks:
-        _para(doc, "无。")
-    else:
-        body = [[s.unit, f"{s.quarters} 个季度", "、".join(s.ids)] for s in trends.streaks]
-        _table(doc, ["牵头单位", "连续未报送", "事项编号"], body, widths=[30, 20, 50])
-
-
-def _counts_cell(counts: tuple[int, ...]) -> str:
-    """A quarter's counts in a table cell of 各季度对比: 'xatrack.trends.counts_text'
-    without the colours that count nothing ('绿2 灰18'), a colour never parted from
-    its number at a line end; '—' for none."""
-    done, on_track, behind, severe, missing = counts
-    parts = [f"{colour}{WORD_JOINER}{n}" for colour, n in (("绿", done + on_track), ("黄", behind), ("红", severe), ("灰", missing)) if n]
-    return " ".join(parts) or "—"
-
-
-def _reminder_ids(reminder) -> str:
-    """The ids a unit owes, with the metrics still missing ('16(缺:潜龙企业)、37');
-    连续未报送 has its own column (the note after every id filled pages)."""
-    parts = []
-    for item_id in reminder.ids:
-        missing = reminder.missing_of(item_id)
-        parts.append(f"{item_id}\uff08缺\uff1a{';'.join(missing)}\uff09" if missing else item_id)
-    return "、".join(parts)
-
-
-def _consecutive(reminder) -> str:
-    if not reminder.consecutive:
-        return "—"
-    if set(reminder.consecutive) == set(reminder.ids):
-        return "全部"
-    return "、".join(reminder.consecutive)

@@ -10,25 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
+from xatrack.bulletin_doc import COUNT, HTML, ID, STATUS, TOTAL, Cards, Chart, Heading, Meta, Paragraph, Table, build_document
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
-from xatrack.report import (
-    FINDINGS_SECTION,
-    SECTIONS,
-    Report,
-    Tally,
-    comparison_sentence,
-    contributors_sentence,
-    counts_sentence,
-    findings_sentence,
-    item_figures_text,
-    late_sentence,
-    published_sentence,
-    rate_cells,
-    rate_headers,
-    reminder_text,
-)
-from xatrack.trends import TRENDS_NOTE, counts_text, rank_change_text
-from xatrack.views.findings_tables import findings_tables
+from xatrack.report import Report
 
 # Three colours (三色预警) plus grey; 已完成 a darker green than 正常.
 COLOURS = {DONE: "#2e7d32", ON_TRACK: "#66bb6a", BEHIND: "#f2b600", SEVERE: "#d32f2f", MISSING: "#9e9e9e"}
@@ -89,8 +73,8 @@ def _legend() -> str:
     return f'<div class="legend">{items}</div>'
 
 
-def bar_chart(rows: list[Tally], chart_id: str, label=lambda row: row.name) -> str:
-    """Horizontal stacked bars, one per row, segments in state order."""
+def bar_chart(rows, chart_id: str) -> str:
+    """Horizontal stacked bars, one per row (bulletin_doc.Bar), segments in state order."""
     if not rows:
         return ""
     label_w, bar_w, total_w, row_h, gap = 240, 810, 50, 22, 8
@@ -103,7 +87,7 @@ def bar_chart(rows: list[Tally], chart_id: str, label=lambda row: row.name) -> s
     ]
     for index, row in enumerate(rows):
         y = gap + index * (row_h + gap)
-        name = label(row)
+        name = row.label
         shown = name if len(name) <= 16 else name[:15] + "…"
         parts.append(
             f'<g class="bar" data-name="{_e(row.name)}" data-total="{row.total}">'
@@ -111,8 +95,7 @@ def bar_chart(rows: list[Tally], chart_id: str, label=lambda row: row.name) -> s
             f"<title>{_e(name)}</title>{_e(shown)}</text>"
         )
         x = float(label_w)
-        for state in STATES:
-            n = row.count(state)
+        for state, n in zip(STATES, row.counts):
             if not n:
                 continue
             w = n * scale
@@ -133,28 +116,6 @@ def bar_chart(rows: list[Tally], chart_id: str, label=lambda row: row.name) -> s
     return f'<div class="chart">{_legend()}{"".join(parts)}</div>'
 
 
-def _count_cells(row: Tally) -> str:
-    cells = [f'<td class="num" data-state="total" data-count="{row.total}">{row.total}</td>']
-    for state in STATES:
-        n = row.count(state)
-        hit = " hit" if n else ""
-        cells.append(f'<td class="num {CLASSES[state]}{hit}" data-state="{_e(state)}" data-count="{n}">{n}</td>')
-    return "".join(cells)
-
-
-def tally_table(rows: list[Tally], table_id: str, first: list[str], cells, rates: bool = False) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in first) + '<th class="num">事项</th>'
-    head += "".join(f'<th class="num">{_e(s)}</th>' for s in STATES)
-    if rates:
-        head += "".join(f'<th class="num">{_e(h)}</th>' for h in rate_headers(rows))
-    body = []
-    for row in rows:
-        css = ' class="overall"' if row.name == "合计" and table_id == "headline" else ""
-        extra = "".join(f'<td class="num">{_e(c)}</td>' for c in rate_cells(row)) if rates else ""
-        body.append(f'<tr data-name="{_e(row.name)}"{css}>{cells(row)}{_count_cells(row)}{extra}</tr>')
-    return f'<table id="{_e(table_id)}" data-table="{_e(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
 _ITEM_COLS = (
     '<colgroup><col style="width:6%"><col style="width:46%"><col style="width:16%">'
     '<col style="width:10%"><col style="width:22%"></colgroup>'
@@ -165,10 +126,9 @@ def _state(state: str) -> str:
     return f'<span class="state {CLASSES[state]}" data-state="{_e(state)}">{_e(state)}</span>'
 
 
-def _cards(row: Tally) -> str:
-    cards = [f'<div class="card total" data-state="total"><div class="label">纳入通报</div><div class="n" id="count-total" data-count="{row.total}">{row.total}</div></div>']
-    for state in STATES:
-        n = row.count(state)
+def _cards(block: Cards) -> str:
+    cards = [f'<div class="card total" data-state="total"><div class="label">{_e(block.label)}</div><div class="n" id="count-total" data-count="{block.total}">{block.total}</div></div>']
+    for state, n in block.counts:
         cards.append(
             f'<div class="card {CLASSES[state]}" data-state="{_e(state)}"><div class="label">{_e(state)}</div>'
             f'<div class="n" id="count-{CLASSES[state][2:]}" data-count="{n}">{n}</div></div>'
@@ -176,206 +136,144 @@ def _cards(row: Tally) -> str:
     return f'<div class="cards" id="cards">{"".join(cards)}</div>'
 
 
-def render_html(report: Report) -> str:
-    out: list[str] = []
-    meta = []
-    if report.plan_title:
-        meta.append(_e(report.plan_title))
-    if report.scope:
-        meta.append("范围:" + _e(" · ".join(report.scope)))
-    if report.as_of:
-        meta.append(f"统计日期:{report.as_of_text}")
-    out.append(f"<h1>{_e(report.title)}</h1>")
-    if meta:
-        out.append(f'<p class="meta">{"<br>".join(meta)}</p>')
-    if published_sentence(report):
-        out.append(f'<p class="note published">{_e(published_sentence(report))}</p>')
+def _td(cell, first: bool = False) -> str:
+    """A cell by its kind: counts carry data-state/data-count, a state its badge."""
+    if cell.kind == TOTAL:
+        return f'<td class="num" data-state="total" data-count="{cell.value}">{cell.value}</td>'
+    if cell.kind == COUNT:
+        hit = " hit" if cell.value else ""
+        return f'<td class="num {CLASSES[cell.state]}{hit}" data-state="{_e(cell.state)}" data-count="{cell.value}">{cell.value}</td>'
+    if cell.kind == STATUS:
+        return f'<td class="nowrap">{_state(cell.state)}</td>'
+    if cell.kind == ID:
+        return f'<td class="id">{_e(cell.text)}</td>'
+    return f"<td>{_e(cell.text)}</td>"
 
-    out.append(f'<section id="overall"><h2>{_e(SECTIONS[0])}</h2>')
-    out.append(f"<p>{_e(counts_sentence(report.overall))}</p>")
-    out.append(_cards(report.overall))
-    if not report.statuses:
-        out.append("<p>没有符合条件的事项。</p></section>")
-        return _page(report, out)
-    rows = ([report.targets] if report.targets else []) + list(report.actions)
-    out.append("<h3>主要预期目标和七大行动</h3>")
-    out.append(bar_chart(rows, "chart-actions", label=lambda r: f"{r.name} {r.title}".strip()))
-    out.append(
-        tally_table(
-            [report.overall] + rows,
-            "headline",
-            ["分类", "名称"],
-            lambda r: f'<td class="nowrap">{_e(r.name)}</td><td>{_e(r.title)}</td>',
-        )
-    )
-    out.append("</section>")
 
-    out.append(f'<section id="leaders"><h2>{_e(SECTIONS[1])}</h2>')
-    out.append(bar_chart(list(report.leaders), "chart-leaders"))
-    out.append(tally_table(list(report.leaders), "leaders", ["责任领导"], lambda r: f'<td class="nowrap">{_e(r.name)}</td>'))
-    out.append("</section>")
+TALLIES = ("headline", "leaders", "units")
+ITEM_TABLES = ("lagging", "turned-red", "completed", "improved", "worsened", "reported", "lapsed")
 
-    out.append(f'<section id="units"><h2>{_e(SECTIONS[2])}</h2><p class="note">{_e(report.ranking_rule)}</p>')
-    out.append(
-        tally_table(
-            list(report.units),
-            "units",
-            ["名次", "牵头单位"],
-            lambda r: f'<td class="num" data-rank="{r.rank}">{r.rank}</td><td>{_e(r.name)}</td>',
-            rates=True,
-        )
-    )
-    out.append("</section>")
 
-    out.append(f'<section id="lagging"><h2>{_e(SECTIONS[3])}</h2>')
-    if not report.lagging:
-        out.append("<p>没有滞后或严重滞后的事项。</p>")
-    for group in report.lagging:
-        out.append(f"<h3>{_e(group.leader)}({len(group.items)} 项)</h3>")
-        rows_html = []
-        for entry in group.items:
-            item = entry.item
-            rows_html.append(
-                f'<tr data-id="{_e(item.id)}" data-state="{_e(entry.state)}"><td class="id">{_e(item.id)}</td>'
-                f"<td>{_e(item.text)}</td><td>{_e('、'.join(item.lead) or '—')}</td>"
-                f'<td class="nowrap">{_state(entry.state)}</td><td>{_e(item_figures_text(entry))}</td></tr>'
-            )
-        out.append(
-            f'<table class="lagging" data-leader="{_e(group.leader)}">{_ITEM_COLS}<thead><tr><th>编号</th><th>事项</th>'
-            f"<th>牵头单位</th><th>状态</th><th>应完成 / 已报送</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
-        )
-    out.append("</section>")
-
-    out.append(f'<section id="reminders"><h2>{_e(SECTIONS[4])}</h2>')
-    if not report.reminders:
-        out.append("<p>各牵头单位本季度均已报送。</p>")
-    else:
-        rows_html = [
-            f'<tr data-name="{_e(r.unit)}"><td>{_e(r.unit)}</td><td class="num" data-count="{len(r.ids)}">{len(r.ids)}</td>'
-            f"<td>{_e(reminder_text(r))}</td></tr>"
-            for r in report.reminders
+def _table_html(block: Table, leader: str) -> str:
+    """Each table as the page has always marked it up (ids and data attributes read back by tests and scripts)."""
+    key = block.key
+    num = ' class="num"'
+    if key in TALLIES:
+        head = "".join(f"<th{num if c.numeric and c.role != 'rank' else ''}>{_e(c.header)}</th>" for c in block.columns)
+        body = []
+        for row in block.rows:
+            css = ' class="overall"' if row.total else ""
+            cells = []
+            for c, column in zip(row.cells, block.columns):
+                if column.role == "rank":
+                    cells.append(f'<td class="num" data-rank="{c.value}">{c.value}</td>')
+                elif column.role == "name" and key != "units":
+                    cells.append(f'<td class="nowrap">{_e(c.text)}</td>')
+                elif c.kind in (TOTAL, COUNT):
+                    cells.append(_td(c))
+                elif c.numeric:
+                    cells.append(f'<td class="num">{_e(c.text)}</td>')
+                else:
+                    cells.append(f"<td>{_e(c.text)}</td>")
+            body.append(f'<tr data-name="{_e(row.name)}"{css}>{"".join(cells)}</tr>')
+        return f'<table id="{_e(key)}" data-table="{_e(key)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    if key in ITEM_TABLES:
+        head = "".join(f"<th>{_e(c.header)}</th>" for c in block.columns)
+        rows = []
+        for row in block.rows:
+            state = f' data-state="{_e(row.state)}"' if key == "lagging" else ""
+            rows.append(f'<tr data-id="{_e(row.item)}"{state}>{"".join(_td(c) for c in row.cells)}</tr>')
+        opening = f'<table class="lagging" data-leader="{_e(leader)}">' if key == "lagging" else f'<table id="{key}" class="items">'
+        return f"{opening}{_ITEM_COLS}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    if key == "reminders":
+        rows = [
+            f'<tr data-name="{_e(row.name)}"><td>{_e(row.cells[0].text)}</td><td class="num" data-count="{row.cells[1].value}">'
+            f"{row.cells[1].value}</td><td>{_e(row.cells[2].text)}</td></tr>"
+            for row in block.rows
         ]
-        out.append(
-            '<table id="reminder-table"><thead><tr><th>牵头单位</th><th class="num">未报送</th><th>事项编号(缺报的指标)</th></tr></thead>'
-            f"<tbody>{''.join(rows_html)}</tbody></table>"
-        )
-    for css, sentence in (("late", late_sentence(report)), ("contributors", contributors_sentence(report))):
-        if sentence:
-            out.append(f'<p class="note {css}">{_e(sentence)}</p>')
-    out.append("</section>")
+        head = "".join(f"<th{num if c.numeric else ''}>{_e(c.header)}</th>" for c in block.columns)
+        return f'<table id="reminder-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if key == "unit-quarters":
+        head = "".join(f"<th{num if c.numeric else ''}>{_e(c.header)}</th>" for c in block.columns)
+        rows = [
+            f'<tr data-name="{_e(row.name)}" data-rank="{row.rank}"><td class="num">{row.cells[0].text}</td>'
+            f'<td class="nowrap">{_e(row.cells[1].text)}</td><td>{_e(row.cells[2].text)}</td>'
+            + "".join(f'<td class="nowrap">{_e(c.text)}</td>' for c in row.cells[3:])
+            + "</tr>"
+            for row in block.rows
+        ]
+        return f'<table id="unit-quarters"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if key == "streaks":
+        head = "".join(f"<th>{_e(c.header)}</th>" for c in block.columns)
+        rows = [
+            f'<tr data-name="{_e(row.name)}"><td>{_e(row.cells[0].text)}</td><td class="nowrap">{_e(row.cells[1].text)}</td>'
+            f"<td>{_e(row.cells[2].text)}</td></tr>"
+            for row in block.rows
+        ]
+        return f'<table id="streaks"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    # findings-*: numbers to the right
+    head = "".join(f"<th{num if c.numeric else ''}>{_e(c.header)}</th>" for c in block.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td{num if c.numeric else ''}>{_e(c.text)}</td>" for c in row.cells) + "</tr>" for row in block.rows
+    )
+    return f'<table id="{key}" data-table="{key}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
-    out.append(f'<section id="change"><h2>{_e(SECTIONS[5])}</h2>')
-    comparison = report.comparison
-    if comparison is None:
-        out.append(f"<p>{_e(report.no_previous_text)}</p>")
-    else:
-        out.append(f"<p>{_e(comparison_sentence(comparison))}</p>")
-        for key, title, changes in (
-            ("turned-red", "新转为严重滞后", comparison.turned_red),
-            ("completed", "本季度新完成", comparison.completed),
-        ):
-            if not changes:
-                continue
-            out.append(f"<h3>{_e(title)}({len(changes)} 项)</h3>")
-            rows_html = [
-                f'<tr data-id="{_e(c.item_id)}"><td class="id">{_e(c.item_id)}</td><td>{_e(c.text)}</td>'
-                f"<td>{_e('、'.join(c.lead) or '—')}</td><td class=\"nowrap\">{_state(c.before)}</td>"
-                f'<td class="nowrap">{_state(c.after)}</td></tr>'
-                for c in changes
-            ]
-            out.append(
-                f'<table id="{key}" class="items">{_ITEM_COLS}<thead><tr><th>编号</th><th>事项</th><th>牵头单位</th>'
-                f"<th>Q{comparison.previous.q}</th><th>Q{report.quarter.q}</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
-            )
-    out += _trends(report)
-    out.append("</section>")
+
+PARAGRAPH_CLASSES = {"note": "note", "late": "note late", "contributors": "note contributors", "published": "note published"}
+
+
+def render_html(report: Report) -> str:
+    """The blocks of the bulletin (xatrack.bulletin_doc) as one page."""
+    out: list[str] = []
+    section = ""
+    leader = ""
+    for block in build_document(report).for_medium(HTML):
+        if isinstance(block, Heading):
+            if block.level == 0:
+                out.append(f"<h1>{_e(block.text)}</h1>")
+            elif block.level == 1:
+                if section:
+                    out.append("</section>")
+                section = block.key
+                if section == "findings":  # the findings section has always been written last, on its own
+                    out.append(f'<section id="findings"><h2>{_e(block.text)}</h2>')
+                else:
+                    out.append(f'<section id="{_e(section)}"><h2>{_e(block.text)}</h2>')
+            else:
+                leader = block.key
+                out.append(f"<h3>{_e(block.text)}</h3>")
+        elif isinstance(block, Meta):
+            meta = [_e(t) for t in (block.plan, block.scope) if t] + ([block.as_of] if block.as_of else [])
+            if meta:
+                out.append(f'<p class="meta">{"<br>".join(meta)}</p>')
+            if block.published:
+                out.append(f'<p class="note published">{_e(block.published)}</p>')
+        elif isinstance(block, Paragraph):
+            if block.role == "stopped":
+                out.append(f'<p id="stopped">{_e(block.text)}</p>')
+            elif block.role == "note" and out[-1].endswith("</h2>") and section == "units":
+                out[-1] += f'<p class="note">{_e(block.text)}</p>'  # under the heading, on its line
+            elif block.role == "empty" and section == "overall":
+                out.append(f"<p>{_e(block.text)}</p></section>")
+                section = ""
+            elif block.role in PARAGRAPH_CLASSES:
+                out.append(f'<p class="{PARAGRAPH_CLASSES[block.role]}">{_e(block.text)}</p>')
+            else:
+                out.append(f"<p>{_e(block.text)}</p>")
+        elif isinstance(block, Cards):
+            out.append(_cards(block))
+        elif isinstance(block, Chart):
+            if block.caption:
+                out.append(f"<h3>{_e(block.caption)}</h3>")
+            out.append(bar_chart(list(block.bars), block.key))
+        elif isinstance(block, Table):
+            out.append(_table_html(block, leader))
+    if section:
+        out.append("</section>")
     return _page(report, out)
 
 
-def _findings_section(report: Report) -> list[str]:
-    """七、督查发现及整改 (only when findings are recorded)."""
-    part = report.findings
-    if part is None:
-        return []
-    out = [f'<section id="findings"><h2>{_e(FINDINGS_SECTION)}</h2>', f"<p>{_e(findings_sentence(part))}</p>"]
-    for t in findings_tables(part):
-        num = ' class="num"'
-        head = "".join(f"<th{num if i in t.numeric else ''}>{_e(h)}</th>" for i, h in enumerate(t.header))
-        body = "".join(
-            "<tr>" + "".join(f"<td{num if i in t.numeric else ''}>{_e(v)}</td>" for i, v in enumerate(row)) + "</tr>"
-            for row in t.rows
-        )
-        out.append(f"<h3>{_e(t.title)}</h3>")
-        out.append(f'<table id="findings-{t.key}" data-table="findings-{t.key}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
-    out.append("</section>")
-    return out
-
-
-def _trends(report: Report) -> list[str]:
-    """各季度对比: a chart of each quarter's states (all items, then each leader), the tables."""
-    trends = report.trends
-    if trends is None or not trends.units:
-        return []
-    def bars(name: str, counts) -> Tally:
-        return Tally(name, tuple(counts), ("",) * sum(counts))
-
-    labels = trends.labels
-    out = ['<h3>各季度事项状态</h3>']
-    out.append(bar_chart([bars(f"{label} 全部事项", c) for label, c in zip(labels, trends.overall)], "chart-quarters"))
-    leader_rows = [bars(f"{row.name} {label}", c) for row in trends.leaders for label, c in zip(labels, row.counts)]
-    out.append('<h3>各责任领导各季度情况</h3>')
-    out.append(bar_chart(leader_rows, "chart-leader-quarters"))
-    out.append('<h3>各牵头单位各季度情况</h3>')
-    out.append(f'<p class="note">{_e(TRENDS_NOTE)}</p>')
-    head = "".join(f"<th>{_e(label)}</th>" for label in labels)
-    rows_html = [
-        f'<tr data-name="{_e(r.name)}" data-rank="{r.rank}"><td class="num">{r.rank}</td>'
-        f'<td class="nowrap">{_e(rank_change_text(r) or "—")}</td><td>{_e(r.name)}</td>'
-        + "".join(f'<td class="nowrap">{_e(counts_text(c))}</td>' for c in r.counts)
-        + "</tr>"
-        for r in trends.units
-    ]
-    out.append(
-        f'<table id="unit-quarters"><thead><tr><th class="num">名次</th><th>变化</th><th>牵头单位</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows_html)}</tbody></table>"
-    )
-    if not trends.has_previous:
-        return out
-    for key, title, _, moves in trends.moves:
-        out.append(f"<h3>{_e(title)}({len(moves)} 项)</h3>")
-        if not moves:
-            out.append("<p>无。</p>")
-            continue
-        rows_html = [
-            f'<tr data-id="{_e(m.item_id)}"><td class="id">{_e(m.item_id)}</td><td>{_e(m.text)}</td>'
-            f"<td>{_e('、'.join(m.lead) or '—')}</td><td class=\"nowrap\">{_state(m.before)}</td>"
-            f'<td class="nowrap">{_state(m.after)}</td></tr>'
-            for m in moves
-        ]
-        out.append(
-            f'<table id="{key}" class="items">{_ITEM_COLS}<thead><tr><th>编号</th><th>事项</th><th>牵头单位</th>'
-            f"<th>{_e(labels[-2])}</th><th>{_e(labels[-1])}</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
-        )
-    stopped = "、".join(trends.stopped) if trends.stopped else "无"
-    out.append(f'<p id="stopped">上季度报送、本季度未报送的单位:{_e(stopped)}</p>')
-    out.append("<h3>连续未报送</h3>")
-    if not trends.streaks:
-        out.append("<p>无。</p>")
-    else:
-        rows_html = [
-            f'<tr data-name="{_e(s.unit)}"><td>{_e(s.unit)}</td><td class="nowrap">连续 {s.quarters} 个季度</td>'
-            f"<td>{_e('、'.join(s.ids))}</td></tr>"
-            for s in trends.streaks
-        ]
-        out.append(
-            '<table id="streaks"><thead><tr><th>牵头单位</th><th>连续未报送</th><th>事项编号</th></tr></thead>'
-            f"<tbody>{''.join(rows_html)}</tbody></table>"
-        )
-    return out
-
-
 def _page(report: Report, body: list[str]) -> str:
-    body = body + _findings_section(report)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -20,9 +20,25 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
-from xatrack.report import Report, Tally, published_sentence, reminder_text
-from xatrack.trends import TRENDS_NOTE, rank_change_text
+from xatrack.bulletin_doc import (
+    COUNT,
+    ID,
+    ITEMS_SHEET,
+    LAGGING_SHEET,
+    NUMBER,
+    PERCENT,
+    REMINDER_SHEET,
+    STATUS,
+    SUMMARY_SHEET,
+    XLSX,
+    Paragraph,
+    Sheet,
+    Table,
+    build_document,
+    meta,
+)
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE
+from xatrack.report import Report
 from xatrack.views.safe_cells import no_formulas
 
 FILLS = {DONE: "2E7D32", ON_TRACK: "66BB6A", BEHIND: "F2B600", SEVERE: "D32F2F", MISSING: "9E9E9E"}
@@ -31,11 +47,7 @@ WHITE_TEXT = {DONE, ON_TRACK, SEVERE, MISSING}
 HEADER_FILL = "ECEFF3"
 FONT = "微软雅黑"
 
-SUMMARY_SHEET = "汇总"
-LAGGING_SHEET = "滞后事项"
-ITEMS_SHEET = "全部事项"
-REMINDER_SHEET = "催办名单"
-KIND_LABELS = {"cumulative": "累计", "growth": "增速", "level": "水平"}
+__all__ = ["ITEMS_SHEET", "LAGGING_SHEET", "REMINDER_SHEET", "SUMMARY_SHEET", "render_xlsx"]
 
 
 def display_width(text: object) -> int:
@@ -55,11 +67,8 @@ def item_id(raw: str):
 
 
 def sheet_title(report: Report) -> str:
-    """The title row of every sheet: the plan, the bulletin (quarter) and its scope."""
-    title = " · ".join(t for t in (report.plan_title, report.title) if t)
-    if report.scope:
-        title += "(" + ";".join(report.scope) + ")"
-    return title
+    """The title row of every sheet: the plan, the bulletin (quarter) and its scope (bulletin_doc.Meta)."""
+    return meta(report).sheet_title
 
 
 class _Sheet:
@@ -199,244 +208,68 @@ class _Sheet:
             self.ws.auto_filter.ref = f"A{first}:{get_column_letter(columns)}{last}"
 
 
-COUNT_HEADERS = ["事项", *STATES, "滞后及未报送"]
+def _value(cell):
+    """A cell as the workbook stores it: ids and figures as numbers where they are, rates as fractions."""
+    if cell.kind == ID:
+        return None if cell.value is None else item_id(cell.value)
+    if cell.kind == NUMBER:
+        return number(cell.value)
+    return cell.value
 
 
-def _summary(workbook, report: Report) -> None:
-    """汇总: 总体及各行动, 各责任领导, 牵头单位排名 (with the rates and the
-    ranking rule), 上季度: each its own table with its own header row."""
-    sheet = _Sheet(workbook, SUMMARY_SHEET, None, {}, report, first=True, several=True)
-    meta = []
-    if report.as_of:
-        meta.append(f"统计日期:{report.as_of_text}")
-    if published_sentence(report):
-        meta.append(published_sentence(report))
-    if meta:
-        sheet.line(";".join(meta), gap=False)
-
-    def counts(row: Tally) -> list:
-        return [row.total, *(row.count(s) for s in STATES), row.problems]
-
-    def tints(first: int) -> dict[int, str]:
-        return {first + 1 + i: s for i, s in enumerate(STATES)}
-
-    sheet.table(["分类", "名称", *COUNT_HEADERS], {"名称": 40}, caption="总体情况")
-    sheet.add(["总体", report.overall.name, *counts(report.overall)], tints=tints(2))
-    if report.targets:
-        sheet.add(["主要目标", report.targets.name, *counts(report.targets)], tints=tints(2))
-    for row in report.actions:
-        sheet.add(["行动", f"{row.name} {row.title}".strip(), *counts(row)], tints=tints(2))
-
-    sheet.table(["责任领导", *COUNT_HEADERS], caption="各责任领导")
-    for row in report.leaders:
-        sheet.add([row.name, *counts(row)], tints=tints(1))
-
-    weighted = any(r.score is not None for r in report.units)
-    header = ["名次", "牵头单位", *COUNT_HEADERS, "推进率", "及时率"] + (["综合得分"] if weighted else [])
-    sheet.table(header, {"牵头单位": 30}, caption="牵头单位排名", note=report.ranking_rule or None, filtered=True)
-    rate_col = header.index("推进率")
-    for row in report.units:
-        rates = [round(row.progress_rate, 4), round(row.timely_rate, 4)]
-        score = [number(row.score)] if weighted else []
-        sheet.add([row.rank or None, row.name, *counts(row), *rates, *score], tints=tints(2),
-                  percents=(rate_col, rate_col + 1))
-
-    if report.comparison is not None:
-        before = report.comparison.before
-        sheet.table(["分类", "名称", *COUNT_HEADERS], {"名称": 40},
-                    caption=f"上季度({report.comparison.previous.label})")
-        sheet.add(["总体", before.name, *counts(before)], tints=tints(2))
-    sheet.finish()
+def _add(sheet: _Sheet, row) -> None:
+    states = {i: c.state for i, c in enumerate(row.cells) if c.kind == STATUS and c.state}
+    tints = {i: c.state for i, c in enumerate(row.cells) if c.kind == COUNT and c.state}
+    percents = tuple(i for i, c in enumerate(row.cells) if c.kind == PERCENT)
+    sheet.add([_value(c) for c in row.cells], states=states or None, tints=tints or None, percents=percents)
 
 
-def _lagging(workbook, report: Report) -> None:
-    header = ["责任领导", "编号", "事项", "牵头单位", "状态", "指标", "单位", "全年目标", "应完成", "已报送", "指标状态", "说明"]
-    sheet = _Sheet(workbook, LAGGING_SHEET, header, {"事项": 50, "说明": 50, "指标": 24, "牵头单位": 24}, report)
-    status_col = header.index("状态")
-    metric_state_col = header.index("指标状态")
-    for group in report.lagging:
-        for entry in group.items:
-            item = entry.item
-            base = [group.leader, item_id(item.id), item.text, "、".join(item.lead)]
-            note = entry.status.reason + (f";{entry.status.note}" if entry.status.note else "")
-            if not entry.figures:
-                values = base + [entry.state, None, None, None, None, None, None, note]
-                sheet.add(values, states={status_col: entry.state})
-                continue
-            for figure in entry.figures:
-                values = base + [
-                    entry.state,
-                    figure.name,
-                    figure.unit or None,
-                    number(figure.target),
-                    number(figure.expected),
-                    number(figure.value),
-                    figure.state,
-                    note,
-                ]
-                sheet.add(values, states={status_col: entry.state, metric_state_col: figure.state})
-    sheet.finish()
+def _wrap(table: Table) -> dict[str, int]:
+    return {c.header: c.wrap for c in table.columns if c.wrap}
 
 
-def _items(workbook, report: Report) -> None:
-    comparison = report.comparison
-    header = ["编号", "类型", "行动", "章节", "事项", "责任领导", "牵头单位", "责任单位", "状态"]
-    header += ["上季度状态", "说明", "报送状态", "进展说明", "完成时限"]
-    sheet = _Sheet(
-        workbook, ITEMS_SHEET, header, {"事项": 50, "说明": 40, "责任单位": 30, "进展说明": 30, "章节": 20}, report
-    )
-    status_col = header.index("状态")
-    before_col = header.index("上季度状态")
-    for status in report.statuses:
-        item = status.item
-        before = comparison.state_of(item.id) if comparison else None
-        values = [
-            item_id(item.id),
-            "主要目标" if item.is_target else "任务",
-            item.action,
-            item.section,
-            item.text,
-            "、".join(item.leaders),
-            "、".join(item.lead),
-            "、".join(item.units),
-            status.label,
-            before,
-            status.reason,
-            status.reported_status,
-            status.note,
-            f"Q{item.due}",
-        ]
-        states = {status_col: status.state}
-        if before:
-            states[before_col] = before
-        sheet.add(values, states=states)
-    sheet.finish()
+def _grouped(sheet: _Sheet, table: Table) -> None:
+    """A table under a header of two rows: the groups (a quarter over its four columns), then the columns."""
+    sheet.line(table.caption, bold=True)
+    labels = [label for label, span in table.groups for _ in range(span)]
+    sheet.ws.append([None] * table.lead + labels)
+    group_row = sheet.ws.max_row
+    first = table.lead + 1
+    for label, span in table.groups:
+        cell = sheet.ws.cell(row=group_row, column=first)
+        cell.alignment = Alignment(horizontal="center")
+        cell.fill = _fill(HEADER_FILL)
+        cell.font = _font(bold=True)
+        sheet.ws.merge_cells(start_row=group_row, start_column=first, end_row=group_row, end_column=first + span - 1)
+        first += span
+    sheet.ws.row_dimensions[group_row].height = 18
+    sheet.table(table.header, _wrap(table), filtered=table.filtered, gap=False)
+    for column in range(1, table.lead + 1):
+        sheet.ws.cell(row=group_row, column=column).fill = _fill(HEADER_FILL)
+    for index, column in enumerate(table.columns[table.lead:]):
+        sheet._state_fill(sheet.ws.cell(row=sheet.header_row, column=table.lead + index + 1), column.state)
+    for row in table.rows:
+        _add(sheet, row)
 
 
-def _reminders(workbook, report: Report) -> None:
-    header = ["牵头单位", "未报送", "事项编号(缺报的指标)", "连续未报送"]
-    sheet = _Sheet(workbook, REMINDER_SHEET, header, {"事项编号(缺报的指标)": 60}, report)
-    for reminder in report.reminders:
-        sheet.add(
-            [reminder.unit, len(reminder.ids), reminder_text(reminder), "、".join(reminder.consecutive) or None],
-            tints={1: MISSING},
-        )
-    for late in report.late:
-        sheet.add([late.unit, None, "逾期报送:" + "、".join(late.ids), None])
-    sheet.finish()
-
-
-FINDINGS_SHEET = "督查发现"
-
-
-def _findings(workbook, report: Report) -> None:
-    """Two sheets: 督查发现 (one row per finding the section lists: overdue, new,
-    closed; the first column says which, so it filters) and 督查发现汇总 (by unit and leader)."""
-    if report.findings is None:
-        return
-    header = ["分类", "编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态", "销号日期", "佐证材料"]
-    sheet = _Sheet(workbook, FINDINGS_SHEET, header, {"问题": 50, "佐证材料": 30}, report)
-    part = report.findings
-    for key, title, found in (("overdue", "逾期未整改", part.overdue), ("new", "本季度新发现", part.new),
-                              ("closed", "本季度销号", part.closed)):
-        for f in found:
-            closed = f.closed_on(part.end)
-            sheet.add([title, part.short[f.fid], item_id(f.item) if f.item else None, f.unit, f.kind, f.text,
-                       f.day.isoformat(), f.due.isoformat(), part.statuses[f.fid],
-                       closed.isoformat() if closed else None, "、".join(r.name for r in f.evidence) or None])
-    sheet.finish()
-    tallies = _Sheet(workbook, "督查发现汇总", ["分组", "名称", "本季度新发现", "本季度销号", "未销号", "其中逾期未整改"], {}, report)
-    for group, rows in (("单位", part.units), ("责任领导", part.leaders)):
-        for r in rows:
-            tallies.add([group, r.name, r.new, r.closed, r.open, r.overdue])
-    tallies.finish()
-
-
-TRENDS_SHEET = "各季度对比"
-# The four colours of 各季度对比 (xatrack.trends.counts_text): 已完成 and 正常推进 are both green.
-TREND_COLUMNS = (("已完成/正常", ON_TRACK), ("滞后", BEHIND), ("严重滞后", SEVERE), ("未报送", MISSING))
-
-
-def _colours(counts: tuple[int, ...]) -> list[int]:
-    done, on_track, behind, severe, missing = counts
-    return [done + on_track, behind, severe, missing]
-
-
-def _trends(workbook, report: Report) -> None:
-    """各季度对比 (report.trends): per lead unit the counts at each quarter, rank
-    and its change; per leader; items improved and worsened; units that stopped
-    reporting; 连续未报送. Each part its own table under a caption."""
-    trends = report.trends
-    if trends is None or not trends.units:
-        return
-    sheet = _Sheet(workbook, TRENDS_SHEET, None, {}, report, several=True)
-    labels = list(trends.labels)
-    sheet.line(TRENDS_NOTE, gap=False)
-
-    def counts_table(caption: str, names: list[str], rows: list[tuple[list, tuple]], filtered: bool = False) -> None:
-        """``names``: the leading columns; each row: (leading values, counts per quarter)."""
-        header = [*names] + [name for _ in labels for name, _state in TREND_COLUMNS]
-        sheet.line(caption, bold=True)
-        sheet.ws.append([None] * len(names) + [label for label in labels for _ in TREND_COLUMNS])
-        group_row = sheet.ws.max_row
-        for q, label in enumerate(labels):  # the quarter over its four columns
-            first = len(names) + q * len(TREND_COLUMNS) + 1
-            cell = sheet.ws.cell(row=group_row, column=first)
-            cell.alignment = Alignment(horizontal="center")
-            cell.fill = _fill(HEADER_FILL)
-            cell.font = _font(bold=True)
-            sheet.ws.merge_cells(start_row=group_row, start_column=first, end_row=group_row,
-                                 end_column=first + len(TREND_COLUMNS) - 1)
-        sheet.ws.row_dimensions[group_row].height = 18
-        sheet.table(header, {"牵头单位": 30, "责任领导": 12}, filtered=filtered, gap=False)
-        for column in range(1, len(names) + 1):
-            sheet.ws.cell(row=group_row, column=column).fill = _fill(HEADER_FILL)
-        for index, (_, state) in enumerate(TREND_COLUMNS * len(labels)):
-            sheet._state_fill(sheet.ws.cell(row=sheet.header_row, column=len(names) + index + 1), state)
-        for leading, counts in rows:
-            values = [*leading] + [n for c in counts for n in _colours(c)]
-            tints = {len(names) + i: state for i, (_, state) in enumerate(TREND_COLUMNS * len(labels))}
-            sheet.add(values, tints=tints)
-
-    counts_table(
-        "各牵头单位各季度情况",
-        ["名次", "上季度名次", "名次变化", "牵头单位"],
-        [([r.rank or None, r.previous_rank or None, rank_change_text(r) or None, r.name], r.counts) for r in trends.units],
-        filtered=True,
-    )
-    counts_table("各责任领导各季度情况", ["责任领导"], [([r.name], r.counts) for r in trends.leaders])
-    if trends.overall:
-        counts_table("全部事项各季度情况", ["范围"], [(["全部事项"], trends.overall)])
-    if not trends.has_previous:
-        sheet.line(report.no_previous_text)
+def _render_sheet(workbook, block: Sheet, report: Report, first: bool) -> None:
+    if not block.several:
+        (table,) = block.blocks
+        sheet = _Sheet(workbook, block.name, table.header, _wrap(table), report, first=first)
+        for row in table.rows:
+            _add(sheet, row)
         sheet.finish()
         return
-    for _, title, _, moves in trends.moves:
-        if not moves:
-            sheet.line(f"{title}:无。", bold=True)
-            continue
-        header = ["编号", "事项", "牵头单位", f"{labels[-2]}状态", f"{labels[-1]}状态"]
-        sheet.table(header, {"事项": 50, "牵头单位": 24}, caption=f"{title}({len(moves)} 项)")
-        for m in moves:
-            sheet.add([item_id(m.item_id), m.text, "、".join(m.lead) or None, m.before, m.after],
-                      states={3: m.before, 4: m.after})
-    owed = {r.unit: r for r in report.reminders}
-    if trends.stopped:
-        sheet.table(["牵头单位", "本季度未报送", "事项编号"], {"事项编号": 40},
-                    caption=f"上季度报送、本季度未报送的单位({len(trends.stopped)} 个)")
-        for unit in trends.stopped:
-            reminder = owed.get(unit)
-            sheet.add([unit, len(reminder.ids) if reminder else None, "、".join(reminder.ids) if reminder else None],
-                      tints={1: MISSING})
-    else:
-        sheet.line("上季度报送、本季度未报送的单位:无。", bold=True)
-    if trends.streaks:
-        sheet.table(["牵头单位", "连续未报送季度数", "事项数", "事项编号"], {"事项编号": 40},
-                    caption=f"连续未报送({len(trends.streaks)} 个单位)")
-        for streak in trends.streaks:
-            sheet.add([streak.unit, streak.quarters, len(streak.ids), "、".join(streak.ids)], tints={1: MISSING})
-    else:
-        sheet.line("连续未报送:无。", bold=True)
+    sheet = _Sheet(workbook, block.name, None, {}, report, first=first, several=True)
+    for index, part in enumerate(block.blocks):
+        if isinstance(part, Paragraph):
+            sheet.line(part.text, bold=part.role == "caption", gap=index > 0)
+        elif part.groups:
+            _grouped(sheet, part)
+        else:
+            sheet.table(part.header, _wrap(part), caption=part.caption or None, note=part.note or None, filtered=part.filtered)
+            for row in part.rows:
+                _add(sheet, row)
     sheet.finish()
 
 
@@ -449,17 +282,14 @@ def _font(bold: bool = False):
 
 
 def render_xlsx(report: Report) -> bytes:
+    """The workbook's sheets of the bulletin (xatrack.bulletin_doc.Sheet blocks)."""
     workbook = Workbook()
     workbook.properties.title = report.title
     workbook.properties.creator = "xatrack"
-    _summary(workbook, report)
-    _lagging(workbook, report)
-    _items(workbook, report)
-    _reminders(workbook, report)
-    _trends(workbook, report)
-    _findings(workbook, report)
+    sheets = [b for b in build_document(report).for_medium(XLSX) if isinstance(b, Sheet)]
+    for index, sheet in enumerate(sheets):
+        _render_sheet(workbook, sheet, report, first=index == 0)
     buffer = io.BytesIO()
     no_formulas(workbook)  # notes and names starting with "=" stay text
     workbook.save(buffer)
     return buffer.getvalue()
-

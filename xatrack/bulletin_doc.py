@@ -1,0 +1,1015 @@
+"""The quarterly bulletin (通报) as one document of blocks.
+
+``build_document(report, bulletin, made)`` is pure: a ``report.Report`` (and
+the office's ``settings.bulletin``) in, a frozen ``Document`` out. Every
+sentence, heading and column header of the bulletin is written here, once;
+the renderers in ``views/report_*.py`` (term, md, html, docx, xlsx) map the
+blocks to their format and own no wording.
+
+Blocks (docs/ARCHITECTURE.md, "通报的文档块"):
+
+- ``Masthead``: the 版头 (masthead, 期号, issuer and date), when the office set one.
+- ``Heading(level, text)``: 0 the title, 1 a section (一、总体情况), 2 a part of one
+  (a leader's lagging items); ``numbered``: the Word 通报 numbers it (一)(二).
+- ``Meta``: what the bulletin covers (plan, scope, as-of date, publication note).
+- ``Paragraph(text, role)``: a sentence; ``role`` says what it is (body, note,
+  counts, empty, ...), so a renderer can style it (a note is grey).
+- ``Table``: ``Column``s (header, kind, relative width, wrap hint) and ``Row``s
+  of typed ``Cell``s: text, id, status, count (with its state), total, number,
+  percent (a fraction). A renderer aligns, colours and formats by the kind.
+- ``Cards``, ``Chart``: the counts by state as cards and stacked bars (HTML draws
+  them; text formats skip them).
+- ``Signature``: the 落款 (issuer and date), kept with the last paragraph.
+- ``Sheet``: a worksheet of the Excel workbook, holding blocks of its own.
+
+A block may be meant for some media only (``media``: "term", "md", "html",
+"docx", "xlsx"; () for all). Where today's formats word the same content
+differently (the Word 通报 writes 总体情况 as sentences, the terminal keeps a
+narrow ranking), each wording is a block of its own here, for its media.
+
+To add a section: add its fields to ``Report`` (report.py), write one function
+``_section_x(report) -> list[Block]`` below and call it from ``_body`` (and
+from ``_workbook`` for a sheet of its own). No renderer changes unless it
+brings a new kind of block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from xatrack.evaluate import fmt
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
+from xatrack.report import (
+    FINDINGS_SECTION,
+    SECTIONS,
+    Report,
+    Tally,
+    comparison_sentence,
+    contributors_sentence,
+    counts_sentence,
+    findings_sentence,
+    item_figures_text,
+    late_sentence,
+    percent,
+    published_sentence,
+    reminder_text,
+)
+from xatrack.trends import TRENDS_BASIS, TRENDS_NOTE, counts_text, rank_change_text
+
+TERM, MD, HTML, DOCX, XLSX = "term", "md", "html", "docx", "xlsx"
+SCREEN = (TERM, MD, HTML)
+PAGES = (MD, HTML)
+
+# Cell kinds
+TEXT, ID, STATUS, COUNT, TOTAL, NUMBER, PERCENT = "text", "id", "status", "count", "total", "number", "percent"
+NUMERIC_KINDS = frozenset({COUNT, TOTAL, NUMBER, PERCENT})
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: ``value`` as data (a str, an int, a fraction for a
+    percent, None for empty) and its ``kind``; ``state`` colours a status or a count."""
+
+    value: object
+    kind: str = TEXT
+    state: str = ""
+
+    @property
+    def text(self) -> str:
+        """The cell as printed: '3', '95.3%', '85.5', '' for None."""
+        value = self.value
+        if value is None:
+            return ""
+        if self.kind == PERCENT:
+            return percent(value)
+        if self.kind in NUMERIC_KINDS and isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+
+@dataclass(frozen=True)
+class Column:
+    """``width``: relative width on a page (0: share what is left); ``wrap``: the
+    widest it may grow in a workbook, in characters (0: as wide as its text);
+    ``role``: what it holds, for a renderer that shows fewer columns (title, lead)."""
+
+    header: str
+    kind: str = TEXT
+    width: int = 0
+    wrap: int = 0
+    role: str = ""
+    state: str = ""  # a column of counts in one state (its header coloured)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+
+@dataclass(frozen=True)
+class Row:
+    """Cells, and what a row is about (for HTML's data attributes): ``name`` (a
+    leader, a unit), ``item`` (an item id), ``state``; ``total``: the 合计 row."""
+
+    cells: tuple[Cell, ...]
+    name: str = ""
+    item: str = ""
+    state: str = ""
+    rank: int | None = None
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    caption: str = ""  # a title above the table (a workbook's caption line, the terminal's table title)
+    note: str = ""  # a grey line under the caption
+    filtered: bool = False  # a workbook filters it
+    groups: tuple[tuple[str, int], ...] = ()  # a header row above the header: (label, columns spanned)
+    lead: int = 0  # columns before the groups
+    media: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 0 title, 1 section, 2 part
+    text: str
+    key: str = ""
+    numbered: bool = False  # the Word 通报 numbers it: (一)(二)
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    role: str = "body"  # body, note, counts, overview, empty, published, late, contributors, stopped, requirement
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the bulletin covers: each line as written, '' where it has none."""
+
+    plan: str
+    scope: str  # '范围:领导:洪声耀 · …'
+    scope_print: str  # '(领导:洪声耀;…)' under the Word title
+    as_of: str  # '统计日期:2025-07-10'
+    published: str  # published_sentence
+    sheet_title: str  # the title row of every worksheet
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Masthead:
+    masthead: str
+    issue: str
+    issuer: str
+    day: str  # '2025年7月15日'
+    media: tuple[str, ...] = (DOCX,)
+
+
+@dataclass(frozen=True)
+class Signature:
+    issuer: str
+    day: str
+    media: tuple[str, ...] = (DOCX,)
+
+
+@dataclass(frozen=True)
+class Annex:
+    """附件: starts a page of its own after the 落款 ("附件", its title); the blocks after it are the annex's."""
+
+    label: str  # '附件' or '附件1'
+    title: str
+    media: tuple[str, ...] = (DOCX,)
+
+
+@dataclass(frozen=True)
+class Cards:
+    """The counts by state as cards: a total under ``label``, then each state."""
+
+    label: str
+    total: int
+    counts: tuple[tuple[str, int], ...]
+    media: tuple[str, ...] = (HTML,)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    name: str
+    counts: tuple[int, ...]  # in STATES order
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    caption: str
+    bars: tuple[Bar, ...]
+    media: tuple[str, ...] = (HTML,)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet: ``several`` tables (the title row frozen) or one (title and header frozen, filtered)."""
+
+    name: str
+    blocks: tuple
+    several: bool = False
+    media: tuple[str, ...] = (XLSX,)
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    blocks: tuple
+
+    def for_medium(self, medium: str) -> list:
+        return [b for b in self.blocks if not b.media or medium in b.media]
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_document(report: Report, bulletin: Bulletin | None = None, made: date | None = None) -> Document:
+    """The bulletin as blocks. ``bulletin``: settings.bulletin (版头, 下步要求, 落款);
+    ``made``: the day it is made (bulletin.date wins)."""
+    bulletin = bulletin or Bulletin()
+    day = bulletin.date or made or _day(report.as_of) or date.today()
+    return Document(report.title, tuple(_body(report, bulletin, day)) + tuple(_workbook(report)))
+
+
+def _day(as_of) -> date | None:
+    if as_of is None:
+        return None
+    return as_of.date() if hasattr(as_of, "hour") else as_of
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_CN = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    if 1 <= n <= 10:
+        return _CN[n - 1]
+    if n < 20:
+        return "十" + _CN[n - 11]
+    return str(n)
+
+
+def meta(report: Report) -> Meta:
+    sheet_title = " · ".join(t for t in (report.plan_title, report.title) if t)
+    if report.scope:
+        sheet_title += "(" + ";".join(report.scope) + ")"
+    return Meta(
+        plan=report.plan_title,
+        scope="范围:" + " · ".join(report.scope) if report.scope else "",
+        scope_print="(" + ";".join(report.scope) + ")" if report.scope else "",
+        as_of=f"统计日期:{report.as_of_text}" if report.as_of else "",
+        published=published_sentence(report),
+        sheet_title=sheet_title,
+    )
+
+
+def _body(report: Report, bulletin: Bulletin, day: date) -> list:
+    out: list = []
+    if bulletin.masthead:
+        out.append(Masthead(bulletin.masthead, bulletin.issue, bulletin.issuer, cn_date(day)))
+    out.append(Heading(0, report.title, key="title", media=SCREEN + (DOCX,)))
+    out.append(meta(report))
+    out += _overall(report)
+    if not report.statuses:  # the screens still list the findings; the Word 通报 ends here
+        return out + _findings(report, media=SCREEN)
+    out += _leaders(report)
+    out += _units(report)
+    out += _lagging(report)
+    out += _reminders(report)
+    out += _comparison(report)
+    out += _findings(report)
+    out += _requirements(report, bulletin)
+    annexes = _annexes(report)
+    if annexes:
+        titles = [title for title, _ in annexes]
+        listed = titles[0] if len(titles) == 1 else "、".join(f"{n}.{t}" for n, t in enumerate(titles, start=1))
+        out.append(Paragraph(f"附件:{listed}", role="annexes", media=(DOCX,)))
+    if bulletin.issuer:
+        out.append(Signature(bulletin.issuer, cn_date(day)))
+    for number, (title, blocks) in enumerate(annexes, start=1):
+        out.append(Annex("附件" if len(annexes) == 1 else f"附件{number}", title))
+        out += blocks
+    return out
+
+
+def _annexes(report: Report) -> list[tuple[str, list]]:
+    """The Word 通报's 附件, after the 落款: (title, blocks). The body says what a
+    leader reads (counts, ranks, lagging items, 催办, what moved, in sentences);
+    the tables of every lead unit and item at each quarter come here."""
+    annexes = []
+    trends = _trends_annex(report)
+    if trends:
+        annexes.append(("各季度对比", trends))
+    return annexes
+
+
+# --------------------------------------------------------------------------- 一、总体情况
+
+STATE_WORDS = {DONE: "已完成", ON_TRACK: "正常推进", BEHIND: "滞后", SEVERE: "严重滞后", MISSING: "未报送"}
+
+
+def overview_sentences(report: Report) -> list[str]:
+    """总体情况 as sentences from the numbers ("截至6月底,107项目标任务中,已完成2项、…")."""
+    month = 3 * report.quarter.q
+
+    def parts(row) -> str:
+        return "、".join(f"{STATE_WORDS[state]}{row.count(state)}项" for state in STATES if row.count(state)) or "无"
+
+    overall = report.overall
+    if not overall.total:
+        return ["没有符合条件的事项。"]
+    sentences = [f"截至{month}月底,{overall.total}项目标任务中,{parts(overall)}。"]
+    if report.targets:
+        t = report.targets
+        sentences.append(f"{t.total}项主要预期目标中,{parts(t)}。")
+    if report.actions:
+        pieces = [f"{a.name}({a.title}){a.total}项,{parts(a)}" if a.title else f"{a.name}{a.total}项,{parts(a)}" for a in report.actions]
+        sentences.append("分行动看," + ";".join(pieces) + "。")
+    return sentences
+
+
+def _count_cells(row: Tally) -> list[Cell]:
+    return [Cell(row.total, TOTAL)] + [Cell(row.count(state), COUNT, state) for state in STATES]
+
+
+def _count_columns() -> list[Column]:
+    return [Column("事项", TOTAL)] + [Column(state, COUNT, state=state) for state in STATES]
+
+
+def _rate_cells(row: Tally) -> list[Cell]:
+    cells = [Cell(row.progress_rate, PERCENT), Cell(row.timely_rate, PERCENT)]
+    if row.score is not None:
+        cells.append(Cell(row.score, NUMBER))
+    return cells
+
+
+def _rate_columns(rows) -> list[Column]:
+    columns = [Column("推进率", PERCENT), Column("及时率", PERCENT)]
+    if any(r.score is not None for r in rows):
+        columns.append(Column("综合得分", NUMBER))
+    return columns
+
+
+def _overall(report: Report) -> list:
+    out: list = [Heading(1, SECTIONS[0], key="overall")]
+    out.append(Paragraph(counts_sentence(report.overall), role="counts", media=SCREEN))
+    out.append(Cards("纳入通报", report.overall.total, tuple((s, report.overall.count(s)) for s in STATES)))
+    out += [Paragraph(s, role="overview", media=(DOCX,)) for s in overview_sentences(report)]
+    if not report.statuses:
+        out.append(Paragraph("没有符合条件的事项。", role="empty", media=SCREEN))
+        return out
+    parts = ([report.targets] if report.targets else []) + list(report.actions)
+    out.append(Chart("chart-actions", "主要预期目标和七大行动",
+                     tuple(Bar(f"{r.name} {r.title}".strip(), r.name, r.counts) for r in parts)))
+    rows = [report.overall] + parts
+    out.append(Table(  # the Word 通报 says the same in its sentences (overview_sentences)
+        "headline",
+        (Column("分类", width=13, role="name"), Column("名称", width=27, role="title"), *_count_columns()),
+        tuple(Row((Cell(r.name), Cell(r.title), *_count_cells(r)), name=r.name, total=r is report.overall) for r in rows),
+        media=SCREEN,
+    ))
+    return out
+
+
+def _leaders(report: Report) -> list:
+    return [
+        Heading(1, SECTIONS[1], key="leaders"),
+        Chart("chart-leaders", "", tuple(Bar(r.name, r.name, r.counts) for r in report.leaders)),
+        Table(
+            "leaders",
+            (Column("责任领导", width=40, role="name"), *_count_columns()),
+            tuple(Row((Cell(r.name), *_count_cells(r)), name=r.name) for r in report.leaders),
+        ),
+    ]
+
+
+def _units(report: Report) -> list:
+    units = report.units
+    rates = _rate_columns(units)
+    return [
+        Heading(1, SECTIONS[2], key="units"),
+        Paragraph(report.ranking_rule, role="note"),
+        Table(
+            "units",
+            (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=25, role="name"), *_count_columns(), *rates),
+            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), *_count_cells(r), *_rate_cells(r)), name=r.name, rank=r.rank)
+                  for r in units),
+            media=SCREEN,
+        ),
+        # The Word 通报: what decides the rank and what went wrong (已完成 and 正常 make the 推进率).
+        Table(
+            "units",
+            (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=40, role="name"), Column("事项", TOTAL),
+             *(Column(state, COUNT, state=state) for state in (BEHIND, SEVERE, MISSING)), *rates),
+            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), Cell(r.total, TOTAL),
+                       *(Cell(r.count(state), COUNT, state) for state in (BEHIND, SEVERE, MISSING)), *_rate_cells(r)),
+                      name=r.name, rank=r.rank) for r in units),
+            media=(DOCX,),
+        ),
+        # A narrow terminal: only what decides the rank, and 未报送, so the rates are never cut off.
+        Table(
+            "units-narrow",
+            (Column("名次", NUMBER, role="rank"), Column("牵头单位", role="name"), Column("事项", TOTAL), *rates,
+             Column(SEVERE, COUNT, state=SEVERE), Column(MISSING, COUNT, state=MISSING)),
+            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), Cell(r.total, TOTAL), *_rate_cells(r),
+                       Cell(r.count(SEVERE), COUNT, SEVERE), Cell(r.count(MISSING), COUNT, MISSING)), name=r.name, rank=r.rank)
+                  for r in units),
+            media=(TERM,),
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- 四、滞后事项
+
+
+
+def _lagging(report: Report) -> list:
+    out: list = [Heading(1, SECTIONS[3], key="lagging")]
+    if not report.lagging:
+        out.append(Paragraph("没有滞后或严重滞后的事项。", role="empty"))
+    for group in report.lagging:
+        out.append(Heading(2, f"{group.leader}({len(group.items)} 项)", key=group.leader, numbered=True))
+        out.append(Table(
+            "lagging",
+            (Column("编号", ID, width=7), Column("事项", width=45), Column("牵头单位", width=14, role="lead"),
+             Column("状态", STATUS, width=10), Column("应完成 / 已报送", width=34, role="figures")),
+            tuple(Row((Cell(e.item.id, ID), Cell(e.item.text), Cell("、".join(e.item.lead) or "—"),
+                       Cell(e.state, STATUS, e.state), Cell(item_figures_text(e))), item=e.item.id, state=e.state)
+                  for e in group.items),
+            caption=group.leader,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- 五、催办名单
+
+
+def reminder_ids(reminder) -> str:
+    """The ids a unit owes, with the metrics still missing ('16(缺:潜龙企业)、37');
+    连续未报送 has its own column (the note after every id filled pages)."""
+    parts = []
+    for item_id in reminder.ids:
+        missing = reminder.missing_of(item_id)
+        parts.append(f"{item_id}\uff08缺\uff1a{';'.join(missing)}\uff09" if missing else item_id)
+    return "、".join(parts)
+
+
+def consecutive_text(reminder) -> str:
+    if not reminder.consecutive:
+        return "—"
+    if set(reminder.consecutive) == set(reminder.ids):
+        return "全部"
+    return "、".join(reminder.consecutive)
+
+
+def _reminders(report: Report) -> list:
+    out: list = [Heading(1, SECTIONS[4], key="reminders")]
+    if not report.reminders:
+        out.append(Paragraph("各牵头单位本季度均已报送。", role="empty"))
+    else:
+        out.append(Paragraph(f"本季度共有 {report.unreported_count} 项事项未报送,涉及 {len(report.reminders)} 个牵头单位:",
+                             media=(DOCX,)))
+        out.append(Table(
+            "reminders",
+            (Column("牵头单位"), Column("未报送", NUMBER), Column("事项编号")),
+            tuple(Row((Cell(r.unit), Cell(len(r.ids), NUMBER), Cell(reminder_text(r).replace("、", " "))), name=r.unit)
+                  for r in report.reminders),  # wraps between ids
+            media=(TERM,),
+        ))
+        out.append(Table(
+            "reminders",
+            (Column("牵头单位"), Column("未报送", NUMBER), Column("事项编号(缺报的指标)")),
+            tuple(Row((Cell(r.unit), Cell(len(r.ids), NUMBER), Cell(reminder_text(r))), name=r.unit) for r in report.reminders),
+            media=PAGES,
+        ))
+        out.append(Table(
+            "reminders",
+            (Column("牵头单位", width=26), Column("未报送", NUMBER, width=10), Column("事项编号(缺报的指标)", width=40),
+             Column("其中连续未报送", width=24)),
+            tuple(Row((Cell(r.unit), Cell(len(r.ids), NUMBER), Cell(reminder_ids(r)), Cell(consecutive_text(r))), name=r.unit)
+                  for r in report.reminders),
+            media=(DOCX,),
+        ))
+    for role, sentence in (("late", late_sentence(report)), ("contributors", contributors_sentence(report))):
+        if sentence:
+            out.append(Paragraph(sentence, role=role))
+    return out
+
+
+# --------------------------------------------------------------------------- 六、与上季度相比
+
+
+def _changes_table(key: str, rows, labels: tuple[str, str], media=()) -> Table:
+    """Items with their state in two quarters (新转为严重滞后, 进度好转, ...)."""
+    return Table(
+        key,
+        (Column("编号", ID, width=8), Column("事项", width=48), Column("牵头单位", width=20, role="lead"),
+         Column(labels[0], STATUS, width=12), Column(labels[1], STATUS, width=12)),
+        tuple(Row((Cell(c[0], ID), Cell(c[1]), Cell("、".join(c[2]) or "—"), Cell(c[3], STATUS, c[3]),
+                   Cell(c[4], STATUS, c[4])), item=c[0]) for c in rows),
+        media=media,
+    )
+
+
+def _comparison(report: Report) -> list:
+    out: list = [Heading(1, SECTIONS[5], key="change")]
+    comparison = report.comparison
+    if comparison is None:
+        out.append(Paragraph(report.no_previous_text))
+    else:
+        out.append(Paragraph(comparison_sentence(comparison)))
+    term_trends = _term_trends(report)
+    out += term_trends
+    if comparison is not None:
+        labels = (f"Q{comparison.previous.q}", f"Q{report.quarter.q}")
+        for key, title, changes in (("turned-red", "新转为严重滞后", comparison.turned_red),
+                                    ("completed", "本季度新完成", comparison.completed)):
+            if not changes:
+                continue
+            out.append(Heading(2, f"{title}({len(changes)} 项)", key=key, media=SCREEN))
+            rows = [(c.item_id, c.text, c.lead, c.before, c.after) for c in changes]
+            out.append(_changes_table(key, rows, labels, media=SCREEN))
+    moved = moves_sentence(report)
+    if moved:
+        out.append(Paragraph(moved, media=(DOCX,)))
+    out += _trends(report)
+    return out
+
+
+def moves_sentence(report: Report) -> str:
+    """What moved since the previous quarter, in one sentence, the details in the 附件
+    ('与Q1相比,进度好转19项、进度变差21项;连续未报送的单位2个(…)。各…见附件。'); '' in Q1."""
+    trends = report.trends
+    if trends is None or not trends.units or not trends.has_previous:
+        return ""
+    previous = trends.labels[-2]
+    moves = [f"{short}{len(m)}项" for _, _, short, m in trends.moves if m]
+    parts = [("、".join(moves)) if moves else "各事项状态没有变化"]
+    if trends.stopped:
+        parts.append(f"上季度报送、本季度未报送的单位{len(trends.stopped)}个({_names(trends.stopped)})")
+    if trends.streaks:
+        parts.append(f"连续未报送的单位{len(trends.streaks)}个({_names([s.unit for s in trends.streaks])})")
+    return f"与{previous}相比,{';'.join(parts)}。各牵头单位、各责任领导各季度情况和变化明细见附件。"
+
+
+def _names(names, most: int = 10) -> str:
+    names = list(names)
+    return "、".join(names[:most]) + ("等" if len(names) > most else "")
+
+
+TERM_TRENDS_NOTE = "格中为 绿(已完成+正常)、黄(滞后)、红(严重滞后)、灰(未报送)的事项数,为 0 的不列;变化:名次与上季度相比。" + TRENDS_BASIS
+
+
+def _term_trends(report: Report) -> list:
+    """各季度对比 on a terminal, compact: the lead units' counts at each quarter and
+    rank change, the leaders', then what moved, one row each (only with a previous quarter)."""
+    trends = report.trends
+    if trends is None or not trends.units or not trends.has_previous:
+        return []
+    m = (TERM,)
+    labels = list(trends.labels)
+    colour = lambda counts: Cell(counts, "colours")  # noqa: E731 - the renderer draws '绿2 黄1' in colour
+    out: list = [
+        Heading(1, "各季度对比", key="trends", media=m),
+        Paragraph(TERM_TRENDS_NOTE, role="note", media=m),
+        Table("unit-quarters",
+              (Column("名次", NUMBER), Column("变化", "change"), Column("牵头单位", role="name"), *(Column(l) for l in labels)),
+              tuple(Row((Cell(r.rank, NUMBER), Cell(rank_change_text(r) or "—", "change"), Cell(r.name),
+                         *(colour(c) for c in r.counts)), name=r.name) for r in trends.units),
+              caption="各牵头单位", media=m),
+        Table("leader-quarters", (Column("责任领导", role="name"), *(Column(l) for l in labels)),
+              tuple(Row((Cell(r.name), *(colour(c) for c in r.counts)), name=r.name) for r in trends.leaders),
+              caption="各责任领导", media=m),
+    ]
+    previous, current = labels[-2], labels[-1]
+    rows = [Row((Cell(title), Cell(f"{len(moves)} 项"), Cell(" ".join(f"{x.item_id}({x.before}→{x.after})" for x in moves) or "—")))
+            for _, _, title, moves in trends.moves]
+    rows.append(Row((Cell(f"{previous}报送、{current}未报送"), Cell(f"{len(trends.stopped)} 个"), Cell(" ".join(trends.stopped) or "—"))))
+    runs: dict[int, list] = {}
+    for streak in trends.streaks:
+        runs.setdefault(streak.quarters, []).append(streak)
+    if not runs:
+        rows.append(Row((Cell("连续未报送"), Cell("0 个"), Cell("—"))))
+    for quarters, streaks in sorted(runs.items(), reverse=True):
+        rows.append(Row((Cell(f"连续 {quarters} 个季度未报送"), Cell(f"{len(streaks)} 个"),
+                         Cell(" ".join(f"{s.unit}({len(s.ids)}项)" for s in streaks)))))
+    out.append(Table("moves", (Column("类别"), Column("数量", NUMBER), Column("明细")), tuple(rows), caption="变化情况", media=m))
+    return out
+
+
+WORD_JOINER = "\u2060"  # no line break here (between a colour and its count)
+
+
+def counts_cell(counts: tuple[int, ...]) -> str:
+    """A quarter's counts in a Word table cell: 'xatrack.trends.counts_text' without
+    the colours that count nothing ('绿2 灰18'), a colour never parted from its
+    number at a line end; '—' for none."""
+    done, on_track, behind, severe, missing = counts
+    parts = [f"{colour}{WORD_JOINER}{n}" for colour, n in (("绿", done + on_track), ("黄", behind), ("红", severe), ("灰", missing)) if n]
+    return " ".join(parts) or "—"
+
+
+def _trends(report: Report) -> list:
+    """各季度对比 (xatrack.trends) in Markdown and HTML: each quarter's counts,
+    rank and change, what moved, units that stopped, 连续未报送."""
+    trends = report.trends
+    if trends is None or not trends.units:
+        return []
+    labels = list(trends.labels)
+    out: list = []
+    out.append(Chart("chart-quarters", "各季度事项状态",
+                     tuple(Bar(f"{label} 全部事项", f"{label} 全部事项", tuple(c)) for label, c in zip(labels, trends.overall))))
+    out.append(Chart("chart-leader-quarters", "各责任领导各季度情况",
+                     tuple(Bar(f"{row.name} {label}", f"{row.name} {label}", tuple(c)) for row in trends.leaders for label, c in zip(labels, row.counts))))
+    out.append(Heading(2, "各牵头单位各季度情况", key="unit-quarters", media=PAGES))
+    out.append(Paragraph(TRENDS_NOTE, role="note", media=PAGES))
+    head = (Column("名次", NUMBER, width=8), Column("变化", width=8), Column("牵头单位", width=28))
+    out.append(Table("unit-quarters", head + tuple(Column(l) for l in labels),
+                     tuple(Row((Cell(r.rank, NUMBER), Cell(rank_change_text(r) or "—"), Cell(r.name),
+                                *(Cell(counts_text(c)) for c in r.counts)), name=r.name, rank=r.rank) for r in trends.units),
+                     media=PAGES))
+    out.append(Heading(2, "各责任领导各季度情况", key="leader-quarters", media=(MD,)))
+    out.append(Table("leader-quarters", (Column("责任领导"),) + tuple(Column(l) for l in labels),
+                     tuple(Row((Cell(r.name), *(Cell(counts_text(c)) for c in r.counts))) for r in trends.leaders),
+                     media=(MD,)))
+    if not trends.has_previous:
+        return out
+    for key, title, _, moves in trends.moves:
+        out.append(Heading(2, f"{title}({len(moves)} 项)", key=key, media=PAGES))
+        if not moves:
+            out.append(Paragraph("无。", media=PAGES))
+            continue
+        rows = [(m.item_id, m.text, m.lead, m.before, m.after) for m in moves]
+        out.append(_changes_table(key, rows, (labels[-2], labels[-1]), media=PAGES))
+    stopped = "、".join(trends.stopped) if trends.stopped else "无"
+    out.append(Paragraph(f"上季度报送、本季度未报送的单位:{stopped}", role="stopped", media=PAGES))
+    out.append(Heading(2, "连续未报送", key="streaks", media=PAGES))
+    if not trends.streaks:
+        out.append(Paragraph("无。", media=PAGES))
+    else:
+        out.append(Table("streaks", (Column("牵头单位"), Column("连续未报送"), Column("事项编号")),
+                         tuple(Row((Cell(s.unit), Cell(f"连续 {s.quarters} 个季度"), Cell("、".join(s.ids))), name=s.unit)
+                               for s in trends.streaks), media=PAGES))
+    return out
+
+
+def _trends_annex(report: Report) -> list:
+    """各季度对比 as the Word 通报's 附件 (from Q2 on): each lead unit's and leader's
+    counts at each quarter, then every item that moved in one table (its id, lead
+    unit and the two states; the text of a lagging one is in 四), 连续未报送."""
+    trends = report.trends
+    if trends is None or not trends.units or not trends.has_previous:
+        return []
+    m = (DOCX,)
+    labels = list(trends.labels)
+    out: list = [
+        Heading(2, "各牵头单位各季度情况", key="unit-quarters", numbered=True, media=m),
+        Paragraph(TRENDS_NOTE, role="note", media=m),
+        Table("unit-quarters", (Column("名次", width=8), Column("变化", width=8), Column("牵头单位", width=28))
+              + tuple(Column(l) for l in labels),
+              tuple(Row((Cell(str(r.rank)), Cell(rank_change_text(r) or "—"), Cell(r.name),
+                         *(Cell(counts_cell(c)) for c in r.counts))) for r in trends.units), media=m),
+        Heading(2, "各责任领导各季度情况", key="leader-quarters", numbered=True, media=m),
+        Table("leader-quarters", (Column("责任领导", width=24),) + tuple(Column(l) for l in labels),
+              tuple(Row((Cell(r.name), *(Cell(counts_cell(c)) for c in r.counts))) for r in trends.leaders), media=m),
+    ]
+    # What moved, one row a kind of move (the ids of the items; a lagging one's text is in 四).
+    rows = [Row((Cell(title), Cell(len(moves), NUMBER), Cell("、".join(x.item_id for x in moves) or "—")))
+            for _, title, _, moves in trends.moves]
+    rows.append(Row((Cell("上季度报送、本季度未报送的单位"), Cell(len(trends.stopped), NUMBER), Cell("、".join(trends.stopped) or "—"))))
+    rows += [Row((Cell(f"连续 {s.quarters} 个季度未报送:{s.unit}"), Cell(len(s.ids), NUMBER), Cell("、".join(s.ids))))
+             for s in trends.streaks]
+    out.append(Heading(2, "变化情况", key="moves", numbered=True, media=m))
+    out.append(Table("moves", (Column("类别", width=40), Column("数量", NUMBER, width=10), Column("事项编号(单位)", width=50)),
+                     tuple(rows), media=m))
+    return out
+
+
+# --------------------------------------------------------------------------- 七、督查发现, 下步要求
+
+FINDINGS_WIDTHS = {"问题": 4, "佐证材料": 3, "单位": 2, "状态": 2}
+
+
+# The findings part as plain tables (key, title, header, rows, numeric columns); empty tables left out.
+
+TALLY_HEADER = ["本季度新发现", "本季度销号", "未销号", "其中逾期未整改"]
+
+
+@dataclass(frozen=True)
+class PlainTable:
+    key: str  # units / leaders / overdue / new / closed
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    numeric: frozenset[int] = frozenset()
+
+
+def findings_tables(part) -> list[PlainTable]:
+    """The tables of a findings section (``findings.FindingsSection``); empty tables left out."""
+    short = part.short
+    end = part.end
+
+    def tally_rows(rows):
+        return tuple((r.name, r.new, r.closed, r.open, r.overdue) for r in rows)
+
+    tables = [
+        PlainTable("units", "按单位", ("单位", *TALLY_HEADER), tally_rows(part.units), frozenset({1, 2, 3, 4})),
+        PlainTable("leaders", "按责任领导", ("责任领导", *TALLY_HEADER), tally_rows(part.leaders), frozenset({1, 2, 3, 4})),
+        PlainTable(
+            "overdue",
+            f"逾期未整改(截至 {end.isoformat()})",
+            ("编号", "事项", "单位", "类型", "问题", "整改时限", "逾期天数"),
+            tuple(
+                (short[f.fid], f.item or "—", f.unit, f.kind, f.text, f.due.isoformat(), (end - f.due).days)
+                for f in part.overdue
+            ),
+            frozenset({6}),
+        ),
+        PlainTable(
+            "new",
+            "本季度新发现",
+            ("编号", "事项", "单位", "类型", "问题", "发现日期", "整改时限", "状态"),
+            tuple(
+                (short[f.fid], f.item or "—", f.unit, f.kind, f.text, f.day.isoformat(), f.due.isoformat(), part.statuses[f.fid])
+                for f in part.new
+            ),
+        ),
+        PlainTable(
+            "closed",
+            "本季度销号",
+            ("编号", "事项", "单位", "问题", "销号日期", "佐证材料"),
+            tuple(
+                (short[f.fid], f.item or "—", f.unit, f.text, f.closed_on(end).isoformat(),
+                 "、".join(ref.name for ref in f.evidence) or "—")
+                for f in part.closed
+            ),
+        ),
+    ]
+    return [t for t in tables if t.rows]
+
+
+def _findings(report: Report, media: tuple[str, ...] = ()) -> list:
+    part = report.findings
+    if part is None:
+        return []
+    out: list = [Heading(1, FINDINGS_SECTION, key="findings", media=media), Paragraph(findings_sentence(part), media=media)]
+    for t in findings_tables(part):
+        out.append(Heading(2, t.title, key=t.key, numbered=True, media=media))
+        columns = tuple(Column(h, NUMBER if i in t.numeric else TEXT, width=FINDINGS_WIDTHS.get(h, 1), role="long" if h in ("问题", "佐证材料") else "")
+                        for i, h in enumerate(t.header))
+        out.append(Table(f"findings-{t.key}", columns,
+                         tuple(Row(tuple(Cell(v, NUMBER if i in t.numeric else TEXT) for i, v in enumerate(row))) for row in t.rows),
+                         caption=t.title, media=media))
+    return out
+
+
+def _requirements(report: Report, bulletin: Bulletin) -> list:
+    requirements = bulletin.requirements_for(report.quarter.q)
+    if not requirements:
+        return []
+    number = len(SECTIONS) + 1 + (1 if report.findings is not None else 0)
+    return [Heading(1, f"{cn_number(number)}、下步要求", key="requirements", media=(DOCX,))] + [
+        Paragraph(p, role="requirement", media=(DOCX,)) for p in requirements
+    ]
+
+
+# --------------------------------------------------------------------------- the workbook
+
+SUMMARY_SHEET = "汇总"
+LAGGING_SHEET = "滞后事项"
+ITEMS_SHEET = "全部事项"
+REMINDER_SHEET = "催办名单"
+TRENDS_SHEET = "各季度对比"
+FINDINGS_SHEET = "督查发现"
+
+
+def _workbook(report: Report) -> list:
+    sheets = [_summary_sheet(report), _lagging_sheet(report), _items_sheet(report), _reminder_sheet(report)]
+    sheets += _trends_sheet(report)
+    sheets += _findings_sheets(report)
+    return sheets
+
+
+def _sheet_counts(row: Tally) -> list[Cell]:
+    return _count_cells(row) + [Cell(row.problems, NUMBER)]
+
+
+def _sheet_count_columns() -> list[Column]:
+    return _count_columns() + [Column("滞后及未报送", NUMBER)]
+
+
+def _summary_sheet(report: Report) -> Sheet:
+    """汇总: 总体及各行动, 各责任领导, 牵头单位排名 (with the rates and the ranking
+    rule), 上季度: each its own table with its own header row."""
+    blocks: list = []
+    line = ";".join(t for t in (f"统计日期:{report.as_of_text}" if report.as_of else "", published_sentence(report)) if t)
+    if line:
+        blocks.append(Paragraph(line, role="note"))
+
+    def headline(caption: str, rows) -> Table:
+        return Table("headline", (Column("分类"), Column("名称", wrap=40), *_sheet_count_columns()),
+                     tuple(Row((Cell(kind), Cell(name), *_sheet_counts(r))) for kind, name, r in rows), caption=caption)
+
+    rows = [("总体", report.overall.name, report.overall)]
+    if report.targets:
+        rows.append(("主要目标", report.targets.name, report.targets))
+    rows += [("行动", f"{r.name} {r.title}".strip(), r) for r in report.actions]
+    blocks.append(headline("总体情况", rows))
+    blocks.append(Table("leaders", (Column("责任领导"), *_sheet_count_columns()),
+                        tuple(Row((Cell(r.name), *_sheet_counts(r))) for r in report.leaders), caption="各责任领导"))
+    blocks.append(Table(
+        "units",
+        (Column("名次", NUMBER), Column("牵头单位", wrap=30), *_sheet_count_columns(), *_rate_columns(report.units)),
+        tuple(Row((Cell(r.rank or None, NUMBER), Cell(r.name), *_sheet_counts(r), Cell(round(r.progress_rate, 4), PERCENT),
+                   Cell(round(r.timely_rate, 4), PERCENT), *([Cell(r.score, NUMBER)] if r.score is not None else [])))
+              for r in report.units),
+        caption="牵头单位排名", note=report.ranking_rule, filtered=True,
+    ))
+    if report.comparison is not None:
+        before = report.comparison.before
+        blocks.append(headline(f"上季度({report.comparison.previous.label})", [("总体", before.name, before)]))
+    return Sheet(SUMMARY_SHEET, tuple(blocks), several=True)
+
+
+def _note(status) -> str:
+    return status.reason + (f";{status.note}" if status.note else "")
+
+
+def _lagging_sheet(report: Report) -> Sheet:
+    columns = (Column("责任领导"), Column("编号", ID), Column("事项", wrap=50), Column("牵头单位", wrap=24), Column("状态", STATUS),
+               Column("指标", wrap=24), Column("单位"), Column("全年目标", NUMBER), Column("应完成", NUMBER),
+               Column("已报送", NUMBER), Column("指标状态", STATUS), Column("说明", wrap=50))
+    rows = []
+    for group in report.lagging:
+        for entry in group.items:
+            item = entry.item
+            base = (Cell(group.leader), Cell(item.id, ID), Cell(item.text), Cell("、".join(item.lead)),
+                    Cell(entry.state, STATUS, entry.state))
+            note = Cell(_note(entry.status))
+            if not entry.figures:
+                rows.append(Row(base + (Cell(None),) * 6 + (note,)))
+                continue
+            for f in entry.figures:
+                rows.append(Row(base + (Cell(f.name), Cell(f.unit or None), Cell(f.target, NUMBER), Cell(f.expected, NUMBER),
+                                        Cell(f.value, NUMBER), Cell(f.state, STATUS, f.state), note)))
+    return Sheet(LAGGING_SHEET, (Table("lagging", columns, tuple(rows)),))
+
+
+def item_columns() -> tuple[Column, ...]:
+    """全部事项: every item of the report (the workbook's sheet)."""
+    return (Column("编号", ID), Column("类型"), Column("行动", NUMBER), Column("章节", wrap=20), Column("事项", wrap=50),
+            Column("责任领导"), Column("牵头单位"), Column("责任单位", wrap=30), Column("状态", STATUS),
+            Column("上季度状态", STATUS), Column("说明", wrap=40), Column("报送状态"), Column("进展说明", wrap=30),
+            Column("完成时限"))
+
+
+def _items_sheet(report: Report) -> Sheet:
+    comparison = report.comparison
+    rows = []
+    for status in report.statuses:
+        item = status.item
+        before = comparison.state_of(item.id) if comparison else None
+        rows.append(Row((
+            Cell(item.id, ID), Cell("主要目标" if item.is_target else "任务"), Cell(item.action, NUMBER), Cell(item.section),
+            Cell(item.text), Cell("、".join(item.leaders)), Cell("、".join(item.lead)), Cell("、".join(item.units)),
+            Cell(status.label, STATUS, status.state), Cell(before, STATUS, before or ""), Cell(status.reason),
+            Cell(status.reported_status), Cell(status.note), Cell(f"Q{item.due}"),
+        )))
+    return Sheet(ITEMS_SHEET, (Table("items", item_columns(), tuple(rows)),))
+
+
+def _reminder_sheet(report: Report) -> Sheet:
+    columns = (Column("牵头单位"), Column("未报送", NUMBER), Column("事项编号(缺报的指标)", wrap=60), Column("连续未报送"))
+    rows = [Row((Cell(r.unit), Cell(len(r.ids), COUNT, MISSING), Cell(reminder_text(r)), Cell("、".join(r.consecutive) or None)))
+            for r in report.reminders]
+    rows += [Row((Cell(u.unit), Cell(None), Cell("逾期报送:" + "、".join(u.ids)), Cell(None))) for u in report.late]
+    return Sheet(REMINDER_SHEET, (Table("reminders", columns, tuple(rows)),))
+
+
+# The four colours of 各季度对比 (xatrack.trends.counts_text): 已完成 and 正常推进 are both green.
+TREND_COLUMNS = (("已完成/正常", ON_TRACK), ("滞后", BEHIND), ("严重滞后", SEVERE), ("未报送", MISSING))
+
+
+def _colours(counts: tuple[int, ...]) -> list[int]:
+    done, on_track, behind, severe, missing = counts
+    return [done + on_track, behind, severe, missing]
+
+
+def _trends_sheet(report: Report) -> list:
+    """各季度对比 (report.trends): per lead unit the counts at each quarter, rank and
+    its change; per leader; items improved and worsened; units that stopped
+    reporting; 连续未报送. Each part its own table under a caption."""
+    trends = report.trends
+    if trends is None or not trends.units:
+        return []
+    labels = list(trends.labels)
+    blocks: list = [Paragraph(TRENDS_NOTE, role="note")]
+
+    def counts_table(key: str, caption: str, names: list[Column], rows, filtered: bool = False) -> Table:
+        columns = tuple(names) + tuple(Column(name, COUNT, state=state) for _ in labels for name, state in TREND_COLUMNS)
+        return Table(
+            key, columns,
+            tuple(Row(tuple(leading) + tuple(Cell(n, COUNT, state) for c in counts
+                                             for n, (_, state) in zip(_colours(c), TREND_COLUMNS)))
+                  for leading, counts in rows),
+            caption=caption, filtered=filtered, groups=tuple((label, len(TREND_COLUMNS)) for label in labels), lead=len(names),
+        )
+
+    blocks.append(counts_table(
+        "unit-quarters", "各牵头单位各季度情况",
+        [Column("名次", NUMBER), Column("上季度名次", NUMBER), Column("名次变化"), Column("牵头单位", wrap=30)],
+        [([Cell(r.rank or None, NUMBER), Cell(r.previous_rank or None, NUMBER), Cell(rank_change_text(r) or None), Cell(r.name)],
+          r.counts) for r in trends.units],
+        filtered=True,
+    ))
+    blocks.append(counts_table("leader-quarters", "各责任领导各季度情况", [Column("责任领导", wrap=12)],
+                               [([Cell(r.name)], r.counts) for r in trends.leaders]))
+    if trends.overall:
+        blocks.append(counts_table("overall-quarters", "全部事项各季度情况", [Column("范围")], [([Cell("全部事项")], trends.overall)]))
+    if not trends.has_previous:
+        blocks.append(Paragraph(report.no_previous_text, role="note"))
+        return [Sheet(TRENDS_SHEET, tuple(blocks), several=True)]
+    for key, title, _, moves in trends.moves:
+        if not moves:
+            blocks.append(Paragraph(f"{title}:无。", role="caption"))
+            continue
+        blocks.append(Table(
+            key,
+            (Column("编号", ID), Column("事项", wrap=50), Column("牵头单位", wrap=24), Column(f"{labels[-2]}状态", STATUS),
+             Column(f"{labels[-1]}状态", STATUS)),
+            tuple(Row((Cell(m.item_id, ID), Cell(m.text), Cell("、".join(m.lead) or None), Cell(m.before, STATUS, m.before),
+                       Cell(m.after, STATUS, m.after))) for m in moves),
+            caption=f"{title}({len(moves)} 项)",
+        ))
+    owed = {r.unit: r for r in report.reminders}
+    if trends.stopped:
+        rows = []
+        for unit in trends.stopped:
+            reminder = owed.get(unit)
+            rows.append(Row((Cell(unit), Cell(len(reminder.ids) if reminder else None, COUNT, MISSING),
+                             Cell("、".join(reminder.ids) if reminder else None))))
+        blocks.append(Table("stopped", (Column("牵头单位"), Column("本季度未报送", NUMBER), Column("事项编号", wrap=40)), tuple(rows),
+                            caption=f"上季度报送、本季度未报送的单位({len(trends.stopped)} 个)"))
+    else:
+        blocks.append(Paragraph("上季度报送、本季度未报送的单位:无。", role="caption"))
+    if trends.streaks:
+        blocks.append(Table(
+            "streaks", (Column("牵头单位"), Column("连续未报送季度数", NUMBER), Column("事项数", NUMBER), Column("事项编号", wrap=40)),
+            tuple(Row((Cell(s.unit), Cell(s.quarters, COUNT, MISSING), Cell(len(s.ids), NUMBER), Cell("、".join(s.ids))))
+                  for s in trends.streaks),
+            caption=f"连续未报送({len(trends.streaks)} 个单位)",
+        ))
+    else:
+        blocks.append(Paragraph("连续未报送:无。", role="caption"))
+    return [Sheet(TRENDS_SHEET, tuple(blocks), several=True)]
+
+
+def _findings_sheets(report: Report) -> list:
+    """Two sheets: 督查发现 (one row per finding the section lists: overdue, new,
+    closed; the first column says which, so it filters) and 督查发现汇总 (by unit and leader)."""
+    part = report.findings
+    if part is None:
+        return []
+    columns = (Column("分类"), Column("编号"), Column("事项", ID), Column("单位"), Column("类型"), Column("问题", wrap=50),
+               Column("发现日期"), Column("整改时限"), Column("状态"), Column("销号日期"), Column("佐证材料", wrap=30))
+    rows = []
+    for title, found in (("逾期未整改", part.overdue), ("本季度新发现", part.new), ("本季度销号", part.closed)):
+        for f in found:
+            closed = f.closed_on(part.end)
+            rows.append(Row((Cell(title), Cell(part.short[f.fid]), Cell(f.item if f.item else None, ID), Cell(f.unit), Cell(f.kind),
+                             Cell(f.text), Cell(f.day.isoformat()), Cell(f.due.isoformat()), Cell(part.statuses[f.fid]),
+                             Cell(closed.isoformat() if closed else None), Cell("、".join(r.name for r in f.evidence) or None))))
+    tallies = [Row((Cell(group), Cell(r.name), Cell(r.new, NUMBER), Cell(r.closed, NUMBER), Cell(r.open, NUMBER), Cell(r.overdue, NUMBER)))
+               for group, rows_ in (("单位", part.units), ("责任领导", part.leaders)) for r in rows_]
+    tally_columns = (Column("分组"), Column("名称"), Column("本季度新发现", NUMBER), Column("本季度销号", NUMBER), Column("未销号", NUMBER),
+                     Column("其中逾期未整改", NUMBER))
+    return [Sheet(FINDINGS_SHEET, (Table("findings", columns, tuple(rows)),)),
+            Sheet("督查发现汇总", (Table("findings-tallies", tally_columns, tuple(tallies)),))]
