@@ -1021,6 +1021,8 @@ def audit(root: str | Path | None = None, *, rev: str = "HEAD", strict: bool = F
     from xatrack.gitlog import GitError, audit_history
     from xatrack.store import find_root
 
+    if rev.startswith("-"):
+        raise InputError(f'--rev "{rev[:40]}" 不能以 - 开头:应为提交、分支或标签的名称')
     folder = find_root(root)
     prefix = _git_prefix(folder)
     started = time.perf_counter()
