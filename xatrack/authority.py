@@ -16,7 +16,6 @@ and refused for everyone, so case twins and look-alikes never land.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import datetime
 
@@ -82,6 +81,8 @@ def evidence_digest(path: str) -> str:
 
 def content_matches(path: str, data: bytes) -> bool:
     """Whether an evidence file's bytes hash to its name."""
+    import hashlib  # lazy: heavy - OpenSSL (2.5 ms): every reader imports this module for its line grammar
+
     return hashlib.sha256(data).hexdigest() == evidence_digest(path)
 
 
@@ -153,6 +154,8 @@ def record_ref(record: dict) -> str:
                             str(record.get("by") or ""), at_text, record.get("retracts") or ""))
     except (TypeError, ValueError, AttributeError):
         return ""
+    import hashlib  # lazy: heavy - as above; only a retraction a unit pushes is looked up
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES
 from xatrack.report import Report, Tally, published_sentence, reminder_text
 from xatrack.trends import TRENDS_NOTE, rank_change_text
-from xatrack.views.safe_cells import no_formulas
+from xatrack.views.safe_cells import no_formulas, xlsx_value
 
 FILLS = {DONE: "2E7D32", ON_TRACK: "66BB6A", BEHIND: "F2B600", SEVERE: "D32F2F", MISSING: "9E9E9E"}
 TINTS = {DONE: "E3F1E4", ON_TRACK: "EEF7EE", BEHIND: "FFF5CC", SEVERE: "FBE1E1", MISSING: "EEEEEE"}
@@ -81,7 +81,7 @@ class _Sheet:
         self.header_row = 0
         self.filtered: tuple[int, int, int] | None = None  # (header row, last row, columns) of the filtered table
         self.lines: list[tuple[int, float]] = [(1, 1.3)]  # rows of text across the sheet (title, captions, notes), font scale
-        self.ws.append([sheet_title(report)])
+        self.ws.append([xlsx_value(sheet_title(report))])
         self.ws["A1"].font = Font(name=FONT, bold=True, size=14)
         self.ws["A1"].alignment = Alignment(vertical="center")
         self.ws.oddHeader.center.text = f"{report.title}——{title}"
@@ -104,7 +104,7 @@ class _Sheet:
         _, Font, _ = self._styles
         if gap and self.ws.max_row > 1:
             self.ws.append([])
-        self.ws.append([text])
+        self.ws.append([xlsx_value(text)])
         self.ws.cell(row=self.ws.max_row, column=1).font = Font(name=FONT, bold=bold, color=None if bold else "555555")
         self.lines.append((self.ws.max_row, 1.0))
 
@@ -121,7 +121,7 @@ class _Sheet:
             self.ws.append([])
         self.header = header
         self.wrap = wrap or {}  # column name -> maximum width (text wraps beyond it)
-        self.ws.append(header)
+        self.ws.append([xlsx_value(name) for name in header])
         self.header_row = self.ws.max_row
         while len(self.widths) < len(header):
             self.widths.append(8)
@@ -147,6 +147,7 @@ class _Sheet:
         """A row; ``states`` marks status cells (column index -> state), ``tints`` count cells,
         ``percents`` the columns holding a rate (a fraction shown as a percentage)."""
         Alignment, Font, PatternFill = self._styles
+        values = [xlsx_value(value) for value in values]
         self.ws.append(values)
         row = self.ws.max_row
         for index, value in enumerate(values):
@@ -377,7 +378,7 @@ def _trends(workbook, report: Report) -> None:
         """``names``: the leading columns; each row: (leading values, counts per quarter)."""
         header = [*names] + [name for _ in labels for name, _state in TREND_COLUMNS]
         sheet.line(caption, bold=True)
-        sheet.ws.append([None] * len(names) + [label for label in labels for _ in TREND_COLUMNS])
+        sheet.ws.append([None] * len(names) + [xlsx_value(label) for label in labels for _ in TREND_COLUMNS])
         group_row = sheet.ws.max_row
         for q, label in enumerate(labels):  # the quarter over its four columns
             first = len(names) + q * len(TREND_COLUMNS) + 1
