@@ -426,10 +426,10 @@ def test_entries_without_by_and_the_office_and_bulletins() -> None:
     assert [v.kind for v in check_commit(unit_bulletin, accounts)] == ["office_only"]
     unit_bulletin.email = OFFICE
     assert check_commit(unit_bulletin, accounts) == []
-    changed = FileChange(path="evidence/2025/ab12.pdf", status="M", old_blob="a", new_blob="b", binary=True)
+    changed = FileChange(path="evidence/2025/" + "ab" * 32 + ".pdf", status="M", old_blob="a", new_blob="b", binary=True)
     office_edit = Commit(sha="c" * 40, parents=("p" * 40,), email=OFFICE, changes={"p" * 40: {changed.path: changed}})
     assert [v.kind for v in check_commit(office_edit, accounts)] == ["write_once"]
-    added_evidence = FileChange(path="evidence/2025/cd34.pdf", status="A", new_blob="b", binary=True)
+    added_evidence = FileChange(path="evidence/2025/" + "cd" * 32 + ".pdf", status="A", new_blob="b", binary=True)
     unit_evidence = Commit(sha="c" * 40, parents=("p" * 40,), email=KJJ,
                            changes={"p" * 40: {added_evidence.path: added_evidence}})
     assert check_commit(unit_evidence, accounts) == []

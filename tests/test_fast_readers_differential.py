@@ -25,7 +25,7 @@ from xatrack.evaluate import decisive
 from xatrack.model import Quarter, normalize_id
 from xatrack.registry import MAX_REGISTRY_BYTES, _build, parse_registry
 from xatrack.logfile import read_log
-from xatrack.store import TORN_MARK, Tracker, decode_text, record_line
+from xatrack.store import TORN_MARK, Tracker, decode_log, record_line
 from xatrack.yamlio import load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -201,7 +201,7 @@ def tracker_root(tmp_path):
 
 
 def _full_entries(data: bytes):
-    return read_log(decode_text(data, Path(SOURCE)), Q2, SOURCE)[0]
+    return read_log(decode_log(data), Q2, SOURCE)[0]  # the full parse: a bad byte is one damaged line
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=FIXTURE_HEALTH)

@@ -216,7 +216,7 @@ def test_two_clones_add_findings_the_same_minute_and_merge(tmp_path):
                           user="督查室", today="2025-07-08")
     assert code == 0, out_a
     code, out_b = xatrack(unit, "finding", "add", "32", "--kind", "专项督查", "--text", "台账不全", "--due", "2025-08-31",
-                          user="区科经局", today="2025-07-08")
+                          user="督查室二科", today="2025-07-08")  # a second office desk: only the office adds findings
     assert code == 0, out_b
     id_a = re.search(r"督查发现 ([0-9a-f]+)", out_a).group(1)
     id_b = re.search(r"督查发现 ([0-9a-f]+)", out_b).group(1)

@@ -533,7 +533,7 @@ def test_cli_retract_and_report_again(tracker, capsys, monkeypatch):
     assert code == 0 and "已撤回" in out and "12" in out
     assert show_json(capsys, "新建5G基站", "Q2")["metrics"][0]["value"] == 120
     code, out, err = run(capsys, "show", "32")
-    assert "已撤回(区科经局" in out
+    assert "已撤回(测试员 代 区科经局撤回" in out  # the actor (XATRACK_USER) apart from the unit
     monkeypatch.setenv("XATRACK_NOW", next(clock))
     run(capsys, "retract", "32", "--by", "区科经局")
     assert show_json(capsys, "新建5G基站", "Q2")["status"] == PENDING  # withdrawn, and on 7-05 not yet due

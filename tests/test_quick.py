@@ -60,7 +60,7 @@ def tracker():
         encoding="utf-8",
     )
     saved = {key: os.environ.get(key) for key in ("XATRACK_TODAY", "XATRACK_CACHE_DIR", "COLUMNS", "XATRACK_ROOT", "XATRACK_NOW", "XATRACK_USER")}
-    os.environ.update({"XATRACK_TODAY": "2025-06-20", "XATRACK_CACHE_DIR": str(root / ".cache"), "COLUMNS": "120",
+    os.environ.update({"XATRACK_TODAY": "2025-06-20", "XATRACK_CACHE_DIR": str(root.with_name(root.name + ".cache")),  # outside: a cache inside is refused "COLUMNS": "120",
                        "XATRACK_USER": "测试员",
                        "XATRACK_NOW": "2025-06-20T10:00:00+08:00"})  # one instant: both ways of an update write the same bytes
     os.environ.pop("XATRACK_ROOT", None)
@@ -74,6 +74,7 @@ def tracker():
         else:
             os.environ[key] = value
     shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(root.with_name(root.name + ".cache"), ignore_errors=True)
 
 
 def _run(capsys, main, args) -> tuple[int, str, str]:

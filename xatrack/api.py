@@ -250,6 +250,49 @@ class Recorded(_Value):
     _defaults = {"contribution": False}
 
 
+def acting(loaded: Loaded, default_by: str = ""):
+    """Who is acting (recording.Actor): the account of ``git config user.email`` in the tracker's
+    repository when units.yaml registers it (a unit, or the office ``"*"``), else ``default_by``
+    ($XATRACK_USER or the system user: a unit when it names one, else unknown)."""
+    from xatrack.recording import Actor
+
+    directory = loaded.directory
+    name = (default_by or "").strip()
+    account = _git_account(loaded.root)
+    if account is not None:
+        email, role = account
+        return Actor(name=email, office=True) if role == "*" else Actor(name=email, unit=role)
+    if name and directory is not None and directory.knows_unit(name):
+        return Actor(name=name, unit=directory.canonical_unit(name))
+    return Actor(name=name)
+
+
+def _git_account(root: Path):
+    """(e-mail, unit or "*") of the git account configured for the tracker's repository when
+    units.yaml's accounts: registers it; None otherwise (no accounts, no git, no such account)."""
+    try:
+        data = (root / "units.yaml").read_bytes()
+    except OSError:
+        return None
+    if b"accounts:" not in data:
+        return None
+    folder = root.resolve()
+    if not any((place / ".git").exists() for place in (folder, *folder.parents)):
+        return None
+    from xatrack.audit import parse_units_text
+    from xatrack.gitlog import GitError, git
+
+    try:
+        email = git(["config", "--get", "user.email"], cwd=root, check=False).decode("utf-8", "replace").strip()
+    except GitError:
+        return None
+    if not email:
+        return None
+    accounts, _ = parse_units_text(data.decode("utf-8", "replace"))
+    role = accounts.role(email)
+    return (email.lower(), role) if role else None
+
+
 def update(root=None, *, item_id: str, done: str | None = None, metric: str | None = None, status: str | None = None,
            note: str | None = None, quarter: str | None = None, day: str | None = None, by: str | None = None,
            evidence: list[str] | None = None, now: datetime | None = None, default_by: str = "",
@@ -262,7 +305,8 @@ def update(root=None, *, item_id: str, done: str | None = None, metric: str | No
     report = Submission(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     moment = now or clock_now(_zone(loaded))
     recorded = build_record(
-        loaded.plan, report, today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory
+        loaded.plan, report, today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory,
+        actor=acting(loaded, default_by),
     )
     _attach_evidence(loaded, recorded, evidence or [])
     path = loaded.tracker.append(recorded.quarter, recorded.record)
@@ -282,6 +326,7 @@ def retract(root=None, *, item_id: str, metric: str | None = None, quarter: str 
     recorded, target = build_retraction(
         loaded.plan, entries, item_id, metric=metric, quarter=quarter, by=by, note=note,
         today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory,
+        actor=acting(loaded, default_by),
     )
     path = loaded.tracker.append(recorded.quarter, recorded.record)
     done = _after_append(loaded, recorded, path)
@@ -381,7 +426,7 @@ class Made(_Value):
     """`xatrack report`: the bulletin as one value (``report``: report.Report), its ``quarter``,
     the plan's ``settings`` (the docx layout reads settings.bulletin), the ``moment`` (--as-of,
     or the publishing time), and when published the file (``published``, as the user reads it)
-    and the earlier bulletin renamed on --force (``kept``)."""
+    and the newest earlier bulletin, left as it was, on --force (``kept``)."""
 
     __slots__ = ("report", "quarter", "settings", "moment", "published", "kept")
 
@@ -612,7 +657,7 @@ class Ingested(_Value):
 
 def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool = False, day: str | None = None,
            evidence_dir: Path | None = None, now: datetime | None = None, warn: Warn | None = None,
-           on_skip: Callable[[Path], None] | None = None) -> Ingested:
+           on_skip: Callable[[Path], None] | None = None, default_by: str = "") -> Ingested:
     """`xatrack ingest`: check every filled row of the sheets as `update` would and append them, one
     locked write per log; nothing when a row is refused (unless ``partial``: the others). Rows
     already recorded (the same file twice, a parallel ingest) are not recorded again."""
@@ -651,11 +696,12 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
     total = Ingest()
     seen: dict = {}
     sheets = []
+    actor = acting(loaded, default_by)
     for path, info, rows in read:
         reporter = (by or info.unit or "").strip()
         result = check_filled(
             plan, info, rows, loaded.entries, source=str(path), by=reporter, day=when, now=moment, today=moment.date(),
-            seen=seen, directory=loaded.directory,
+            seen=seen, directory=loaded.directory, actor=actor,
         )
         sheets.append((path, info, result))
         total.extend(result)
@@ -926,6 +972,11 @@ def add_finding(root=None, *, item_id: str | None = None, unit: str | None = Non
     from xatrack.schedule import parse_date
 
     loaded = open_tracker(root, warn=warn)
+    actor = acting(loaded, default_by)
+    if actor.unit:
+        from xatrack.authority import FINDINGS, refusal
+
+        raise InputError(f"{refusal(FINDINGS, 'add', f'{actor.name} 代表 {actor.unit}')},未写入任何内容")
     item = find_item(loaded.plan, item_id) if item_id is not None else None
     if text is None:
         raise InputError("缺少 --text:请写明发现的问题")
@@ -980,11 +1031,26 @@ def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[
     if op == "close" and not sources and not note:
         raise InputError("销号须有 --evidence(佐证材料)或 --note(说明)")
     recorder = _recorder(by, default_by)
+    actor = acting(loaded, default_by)
+    if actor.unit:
+        from xatrack.authority import FINDINGS, refusal
+
+        subject = loaded.directory.canonical_unit(finding.unit) if loaded.directory is not None and \
+            loaded.directory.knows_unit(finding.unit) else finding.unit
+        who = f"{actor.name} 代表 {actor.unit}"
+        if op != "update":
+            raise InputError(f"{refusal(FINDINGS, op, who)},未写入任何内容")
+        if subject != actor.unit:
+            raise InputError(f"{refusal(FINDINGS, 'update', who)}:该发现关于 {finding.unit},未写入任何内容")
+        recorder = actor.unit
     # The record is validated (with the files' names for now) before any file is stored.
     planned = [EvidenceRef(s.name, s.size, "", "") for s in sources]
     follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(loaded), evidence=planned)
     refs = store_all(loaded.root, year, sources)
     record = follow_up_record(finding, op, note=note, day=when, by=recorder, at=at or _recorded_at(loaded), evidence=refs)
+    if actor.name and actor.name != recorder:
+        record["actor"] = actor.name
+        record["at"] = record.pop("at")  # "at" last, as in every entry
     path = append(loaded.root, year, record)
     return FindingFollowedUp(finding, op, record, short_ids(found)[finding.fid], when, refs, path,
                              loaded.tracker.display(path))
@@ -1076,6 +1142,8 @@ def audit(root: str | Path | None = None, *, rev: str = "HEAD", strict: bool = F
     from xatrack.gitlog import GitError, audit_history
     from xatrack.store import find_root
 
+    if rev.startswith("-"):
+        raise InputError(f'--rev "{rev[:40]}" 不能以 - 开头:应为提交、分支或标签的名称')
     folder = find_root(root)
     prefix = _git_prefix(folder)
     started = time.perf_counter()

@@ -34,29 +34,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-OFFICE = "*"
+import xatrack.authority as authority
+
+OFFICE = authority.OFFICE
 REGISTRY = "tasks.yaml"
 DIRECTORY = "units.yaml"
 TORN_MARK = "# 上一行不完整(写入时被中断),已作废"  # xatrack.store.TORN_MARK
-
-LOG, ONCE, OFFICE_FILE = "log", "once", "office"
 
 
 def normalize_name(name: object) -> str:
     """As xatrack.directory.normalize_name: NFKC, no whitespace, lower case."""
     return "".join(unicodedata.normalize("NFKC", str(name)).split()).lower()
-
-
-def kind_of(path: str) -> str:
-    """LOG, ONCE or OFFICE_FILE for a path relative to the tracker root."""
-    parts = path.split("/")
-    if len(parts) == 2 and parts[0] in ("progress", "findings") and parts[1].endswith(".yaml"):
-        return LOG
-    if len(parts) == 2 and parts[0] == "bulletins" and parts[1].endswith(".json"):
-        return ONCE
-    if len(parts) >= 2 and parts[0] == "evidence":
-        return ONCE
-    return OFFICE_FILE
 
 
 # --------------------------------------------------------------------------- units.yaml
@@ -495,7 +483,12 @@ def read_log_line(text: str):
     """One line of a progress/findings log -> (entry dict or None, problem or "").
 
     Blank lines and comments are no entry; an entry is ``- {…}`` in JSON, as
-    xatrack writes it (xatrack.store.record_line)."""
+    xatrack writes it (xatrack.store.record_line). A line breaking the line
+    grammar (another line break, a control character, invalid UTF-8) is a
+    problem even as a comment: xatrack reads it as one damaged line."""
+    problem = authority.line_problem(text[:-1] if text.endswith("\r") else text)
+    if problem:
+        return None, problem
     body = text.strip()
     if not body or body.startswith("#"):
         return None, ""
@@ -546,11 +539,14 @@ def changes_by_path(commit: Commit) -> dict:
 
 
 def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str = "",
-                 strict_identity: bool = True) -> list:
-    """Violations of one commit. ``read_blob(sha) -> bytes`` reads a units.yaml
-    the office commits (to check it stays readable); ``prefix``: the tracker's
-    directory inside the repository ("" or "sub/dir/"). ``strict_identity``:
-    a committer without account is an error (else a warning)."""
+                 strict_identity: bool = True, side_changed=None) -> list:
+    """Violations of one commit. ``read_blob(sha) -> bytes`` reads a blob (a
+    units.yaml the office commits, a log a rule needs whole, an evidence
+    file's bytes); ``prefix``: the tracker's directory inside the repository
+    ("" or "sub/dir/"). ``strict_identity``: a committer without account is an
+    error (else a warning). ``side_changed(theirs, ours, path) -> bool``: for a
+    merge, whether commits on ``theirs`` not on ``ours`` changed ``path``
+    (what lets a merge take the other side's version of an office-only file)."""
     out: list = []
     email = commit.email
     role = accounts.role(email) if accounts.present else OFFICE
@@ -558,20 +554,32 @@ def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str
         out.append(Violation("error" if strict_identity else "warning", "no_account", commit.sha, email, "", None,
                              f"提交者 {email} 在 units.yaml 的 accounts 中没有账号"))
         role = None
+    blobs: dict = {}
+
+    def content(blob: str):
+        if read_blob is None or not blob or set(blob) == {"0"}:
+            return None
+        if blob not in blobs:
+            blobs[blob] = read_blob(blob)
+        return blobs[blob]
 
     def add(kind: str, path: str, line, reason: str) -> None:
         out.append(Violation("error", kind, commit.sha, email, path, line, reason))
 
+    parents = list(commit.parents) or [""]
     for full, per_parent in sorted(changes_by_path(commit).items()):
         if prefix and not full.startswith(prefix):
             continue  # outside the tracker
         path = full[len(prefix):]
-        kind = kind_of(path)
+        kind = authority.kind_of(path)
         present = [c for c in per_parent if c is not None]
         new_to_all = len(present) == len(per_parent)  # changed against every parent: the commit's own change
-        if kind == LOG:
-            _check_log(path, per_parent, role, email, accounts, add)
-        elif kind == ONCE:
+        if kind == authority.BAD_NAME:
+            if any(c.status != "D" for c in present):
+                add("bad_name", path, None, authority.name_rule(path))
+        elif kind in (authority.PROGRESS, authority.FINDINGS):
+            _check_log(path, kind, per_parent, role, email, accounts, add, content)
+        elif kind in (authority.BULLETIN, authority.EVIDENCE):
             for change in present:
                 if change.status in ("M", "T", "D") and change.old_blob != change.new_blob:
                     verb = "删除" if change.status == "D" else "修改"
@@ -579,11 +587,18 @@ def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str
                     break
             else:
                 adds = new_to_all and any(c.status == "A" for c in present)
-                if adds and path.startswith("bulletins/") and role is not None and role != OFFICE:
+                if adds and kind == authority.BULLETIN and role is not None and role != OFFICE:
                     add("office_only", path, None, f"{path}:只有督查室可以发布通报,提交者 {email} 代表 {role}")
+                if adds and kind == authority.EVIDENCE:
+                    data = content(present[0].new_blob)
+                    if data is not None and not authority.content_matches(path, data):
+                        add("evidence", path, None, f"{path} 的内容与文件名(SHA-256)不符:佐证材料的文件名必须是其内容的哈希")
         else:
             real = [c for c in present if c.old_blob != c.new_blob or c.status in ("A", "D")]
-            if new_to_all and real and len(real) == len(per_parent):
+            own = new_to_all and real and len(real) == len(per_parent)
+            if not own and real and len(parents) > 1 and side_changed is not None:
+                own = _reverts(per_parent, parents, full, side_changed)
+            if own:
                 if accounts.present and role != OFFICE:
                     if role is not None:
                         add("office_only", path, None, f"{path} 只有督查室可以修改,提交者 {email} 代表 {role}")
@@ -591,6 +606,19 @@ def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str
                     _check_directory_blob(path, real[0].new_blob, read_blob, add)
         _check_modes(path, present, add)
     return out
+
+
+def _reverts(per_parent: list, parents: list, path: str, side_changed) -> bool:
+    """Whether a merge's version of an office-only file is its own doing: it
+    differs from a parent's and equals another parent's only where that other
+    side never changed the file (so the merge took an older version back)."""
+    for k, change in enumerate(per_parent):
+        if change is None:
+            continue
+        taken = [j for j, other in enumerate(per_parent) if other is None]
+        if not any(side_changed(parents[j], parents[k], path) for j in taken):
+            return True
+    return False
 
 
 def _check_modes(path: str, present: list, add) -> None:
@@ -611,7 +639,11 @@ def _check_directory_blob(path: str, blob: str, read_blob, add) -> None:
         add("unreadable", path, line, f"{where(path, line)}:{message}")
 
 
-def _check_log(path: str, per_parent: list, role, email: str, accounts: Accounts, add) -> None:
+def _file_lines(data) -> list:
+    return authority.decode_lines(data).split("\n") if data is not None else []
+
+
+def _check_log(path: str, kind: str, per_parent: list, role, email: str, accounts: Accounts, add, content) -> None:
     present = [c for c in per_parent if c is not None]
     for change in present:
         if change.status == "D":
@@ -620,10 +652,14 @@ def _check_log(path: str, per_parent: list, role, email: str, accounts: Accounts
         if change.binary:
             add("unreadable", path, None, f"{path} 不是文本文件")
             return
-        for line, _text in change.removed[:1]:
-            more = f"等 {len(change.removed)} 行" if len(change.removed) > 1 else ""
+        removed = change.removed
+        if role == OFFICE:
+            # the office may take out a line xatrack could never read as a record
+            removed = [(n, t) for n, t in removed if read_log_line(t)[1] == ""]
+        for line, _text in removed[:1]:
+            more = f"等 {len(removed)} 行" if len(removed) > 1 else ""
             add("changed", path, line, f"{where(path, line)}{more}已提交的内容被修改或删除(只能追加,更正请追加新的一条)")
-        if change.removed:
+        if removed:
             return
     if len(present) < len(per_parent):
         return  # unchanged against some parent: this commit adds nothing of its own
@@ -633,17 +669,36 @@ def _check_log(path: str, per_parent: list, role, email: str, accounts: Accounts
         lines = {n: t for n, t in change.added}
         own = lines if own is None else {n: t for n, t in own.items() if n in lines}
     own = own or {}
-    numbers = sorted(own)
-    for index, number in enumerate(numbers):
+    whole: list = []  # the new file's lines, read only when a rule needs them
+
+    def new_lines() -> list:
+        if not whole:
+            whole.append(_file_lines(content(present[0].new_blob)))
+        return whole[0]
+
+    for number in sorted(own):
         text = own[number]
         entry, problem = read_log_line(text)
         if problem:
             follows = own.get(number + 1) if number + 1 in own else None
-            if follows is not None and follows.strip() == TORN_MARK:
+            if follows is not None and follows.strip() == TORN_MARK and not authority.line_problem(text.rstrip("\r")):
                 continue  # a write cut short, voided by the next append (xatrack ignores it too)
             add("unreadable", path, number, f"{where(path, number)}{problem}")
             continue
-        if entry is None or role == OFFICE or role is None:
+        if entry is None:
+            if text.strip() == TORN_MARK and number > 1 and role != OFFICE:
+                above = own.get(number - 1)
+                if above is None:
+                    lines = new_lines()
+                    above = lines[number - 2] if len(lines) >= number - 1 else None
+                if above is not None and read_log_line(above)[0] is not None:
+                    by = read_log_line(above)[0].get("by")
+                    if not isinstance(by, str) or role is None or \
+                            normalize_name(accounts.canonical(by)) != normalize_name(role):
+                        add("torn", path, number, f"{where(path, number)}的作废标记跟在他人完整的记录之后"
+                                                  f"(作废标记只能跟在写入中断的不完整行之后)")
+            continue
+        if role == OFFICE or role is None:
             continue
         by = entry.get("by")
         if not isinstance(by, str) or not by.strip():
@@ -652,3 +707,43 @@ def _check_log(path: str, per_parent: list, role, email: str, accounts: Accounts
         if normalize_name(accounts.canonical(by)) != normalize_name(role):
             add("forged", path, number,
                 f'{where(path, number)}以"{by.strip()}"名义报送,但提交者 {email} 只能代表 {role}')
+            continue
+        if kind == authority.PROGRESS and isinstance(entry.get("retracts"), str):
+            target = _find_ref(new_lines(), entry["retracts"])
+            target_by = target.get("by") if target is not None else None
+            if not isinstance(target_by, str) or normalize_name(accounts.canonical(target_by)) != normalize_name(role):
+                owner = f"属于 {target_by}" if isinstance(target_by, str) and target_by else "不在本季度记录中"
+                add("authority", path, number, f"{where(path, number)}撤回的记录 {entry['retracts']} {owner}:"
+                                               f"{authority.who(authority.PROGRESS, 'retract')[1]}(提交者 {email} 代表 {role})")
+        if kind == authority.FINDINGS:
+            action = authority.finding_action(entry)
+            if not action:
+                continue
+            allowed, rule = authority.who(authority.FINDINGS, action)
+            if allowed == OFFICE:
+                add("authority", path, number, f"{where(path, number)}:{rule}(提交者 {email} 代表 {role})")
+                continue
+            subject = _finding_unit(new_lines(), entry.get("fid"))
+            if not isinstance(subject, str) or normalize_name(accounts.canonical(subject)) != normalize_name(role):
+                about = f"关于 {subject}" if isinstance(subject, str) and subject else "找不到对应的督查发现"
+                add("authority", path, number, f"{where(path, number)}:{rule}(该发现{about},提交者 {email} 代表 {role})")
+
+
+def _find_ref(lines: list, ref: str):
+    for text in lines:
+        record, problem = read_log_line(text)
+        if record is not None and not problem and authority.record_ref(record) == ref:
+            return record
+    return None
+
+
+def _finding_unit(lines: list, fid):
+    if not isinstance(fid, str) or not fid:
+        return None
+    for text in lines:
+        if fid not in text:
+            continue
+        record, problem = read_log_line(text)
+        if record is not None and record.get("op") == "add" and record.get("fid") == fid:
+            return record.get("unit")
+    return None

@@ -20,7 +20,9 @@ from typing import Any
 from xatrack.errors import DataError, InputError, Problem
 from xatrack.model import STATES, Quarter
 from xatrack.schedule import check_moment, end_of_day, in_zone, parse_date, plan_zone
-from xatrack.store import write_atomic
+from xatrack.authority import bulletin_name, bulletin_version
+from xatrack.safefs import guard_inside
+from xatrack.store import PROGRESS, _log_lock, write_atomic
 
 FOLDER = "bulletins"
 FORMAT = "xatrack-bulletin"
@@ -111,12 +113,27 @@ def folder(root: Path) -> Path:
     return root / FOLDER
 
 
+def versions(root: Path, quarter: Quarter) -> list[tuple[int, Path]]:
+    """(version, path) of every bulletin published for ``quarter``, oldest
+    first: ``2025-Q2.json`` (1), then ``2025-Q2.v2.json``, ``.v3`` ...
+    (``report --publish --force`` writes beside, never over, the earlier)."""
+    where = folder(root)
+    if not where.is_dir():
+        return []
+    found = []
+    for path in where.iterdir():
+        named = bulletin_version(path.name)
+        if named is not None and named[:2] == (quarter.year, quarter.q) and path.is_file():
+            found.append((named[2], path))
+    return sorted(found)
+
+
 def load_published(root: Path, quarter: Quarter) -> dict[str, Any] | None:
-    """The published bulletin of ``quarter``, None if there is none; DataError if it is damaged."""
-    path = folder(root) / file_name(quarter)
-    if not path.is_file():
+    """The newest bulletin published for ``quarter``, None if there is none; DataError if it is damaged."""
+    found = versions(root, quarter)
+    if not found:
         return None
-    data, problem = read(path)
+    data, problem = read(found[-1][1])
     if problem is not None:
         raise DataError(f"{problem}(运行 xatrack check 查看)")
     return data
@@ -152,31 +169,29 @@ def read(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:
 
 
 def publish(root: Path, quarter: Quarter, data: dict[str, Any], force: bool) -> tuple[Path, Path | None]:
-    """Write bulletins/<year>-Q<q>.json; an existing one is refused without
-    ``force``, and with it kept beside the new one under its publication time.
-    Returns (path, where the earlier one was kept)."""
+    """Write bulletins/<year>-Q<q>.json; when one exists, refused without
+    ``force``, and with it the new one written beside it as the next version
+    (``2025-Q2.v2.json``): a published file is never changed (the hub's hook
+    refuses that). Under the quarter's lock (the one its log's appends take),
+    so concurrent publishes each get their own version and none is lost.
+    Returns (path, the newest earlier one, kept as it was)."""
     target_folder = folder(root)
-    path = target_folder / file_name(quarter)
-    kept = None
-    if path.exists():
-        if not force:
+    quarter_lock = root / PROGRESS / f"{quarter.year}-Q{quarter.q}.yaml.lock"
+    guard_inside(root, quarter_lock.parent, "进度记录目录")
+    quarter_lock.parent.mkdir(parents=True, exist_ok=True)
+    with _log_lock(quarter_lock, timeout=60):
+        found = versions(root, quarter)
+        kept = found[-1][1] if found else None
+        if kept is not None and not force:
             raise InputError(
-                f"{quarter.label}的通报已于 {_published_at(path)} 发布({FOLDER}/{path.name}),未覆盖;"
-                "已发布的通报是公开文件,确需重新发布请加 --force(原文件会保留)"
+                f"{quarter.label}的通报已于 {_published_at(kept)} 发布({FOLDER}/{kept.name}),未覆盖;"
+                "已发布的通报是公开文件,确需重新发布请加 --force(原文件保留不变,新通报另存为下一版)"
             )
-        stamp = _published_at(path).replace(":", "").replace("-", "")[:15] or "earlier"
-        kept = target_folder / f"{quarter.year}-Q{quarter.q}.{stamp}.json"
-        n = 1
-        while kept.exists():
-            n += 1
-            kept = target_folder / f"{quarter.year}-Q{quarter.q}.{stamp}-{n}.json"
-        try:
-            path.replace(kept)
-        except OSError as error:
-            raise DataError(f"无法保留原通报 {path}:{error.strerror or error}") from None
-    target_folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    write_atomic(path, text)
+        version = found[-1][0] + 1 if found else 1
+        path = target_folder / bulletin_name(quarter.year, quarter.q, version)
+        target_folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        write_atomic(path, text)
     return path, kept
 
 
@@ -237,7 +252,7 @@ def check_folder(root: Path, plan) -> list[Problem]:
     if not where.is_dir():
         return found
     known = {item.id for item in plan.items}
-    name_rule = re.compile(r"^(\d{4})-Q([1-4])(?:\.[0-9A-Za-z+\-]+)?\.json$")
+    name_rule = re.compile(r"^(\d{4})-Q([1-4])(?:\.v(?:[2-9]|[1-9][0-9]+))?\.json$")
     for path in sorted(where.iterdir()):
         source = f"{FOLDER}/{path.name}"
         if not path.is_file():

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from xatrack import __version__
+from xatrack.errors import InputError
 
 CACHE_ENV = "XATRACK_CACHE_DIR"
 NO_CACHE_ENV = "XATRACK_NO_CACHE"
@@ -38,7 +39,7 @@ _STAMP = f"xatrack-cache {__version__} {FORMAT} {sys.version_info[0]}.{sys.versi
 # one, FORMAT bumped or not (an editable install stays at one version).
 # tests/test_cache.py checks that parsing imports no xatrack module missing here.
 CODE_MODULES = (
-    "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
+    "authority", "cache", "directory", "directory.index", "directory.names", "directory.reader", "errors", "evaluate", "fastyaml",
     "load", "logfile", "logline", "model", "paperwork", "qindex", "queries", "reading", "registry", "roles", "schedule", "store",
     "workdays", "yamlio",
 )
@@ -114,9 +115,14 @@ class Cache:
             xdg = os.environ.get("XDG_CACHE_HOME")
             folder = (Path(xdg) if xdg else Path.home() / ".cache") / "xatrack"
         try:
-            key = digest(str(Path(root).resolve()).encode("utf-8"))[:16]
+            resolved = Path(root).resolve()
+            key = digest(str(resolved).encode("utf-8"))[:16]
+            inside = folder.resolve()
         except OSError:
             return cls(None)
+        if inside == resolved or resolved in inside.parents:
+            shown = f"环境变量 {CACHE_ENV}" if base else "缓存目录"
+            raise InputError(f"{shown}({folder})在跟踪目录 {resolved} 之内:缓存会混进跟踪的文件,请指定跟踪目录之外的目录")
         return cls(folder / key)
 
     def load(self, name: str) -> Any:

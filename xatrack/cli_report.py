@@ -120,7 +120,7 @@ def report_command(
         _explain(made.report, explain, output)
         return
     if made.published is not None:
-        earlier = f";原发布的通报改名保留为 {made.kept}" if made.kept is not None else ""
+        earlier = f";原发布的通报 {made.kept} 保留不变" if made.kept is not None else ""
         typer.echo(f"已发布 {made.quarter.label}通报 → {made.published}(发布时间 {made.moment.isoformat(timespec='seconds')}){earlier}", err=True)
     _render(kind, made, output)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from xatrack.app import app
-from xatrack.cliutil import QuarterOpt, RootOpt, UnitOpt, echo_warning, filter_options
+from xatrack.cliutil import QuarterOpt, RootOpt, UnitOpt, default_user, echo_warning, filter_options
 from xatrack.errors import InputError
 
 
@@ -95,6 +95,7 @@ def ingest_command(
 
     done = api.ingest(
         root, files=files, by=by, partial=partial, day=day, evidence_dir=evidence_dir, warn=echo_warning,
+        default_by=default_user(),
         on_skip=lambda path: typer.echo(f"{path}:Excel 或 WPS 打开文件时留下的临时文件,已跳过"),
     )
     _say(done, several=len(files) > 1)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from xatrack.errors import DataError, Problem
 from xatrack.logfile import read_records
-from xatrack.store import PROGRESS, append_entries, read_text
+from xatrack.store import PROGRESS, append_entries, read_log_text
 
 if TYPE_CHECKING:  # the rules are imported only when a findings file exists
     from xatrack.findings import Finding
@@ -43,7 +43,7 @@ def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
     from xatrack.findings import build  # lazy: heavy - findings and hashlib (OpenSSL) cost 5 ms: a tracker without findings never pays it
 
     try:
-        text = read_text(path)
+        text = read_log_text(path)
     except DataError as error:
         return {}, [Problem(source, None, error.message)]
     records, problems = read_records(text, source)
@@ -53,8 +53,19 @@ def load(root: Path, year: int) -> tuple[dict[str, "Finding"], list[Problem]]:
 
 def append(root: Path, year: int, record: dict[str, Any]) -> Path:
     path = findings_path(root, year)
-    append_entries(path, [record], header=header(year))
+    append_entries(path, [record], header=header(year), settle=_renamed)
     return path
+
+
+def _renamed(records: list) -> None:
+    """A finding's id is its content's hash: named again once the store has
+    settled its ``at`` (moved past the last entry's under a fixed clock), so
+    the id recorded always matches the content recorded."""
+    from xatrack.findings import finding_id  # lazy: heavy - hashlib (OpenSSL); only a finding being added
+
+    for record in records:
+        if record.get("op") == "add":
+            record["fid"] = finding_id(record)
 
 
 def progress_evidence(tracker) -> tuple[list[tuple[Any, str, int]], list[Problem]]:
@@ -66,7 +77,7 @@ def progress_evidence(tracker) -> tuple[list[tuple[Any, str, int]], list[Problem
     for path, _quarter in tracker.log_files():
         source = f"{PROGRESS}/{path.name}"
         try:
-            text = read_text(path)
+            text = read_log_text(path)
         except DataError:
             continue  # check reports the log itself
         if "evidence" not in text:

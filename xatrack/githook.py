@@ -6,9 +6,10 @@ Standard library only. The script written into a hub embeds the source of
 module, so the hub needs Python 3.7+ and git, nothing else: the hook and
 ``xatrack audit`` run the same code.
 
-For each pushed ref the hook reads the accounts from ``units.yaml`` as of the
-ref's previous tip (for a new branch: as of HEAD), so a push cannot grant
-itself rights, and judges every commit the push brings (``NEW --not --all``)
+For each pushed ref the hook reads the accounts from ``units.yaml`` of the
+default branch as it was before the push (found from HEAD, else main, else
+master, else the only branch: ``gitlog.default_branch``), so a push cannot
+grant itself rights and a new branch never starts from "no accounts", and judges every commit the push brings (``NEW --not --all``)
 with ``xatrack.audit.check_commit``. It also refuses deleting a branch and
 rewriting pushed history (a non-fast-forward push).
 """
@@ -21,10 +22,11 @@ import sys
 from pathlib import Path
 
 from xatrack.audit import DIRECTORY, OFFICE, REGISTRY, Violation, check_commit
-from xatrack.gitlog import _CONFIG, ZERO, GitError, accounts_of, blob_at, commits, git, git_env, read_blob, signature_violations
+from xatrack.gitlog import (_CONFIG, ZERO, GitError, accounts_of, blob_at, commits, default_branch, git, git_env, read_blob,
+                            side_changed, signature_violations)
 
 MARK = "# xatrack-pre-receive"
-MODULES = ("xatrack.audit", "xatrack.gitlog", "xatrack.githook")
+MODULES = ("xatrack.authority", "xatrack.audit", "xatrack.gitlog", "xatrack.githook")
 MAX_LINES = 100
 
 
@@ -34,6 +36,9 @@ def judge_push(updates: list, cwd=None, signed: bool = False) -> list:
     reasons: list = []
     seen: set = set()
     cache: dict = {}
+    default = default_branch(cwd)
+    default_tip = git(["rev-parse", "--verify", "--quiet", "--end-of-options", default + "^{commit}"], cwd=cwd,
+                      check=False).strip().decode() if default else ""
     for old, new, ref in updates:
         if new == ZERO:
             reasons.append(f"拒绝:不能删除 {ref}(已推送的历史要保留)")
@@ -43,9 +48,10 @@ def judge_push(updates: list, cwd=None, signed: bool = False) -> list:
             if not code:
                 reasons.append(f"拒绝:{ref} 不是快进推送,不能改写已推送的历史(请先 git pull 再推送)")
                 continue
-            base = old
-        else:
-            base = git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=cwd, check=False).strip().decode()
+        # The accounts in force: the default branch's as it was before this push
+        # (its own previous tip when the default branch itself is pushed), so no
+        # branch ever starts from "no accounts" and a push cannot grant itself rights.
+        base = old if (ref == default and old != ZERO) else default_tip
         accounts, errors = accounts_of(blob_at(base, DIRECTORY, cwd) if base else None, cwd, cache)
         if errors:
             line, message = errors[0]
@@ -53,7 +59,8 @@ def judge_push(updates: list, cwd=None, signed: bool = False) -> list:
                            "钩子无法确认账号(请管理员在服务器上修复)")
             continue
         for commit in commits([new, "--not", "--all"], cwd):
-            for violation in check_commit(commit, accounts, lambda sha: read_blob(sha, cwd)):
+            for violation in check_commit(commit, accounts, lambda sha: read_blob(sha, cwd),
+                                          side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd)):
                 key = (violation.sha, violation.reason)
                 if key not in seen:
                     seen.add(key)
@@ -151,7 +158,12 @@ def install(hub: Path, python: str = "/usr/bin/env python3", force: bool = False
         raise InstallError(f"{hub} 不是 git 仓库") from None
     if bare != b"true":
         raise InstallError(f"{hub} 不是裸仓库(服务器上的仓库应由 git init --bare 建立)")
-    head = git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=hub, check=False).strip().decode()
+    try:
+        branch = default_branch(hub)
+    except GitError as error:
+        raise InstallError(error.message) from None
+    head = git(["rev-parse", "--verify", "--quiet", "--end-of-options", branch + "^{commit}"], cwd=hub,
+               check=False).strip().decode() if branch else ""
     if not head:
         raise InstallError(f"{hub} 还是空的:先推送跟踪目录(units.yaml 中登记好 accounts)再安装钩子")
     if blob_at(head, REGISTRY, hub) is None:

@@ -47,12 +47,39 @@ def git(args: list, cwd=None, check: bool = True, data: bytes | None = None) -> 
     return result.stdout
 
 
+def side_changed(theirs: str, ours: str, path: str, cwd=None) -> bool:
+    """Whether commits reachable from ``theirs`` but not from ``ours`` change ``path``."""
+    out = git(["rev-list", "-1", "--end-of-options", theirs, "^" + ours, "--", path], cwd=cwd, check=False)
+    return bool(out.strip())
+
+
+def default_branch(cwd=None) -> str:
+    """The hub's default branch as a full ref: the one HEAD names if it
+    exists, else main, else master, else the only branch; "" when there is
+    none; GitError when several branches leave it ambiguous."""
+    head = git(["symbolic-ref", "-q", "HEAD"], cwd=cwd, check=False).strip().decode("utf-8", "replace")
+    branches = [line for line in git(["for-each-ref", "--format=%(refname)", "refs/heads/"], cwd=cwd)
+                .decode("utf-8", "replace").splitlines() if line]
+    for candidate in (head, "refs/heads/main", "refs/heads/master"):
+        if candidate and candidate in branches:
+            return candidate
+    if len(branches) == 1:
+        return branches[0]
+    if not branches:
+        return ""
+    raise GitError(f"无法确定默认分支(HEAD 指向不存在的 {head or '?'},又有多个分支:"
+                   f"{'、'.join(b[len('refs/heads/'):] for b in branches[:5])}),"
+                   "请在服务器上用 git symbolic-ref HEAD refs/heads/分支名 指定")
+
+
 def read_blob(sha: str, cwd=None) -> bytes:
     return git(["cat-file", "blob", sha], cwd=cwd)
 
 
 def blob_at(rev: str, path: str, cwd=None) -> str | None:
     """The blob id of path at rev, or None if absent."""
+    if rev.startswith("-"):
+        raise GitError(f"版本\"{rev[:40]}\"不能以 - 开头(不是选项)")
     out = git(["rev-parse", "--verify", "--quiet", f"{rev}:{path}"], cwd=cwd, check=False).strip()
     return out.decode("ascii") if out else None
 
@@ -64,6 +91,9 @@ LOG_ARGS = ["log", "-m", "--raw", "-p", "-U0", "--pretty=raw", "--no-renames", "
 
 def commits(revs: list, cwd=None, paths: list | None = None):
     """Commits of ``git log revs`` (oldest first) with their changes against each parent."""
+    for rev in revs:
+        if rev.startswith("-") and rev not in ("--not", "--all"):
+            raise GitError(f"版本\"{rev[:40]}\"不能以 - 开头(不是选项)")
     args = [*LOG_ARGS, *revs, "--"]
     if paths:
         args += paths
@@ -290,9 +320,13 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         own = commit.changes.get(first, {}).get(directory)
         units_at[commit.sha] = base if own is None else (None if own.status == "D" else own.new_blob)
         accounts, _ = accounts_of(base, cwd, cache)
+        if not commit.parents and strict and not accounts_of(units_at[commit.sha], cwd, cache)[0].present:
+            violations.append(Violation("error", "history", commit.sha, commit.email, directory, None,
+                                        f"第一个提交的 {directory} 没有 accounts:此后到登记账号之前的提交无法确认是谁所写"))
         if not accounts.present:
             accounts = tip
-        violations += check_commit(commit, accounts, lambda sha: read_blob(sha, cwd), prefix, strict_identity=strict)
+        violations += check_commit(commit, accounts, lambda sha: read_blob(sha, cwd), prefix, strict_identity=strict,
+                                   side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd))
         commit.changes.clear()  # keep memory flat on long histories
     if signed:
         violations += signature_violations(cwd, [rev], tip)

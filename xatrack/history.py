@@ -41,7 +41,10 @@ class HistoryRow:
         if self.withdrawn_by is not None:
             w = self.withdrawn_by
             when = in_zone(w.at, self.zone or plan_zone()).strftime("%Y-%m-%d %H:%M") if w.at is not None else w.date.isoformat()
-            marks.append(f"已撤回({w.by or '未署名'} {when})")
+            if w.actor and w.actor != w.by:
+                marks.append(f"已撤回({w.actor} 代 {w.by or '未署名'}撤回 {when})")
+            else:
+                marks.append(f"已撤回({w.by or '未署名'} {when})")
         return tuple(marks)
 
 

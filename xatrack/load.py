@@ -36,7 +36,7 @@ from xatrack.logfile import read_log
 from xatrack.model import DONE, ON_TRACK, normalize_id
 from xatrack.roles import Roles
 from xatrack.schedule import deadline, default_quarter, parse_quarter, plan_zone
-from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root, read_text
+from xatrack.store import PROGRESS, DIRECTORY, REGISTRY, Tracker, find_root, read_log_text, read_text
 
 
 def load(
@@ -178,7 +178,7 @@ class Loaded:
             if path in skip:
                 continue
             try:
-                found_entries, found = read_log(read_text(path), quarter, source)
+                found_entries, found = read_log(read_log_text(path), quarter, source)
             except DataError as error:
                 logs.append((source, quarter, [], [Problem(source, None, error.message, code="unreadable")], False))
                 continue

@@ -19,6 +19,7 @@ import reprlib
 from datetime import date, datetime
 from typing import Any
 
+from xatrack.authority import DAMAGED, line_problem
 from xatrack.errors import Problem
 from xatrack.model import REPORT_STATUSES, Entry, Quarter, is_finite_number, normalize_id
 from xatrack.logline import TORN_MARK, record_line  # noqa: F401  (record_line: the line format, for readers of logfile)
@@ -27,20 +28,46 @@ from xatrack.yamlio import CONFLICT_MESSAGE, conflict_marker, load_yaml, make_ya
 
 
 
+def _drop_damaged(text: str, source: str) -> tuple[str, list[Problem]]:
+    """Blank out the lines that break the line grammar (authority.DAMAGED:
+    another line break, a control character, invalid bytes), keeping line
+    numbers: each is one error with its line, and every other line counts.
+    A line ends at "\n" only, so such a line is never split into others."""
+    if DAMAGED.search(text) is None:
+        return text, []
+    lines = text.split("\n")
+    problems = []
+    for index, line in enumerate(lines):
+        problem = line_problem(line[:-1] if line.endswith("\r") else line)
+        if problem:
+            problems.append(Problem(source, index + 1, f"这一行{problem},已忽略", code="damaged-line"))
+            lines[index] = ""
+    return "\n".join(lines), problems
+
+
+def _clean(text: str, source: str) -> tuple[str, list[Problem]]:
+    """Damaged lines, then torn writes, blanked: (text, problems in line order)."""
+    text, damaged = _drop_damaged(text, source)
+    text, torn = _drop_torn(text, source)
+    return text, sorted(damaged + torn, key=lambda p: p.line or 0)
+
+
 def _drop_torn(text: str, source: str) -> tuple[str, list[Problem]]:
-    """Blank out torn writes, keeping line numbers: a line followed by the
-    mark an append leaves after one, and a last line without its newline that
-    is not a record (a write cut short). Each is a warning, not an error: it
-    was never reported as recorded."""
+    """Blank out torn writes, keeping line numbers: an incomplete line (not a
+    record, not a comment) followed by the mark an append leaves after one,
+    and a last line without its newline that is not a record (a write cut
+    short). Each is a warning, not an error: it was never reported as
+    recorded. After a complete line the mark is an ordinary comment."""
     if TORN_MARK not in text and (not text or text.endswith("\n")):
         return text, []
     lines = text.split("\n")
     problems = []
     for index in range(len(lines) - 1):
-        if lines[index + 1].strip() == TORN_MARK and lines[index].strip():
+        if lines[index + 1].strip() == TORN_MARK and lines[index].strip() \
+                and not _sound_line(lines[index].encode("utf-8", "surrogateescape")):
             problems.append(Problem(source, index + 1, "写入时被中断的不完整记录,已作废", "warning"))
             lines[index] = ""
-    if lines[-1].strip() and not text.endswith("\n") and not _sound_line(lines[-1].encode("utf-8")):
+    if lines[-1].strip() and not text.endswith("\n") and not _sound_line(lines[-1].encode("utf-8", "surrogateescape")):
         problems.append(Problem(source, len(lines), "最后一行不完整(写入时被中断?),已忽略", "warning"))
         lines[-1] = ""
     return "\n".join(lines), problems
@@ -55,7 +82,7 @@ def read_log(text: str, quarter: Quarter, source: str, records=None) -> tuple[li
     """
     torn: list[Problem] = []
     if records is None:
-        text, torn = _drop_torn(text, source)
+        text, torn = _clean(text, source)
         records = _fast_records(text)
     problems: list[Problem] = []
     if records is None:
@@ -80,7 +107,7 @@ def read_records(text: str, source: str) -> tuple[list[tuple[int, Any]], list[Pr
     """(line, record) of any append-only file in the logs' format (progress
     logs, findings): torn writes voided, one-line JSON fast, a damaged line
     costing that line, hand-edited YAML parsed whole."""
-    text, torn = _drop_torn(text, source)
+    text, torn = _clean(text, source)
     records = _fast_records(text)
     if records is not None:
         return records, torn
@@ -196,7 +223,8 @@ def parse_log_part(text: str, quarter: Quarter, source: str, first_line: int, fi
     one-line entry, so that later appends can be parsed on their own.
     """
     # Torn writes (a mark, a last line without newline) need read_log's whole-text rules.
-    records = _fast_records(text) if TORN_MARK not in text and text.endswith("\n") else None
+    plain = TORN_MARK not in text and text.endswith("\n") and DAMAGED.search(text) is None
+    records = _fast_records(text) if plain else None
     fast = records is not None
     if fast and first_line == 0 and first_seq == 0:
         entries, problems = read_log(text, quarter, source, records)
@@ -225,7 +253,7 @@ def _fast_records(text: str) -> list[tuple[int, Any]] | None:
     one mapping a line, line by line, which says which line is wrong."""
     numbers = []
     bodies = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped or stripped[0] == "#":
             continue
@@ -254,7 +282,7 @@ def _line_records(text: str, source: str) -> tuple[list[tuple[int, Any]] | None,
     torn write, a stray word, a git conflict marker) costs that line only,
     reported with its number. None when the log is in another layout (block
     mappings, multi-line entries: some line is indented)."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     if any(line[:1] in (" ", "\t") and line.strip() and not line.lstrip().startswith("#") for line in lines):
         return None, []
     yaml = None
@@ -339,11 +367,11 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
     status = raw.get("status")
     if status is not None and (not isinstance(status, str) or status not in REPORT_STATUSES):
         return None, f"未知的状态 {_shown(status)}(应为 {'/'.join(REPORT_STATUSES)})"
-    for key in ("note", "by"):
+    for key in ("note", "by", "actor"):
         text = raw.get(key)
         if text is not None and (isinstance(text, bool) or not isinstance(text, (str, int, float))):
             return None, f"{key} 应为文字,实为 {_shown(text)}"
-    for key in ("id", "metric", "note", "by"):
+    for key in ("id", "metric", "note", "by", "actor"):
         text = raw.get(key)
         if isinstance(text, str):
             try:
@@ -387,6 +415,8 @@ def entry_from_record(raw: Any, quarter: Quarter, source: str, line: int, seq: i
         line=line,
         seq=seq,
         retracts=retracts,
+        actor=str(raw.get("actor") or ""),
+        office=raw.get("office") is True,
     )
     return entry, ""
 

@@ -8,6 +8,7 @@ writes with this and nothing more.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -81,9 +82,15 @@ def _aware(text: Any) -> datetime | None:
 def record_line(record: dict[str, Any]) -> str:
     """One log line: ``- {"id": 32, "value": 120, ...}`` (YAML flow mapping, valid JSON)."""
     text = json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default)
-    # U+2028/2029 are line breaks to some readers; keep an entry on one line.
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # One line grammar (authority.DAMAGED): json escapes C0 controls; DEL, the C1
+    # controls (NEL), U+2028/2029 and lone surrogates are escaped here, so an
+    # entry is one line to every reader and never a damaged one.
+    if _RAW.search(text):
+        text = _RAW.sub(lambda match: "\\u%04x" % ord(match.group()), text)
     return f"- {text}\n"
+
+
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def _json_default(value: Any) -> Any:

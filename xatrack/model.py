@@ -314,6 +314,13 @@ class Entry(NamedTuple):
     # A retraction (xatrack retract): the ref (entry_ref) of the entry it
     # withdraws. Such an entry carries no figure of its own.
     retracts: str | None = None
+    # Who made the entry (the office's account, $XATRACK_USER, a git account,
+    # the system user), apart from ``by``, the unit it reports for. "" in
+    # entries written before it was recorded. Not part of entry_ref.
+    actor: str = ""
+    # Recorded by the office (or a person) for the item, its unit not named
+    # (update without --by): the office's figure, not the unit's own report.
+    office: bool = False
 
 
 def entry_ref(entry: Entry) -> str:

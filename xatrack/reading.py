@@ -17,7 +17,7 @@ from xatrack.directory import Directory, parse_directory
 from xatrack.errors import DataError, Problem
 from xatrack.logfile import entries_naming, one_line_log, parse_log_part, read_log
 from xatrack.model import TARGET, Entry, Plan, Quarter, normalize_id
-from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, decode_text, read_bytes
+from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, decode_log, decode_text, read_bytes
 
 MAX_REGISTRY_READ = 64 * 1024 * 1024
 
@@ -111,7 +111,7 @@ def read_log_file(tracker, path: Path, quarter: Quarter, reduce=None) -> tuple[l
     data = tracker.read(path)
 
     def parse(part: bytes, first_line: int, first_seq: int):
-        return parse_log_part(decode_text(part, path), quarter, source, first_line, first_seq)
+        return parse_log_part(decode_log(part, path), quarter, source, first_line, first_seq)
 
     if reduce is None:
         return cached_log(tracker.cache, f"log-{path.name}", data, parse)
@@ -137,7 +137,7 @@ def item_entries(tracker, item_id: str, year: int, until: int | None = None) -> 
         one_line = not data.startswith(b"\xef\xbb\xbf") and one_line_log(data, checked)
         naming = entries_naming(data, wanted, quarter, source, checked) if one_line else None
         if naming is None:  # edited into another style: parse it whole
-            naming, _ = read_log(decode_text(data, path), quarter, source)
+            naming, _ = read_log(decode_log(data, path), quarter, source)
         else:
             remember()
         found.extend(e for e in naming if e.item == wanted)

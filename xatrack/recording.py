@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from xatrack.authority import PROGRESS, who
 from xatrack.errors import InputError
 from xatrack.evaluate import live, newest
 from xatrack.model import REPORT_STATUSES, Item, Metric, Plan, Quarter, entry_ref, normalize_id
@@ -30,6 +31,52 @@ class Submission:
     quarter: str | None = None
     day: str | None = None
     by: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes an entry, apart from the unit it reports for (``by``).
+
+    ``name`` is recorded as the entry's ``actor`` (a git account's e-mail,
+    $XATRACK_USER, the system user); ``unit``: the canonical unit when the
+    actor is known to be one (an account from git config registered for a
+    unit, or $XATRACK_USER naming a unit): such an actor may act only on its
+    own entries and items (authority.TABLE), else the command refuses before
+    writing. ``office``: the supervision office's account. Neither: unknown,
+    treated as the office with warnings."""
+
+    name: str = ""
+    unit: str | None = None
+    office: bool = False
+
+
+def default_subject(directory, item: Item) -> str:
+    """The unit an entry is about when no --by is given: the item's
+    first-listed lead unit (else its first responsible unit), canonical."""
+    for name in (*item.lead, *item.units):
+        text = (name or "").strip()
+        if text:
+            return directory.canonical_unit(text) if directory is not None and directory.knows_unit(text) else text
+    return ""
+
+
+def check_unit_authority(directory, item: Item, actor: Actor | None, by: str, action: str = "report") -> None:
+    """InputError (one line naming the rule) when a unit's account acts for
+    another unit or on an item it neither leads nor shares."""
+    if actor is None or not actor.unit:
+        return
+    rule = who(PROGRESS, action)[1]
+    same = by == actor.unit or (directory is not None and directory.knows_unit(by)
+                                and directory.canonical_unit(by) == actor.unit)
+    if not same:
+        raise InputError(f'{rule}:{actor.name} 代表 {actor.unit},不能以"{by or "(未署名)"}"名义{_verb(action)},未写入任何内容')
+    if directory is not None and (item.lead or item.units) and not names_unit(directory, actor.unit, (*item.lead, *item.units)):
+        raise InputError(f"{who(PROGRESS, 'report')[1]}:{actor.unit} 不是{_label(item)}的牵头单位或责任单位"
+                         f"({actor.name}),未写入任何内容")
+
+
+def _verb(action: str) -> str:
+    return {"report": "报送", "retract": "撤回", "correct": "更正"}.get(action, "报送")
 
 
 @dataclass(frozen=True)
@@ -138,6 +185,7 @@ def build_record(
     default_by: str,
     directory=None,
     value_what: str = "--done 的值",
+    actor: Actor | None = None,
 ) -> Recorded:
     """Validate a report and build the log record, or raise InputError.
 
@@ -193,10 +241,18 @@ def build_record(
         day = min(max(today, quarter.start), quarter.end)
 
     typed = bool(report.by and report.by.strip())
-    by, unknown = resolve_reporter(directory, plan, report.by if typed else default_by, typed)
+    if typed:
+        by, unknown = resolve_reporter(directory, plan, report.by, True)
+    elif actor is not None and actor.unit:
+        by, unknown = actor.unit, None
+    elif actor is not None:
+        by, unknown = default_subject(directory, item), None  # never the system user
+    else:
+        by, unknown = resolve_reporter(directory, plan, default_by, False)
+    check_unit_authority(directory, item, actor, by)
     if unknown:
         warnings.append(unknown)
-    elif typed:
+    else:
         stranger = outside_unit(directory, item, by)
         if stranger:
             warnings.append(stranger)
@@ -211,6 +267,10 @@ def build_record(
         record["note"] = note
     record["date"] = day.isoformat()
     record["by"] = by
+    if actor is not None and actor.name and actor.name != by:
+        record["actor"] = actor.name
+    if actor is not None and not typed and not actor.unit:
+        record["office"] = True  # the office's (or a person's) figure for the item, not the unit's own report
     # To the microsecond: two reports of one item in the same second stay
     # ordered by time (evaluate.newest), and check never sees them as twins.
     record["at"] = now.isoformat()  # microseconds unless they are 0
@@ -251,6 +311,7 @@ def build_retraction(
     now: datetime,
     default_by: str,
     directory=None,
+    actor: Actor | None = None,
 ) -> tuple[Recorded, Any]:
     """The record withdrawing the newest matching entry by a reporter
     (xatrack retract), and that entry; InputError when there is none.
@@ -263,7 +324,15 @@ def build_retraction(
     year = plan.info.year
     q = parse_quarter(quarter, year) if quarter else default_quarter(year, today, plan.settings.report_window_days)
     typed = bool(by and by.strip())
-    reporter, _ = resolve_reporter(directory, plan, by if typed else default_by, typed)
+    if typed:
+        reporter, _ = resolve_reporter(directory, plan, by, True)
+    elif actor is not None and actor.unit:
+        reporter = actor.unit
+    elif actor is not None:
+        reporter = default_subject(directory, item)
+    else:
+        reporter, _ = resolve_reporter(directory, plan, default_by, False)
+    check_unit_authority(directory, item, actor, reporter, "retract")
 
     def same_reporter(entry) -> bool:
         if directory is not None and entry.by and directory.knows_unit(entry.by):
@@ -293,6 +362,8 @@ def build_retraction(
         record["note"] = note.strip()
     record["date"] = day.isoformat()
     record["by"] = reporter
+    if actor is not None and actor.name and actor.name != reporter:
+        record["actor"] = actor.name
     record["at"] = now.isoformat(timespec="seconds")
     metric_obj = next((m for m in item.metrics if m.name == target.metric), None)
     return Recorded(item=item, metric=metric_obj, quarter=q, record=record), target

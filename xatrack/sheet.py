@@ -290,6 +290,7 @@ def check_filled(
     today: date,
     seen: dict | None = None,
     directory=None,
+    actor=None,
 ) -> Ingest:
     """Validate every filled row as ``update`` would.
 
@@ -328,7 +329,8 @@ def check_filled(
                 by=by,
             )
             recorded = build_record(
-                plan, report, today=today, now=now, default_by=by, directory=directory, value_what="本季度累计完成"
+                plan, report, today=today, now=now, default_by=by, directory=directory, value_what="本季度累计完成",
+                actor=actor,
             )
             names = evidence_names(filled.evidence)
             needed = required_reason(plan.settings, metric, recorded.record, recorded.quarter)
@@ -391,8 +393,8 @@ def _newest_by_reporter(entries: list[Entry], quarter: Quarter) -> dict[tuple, E
     """
     newest: dict[tuple, Entry] = {}
     for entry in entries:
-        if entry.quarter != quarter:
-            continue
+        if entry.quarter != quarter or entry.office:
+            continue  # the office's own figure is not what the unit said
         key = (normalize_id(entry.item), entry.metric, entry.by)
         current = newest.get(key)
         if current is None or entry_order(entry) >= entry_order(current):

@@ -23,6 +23,7 @@ from typing import Any
 
 from xatrack.cache import Cache, digest
 from xatrack.errors import DataError
+from xatrack.authority import decode_lines  # the line grammar: a log's bytes as lines
 from xatrack.logline import TORN_MARK, record_line, recorded_after, sound_line  # the line format appends write (and check the tail by)
 from xatrack.model import Quarter
 from xatrack.safefs import fsync_folder, guard_inside, write_atomic  # noqa: F401  (write_atomic: part of the store's face)
@@ -78,6 +79,17 @@ def read_bytes(path: Path, max_bytes: int = MAX_LOG_BYTES) -> bytes:
         raise DataError(f"{path} 是目录,不是文件") from None
     except OSError as error:
         raise DataError(f"无法读取 {path}:{error.strerror}") from None
+
+
+def read_log_text(path: Path, max_bytes: int = MAX_LOG_BYTES) -> str:
+    """A log's text (``decode_log``); DataError only when the file cannot be read at all."""
+    return decode_log(read_bytes(path, max_bytes))
+
+
+def decode_log(data: bytes, path: Path | None = None) -> str:
+    """A log's text: invalid bytes kept as lone surrogates, so that the line
+    holding them is one damaged line (logfile), not an unreadable file. BOM dropped."""
+    return decode_lines(data)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -187,7 +199,8 @@ def log_header(quarter: Quarter) -> str:
 # --------------------------------------------------------------------------- writing logs
 
 
-def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", root: Path | None = None, keep=None) -> None:
+def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", root: Path | None = None, keep=None,
+                   settle=None) -> None:
     """Append records to a log under a lock, flushed and fsynced before returning.
 
     All the records go in one write: every one is appended or none. A
@@ -197,7 +210,9 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
     so the new entry never glues onto the last line. ``root``: the tracker;
     a log or lock leading out of it through a symlink is refused. ``keep``:
     called under the lock with the records, returns those still to append
-    (ingest drops rows a concurrent writer recorded meanwhile).
+    (ingest drops rows a concurrent writer recorded meanwhile). ``settle``:
+    called under the lock with the records once their ``at`` is final (a
+    record whose id is made from its content, a finding, is named again).
     """
     lock_path = Path(str(path) + ".lock")
     try:
@@ -232,6 +247,8 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
                             prefix = b"\n"
                     recorded_after(records, tail)  # a correction at the same instant stays the newer
                     handle.seek(0, os.SEEK_END)
+                if settle is not None:
+                    settle(records)
                 payload = "".join(record_line(r) for r in records).encode("utf-8")
                 try:
                     _write_all(handle.fileno(), prefix + payload)

@@ -28,7 +28,7 @@ from xatrack.model import REPORT_STATUSES, SIGNED_KINDS
 from xatrack.safefs import write_output
 from xatrack.sheet import FilledRow, SheetInfo, SheetRow, kind_label, months
 from xatrack.views.cells import relative_target
-from xatrack.views.safe_cells import no_formulas
+from xatrack.views.safe_cells import no_formulas, xlsx_value
 
 DATA_SHEET = "报送表"
 META_SHEET = "xatrack"
@@ -153,7 +153,7 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
             "last_when": row.last_when or None,
         }
         for col, (key, _, _, fill_in) in enumerate(COLUMNS, 1):
-            cell = ws.cell(r, col, values.get(key))
+            cell = ws.cell(r, col, xlsx_value(values.get(key)))
             cell.border = border
             cell.alignment = wrap if key in ("text", "metric", "note") else Alignment(vertical="top", wrap_text=True)
             if key == "value" and metric is None:
@@ -241,8 +241,8 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
 
     meta = wb.create_sheet(META_SHEET)
     for r, (key, value) in enumerate(info.as_pairs(), 1):
-        meta.cell(r, 1, key)
-        meta.cell(r, 2, value)
+        meta.cell(r, 1, xlsx_value(key))
+        meta.cell(r, 2, xlsx_value(value))
     meta.sheet_state = "veryHidden"
 
     no_formulas(wb)  # a note or name starting with "=" stays text

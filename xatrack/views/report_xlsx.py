@@ -39,7 +39,7 @@ from xatrack.bulletin_doc import (
 )
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE
 from xatrack.report import Report
-from xatrack.views.safe_cells import no_formulas
+from xatrack.views.safe_cells import no_formulas, xlsx_value
 
 FILLS = {DONE: "2E7D32", ON_TRACK: "66BB6A", BEHIND: "F2B600", SEVERE: "D32F2F", MISSING: "9E9E9E"}
 TINTS = {DONE: "E3F1E4", ON_TRACK: "EEF7EE", BEHIND: "FFF5CC", SEVERE: "FBE1E1", MISSING: "EEEEEE"}
@@ -90,7 +90,7 @@ class _Sheet:
         self.header_row = 0
         self.filtered: tuple[int, int, int] | None = None  # (header row, last row, columns) of the filtered table
         self.lines: list[tuple[int, float]] = [(1, 1.3)]  # rows of text across the sheet (title, captions, notes), font scale
-        self.ws.append([sheet_title(report)])
+        self.ws.append([xlsx_value(sheet_title(report))])
         self.ws["A1"].font = Font(name=FONT, bold=True, size=14)
         self.ws["A1"].alignment = Alignment(vertical="center")
         self.ws.oddHeader.center.text = f"{report.title}——{title}"
@@ -113,7 +113,7 @@ class _Sheet:
         _, Font, _ = self._styles
         if gap and self.ws.max_row > 1:
             self.ws.append([])
-        self.ws.append([text])
+        self.ws.append([xlsx_value(text)])
         self.ws.cell(row=self.ws.max_row, column=1).font = Font(name=FONT, bold=bold, color=None if bold else "555555")
         self.lines.append((self.ws.max_row, 1.0))
 
@@ -130,7 +130,7 @@ class _Sheet:
             self.ws.append([])
         self.header = header
         self.wrap = wrap or {}  # column name -> maximum width (text wraps beyond it)
-        self.ws.append(header)
+        self.ws.append([xlsx_value(name) for name in header])
         self.header_row = self.ws.max_row
         while len(self.widths) < len(header):
             self.widths.append(8)
@@ -156,6 +156,7 @@ class _Sheet:
         """A row; ``states`` marks status cells (column index -> state), ``tints`` count cells,
         ``percents`` the columns holding a rate (a fraction shown as a percentage)."""
         Alignment, Font, PatternFill = self._styles
+        values = [xlsx_value(value) for value in values]
         self.ws.append(values)
         row = self.ws.max_row
         for index, value in enumerate(values):
@@ -232,7 +233,7 @@ def _grouped(sheet: _Sheet, table: Table) -> None:
     """A table under a header of two rows: the groups (a quarter over its four columns), then the columns."""
     sheet.line(table.caption, bold=True)
     labels = [label for label, span in table.groups for _ in range(span)]
-    sheet.ws.append([None] * table.lead + labels)
+    sheet.ws.append([None] * table.lead + [xlsx_value(label) for label in labels])
     group_row = sheet.ws.max_row
     first = table.lead + 1
     for label, span in table.groups:

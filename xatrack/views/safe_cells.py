@@ -34,6 +34,19 @@ class SafeWriter:
         self._writer.writerow([csv_field(value) for value in row])
 
 
+# What an xlsx cell cannot hold (XML 1.0 forbids these controls; openpyxl
+# raises IllegalCharacterError on them): each becomes U+FFFD, so a note
+# holding \x01 gives a readable workbook that shows where something was.
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xlsx_value(value: object) -> object:
+    """A value fit for an xlsx cell: text without the characters Excel cannot hold."""
+    if isinstance(value, str) and _NOT_IN_XLSX.search(value):
+        return _NOT_IN_XLSX.sub("\ufffd", value)
+    return value
+
+
 def no_formulas(workbook) -> None:
     """Turn every formula cell of ``workbook`` into text (before saving)."""
     for sheet in workbook.worksheets:
