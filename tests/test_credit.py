@@ -404,3 +404,10 @@ def test_explain_adds_up_a_units_items(own, capsys, monkeypatch):
     assert "牵头单位:甲局按时报送(逾期更正:新建公路)、乙局未报送" in flat
     code, _, err = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "report", "-q", "Q2", "--explain", "丁局")
     assert code == 2 and err.count("\n") == 1 and "--explain 的值\"丁局\"不是本通报中排名的牵头单位" in err
+
+
+def test_a_unit_reporting_done_without_figures_has_reported(roles):
+    _, statuses = judged([e(1, Q2, "甲局", status="已完成")], roles=roles)
+    st = status_of(statuses, "1")
+    assert st.state == DONE
+    assert [(u.unit, u.state) for u in st.units] == [("甲局", UNIT_ON_TIME), ("乙局", UNIT_MISSING)]

@@ -45,7 +45,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 REPLAY = UPDATES  # recorded once (conftest.replayed)
-TODAY = "2025-10-08"  # the day the tests run on (conftest.tracker)
+TODAY = "2025-10-13"  # the day the tests run on (conftest.tracker): Monday after the Q3 deadline (2025-10-10)
 
 
 def _report(root, quarter: int):
@@ -344,7 +344,9 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
 
     # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._cell_text).
     owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text.replace("、\u200b", "、"))}
-    assert owed == {r["id"] for r in overdue if r["status"] == MISSING}
+    # overdue's 未报送 items, and 29: 已完成 on its first lead unit's report, but its co-lead 区科经局 sent
+    # nothing, so 区科经局 is chased for it (issue 24: each unit on its own entries).
+    assert owed == {r["id"] for r in overdue if r["status"] == MISSING} | {"29"}
     # 连续未报送 in its own column ("全部" when every id of the unit), not after every id.
     report = _report(tracker, 2)
     expected = {r.unit: ("全部" if set(r.consecutive) == set(r.ids) else "、".join(r.consecutive) or "—")
@@ -618,14 +620,16 @@ def _notices(root, quarter: int, made, units=None, settings=None):
 def test_notices_per_lead_unit(replayed):
     from datetime import date
 
-    notices = {n.unit: n for n in _notices(replayed, 2, date(2025, 7, 8))}
+    notices = {n.unit: n for n in _notices(replayed, 2, date(2025, 7, 11))}
     kjj = notices["区科经局"]
     states = {i.item_id: i.state for i in kjj.items}
-    assert states["32"] == SEVERE and "29" not in states  # 29 reported 已完成
+    # 29: reported 已完成 by its first lead unit 区人社局, nothing from its co-lead 区科经局 (issue 24)
+    assert states["32"] == SEVERE and states["29"] == MISSING
+    assert "29" not in {i.item_id for i in notices["区人社局"].items}
     assert states["16"] == MISSING
     sixteen = next(i for i in kjj.items if i.item_id == "16")
     assert sixteen.missing[:3] == ("金龙企业", "玉龙企业", "潜龙企业") and len(sixteen.missing) == 9
-    assert kjj.reply_by == date(2025, 7, 15)  # 5 working days after Tuesday 7-8 (issue 29: not Sunday 7-13)
+    assert kjj.reply_by == date(2025, 7, 16)  # 5 days after Friday 7-11, a working day (Wednesday)
     assert [i.state for i in kjj.items] == sorted((i.state for i in kjj.items), key=[MISSING, SEVERE].index)
     # 区教育局: 28 受阻 (严重滞后), 75 滞后 (not a 催办 finding), 4 未报送.
     assert {i.item_id: i.state for i in notices["区教育局"].items} == {"4": MISSING, "28": SEVERE}
@@ -640,7 +644,7 @@ def test_notice_items_show_their_figures_and_consecutive_marks(replayed):
     from xatrack import api
     from xatrack.remind import notice_paragraphs, notice_rows
 
-    made = api.remind(replayed, quarter="Q2", today=date(2025, 7, 8))
+    made = api.remind(replayed, quarter="Q2", today=date(2025, 7, 11))
     items = {i.item_id: i for notice in made.notices for i in notice.items}
     assert (items["32"].state, items["32"].figures, items["32"].consecutive) == (SEVERE, "应 168个 / 报 120个", False)
     assert (items["28"].state, items["28"].figures) == (SEVERE, "报送状态:受阻")
@@ -649,7 +653,7 @@ def test_notice_items_show_their_figures_and_consecutive_marks(replayed):
     assert items["G2"].figures == "应 ≥9% / 报 未报送"
     assert items["4"].consecutive and items["16"].consecutive  # nothing in Q1 either
     assert items["79"].state == MISSING and not items["79"].consecutive  # reported in Q1
-    bulletin = api.report(replayed, quarter="Q2", today=date(2025, 7, 8)).report
+    bulletin = api.report(replayed, quarter="Q2", today=date(2025, 7, 11)).report
     marked = {i for reminder in bulletin.reminders for i in reminder.consecutive}
     assert marked == {i.item_id for i in items.values() if i.consecutive}  # the bulletin's marks, item for item
     kjj = next(n for n in made.notices if n.unit == "区科经局")
@@ -660,23 +664,29 @@ def test_notice_items_show_their_figures_and_consecutive_marks(replayed):
 
 
 def test_the_reply_date_is_a_working_day():
-    """Issue 29: settings.remind_days counts working days (Monday to Friday), so a reply date
-    never falls on a weekend (a notice of Tuesday 4-15 used to ask for Sunday 4-20)."""
+    """Issues 25, 29: the 催办单's reply date is a working day on China's calendar (holidays and
+    调休 from chinese-calendar, Monday–Friday beyond its years): settings.remind_days calendar
+    days, moved on to a working day, or settings.remind_workdays working days."""
     from datetime import date, timedelta
 
-    from xatrack.workdays import next_workday
+    from xatrack.model import Settings
+    from xatrack.workdays import is_workday, next_workday, reply_date
 
     assert next_workday(date(2025, 4, 15), 5) == date(2025, 4, 22)  # Tuesday + 5: the next Tuesday
     assert next_workday(date(2025, 7, 11), 1) == date(2025, 7, 14)  # Friday + 1: Monday
-    assert next_workday(date(2025, 7, 12), 1) == date(2025, 7, 14)  # from a Saturday: Monday
     assert next_workday(date(2025, 7, 12), 0) == date(2025, 7, 14) and next_workday(date(2025, 7, 14), 0) == date(2025, 7, 14)
+    # National Day 2025: 10-01..10-08 off, Saturday 10-11 worked (调休)
+    assert next_workday(date(2025, 9, 30), 1) == date(2025, 10, 9)
+    assert is_workday(date(2025, 10, 11)) and not is_workday(date(2025, 10, 8))
+    assert reply_date(date(2025, 4, 15), Settings()) == date(2025, 4, 21)  # +5 is Sunday 4-20: Monday
+    assert reply_date(date(2025, 4, 15), Settings(remind_workdays=5)) == date(2025, 4, 22)
     day = date(2025, 1, 1)
     for _ in range(60):
         for n in range(1, 8):
             reply = next_workday(day, n)
-            assert reply.weekday() < 5 and reply > day
+            assert is_workday(reply) and reply > day
             between = [day + timedelta(days=k) for k in range(1, (reply - day).days + 1)]
-            assert sum(1 for d in between if d.weekday() < 5) == n  # exactly n working days counted
+            assert sum(1 for d in between if is_workday(d)) == n  # exactly n working days counted
         day += timedelta(days=1)
 
 
@@ -710,7 +720,7 @@ def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
     assert out.startswith("# 催办单:区科经局(2025年第二季度)")
     # issue 29: a 严重滞后 row shows its figures, not "—"
     assert "| 32 | 新建5G基站336个。 | 严重滞后 | 应 168个 / 报 120个 | 洪声耀 |" in out
-    assert "请于2025年10月15日前" in out  # XATRACK_TODAY Wednesday 2025-10-08 + 5 working days
+    assert "请于2025年10月20日前" in out  # XATRACK_TODAY Monday 2025-10-13 + 5 days is Saturday: the next working day
     assert "# 催办单:区教育局" not in out
     folder = tmp_path / "催办"
     code, out, err = run(capsys, "remind", "-q", "Q2", "--format", "docx", "-o", str(folder))
@@ -741,7 +751,7 @@ def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):
     code, out, err = run(capsys, "remind", "--root", str(other), "-q", "Q2", "--unit", "区科经局")
     assert code == 0, err
     assert "联络员:李明、电话:0715-1234567" in out
-    assert "请于2025年10月13日前" in out and "书面报咸安区人民政府督查室" in out  # 3 working days: Monday
+    assert "请于2025年10月16日前" in out and "书面报咸安区人民政府督查室" in out  # Monday 10-13 + 3 days: Thursday
     assert "联系方式:王芳 0715-8888888" in out
     # The shipped directory invents no contact.
     assert "contact:" not in (REPO / "units.yaml").read_text(encoding="utf-8").split("\nunits:", 1)[1]

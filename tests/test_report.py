@@ -121,14 +121,17 @@ def test_lead_units_ranked_by_rates_not_counts(replayed):
     # 区教育局 leads 4 (未报送), 28 (严重滞后), 75 (滞后): nothing green, 2 of 3 reported on time.
     assert rows["区教育局"].ids == ("4", "28", "75") and rows["区教育局"].problems == 3
     assert (rows["区教育局"].green, rows["区教育局"].timely) == (0, 2)
-    # 区卫健局 leads 34, 76 (未报送), 78 (正常): 1 of 3 green; so does 区人社局 (78 too): they share 1st.
+    # 区卫健局 leads 34, 76 (未报送), 78 (正常): 1 of 3 green; so does 区人社局 (29, 已完成, which it
+    # reported as its first lead unit): they share 1st.
     assert rows["区卫健局"].rank == rows["区人社局"].rank == 1 and rows["区卫健局"].progress_rate == 1 / 3
     # 区发改局: G1 滞后, G2 严重滞后, 5 已完成 (in Q1) and 11 not reported: 1/14 green, 3/14 on time.
     assert rows["区发改局"].total == 14 and (rows["区发改局"].green, rows["区发改局"].timely) == (1, 3)
-    # 区科经局, 20 items with 29 已完成, ranks above every unit with nothing green, however few its items.
-    assert rows["区科经局"].rank == 5 and rows["区科经局"].rank < rows["区供销社"].rank
-    # A unit that reported (区教育局, none green) ranks above units that reported nothing.
-    assert rows["区教育局"].rank == 6 and rows["区纪委监委"].rank == rows["区农业农村局"].rank == 7
+    # 区科经局 co-leads 29 but sent nothing for it: 29 is 未报送 for 区科经局, however green its co-lead made
+    # it (issue 24). It reported 32 (严重滞后) on time: nothing green, 及时率 1/20.
+    assert (rows["区科经局"].green, rows["区科经局"].timely, rows["区科经局"].count(MISSING)) == (0, 1, 19)
+    # Units that reported (区教育局 2/3 on time, then 区科经局 1/20), none green, rank above units that reported nothing.
+    assert rows["区教育局"].rank == 5 and rows["区科经局"].rank == 6
+    assert rows["区纪委监委"].rank == rows["区农业农村局"].rank == rows["区供销社"].rank == 7
     keys = [(-r.progress_rate, -r.timely_rate, r.count(SEVERE) / r.total) for r in report.units]
     assert keys == sorted(keys)
     assert report.units[0].rank == 1
@@ -177,10 +180,12 @@ def test_reminder_list(replayed):
     assert reminders["区卫健局"] == ("34", "76")
     assert reminders["区发改局"] == ("G7", "1", "2", "3", "17", "18", "19", "41", "42", "48", "100")
     assert "79" in reminders["区民政局"]  # reported in Q1 only
-    assert all(i not in ids for ids in reminders.values() for i in ("5", "29", "32", "G1", "92"))
+    assert all(i not in ids for ids in reminders.values() for i in ("5", "32", "G1", "92"))
+    # 29 was reported by 区人社局, its first lead unit; its co-lead 区科经局 sent nothing (issue 24)
+    assert [unit for unit, ids in reminders.items() if "29" in ids] == ["区科经局"]
     counts = [len(ids) for ids in reminders.values()]
     assert counts == sorted(counts, reverse=True)
-    assert report.unreported_count == 98
+    assert report.unreported_count == 99  # 98 items nobody reported, and 29, which its co-lead 区科经局 did not
 
 
 def test_change_since_previous_quarter(replayed):

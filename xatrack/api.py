@@ -801,7 +801,7 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
     selector = loaded.selector(filters)
     entries = loaded.decisive_entries(q)  # enough for q and the quarter before it (evaluate.decisive)
     statuses = selector.select(
-        evaluate(plan, entries, q, selector.items(plan), roles=loaded.roles, findings=findings, as_of=loaded.moment)
+        evaluate(plan, entries, q, selector.items(plan), roles=loaded.roles, findings=findings, as_of=today or loaded.moment)
     )
     previous = q.previous()
     # 连续未报送, the bulletin's rule (report._reminders): the same unit owed the same item the quarter before too.

@@ -699,6 +699,9 @@ def _unit_report(
         ]
     else:
         groups = [("状态", list(own))]
+    if item.metrics and any(e.status == DONE for e in own):
+        # A unit that reports the item 已完成 has reported it (the figures, where given, still decide the colour).
+        groups = [(name, entries) for name, entries in groups if entries] or [("状态", list(own))]
     missing = tuple(name for name, entries in groups if not entries)
     late = False
     corrected: list[str] = []
