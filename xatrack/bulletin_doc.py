@@ -43,6 +43,7 @@ from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulle
 from xatrack.report import (
     FINDINGS_SECTION,
     SECTIONS,
+    UNIT_RULE,
     Report,
     Tally,
     comparison_sentence,
@@ -416,7 +417,8 @@ def _units(report: Report) -> list:
     rates = _rate_columns(units)
     return [
         Heading(1, SECTIONS[2], key="units"),
-        Paragraph(report.ranking_rule, role="note"),
+        Paragraph(report.ranking_rule + UNIT_RULE, role="note"),
+        *([Paragraph(no_lead_sentence(report), role="note")] if report.no_lead else []),
         Table(
             "units",
             (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=25, role="name"), *_count_columns(), *rates),
@@ -451,8 +453,41 @@ def _units(report: Report) -> list:
 
 
 
+def unfinished_sentence(report: Report) -> str:
+    """到期未完成: the items at or past their due quarter and not done, named apart."""
+    if not report.unfinished:
+        return ""
+    ids = "、".join(report.unfinished)
+    return f"到期未完成 {len(report.unfinished)} 项({ids}):已到完成时限仍未完成,不再按序时进度评价,计为严重滞后。"
+
+
+def forecast_sentence(report: Report) -> str:
+    return ("按目前进度推算(自年初或基期值起已完成的量 ÷ 序时进度占全年的比例),以下指标年底将低于全年目标"
+            "超过容差,预计难以完成全年目标:")
+
+
+def _forecast(report: Report) -> list:
+    if not report.forecast:
+        return []
+    return [
+        Heading(2, f"预计难以完成全年目标({len(report.forecast)} 项)", key="forecast"),
+        Paragraph(forecast_sentence(report), role="note"),
+        Table(
+            "forecast",
+            (Column("编号", ID, width=7), Column("指标", width=40), Column("已完成", NUMBER, width=14),
+             Column("预计全年", NUMBER, width=14), Column("全年目标", NUMBER, width=14), Column("单位", width=10)),
+            tuple(Row((Cell(f.item_id, ID), Cell(f.metric), Cell(f.value, NUMBER), Cell(f.projected, NUMBER),
+                       Cell(f.target, NUMBER), Cell(f.unit or "—")), item=f.item_id) for f in report.forecast),
+            caption="预计难以完成全年目标",
+        ),
+    ]
+
+
 def _lagging(report: Report) -> list:
     out: list = [Heading(1, SECTIONS[3], key="lagging")]
+    unfinished = unfinished_sentence(report)
+    if unfinished:
+        out.append(Paragraph(unfinished, role="body"))
     if not report.lagging:
         out.append(Paragraph("没有滞后或严重滞后的事项。", role="empty"))
     for group in report.lagging:
@@ -462,11 +497,11 @@ def _lagging(report: Report) -> list:
             (Column("编号", ID, width=7), Column("事项", width=45), Column("牵头单位", width=14, role="lead"),
              Column("状态", STATUS, width=10), Column("应完成 / 已报送", width=34, role="figures")),
             tuple(Row((Cell(e.item.id, ID), Cell(e.item.text), Cell("、".join(e.item.lead) or "—"),
-                       Cell(e.state, STATUS, e.state), Cell(item_figures_text(e))), item=e.item.id, state=e.state)
+                       Cell(e.status.label, STATUS, e.state), Cell(item_figures_text(e))), item=e.item.id, state=e.state)
                   for e in group.items),
             caption=group.leader,
         ))
-    return out
+    return out + _forecast(report)
 
 
 # --------------------------------------------------------------------------- 五、催办名单
@@ -490,10 +525,61 @@ def consecutive_text(reminder) -> str:
     return "、".join(reminder.consecutive)
 
 
+def pending_sentence(report: Report) -> str:
+    """Before the deadline: nothing is 未报送 yet."""
+    if report.pending is None:
+        return ""
+    day, ids = report.pending
+    return (f"本季度报送截止日为 {day.isoformat()},尚未到期:待报送 {len(ids)} 项,"
+            "不计未报送、不列入催办;截止日后仍未报送的列入催办。")
+
+
+def corrected_sentence(report: Report) -> str:
+    """逾期更正: on time first, corrected after the deadline (not 逾期报送)."""
+    if not report.corrected:
+        return ""
+    parts = ";".join(f"{u.unit} {len(u.ids)} 项({'、'.join(u.ids)})" for u in report.corrected)
+    return f"逾期更正(截止日前已按时报送,截止日后更正,不计逾期):{parts}。"
+
+
+def verified_sentence(report: Report) -> str:
+    """Items whose figure the office verified while the unit still owes its report."""
+    parts = [f"{r.unit}({'、'.join(r.verified)})" for r in report.reminders if r.verified]
+    if not parts:
+        return ""
+    return "其中以下事项已由督查室核实数据,但牵头单位仍须报送:" + ";".join(parts) + "。"
+
+
+def no_lead_sentence(report: Report) -> str:
+    ids = "、".join(report.no_lead)
+    return f"未列牵头单位的事项 {len(report.no_lead)} 项({ids})不参与排名和催办,请督查室明确牵头单位。"
+
+
+QUERY_NOTE = "以下情况须核实后再定:牵头单位报送的数字不一致时以列第一位的牵头单位(汇总单位)的数字为准;非本事项单位的报送不作为事项的数字;报送已完成但数字未达目标的按数字评价。"
+
+
+def _queries(report: Report) -> list:
+    if not report.queries:
+        return []
+    return [
+        Heading(2, f"请核实({len(report.queries)} 条)", key="queries"),
+        Paragraph(QUERY_NOTE, role="note"),
+        Table(
+            "queries",
+            (Column("编号", ID, width=7), Column("情况", width=22), Column("内容", width=71)),
+            tuple(Row((Cell(q.item_id, ID), Cell(q.kind), Cell(q.text)), item=q.item_id) for q in report.queries),
+            caption="请核实",
+        ),
+    ]
+
+
 def _reminders(report: Report) -> list:
     out: list = [Heading(1, SECTIONS[4], key="reminders")]
+    pending = pending_sentence(report)
+    if pending:
+        out.append(Paragraph(pending, role="body"))
     if not report.reminders:
-        out.append(Paragraph("各牵头单位本季度均已报送。", role="empty"))
+        out.append(Paragraph("各牵头单位本季度均已报送。" if not pending else "截至目前没有需要催办的事项。", role="empty"))
     else:
         out.append(Paragraph(f"本季度共有 {report.unreported_count} 项事项未报送,涉及 {len(report.reminders)} 个牵头单位:",
                              media=(DOCX,)))
@@ -518,10 +604,11 @@ def _reminders(report: Report) -> list:
                   for r in report.reminders),
             media=(DOCX,),
         ))
-    for role, sentence in (("late", late_sentence(report)), ("contributors", contributors_sentence(report))):
+    for role, sentence in (("body", verified_sentence(report)), ("late", late_sentence(report)),
+                           ("late", corrected_sentence(report)), ("contributors", contributors_sentence(report))):
         if sentence:
             out.append(Paragraph(sentence, role=role))
-    return out
+    return out + _queries(report)
 
 
 # --------------------------------------------------------------------------- 六、与上季度相比
@@ -811,8 +898,18 @@ TRENDS_SHEET = "各季度对比"
 FINDINGS_SHEET = "督查发现"
 
 
+QUERIES_SHEET = "请核实与预计"
+
+
+def _queries_sheet(report: Report) -> list:
+    """请核实 and 预计难以完成全年目标, when there are any, on one sheet."""
+    blocks = [b for b in _queries(report) + _forecast(report) if isinstance(b, (Table, Paragraph))]
+    return [Sheet(QUERIES_SHEET, tuple(blocks), several=True)] if blocks else []
+
+
 def _workbook(report: Report) -> list:
     sheets = [_summary_sheet(report), _lagging_sheet(report), _items_sheet(report), _reminder_sheet(report)]
+    sheets += _queries_sheet(report)
     sheets += _trends_sheet(report)
     sheets += _findings_sheets(report)
     return sheets
@@ -911,6 +1008,7 @@ def _reminder_sheet(report: Report) -> Sheet:
     rows = [Row((Cell(r.unit), Cell(len(r.ids), COUNT, MISSING), Cell(reminder_text(r)), Cell("、".join(r.consecutive) or None)))
             for r in report.reminders]
     rows += [Row((Cell(u.unit), Cell(None), Cell("逾期报送:" + "、".join(u.ids)), Cell(None))) for u in report.late]
+    rows += [Row((Cell(u.unit), Cell(None), Cell("逾期更正(不计逾期):" + "、".join(u.ids)), Cell(None))) for u in report.corrected]
     return Sheet(REMINDER_SHEET, (Table("reminders", columns, tuple(rows)),))
 
 

@@ -710,6 +710,8 @@ def reminder_parts(reminder: Reminder) -> list[str]:
 def counts_sentence(row: Tally) -> str:
     """'共 107 项:已完成 3 项,正常 20 项,滞后 5 项,严重滞后 4 项,未报送 75 项。'"""
     parts = ",".join(f"{state} {row.count(state)} 项" for state in STATES)
+    if row.pending:
+        parts += f",待报送 {row.pending} 项(截止日未到)"
     return f"共 {row.total} 项:{parts}。"
 
 
