@@ -411,3 +411,43 @@ def test_a_unit_reporting_done_without_figures_has_reported(roles):
     st = status_of(statuses, "1")
     assert st.state == DONE
     assert [(u.unit, u.state) for u in st.units] == [("甲局", UNIT_ON_TIME), ("乙局", UNIT_MISSING)]
+
+
+def test_a_done_click_short_of_the_figures_is_refused(own, capsys, monkeypatch):
+    log = own / "progress" / "2025-Q2.yaml"
+    code, _, err = cli(capsys, monkeypatch, "2025-07-05T10:00:00+08:00",
+                       "update", "1", "--done", "10", "--status", "已完成", "--by", "甲局", "-q", "Q2")
+    assert code == 2 and err.count("\n") == 1
+    assert "报送已完成,但新建公路 10/100公里未达目标,不能报送为已完成" in err and "--confirm" in err
+    assert not log.exists()  # nothing written
+    code, _, err = cli(capsys, monkeypatch, "2025-07-05T10:00:00+08:00",
+                       "update", "1", "--done", "10", "--status", "已完成", "--by", "甲局", "-q", "Q2", "--confirm")
+    assert code == 2 and "--note" in err and not log.exists()
+    code, out, err = cli(capsys, monkeypatch, "2025-07-05T10:00:00+08:00", "update", "1", "--done", "10", "--status",
+                         "已完成", "--by", "甲局", "-q", "Q2", "--confirm", "--note", "其余90公里已建成待验收")
+    assert code == 0, err
+    assert "严重滞后" in out  # judged by the figures; the office checks it (请核实)
+    code, out, err = cli(capsys, monkeypatch, "2025-07-05T10:00:00+08:00",
+                         "update", "1", "--done", "100", "--status", "已完成", "--by", "甲局", "-q", "Q2")
+    assert code == 0 and "已完成" in out
+
+
+def test_ingest_says_late_published_disagreeing_and_refuses_a_denied_claim(own, capsys, monkeypatch):
+    from test_sheet import fill
+
+    cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "1", "--done", "65", "--by", "甲局", "-q", "Q2")
+    code, _, err = cli(capsys, monkeypatch, "2025-07-12T10:00:00+08:00", "report", "-q", "Q2", "--publish", "--format", "md")
+    assert code == 0, err
+    assert cli(capsys, monkeypatch, "2025-07-14T10:00:00+08:00", "sheet", "--unit", "乙局", "-q", "Q2", "-o", "乙.xlsx")[0] == 0
+    fill(own / "乙.xlsx", own / "乙-回.xlsx", {("1", "新建公路"): {"本季度累计完成": 60}})
+    code, out, err = cli(capsys, monkeypatch, "2025-07-14T10:00:00+08:00", "ingest", "乙-回.xlsx")
+    assert code == 0, err
+    assert "2025年第二季度报送截止日为 2025-07-10,本表在截止日后导入:首次报送的为逾期报送" in out
+    assert "2025年第二季度通报已于 2025-07-12 10:00 发布,已发布的通报不会改变" in out
+    assert "请核实:1 新建公路 牵头单位报送不一致(甲局 65、乙局 60),以列第一位的牵头单位的为准" in err
+    # 已完成 with 60 of 100: the row is refused, nothing written
+    fill(own / "乙.xlsx", own / "乙-完成.xlsx", {("1", "新建公路"): {"本季度累计完成": 70, "状态": "已完成"}})
+    before = (own / "progress" / "2025-Q2.yaml").read_bytes()
+    code, out, err = cli(capsys, monkeypatch, "2025-07-14T11:00:00+08:00", "ingest", "乙-完成.xlsx")
+    assert code == 2 and "报送已完成,但新建公路 70/100公里未达目标" in err
+    assert (own / "progress" / "2025-Q2.yaml").read_bytes() == before

@@ -296,8 +296,9 @@ def _git_account(root: Path):
 def update(root=None, *, item_id: str, done: str | None = None, metric: str | None = None, status: str | None = None,
            note: str | None = None, quarter: str | None = None, day: str | None = None, by: str | None = None,
            evidence: list[str] | None = None, now: datetime | None = None, default_by: str = "",
-           warn: Warn | None = None) -> Recorded:
-    """`xatrack update`: append one report of an item's progress; returns it with the item's status after."""
+           warn: Warn | None = None, confirm: bool = False) -> Recorded:
+    """`xatrack update`: append one report of an item's progress; returns it with the item's status after.
+    A status 已完成 that the item's figures do not bear out is refused unless ``confirm`` (with a note)."""
     from xatrack.clock import now as clock_now
     from xatrack.recording import Submission, build_record
 
@@ -308,9 +309,36 @@ def update(root=None, *, item_id: str, done: str | None = None, metric: str | No
         loaded.plan, report, today=moment.date(), now=moment, default_by=default_by, directory=loaded.directory,
         actor=acting(loaded, default_by),
     )
+    _check_claim(loaded, recorded, confirm)
     _attach_evidence(loaded, recorded, evidence or [])
     path = loaded.tracker.append(recorded.quarter, recorded.record)
     return _after_append(loaded, recorded, path)
+
+
+def _check_claim(loaded: Loaded, recorded, confirm: bool) -> None:
+    """已完成 must agree with the figures: judged with this entry in, a status
+    already完成 with a figure short of its target is refused (issue 25), unless
+    the unit confirms it with a reason; then it is recorded and listed under 请核实."""
+    from xatrack.evaluate import evaluate
+    from xatrack.logfile import entry_from_record
+    from xatrack.model import DONE
+
+    record = recorded.record
+    if record.get("status") != DONE or not recorded.item.metrics:
+        return
+    if confirm:
+        if not record.get("note"):
+            raise InputError("--confirm 须同时用 --note 说明为什么数字未达目标仍报已完成,未写入任何内容")
+        return
+    entry, _ = entry_from_record(dict(record), recorded.quarter, "", 0, 1 << 30)
+    if entry is None:
+        return
+    # judged on the reporting unit's own figures: a co-lead's claim is about what it reports
+    own = [e for e in loaded.item_entries(recorded.item.id, until=recorded.quarter.q) if e.by == entry.by]
+    status = evaluate(loaded.plan, own + [entry], recorded.quarter, [recorded.item], roles=loaded.roles)[0]
+    if status.claim:
+        raise InputError(f"{status.claim},不能报送为已完成:请报送达到目标的数字;确属已完成的,"
+                         f"加 --confirm 并用 --note 说明原因(列入通报的请核实),未写入任何内容")
 
 
 def retract(root=None, *, item_id: str, metric: str | None = None, quarter: str | None = None, by: str | None = None,
@@ -652,7 +680,10 @@ class Ingested(_Value):
     ``recorded`` (entries appended), ``same`` (rows already recorded), ``logs`` (the logs
     appended to, as the user reads them)."""
 
-    __slots__ = ("skipped", "sheets", "evidence_rejected", "accepted", "rejected", "written", "recorded", "same", "logs")
+    __slots__ = ("skipped", "sheets", "evidence_rejected", "accepted", "rejected", "written", "recorded", "same", "logs",
+                 "notes")
+    # notes: per file read, the lines ingest says of it: on time or late (with the deadline), the
+    # quarter's bulletin already published, lead units disagreeing, rows for items outside the unit.
 
 
 def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool = False, day: str | None = None,
@@ -703,12 +734,15 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
             plan, info, rows, loaded.entries, source=str(path), by=reporter, day=when, now=moment, today=moment.date(),
             seen=seen, directory=loaded.directory, actor=actor,
         )
+        _refuse_denied_claims(loaded, result)
         sheets.append((path, info, result))
         total.extend(result)
+    notes = [(path, _ingest_notes(loaded, info, result, moment)) for path, info, result in sheets]
     before = len(total.rejected)
     sources = _evidence_of(total, evidence_dir)
     evidence_rejected = total.rejected[before:]
-    done = Ingested(skipped, sheets, evidence_rejected, len(total.accepted), len(total.rejected), False, 0, total.same, [])
+    done = Ingested(skipped, sheets, evidence_rejected, len(total.accepted), len(total.rejected), False, 0, total.same, [],
+                    notes)
     if total.rejected and not partial:
         return done
 
@@ -744,6 +778,87 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
     done.same = total.same + dropped
     done.logs = [loaded.tracker.display(loaded.tracker.log_path(q)) for q in by_log]
     return done
+
+
+def _row_entries(result) -> list:
+    """The accepted rows of one sheet as entries (as they will be read back)."""
+    from xatrack.logfile import entry_from_record
+
+    entries = []
+    for n, accepted in enumerate(result.accepted):
+        entry, _ = entry_from_record(dict(accepted.recorded.record), accepted.recorded.quarter, "", 0, (1 << 30) + n)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _refuse_denied_claims(loaded: Loaded, result) -> None:
+    """A row saying 已完成 whose figures fall short of the target is refused, as `update` refuses it (issue 25)."""
+    from xatrack.evaluate import evaluate
+    from xatrack.model import DONE
+    from xatrack.sheet import Rejection
+
+    claimed = [a for a in result.accepted if a.recorded.record.get("status") == DONE and a.recorded.item.metrics]
+    if not claimed:
+        return
+    new = _row_entries(result)
+    for accepted in claimed:
+        item = accepted.recorded.item
+        by = accepted.recorded.record.get("by")
+        # judged on the reporting unit's own figures: a co-lead's claim is about what it reports
+        entries = [e for e in loaded.entries + new if e.item == item.id and e.by == by]
+        status = evaluate(loaded.plan, entries, accepted.recorded.quarter, [item], roles=loaded.roles)[0]
+        if status.claim:
+            result.accepted.remove(accepted)
+            result.rejected.append(Rejection(accepted.source, accepted.row, f"{status.claim},不能报送为已完成:请填达到目标的数字",
+                                             item.id))
+
+
+def _ingest_notes(loaded: Loaded, info, result, moment) -> list[str]:
+    """What ingest says of one sheet beyond its count (issue 24): on time or late against the
+    deadline, the quarter's bulletin already published, co-leads disagreeing, rows outside the unit."""
+    from xatrack import bulletin
+    from xatrack.evaluate import evaluate
+    from xatrack.schedule import deadline, deadline_passed
+
+    plan = loaded.plan
+    quarter = info.quarter
+    notes = []
+    if result.accepted:
+        day = deadline(quarter, plan.settings).isoformat()
+        if deadline_passed(quarter, plan.settings, moment):
+            notes.append(f"{quarter.label}报送截止日为 {day},本表在截止日后导入:首次报送的为逾期报送,"
+                         "截止日前已报送过的为逾期更正")
+        else:
+            notes.append(f"{quarter.label}报送截止日为 {day},本表按时")
+    try:
+        published = bulletin.load_published(loaded.root, quarter)
+    except XatrackError:
+        published = None
+    if published is not None and result.accepted:
+        when = str(published.get("published_at", ""))[:16].replace("T", " ")
+        notes.append(f"{quarter.label}通报已于 {when} 发布,已发布的通报不会改变;这些数字计入之后的统计(可用 report --as-of 重现已发布的)")
+    new = _row_entries(result)
+    ids = list(dict.fromkeys(e.item for e in new))
+    items = [item for item in (plan.get(i) for i in ids) if item is not None]
+    if items:
+        entries = [e for e in loaded.entries if e.item in ids] + new
+        for status in evaluate(plan, entries, quarter, items, roles=loaded.roles):
+            for metric, values in status.disagreements:
+                sent = "、".join(f"{unit} {fmt_value(value)}" for unit, value in values)
+                notes.append(f"请核实:{status.item.id} {metric} 牵头单位报送不一致({sent}),以列第一位的牵头单位的为准")
+            mine = {(e.by, e.metric, e.value) for e in new if e.item == status.item.id}
+            for entry in status.outside:
+                if (entry.by, entry.metric, entry.value) in mine:
+                    notes.append(f"请核实:{entry.by} 不是 {status.item.id} 的牵头单位或责任单位,此行已记录但不作为事项的数字"
+                                 f"(编号填错时用 xatrack retract {status.item.id} --by {entry.by} 撤回)")
+    return notes
+
+
+def fmt_value(value) -> str:
+    from xatrack.evaluate import fmt
+
+    return fmt(value)
 
 
 def _evidence_of(total, folder: Path | None) -> dict:

@@ -261,11 +261,18 @@ def update_command(
     note: Annotated[Optional[str], typer.Option("--note", help="进展说明", show_default=False)] = None,
     quarter: QuarterOpt = None,
     day: Annotated[Optional[str], typer.Option("--date", help="报送日期,如 2025-06-28;默认今天(落在计划年度内)", show_default=False)] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="报送单位或人;默认为环境变量 XATRACK_USER 或系统用户名", show_default=False)] = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option("--by", help="报送的单位;默认为账号或 XATRACK_USER 代表的单位,否则为事项列第一位的牵头单位(操作人另记为 actor)", show_default=False),
+    ] = None,
     evidence: Annotated[
         Optional[list[str]],
         typer.Option("--evidence", help="佐证材料文件(可重复给出);复制到 evidence/年度/ 并记下 sha256", show_default=False),
     ] = None,
+    confirm: Annotated[
+        bool,
+        typer.Option("--confirm", help="报送已完成而数字未达目标时仍要记录(须同时用 --note 说明原因);事项仍按数字评价,列入通报的请核实"),
+    ] = False,
     root: RootOpt = None,
 ) -> None:
     """报送一项目标或任务的进度,追加到该季度的进度记录。
@@ -279,7 +286,7 @@ def update_command(
     from xatrack import commands
 
     commands.update(item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by,
-                    evidence=evidence, root=root, warn=echo_warning, say=_say)
+                    evidence=evidence, root=root, warn=echo_warning, say=_say, confirm=confirm)
 
 
 @app.command("retract")

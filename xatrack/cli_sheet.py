@@ -106,9 +106,12 @@ def _say(done, several: bool) -> None:
     (prefixed by its file when there are several), then the one-line outcome;
     exit 2 when nothing was written, 1 when some rows were refused."""
     prefix = "{} " if several else ""
+    notes = dict(done.notes or [])
     for path, info, result in done.sheets:
         filled = len(result.accepted) + len(result.rejected) + result.same
         typer.echo(f"{path}:{info.unit} {info.quarter.label},填写 {filled} 行,未填写 {result.blank} 行")
+        for note in notes.get(path, ()):
+            typer.echo(f"  {prefix.format(path)}{note}", err=note.startswith("请核实"))
         for rejection in result.rejected:
             typer.echo(f"  {prefix.format(path)}{rejection}", err=True)
         for accepted in result.accepted:

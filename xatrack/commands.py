@@ -70,14 +70,14 @@ def _text(statuses, fmt: str, render_term) -> str:
     return table.text(render_term(table, table.Terminal.detect()))
 
 
-def update(item_id: str, *, done, metric, status, note, quarter, day, by, evidence, root, warn, say) -> None:
+def update(item_id: str, *, done, metric, status, note, quarter, day, by, evidence, root, warn, say, confirm=False) -> None:
     """`xatrack update`: record one report, then say what was recorded and the
     item's status now; ``say(text, err=False)`` prints one line."""
     from xatrack import api
 
     recorded = api.update(
         root, item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by,
-        evidence=evidence, default_by=default_user(), warn=warn,
+        evidence=evidence, default_by=default_user(), warn=warn, confirm=confirm,
     )
     confirm_update(recorded, say)
     for warning in recorded.warnings:
