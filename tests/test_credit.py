@@ -451,3 +451,15 @@ def test_ingest_says_late_published_disagreeing_and_refuses_a_denied_claim(own, 
     code, out, err = cli(capsys, monkeypatch, "2025-07-14T11:00:00+08:00", "ingest", "乙-完成.xlsx")
     assert code == 2 and "报送已完成,但新建公路 70/100公里未达目标" in err
     assert (own / "progress" / "2025-Q2.yaml").read_bytes() == before
+
+
+def test_check_names_outside_reports_and_disagreeing_leads(own, capsys, monkeypatch):
+    cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "1", "--done", "65", "--by", "甲局", "-q", "Q2")
+    cli(capsys, monkeypatch, "2025-07-04T10:00:00+08:00", "update", "1", "--done", "60", "--by", "乙局", "-q", "Q2")
+    code, _, err = cli(capsys, monkeypatch, "2025-07-05T10:00:00+08:00", "update", "1", "--done", "5", "--by", "丙局", "-q", "Q2")
+    assert code == 0 and "丙局 不是任务 1 的牵头单位或责任单位" in err
+    code, out, err = cli(capsys, monkeypatch, "2025-07-05T10:00:00+08:00", "check")
+    text = out + err
+    assert "progress/2025-Q2.yaml:" in text and "丙局 不是 1 的牵头单位或责任单位" in text
+    assert "xatrack retract 1 --by 丙局 --quarter Q2" in text
+    assert "2025年第二季度 1 新建公路:牵头单位报送不一致(甲局 65、乙局 60)" in text

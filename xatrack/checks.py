@@ -46,10 +46,46 @@ def check_tracker(tracker) -> list[Problem]:
     if plan is not None:
         problems.extend(check_entries(plan, entries))
         problems.extend(check_retractions(entries))
+        if directory is not None:
+            problems.extend(check_credit(plan, entries, loaded.roles))
         problems.extend(check_follows(plan))
         problems.extend(check_workday_calendar(plan))
         problems.extend(check_folder(tracker.root, plan))
         problems.extend(check_findings_and_evidence(tracker, plan))
+    return problems
+
+
+def check_credit(plan: Plan, entries: list[Entry], roles) -> list[Problem]:
+    """What the bulletin would list under 请核实, at its line (issue 24): a unit's report on an
+    item it neither leads nor shares (almost always a wrong item number: never the item's
+    figure; the retract command that withdraws it), and lead units that sent different
+    figures for one metric of a quarter."""
+    from xatrack.evaluate import evaluate, fmt, live
+    from xatrack.model import Quarter
+    from xatrack.roles import OUTSIDE
+
+    problems = []
+    kept = live(entries)
+    office = plan.settings.office
+    for entry in kept:
+        item = plan.get(entry.item)
+        if item is None or entry.retracts or roles.kind(item, entry.by, office) != OUTSIDE:
+            continue
+        problems.append(Problem(entry.file, entry.line, f"{entry.by} 不是 {item.id} 的牵头单位或责任单位:此条不作为事项的数字(可能填错了编号);"
+                                f"如确属填错,用 xatrack retract {item.id} --by {entry.by} --quarter Q{entry.quarter.q} 撤回",
+                                "warning", code="outside-unit"))
+    quarters = sorted({e.quarter for e in kept if e.quarter.year == plan.info.year}, key=lambda q: q.q)
+    for quarter in quarters:
+        ids = {e.item for e in kept if e.quarter == quarter}
+        items = [i for i in plan.items if i.id in ids and len(i.lead) > 1]
+        if not items:
+            continue
+        for status in evaluate(plan, kept, quarter, items, roles=roles):
+            for metric, values in status.disagreements:
+                sent = "、".join(f"{unit} {fmt(value)}" for unit, value in values)
+                source = status.last_entry.file if status.last_entry is not None else ""
+                problems.append(Problem(source, None, f"{quarter.label} {status.item.id} {metric}:牵头单位报送不一致({sent}),"
+                                        "以列第一位的牵头单位的为准,请核实", "warning", code="leads-disagree"))
     return problems
 
 
