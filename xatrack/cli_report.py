@@ -66,6 +66,10 @@ def report_command(
         typer.Option("--as-of", help="只计入此时间之前记录的报送(日期或时间,如 2025-07-10、2025-07-10T09:30:00+08:00)", show_default=False),
     ] = None,
     year: Annotated[bool, typer.Option("--year", help="全年考核:各牵头单位各季度的推进率、及时率和名次")] = False,
+    issue: Annotated[
+        Optional[str],
+        typer.Option("--issue", help="期号,如 第3期(写 3 亦可),印在 Word 通报的版头;默认:本季度已发布的通报的期号,否则 settings.bulletin.issue,否则按本年已发布的通报续编(第一期为 第1期)", show_default=False),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """季度通报:总体情况、各责任领导、牵头单位排名、滞后事项、催办名单、与上季度相比。
@@ -100,7 +104,8 @@ def report_command(
         title, text = render_annual(result, upto, kind)
         _emit(text, output, title)
         return
-    made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
+    made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning,
+                      issue=issue)
     if made.published is not None:
         earlier = f";原发布的通报改名保留为 {made.kept}" if made.kept is not None else ""
         typer.echo(f"已发布 {made.quarter.label}通报 → {made.published}(发布时间 {made.moment.isoformat(timespec='seconds')}){earlier}", err=True)
@@ -127,7 +132,9 @@ def _render(kind: str, made, output: Path | None) -> None:
     elif kind == "docx":
         from xatrack.views.report_docx import render_docx
 
-        _write(output, render_docx(report, made.settings.bulletin, made=today()))
+        from dataclasses import replace
+
+        _write(output, render_docx(report, replace(made.settings.bulletin, issue=made.issue or ""), made=today()))
     elif kind == "md":
         from xatrack.views.report_markdown import render_markdown
 
