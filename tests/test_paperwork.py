@@ -343,7 +343,7 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
                 return text.split("、")
             text = shorter
 
-    # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._cell_text).
+    # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._table).
     owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text.replace("、\u200b", "、"))}
     assert owed == {r["id"] for r in overdue if r["status"] == MISSING}
     # 连续未报送 in its own column ("全部" when every id of the unit), not after every id.
