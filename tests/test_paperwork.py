@@ -342,7 +342,7 @@ def test_docx_numbers_equal_overdue(tracker, capsys):
                 return text.split("、")
             text = shorter
 
-    # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._cell_text).
+    # "、\u200b": a zero-width space after each 、 lets LibreOffice break id lists (report_docx._table).
     owed = {i for row in reminders.rows[1:] for i in ids_of(row.cells[2].text.replace("、\u200b", "、"))}
     # overdue's 未报送 items, and 29: 已完成 on its first lead unit's report, but its co-lead 区科经局 sent
     # nothing, so 区科经局 is chased for it (issue 24: each unit on its own entries).
@@ -383,6 +383,55 @@ def test_docx_masthead_and_requirements_from_settings(tracker, capsys, tmp_path)
     code, out, err = run(capsys, "report", "--root", str(other), "-q", "Q1", "-o", str(other / "q1.docx"))
     assert code == 0, err
     assert not [p for p in docx.Document(str(other / "q1.docx")).paragraphs if "下步要求" in p.text]
+
+
+def _masthead_tracker(tracker, tmp_path, settings: str = "") -> Path:
+    other = tmp_path / "t"
+    other.mkdir()
+    shutil.copy(tracker / "units.yaml", other / "units.yaml")
+    shutil.copytree(tracker / "progress", other / "progress")
+    text = (tracker / "tasks.yaml").read_text(encoding="utf-8")
+    text = text.replace("settings:\n", "settings:\n  bulletin:\n    masthead: 政务督查通报\n    issuer: 咸安区人民政府督查室\n"
+                        + settings, 1)
+    (other / "tasks.yaml").write_text(text, encoding="utf-8")
+    return other
+
+
+def _issue_of(capsys, root, *args) -> str:
+    path = root / "通报.docx"
+    path.unlink(missing_ok=True)
+    code, out, err = run(capsys, "report", "--root", str(root), *args, "-o", str(path))
+    assert code == 0, err
+    texts = [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+    assert texts[0] == "政务督查通报"
+    return texts[1]
+
+
+def test_issue_numbers_follow_the_published_bulletins(tracker, capsys, tmp_path, monkeypatch):
+    """Issue 29: every quarter printed 第1期 unless tasks.yaml was edited."""
+    root = _masthead_tracker(tracker, tmp_path)
+    assert _issue_of(capsys, root, "-q", "Q1") == "第1期"  # nothing published yet
+    assert _issue_of(capsys, root, "-q", "Q2", "--issue", "第3期") == "第3期"
+    assert _issue_of(capsys, root, "-q", "Q2", "--issue", "5") == "第5期"
+    monkeypatch.setenv("XATRACK_TODAY", "2025-04-15")
+    code, out, err = run(capsys, "report", "--root", str(root), "-q", "Q1", "--publish")
+    assert code == 0, err
+    assert json.loads((root / "bulletins" / "2025-Q1.json").read_text(encoding="utf-8"))["issue"] == "第1期"
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")
+    assert _issue_of(capsys, root, "-q", "Q2") == "第2期"  # the one after Q1's
+    code, out, err = run(capsys, "report", "--root", str(root), "-q", "Q2", "--publish", "--issue", "第7期")
+    assert code == 0, err
+    assert _issue_of(capsys, root, "-q", "Q2") == "第7期"  # as published
+    assert _issue_of(capsys, root, "-q", "Q3") == "第8期"
+    assert _issue_of(capsys, root, "-q", "Q1") == "第1期"
+    code, out, err = run(capsys, "report", "--help")
+    assert "--issue" in out and "续编" in " ".join(out.split())
+
+
+def test_issue_from_settings_still_applies(tracker, capsys, tmp_path):
+    root = _masthead_tracker(tracker, tmp_path, "    issue: 第12期\n")
+    assert _issue_of(capsys, root, "-q", "Q2") == "第12期"
+    assert _issue_of(capsys, root, "-q", "Q2", "--issue", "13") == "第13期"
 
 
 def test_bad_bulletin_settings_named_with_line(tracker, capsys, tmp_path):
@@ -772,3 +821,19 @@ def test_init_readme_walks_through_the_quarter(tmp_path, capsys, monkeypatch):
     for command in set(steps):  # every command it names exists
         code, out, err = run(capsys, command, "--help")
         assert code == 0, command
+
+
+@pytest.mark.parametrize("command", ["report", "list", "overdue", "remind", "sheet", "update"])
+def test_help_states_the_default_quarter_as_applied(tracker, capsys, command, monkeypatch):
+    """Issue 29: --help said the default quarter is 当前季度; it is the quarter being reported
+    (on 2025-07-10, Q2: the window after a quarter's end), as the commands apply it."""
+    monkeypatch.setenv("COLUMNS", "400")
+    code, out, err = run(capsys, command, "--help")
+    assert code == 0, err
+    text = "".join(out.split())
+    assert "默认为当前季度" not in text
+    assert "默认为正在报送的季度:季度结束后settings.report_window_days(默认31)天内为刚结束的季度" in text
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-10")
+    code, out, err = run(capsys, "report", "--format", "md")
+    assert code == 0, err
+    assert out.startswith("# 2025年第二季度目标任务推进情况通报")

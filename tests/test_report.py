@@ -21,6 +21,7 @@ import shutil
 import struct
 import subprocess
 import zlib
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -681,3 +682,18 @@ def test_the_document_holds_the_sections_in_order(tracker):
         "截至6月底,107项目标任务中,已完成2项、正常推进2项、滞后2项、严重滞后3项、未报送98项。")
     assert [p.text for p in doc.for_medium(MD) if isinstance(p, Paragraph) and p.role == "counts"] == [
         "共 107 项:已完成 2 项,正常 2 项,滞后 2 项,严重滞后 3 项,未报送 98 项。"]
+
+
+def test_a_plan_without_actions_gets_no_breakdown_by_action():
+    """Issue 29: "分行动看,其他事项2项…" repeated the total for a plan without actions."""
+    from xatrack.bulletin_doc import overview_sentences
+    from xatrack.directory.index import Directory
+    from xatrack.model import Entry, Item, Metric, Plan, PlanInfo
+    from xatrack.report import build_report
+
+    items = (Item("1", "task", "新建基站10个", metrics=(Metric("基站", 10, "个"),)),
+             Item("2", "task", "新建公园2个", metrics=(Metric("公园", 2, "个"),)))
+    plan = Plan(PlanInfo(year=2025), tasks=items)
+    entries = [Entry("1", Quarter(2025, 2), date(2025, 6, 1), "基站", 10.0)]
+    report = build_report(plan, Directory.empty(), entries, Quarter(2025, 2))
+    assert overview_sentences(report) == ["截至6月底,2项目标任务中,已完成1项、未报送1项。"]

@@ -454,9 +454,10 @@ class Made(_Value):
     """`xatrack report`: the bulletin as one value (``report``: report.Report), its ``quarter``,
     the plan's ``settings`` (the docx layout reads settings.bulletin), the ``moment`` (--as-of,
     or the publishing time), and when published the file (``published``, as the user reads it)
-    and the newest earlier bulletin, left as it was, on --force (``kept``)."""
+    and the newest earlier bulletin, left as it was, on --force (``kept``); ``issue``: its 期号 (--issue,
+    else the one it was published under, else settings.bulletin.issue, else the next after this year's)."""
 
-    __slots__ = ("report", "quarter", "settings", "moment", "published", "kept")
+    __slots__ = ("report", "quarter", "settings", "moment", "published", "kept", "issue")
 
 
 def _report_moment(as_of: str | None, publish: bool, loaded: Loaded | None = None):
@@ -473,7 +474,7 @@ def _report_moment(as_of: str | None, publish: bool, loaded: Loaded | None = Non
 
 def report(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,
            publish: bool = False, force: bool = False, now: datetime | None = None, today: date | None = None,
-           warn: Warn | None = None) -> Made:
+           warn: Warn | None = None, issue: str | None = None) -> Made:
     """`xatrack report`: the quarter's bulletin (report.build_report) over the selected items; with
     ``as_of`` only what had been recorded by then; ``publish`` records it in bulletins/ (``force``: again)."""
     from xatrack import bulletin
@@ -512,11 +513,27 @@ def report(root=None, *, filters: Filters | None = None, quarter: str | None = N
         previous_published=previous_published, current_published=current_published,
         findings=loaded.findings,
     )
+    number = _issue(issue, loaded.plan.settings.bulletin.issue, current_published, lambda: bulletin.published_before(root_path, q),
+                    publish)
     if not publish:
-        return Made(made, q, loaded.plan.settings, moment)
-    path, kept = bulletin.publish(root_path, q, bulletin.record(made, moment), force)
+        return Made(made, q, loaded.plan.settings, moment, issue=number)
+    path, kept = bulletin.publish(root_path, q, bulletin.record(made, moment, number), force)
     shown_kept = loaded.tracker.display(kept) if kept is not None else None
-    return Made(made, q, loaded.plan.settings, moment, loaded.tracker.display(path), shown_kept)
+    return Made(made, q, loaded.plan.settings, moment, loaded.tracker.display(path), shown_kept, number)
+
+
+def _issue(given: str | None, configured: str, current: dict | None, earlier, publish: bool) -> str:
+    """The 期号: --issue; else the one this quarter's bulletin was published under (unless
+    publishing it again); else settings.bulletin.issue; else the next after the year's published ones."""
+    from xatrack.paperwork import issue_text, next_issue
+
+    if given is not None and given.strip():
+        return issue_text(given)
+    if current is not None and not publish and current.get("issue"):
+        return str(current["issue"])
+    if configured:
+        return configured
+    return next_issue(earlier())
 
 
 def annual(root=None, *, filters: Filters | None = None, quarter: str | None = None, as_of: str | None = None,

@@ -40,8 +40,8 @@ def _number(value):
     return int(value) if value.is_integer() else round(value, 6)
 
 
-def record(report, published_at: datetime) -> dict[str, Any]:
-    """The bulletin as kept in bulletins/ (JSON-able, deterministic)."""
+def record(report, published_at: datetime, issue: str = "") -> dict[str, Any]:
+    """The bulletin as kept in bulletins/ (JSON-able, deterministic); ``issue``: its 期号."""
     items = []
     for status in report.statuses:
         items.append(
@@ -72,6 +72,7 @@ def record(report, published_at: datetime) -> dict[str, Any]:
         "quarter": f"{report.quarter.year}-Q{report.quarter.q}",
         "scope": list(report.scope),
         "published_at": published_at.isoformat(),
+        "issue": issue,
         "counts": {state: report.overall.count(state) for state in STATES},
         "states": {status.item.id: status.state for status in report.statuses},
         "items": items,
@@ -137,6 +138,16 @@ def load_published(root: Path, quarter: Quarter) -> dict[str, Any] | None:
     if problem is not None:
         raise DataError(f"{problem}(运行 xatrack check 查看)")
     return data
+
+
+def published_before(root: Path, quarter: Quarter) -> list[dict[str, Any]]:
+    """The bulletins published for the quarters of ``quarter``'s year before it (their records)."""
+    found = []
+    for q in range(1, quarter.q):
+        data = load_published(root, Quarter(quarter.year, q))
+        if data is not None:
+            found.append(data)
+    return found
 
 
 def read(path: Path) -> tuple[dict[str, Any] | None, Problem | None]:

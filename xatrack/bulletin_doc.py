@@ -42,6 +42,7 @@ from xatrack.evaluate import fmt
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
 from xatrack.report import (
     FINDINGS_SECTION,
+    OTHER_ITEMS,
     SECTIONS,
     UNIT_RULE,
     Report,
@@ -351,7 +352,8 @@ def overview_sentences(report: Report) -> list[str]:
     if report.targets:
         t = report.targets
         sentences.append(f"{t.total}项主要预期目标中,{parts(t)}。")
-    if report.actions:
+    if report.actions and not (len(report.actions) == 1 and report.actions[0].name == OTHER_ITEMS):
+        # (a plan without actions: "分行动看,其他事项7项" would only repeat the total)
         pieces = [f"{a.name}({a.title}){a.total}项,{parts(a)}" if a.title else f"{a.name}{a.total}项,{parts(a)}" for a in report.actions]
         sentences.append("分行动看," + ";".join(pieces) + "。")
     return sentences

@@ -70,6 +70,10 @@ def report_command(
         Optional[str],
         typer.Option("--explain", help="说明一个牵头单位的排名:逐项列出本单位的报送情况和事项状态,及其推进率、及时率和名次", show_default=False),
     ] = None,
+    issue: Annotated[
+        Optional[str],
+        typer.Option("--issue", help="期号,如 第3期(写 3 亦可),印在 Word 通报的版头;默认:本季度已发布的通报的期号,否则 settings.bulletin.issue,否则按本年已发布的通报续编(第一期为 第1期)", show_default=False),
+    ] = None,
     root: RootOpt = None,
 ) -> None:
     """季度通报:总体情况、各责任领导、牵头单位排名、滞后事项、催办名单、与上季度相比。
@@ -115,7 +119,8 @@ def report_command(
             title, text = render_annual(result, upto, kind)
             _emit(text, output, title)
         return
-    made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning)
+    made = api.report(root, filters=filters, quarter=quarter, as_of=as_of, publish=publish, force=force, warn=echo_warning,
+                      issue=issue)
     if explain is not None:
         _explain(made.report, explain, output)
         return
@@ -159,9 +164,12 @@ def _render(kind: str, made, output: Path | None) -> None:
     elif kind == "docx":
         from xatrack.views.report_docx import render_docx
 
+        from dataclasses import replace
+
         from xatrack.schedule import plan_zone
 
-        _write(output, render_docx(report, made.settings.bulletin, made=today(plan_zone(made.settings))))
+        _write(output, render_docx(report, replace(made.settings.bulletin, issue=made.issue or ""),
+                                   made=today(plan_zone(made.settings))))
     elif kind == "md":
         from xatrack.views.report_markdown import render_markdown
 

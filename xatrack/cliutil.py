@@ -37,7 +37,7 @@ IdArg = Annotated[
     ),
 ]
 QuarterOpt = Annotated[
-    Optional[str], typer.Option("--quarter", "-q", help="季度,如 Q2、2025-Q2、二季度;默认为当前季度", show_default=False)
+    Optional[str], typer.Option("--quarter", "-q", help="季度,如 Q2、2025-Q2、二季度;默认为正在报送的季度:季度结束后 settings.report_window_days(默认 31)天内为刚结束的季度,此后为当前季度(计划年度之前为 Q1,之后为 Q4)", show_default=False)
 ]
 FormatOpt = Annotated[str, typer.Option("--format", help="输出格式:term(表格)、json、csv")]
 

@@ -6,7 +6,7 @@ settings:
   bulletin:
     masthead: 政务督查通报            # 版头名称(不写则没有版头)
     issuer: 咸安区人民政府督查室       # 发文机关
-    issue: 第3期                       # 期号
+    issue: 第3期                       # 期号(不写则按本年已发布的通报续编;report --issue 优先)
     date: 2025-07-15                  # 印发日期(默认为生成当天)
     contact: 督查室 张三 0715-8888888  # 催办单上的联系方式
     requirements:                     # 下步要求(不写则通报中没有这一节);也可按季度写 {Q2: [...]}
@@ -16,6 +16,7 @@ settings:
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Callable
 
@@ -114,3 +115,27 @@ def dump_paperwork_settings(settings: Settings) -> dict:
             node["requirements"] = list(b.requirements)
         out["bulletin"] = node
     return out
+
+
+_ISSUE = re.compile(r"第?\s*(\d{1,4})\s*期?")
+
+
+def issue_text(value: str) -> str:
+    """--issue as the 通报 prints it: '3' and '第3期' -> '第3期'; other wording kept as written."""
+    text = value.strip()
+    match = _ISSUE.fullmatch(text)
+    return f"第{int(match.group(1))}期" if match else text
+
+
+def issue_number(text: str) -> int | None:
+    """'第3期' -> 3; None for wording without a number of its own."""
+    match = _ISSUE.fullmatch((text or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def next_issue(earlier: list[dict]) -> str:
+    """The issue after the bulletins already published this year (``earlier``: their
+    records, bulletins/): one more than the highest number printed, and at least one
+    more than how many were published (a record without a number counts as one)."""
+    numbers = [n for n in (issue_number(str(r.get("issue") or "")) for r in earlier) if n is not None]
+    return f"第{max(numbers + [len(earlier)]) + 1}期"
