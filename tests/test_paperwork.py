@@ -712,6 +712,26 @@ def test_notice_items_show_their_figures_and_consecutive_marks(replayed):
     assert f"未报送{kjj.count(MISSING)}项(其中连续未报送{count}项)、严重滞后1项" in notice_paragraphs(kjj)[1]
 
 
+def test_notices_written_together_are_the_notices_written_alone(replayed):
+    """remind --format docx sets the page up once and writes each body again: every part of
+    every file is what a notice rendered on its own gives (nothing of one unit left in the next)."""
+    import io
+    from datetime import date
+
+    from xatrack import api
+    from xatrack.views.remind_docx import render_notice_docx, render_notices_docx
+
+    notices = api.remind(replayed, quarter="Q2", today=date(2025, 7, 8)).notices
+    assert len(notices) > 5
+    for notice, together in zip(notices, render_notices_docx(notices), strict=True):
+        alone = zipfile.ZipFile(io.BytesIO(render_notice_docx(notice)))
+        joint = zipfile.ZipFile(io.BytesIO(together))
+        assert alone.namelist() == joint.namelist()
+        assert all(alone.read(name) == joint.read(name) for name in alone.namelist()), notice.unit
+    last = docx.Document(io.BytesIO(together))
+    assert [p.text for p in last.paragraphs].count("催 办 单") == 1 and len(last.tables) == 1
+
+
 def test_the_reply_date_is_a_working_day():
     """Issues 25, 29: the 催办单's reply date is a working day on China's calendar (holidays and
     调休 from chinese-calendar, Monday–Friday beyond its years): settings.remind_days calendar

@@ -183,3 +183,43 @@ def test_the_terminal_reminder_list_keeps_a_metric_name_with_a_dunhao_whole(trac
     assert code == 0, err
     flat = "".join(out.split())  # the cell's lines joined, wherever the table wrapped them
     assert "玉龙企业;潜龙企业;工业产值10亿元、税收亿元以上企业;新增省级专精特新中小企业" in flat
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_help_points_to_its_section_of_the_manual(capsys):
+    """Issue 28: `xatrack 命令 --help` ends with the section of docs/commands.md that says more,
+    and that section exists; every command (and every command of `finding`, `githook`) has one."""
+    from xatrack.cli import MANUAL_SECTIONS, app
+
+    manual = (REPO_ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    headings = [line[3:] for line in manual.splitlines() if line.startswith("## ")]
+    names = [info.name for info in app.registered_commands] + [group.name for group in app.registered_groups]
+    assert sorted(names) == sorted(MANUAL_SECTIONS)  # a new command needs its section
+    groups = {group.name: [info.name for info in group.typer_instance.registered_commands] for group in app.registered_groups}
+    for name in names:
+        for args in [[name]] if name not in groups else [[name, sub] for sub in groups[name]]:
+            code, out, err = run(capsys, *args, "--help")
+            assert code == 0, (args, err)
+            section = MANUAL_SECTIONS[name]
+            assert out.rstrip().endswith(f"详见 docs/commands.md 中的“{section}”一节。"), args
+            assert any(h == section or h.startswith(section + ":") for h in headings), section
+
+
+def test_the_readme_is_a_front_door():
+    """Issue 28: README.md in at most about 150 lines, no line of thousands of characters, the two
+    quick-start commands as they work, and links to docs pages that exist."""
+    import re
+
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert len(lines) <= 150 and max(len(line) for line in lines) < 400
+    assert "pip install -e . && xatrack overdue --quarter Q2" in text
+    assert "pip install -e '.[test]' && pytest" in text
+    links = re.findall(r"\]\((docs/[^)]+|bench/[^)]+)\)", text)
+    for page in ("docs/commands.md", "docs/rules.md", "docs/sharing.md", "docs/robustness.md", "docs/performance.md",
+                 "docs/ARCHITECTURE.md"):
+        assert page in links
+    assert all((REPO_ROOT / link).is_file() for link in links), links
+    assert "## English summary" in text

@@ -500,3 +500,24 @@ from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest
 from xatrack import cli_audit  # noqa: E402,F401  (registers `audit` and `githook`)
 from xatrack import cli_finding  # noqa: E402,F401  (registers `finding`)
 from xatrack import cli_remind  # noqa: E402,F401  (registers `remind`)
+
+# `xatrack 命令 --help` ends with where the manual says more: docs/commands.md, one section per
+# command (or per family of commands), its heading starting with these words.
+MANUAL = "docs/commands.md"
+MANUAL_SECTIONS = {
+    "import": "import", "init": "init", "check": "check", "sheet": "sheet 和 ingest", "ingest": "sheet 和 ingest",
+    "list": "list、show、overdue", "show": "list、show、overdue", "overdue": "list、show、overdue",
+    "leaders": "leaders、units", "units": "leaders、units", "update": "update、retract", "retract": "update、retract",
+    "report": "report", "remind": "remind", "finding": "finding", "audit": "audit、githook", "githook": "audit、githook",
+}
+
+
+def _point_to_the_manual() -> None:
+    for info in app.registered_commands:
+        info.epilog = info.epilog or f"详见 {MANUAL} 中的“{MANUAL_SECTIONS[info.name]}”一节。"
+    for group in app.registered_groups:
+        for info in group.typer_instance.registered_commands:
+            info.epilog = info.epilog or f"详见 {MANUAL} 中的“{MANUAL_SECTIONS[group.name]}”一节。"
+
+
+_point_to_the_manual()

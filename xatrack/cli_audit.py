@@ -52,7 +52,7 @@ def audit_command(
         for violation in done.violations:
             typer.echo(violation.audit_line())
         if not done.accounts.present:
-            typer.echo("提示:units.yaml 中没有 accounts,只检查了只追加和只写一次(登记账号的方法见 README)")
+            typer.echo("提示:units.yaml 中没有 accounts,只检查了只追加和只写一次(登记账号的方法见 docs/sharing.md)")
         typer.echo(f"检查了 {done.commits} 个提交({done.seconds:.1f} 秒):错误 {len(errors)} 处,警告 {len(warnings)} 处")
     if errors:
         sys.exit(1)

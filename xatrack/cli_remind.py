@@ -43,7 +43,6 @@ def remind_command(
     """
     kind = check_format(fmt, ("md", "docx"))
     from xatrack import api
-    from xatrack.views.remind_markdown import render_markdown
 
     made = api.remind(root, quarter=quarter, unit=unit, filters=filters, warn=echo_warning)
     q, units, notices = made.quarter, made.units, made.notices
@@ -57,6 +56,8 @@ def remind_command(
     if kind == "md":
         if output is not None:
             raise InputError("-o 只用于 --format docx;Markdown 输出到屏幕,可用 > 文件 保存")
+        from xatrack.views.remind_markdown import render_markdown
+
         sys.stdout.write(render_markdown(notices))
         return
     folder = _write_documents(notices, output if output is not None else Path(f"催办单-{q.year}Q{q.q}"), q)
@@ -68,15 +69,17 @@ def _write_documents(notices, folder: Path, q) -> Path:
     if folder.exists() and not folder.is_dir():
         raise InputError(f"-o 的值\"{folder}\"不是目录:催办单每个单位一个文件,-o 应为目录")
     from xatrack.errors import DataError
+    from xatrack.safefs import fsync_folder
     from xatrack.store import write_atomic
-    from xatrack.views.remind_docx import render_notice_docx
+    from xatrack.views.remind_docx import render_notices_docx
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for notice in notices:
+        for notice, data in zip(notices, render_notices_docx(notices)):
             path = folder / f"催办单-{notice.unit}-{q.year}Q{q.q}.docx"
-            write_atomic(path, render_notice_docx(notice))
+            write_atomic(path, data, sync_folder=False)
             typer.echo(f"  {path.name}:{len(notice.items)} 项")
+        fsync_folder(folder)  # every name durable, with one sync of the folder
     except (OSError, DataError) as error:
         message = getattr(error, "message", None) or getattr(error, "strerror", None) or str(error)
         raise InputError(f"-o 的值\"{folder}\"无法写入:{message}") from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+from copy import copy
 import os
 import stat
 import unicodedata
@@ -131,6 +132,22 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
 
     first = HEADER_ROW + 1
     clipped = Alignment(vertical="top", wrap_text=False)
+    unlocked = Protection(locked=False)
+    styled: dict[tuple, object] = {}  # a combination of styles -> what openpyxl made of it (cell._style)
+
+    def style(cell, key: tuple, **styles) -> None:
+        """Give ``cell`` ``styles``; a combination (``key``) met before is copied from the first
+        cell that had it: openpyxl hashes every style object on every assignment, which cost
+        most of `sheet --all`'s time. The cell's number format (set by its value) is in the key."""
+        key = (key, cell.number_format)
+        made = styled.get(key)
+        if made is None:
+            for name, value in styles.items():
+                setattr(cell, name, value)
+            styled[key] = copy(cell._style)
+        else:
+            cell._style = copy(made)
+
     previous = None
     for offset, row in enumerate(rows):
         r = first + offset
@@ -154,13 +171,12 @@ def sheet_bytes(info: SheetInfo, rows: list[SheetRow]) -> bytes:
         }
         for col, (key, _, _, fill_in) in enumerate(COLUMNS, 1):
             cell = ws.cell(r, col, xlsx_value(values.get(key)))
-            cell.border = border
-            cell.alignment = wrap if key in ("text", "metric", "note") else Alignment(vertical="top", wrap_text=True)
             if key == "value" and metric is None:
-                cell.fill = grey  # nothing to count: stays locked
+                style(cell, ("grey",), border=border, alignment=wrap, fill=grey)  # nothing to count: stays locked
             elif fill_in:
-                cell.fill = fill
-                cell.protection = Protection(locked=False)
+                style(cell, ("fill",), border=border, alignment=wrap, fill=fill, protection=unlocked)
+            else:
+                style(cell, ("plain",), border=border, alignment=wrap)
         if metric is None:
             ws.cell(r, _col("metric")).font = Font(color="808080")
         if repeat:

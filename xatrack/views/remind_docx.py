@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from docx import Document
+from docx.oxml.ns import qn
 
 from xatrack.remind import NOTICE_HEADER, RECTIFICATION_HEADER, Notice, cn_date, contact_line, notice_paragraphs, notice_rows, rectification_rows
 from xatrack.views.report_docx import (
@@ -11,7 +14,6 @@ from xatrack.views.report_docx import (
     _page_setup,
     _para,
     _save,
-    _shade,
     _signature,
     _styles,
     _table,
@@ -22,11 +24,29 @@ FILLS = {"未报送": "D9D9D9", "严重滞后": "FFC7CE", "逾期报送": "FFEB9
 
 
 def render_notice_docx(notice: Notice) -> bytes:
+    return next(render_notices_docx([notice]))
+
+
+def render_notices_docx(notices: Iterable[Notice]) -> Iterator[bytes]:
+    """One Word file per notice. The page, the styles, the fonts and the page numbers are
+    the same in every 催办单: they are set up once and only the body is written again for
+    each notice (opening python-docx's template and setting up a page cost about as much
+    as a whole notice's body)."""
     doc = Document()
     _page_setup(doc)
     _styles(doc)
     _font_table(doc)
     _page_numbers(doc)
+    body = doc.element.body
+    for notice in notices:
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):  # the section (page size, margins, footer) stays
+                body.remove(child)
+        _body(doc, notice)
+        yield _save(doc)
+
+
+def _body(doc, notice: Notice) -> None:
     _title(doc, "催 办 单")
     _para(doc, f"({notice.quarter.label})", align="center", indent=False)
     paragraphs = notice_paragraphs(notice)
@@ -35,10 +55,9 @@ def render_notice_docx(notice: Notice) -> bytes:
         _para(doc, contact_line(notice))
     _para(doc, paragraphs[1])
     if notice.items:
-        table = _table(doc, NOTICE_HEADER, notice_rows(notice), widths=[7, 44, 12, 24, 13], status_col=2)
-        for r, item in enumerate(notice.items, start=1):
-            if item.state == "逾期报送" or item.consecutive:  # the report's own states are coloured by _table
-                _shade(table.rows[r].cells[2], FILLS[item.state])
+        # The bulletin's own states are coloured by _table; 逾期报送 and 连续未报送 here.
+        fills = {(r, 2): FILLS[item.state] for r, item in enumerate(notice.items) if item.state == "逾期报送" or item.consecutive}
+        _table(doc, NOTICE_HEADER, notice_rows(notice), widths=[7, 44, 12, 24, 13], status_col=2, fills=fills)
     if notice.rectifications:
         _table(doc, RECTIFICATION_HEADER, rectification_rows(notice), widths=[12, 8, 60, 20], status_col=None)
     _para(doc, paragraphs[2])
@@ -48,4 +67,3 @@ def render_notice_docx(notice: Notice) -> bytes:
         _signature(doc, notice.office, notice.made)
     else:
         _para(doc, cn_date(notice.made), align="right", indent=False)
-    return _save(doc)
