@@ -102,6 +102,7 @@ class TableReader:
         draft = self._add_item(line, item_id, kind, text.replace("\n", ""), place=place if place else f"第{line}行")
         if draft is None:
             return
+        draft.reader = found.layout if found else "表格"
         draft.source = " | ".join(c if c is not None else "(合并)" for c in row)
         for role, label in ((tab.LEADERS, "责任领导"), (tab.LEAD, "牵头单位"), (tab.UNITS, "责任单位")):
             columns = header.columns(role)

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from xatrack.importer.assignments import _KEY, _has_key, parse_assignment, split_assignment, split_names
+from xatrack.importer.assignments import _KEY, _has_key, duty_in_words, parse_assignment, split_assignment, split_names
 from xatrack.importer.deadlines import deadline_quarter, due_quarter
 from xatrack.importer.figures import extract_figures, growth_target_id, relative_metrics
 from xatrack.importer.formats import Document, Table
+from xatrack.importer.layouts import prepare
 from xatrack.importer.headings import CN_NUMBERED, CONVENTION, NUMBERED, PART_HEADING, UNIT_NAME, heading_assignment
 from xatrack.importer.table_reader import TableReader
 from xatrack.importer.overrides import apply_overrides
@@ -45,6 +46,7 @@ class _Draft:
     source: str = ""  # the text as the document has it
     place: str = ""
     inferred: list[str] = field(default_factory=list)
+    reader: str = ""  # the layout that recognised it: 条文、表格、要点列表…
     heading_leaders: list[str] = field(default_factory=list)  # from the heading above (一、张三市长主抓…)
     heading_lead: list[str] = field(default_factory=list)  # from the heading above (一、某局牵头工作)
     open_body: str | None = None  # the body while the item may continue on the next line
@@ -64,10 +66,11 @@ class _ActionDraft:
 class _Builder(TableReader):
     def __init__(self, lines: list[str], document: Document | None = None):
         self.document = document or Document(lines=lines)
-        self.lines = self._without_conventions(list(lines))
+        prepared, self.prepared = prepare(list(lines))
+        self.lines = self._without_conventions(prepared)
         self.tables: dict[int, Table] = dict(self.document.tables)
         self.text_tables = {found.start: found for found in tab.find_text_tables(self.lines)}
-        self.layouts: list[str] = []
+        self.layouts: list[str] = list(self.prepared)
         self.heading_leaders: list[str] = []
         self.heading_lead: list[str] = []
         self.renumber = 0  # added to item numbers once numbering restarts under a new heading
@@ -334,7 +337,9 @@ class _Builder(TableReader):
         kind = TARGET if self.mode == TARGET else TASK
         existing = [int(d.id.lstrip("G")) for d in self.items if d.kind == kind and d.id.lstrip("G").isdigit()]
         next_id = max(existing, default=0) + 1
-        self._add_item(number, f"G{next_id}" if kind == TARGET else str(next_id), kind, match.group(1).strip())
+        draft = self._add_item(number, f"G{next_id}" if kind == TARGET else str(next_id), kind, match.group(1).strip())
+        if draft is not None:
+            draft.reader = "要点列表"
         self._note_layout("要点列表")
         return True
 
@@ -414,6 +419,7 @@ class _Builder(TableReader):
         self.items.append(draft)
         if place is None:
             self._note_layout("条文")
+            draft.reader = "条文"
         self._set_body(number, draft, body, place)
         if not draft.text:
             self.warn(number, f"编号 {item_id} 没有内容", place)
@@ -434,8 +440,9 @@ class _Builder(TableReader):
             else:
                 units = _unlabelled_units(text)
                 if units is not None:
-                    text, draft.units = units
-                    draft.inferred.append("责任单位取自句末括号(未写“责任单位”)")
+                    text, lead, draft.units, note = units
+                    draft.lead = lead or draft.lead
+                    draft.inferred.append(note)
                 elif may_continue and not body.rstrip().endswith(tuple(_UNFINISHED_END)):
                     draft.open_body = body
         draft.text = text
@@ -478,6 +485,10 @@ class _Builder(TableReader):
         for name in ("leaders", "lead", "units"):
             target = getattr(draft, name)
             target.extend(value for value in getattr(parsed, name) if value not in target)
+        if parsed.open_list and "责任单位以“等”结尾,名单未列全" not in draft.inferred:
+            draft.inferred.append("责任单位以“等”结尾,名单未列全")
+        if parsed.lead_in_list and "牵头单位取自单位名单中标“牵头”的" not in draft.inferred:
+            draft.inferred.append("牵头单位取自单位名单中标“牵头”的")
         if parsed.deadline:
             draft.deadline = "、".join(parsed.deadline) if not draft.deadline else draft.deadline
 
@@ -503,7 +514,7 @@ class _Builder(TableReader):
             tasks=tuple(item for item in items if item.kind == TASK),
         )
         warnings = sorted(self.warnings, key=lambda w: w.line)
-        review = tuple(ReviewRow(d.id, d.place, d.source, tuple(d.inferred)) for d in self.items)
+        review = tuple(ReviewRow(d.id, d.place, d.source, tuple(d.inferred), d.reader) for d in self.items)
         return ImportResult(
             plan=plan,
             warnings=tuple(warnings),
@@ -613,8 +624,9 @@ def _unclosed_assignment(body: str) -> tuple[str, str] | None:
     return None
 
 
-def _unlabelled_units(text: str) -> tuple[str, list[str]] | None:
-    """做事。(市人社局、市财政局): units in a last bracket without 责任单位:, when every name is a unit."""
+def _unlabelled_units(text: str) -> tuple[str, list[str], list[str], str] | None:
+    """做事。(市人社局、市财政局) / 做事。(县交通局、县财政局负责): (text, lead, units, what was inferred)
+    from a last bracket without 责任单位:, when every name is a unit."""
     stripped = text.rstrip()
     if not stripped or stripped[-1] not in _CLOSE:
         return None
@@ -625,10 +637,15 @@ def _unlabelled_units(text: str) -> tuple[str, list[str]] | None:
         elif stripped[pos] in _OPEN:
             depth -= 1
             if depth == 0:
-                names = split_names(stripped[pos + 1 : -1])
+                inner = stripped[pos + 1 : -1]
                 before = stripped[:pos].rstrip()
+                duty = duty_in_words(inner)
+                if duty is not None and before and all(UNIT_NAME.search(_strip_brackets(n)) for n in duty[0] + duty[1]):
+                    lead, units, note = duty
+                    return before, lead, units, note or "牵头单位取自句末括号中的“牵头”"
+                names = split_names(inner)
                 if names and before and all(UNIT_NAME.search(_strip_brackets(n)) for n in names):
-                    return before, names
+                    return before, [], names, "责任单位取自句末括号(未写“责任单位”)"
                 return None
     return None
 
