@@ -189,3 +189,23 @@ def test_review_names_the_reader_of_each_item():
     assert {row.reader for row in result.review} == {"条文"}
     bullets = import_plan("核心:修缮设施\n- 修缮步道12公里。\n- 新增岗位300个。\n")
     assert {row.reader for row in bullets.review} == {"要点列表"}
+
+
+# -- metrics read as written
+
+
+def test_respectively_gives_one_metric_per_subject_of_one_kind():
+    from xatrack.importer import extract_figures
+
+    metrics = [h.metric for h in extract_figures("城镇和农村居民人均可支配收入分别增长8%、8.5%。") if h.metric]
+    assert [(m.name, m.target, m.kind) for m in metrics] == [
+        ("城镇居民人均可支配收入增速", 8.0, "growth"), ("农村居民人均可支配收入增速", 8.5, "growth")]
+    three = [h.metric for h in extract_figures("甲县、乙县和丙县新建公园分别达到3个、4个、5个。") if h.metric]
+    assert len({m.kind for m in three}) == 1 and len({m.name for m in three}) == 3
+
+
+def test_compound_units_stay_whole():
+    from xatrack.importer import extract_figures
+
+    metrics = [h.metric for h in extract_figures("举办文化活动150场次,服务群众20万人次,保障航班30架次。") if h.metric]
+    assert [(m.name, m.unit) for m in metrics] == [("举办文化活动", "场次"), ("服务群众", "万人次"), ("保障航班", "架次")]
