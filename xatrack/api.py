@@ -329,23 +329,28 @@ def _after_append(loaded: Loaded, recorded, path: Path) -> Recorded:
 
 class Imported(_Value):
     """`xatrack import`: the importer's ``result`` (plan, warnings, format, layout), the registry
-    ``text`` (tasks.yaml as it would be written), the ``overrides`` file applied (None: none) and
-    the file ``written`` (tasks.yaml, or the review page; None when nothing was written)."""
+    ``text`` (tasks.yaml as it would be written), the ``overrides`` file applied (None: none), the
+    file ``written`` (tasks.yaml, or the review page; None when nothing was written) and the
+    ``changes`` against the registry written over or given with ``onto`` (None: there was none)."""
 
-    __slots__ = ("result", "text", "overrides", "written")
+    __slots__ = ("result", "text", "overrides", "written", "changes")
 
 
 def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path | None = None, strict: bool = False,
-                review: bool = False, warn: Warn | None = None) -> Imported:
+                review: bool = False, warn: Warn | None = None, onto: Path | None = None, force: bool = False) -> Imported:
     """`xatrack import`: read an official plan with its overrides (the ``<name>.overrides.yaml``
-    beside it when ``overrides`` is None) into a registry. ``warn`` gets each line the importer could
-    not read (``file:place: 警告: …``). A plan without any item is refused; so is one with unread lines
-    when ``strict``. With ``output`` the registry is written there; with ``review`` nothing is, except
-    the review page when ``output`` is an .html file."""
-    from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
-    from xatrack.setup import build_registry, default_overrides
+    beside it when ``overrides`` is None), or a 分解表 written by ``plan export``, into a registry.
+    ``warn`` gets each line the importer could not read (``file:place: 警告: …``). A plan without any
+    item is refused; so is one with unread lines when ``strict``. With ``output`` the registry is
+    written there; with ``review`` nothing is, except the review page when ``output`` is an .html file.
 
-    if overrides is None:
+    Over an existing registry (``output``, or ``onto`` for a review) the current ``settings`` are kept
+    and the differences are listed (``changes``); a write that would change anything is refused
+    unless ``force``, and with ``force`` each change still goes to ``warn`` when progress exists."""
+    from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
+    from xatrack.setup import build_registry, default_overrides, has_progress, onto_current
+
+    if overrides is None and plan_file.suffix.lower() != ".xlsx":
         overrides = default_overrides(plan_file)
     result, text = build_registry(plan_file, overrides)
     for warning in result.warnings:
@@ -356,18 +361,58 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
             f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
             "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
         )
+    current = onto if onto is not None else (output if not review else None)
+    changes = None
+    if current is not None:
+        text, changes = onto_current(text, Path(current))
     if review:
         if output is None or output.suffix.lower() not in (".html", ".htm"):
-            return Imported(result, text, overrides, None)
+            return Imported(result, text, overrides, None, changes)
         from xatrack.importer.review import render_review_html
 
         write_output(output, render_review_html(result, str(plan_file)))
-        return Imported(result, text, overrides, output)
+        return Imported(result, text, overrides, output, changes)
     if strict and result.warnings:
         raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output or 'tasks.yaml'}")
+    if output is not None and changes:
+        progress = has_progress(Path(output).resolve().parent)
+        if warn is not None and (progress or not force):
+            for change in changes:
+                warn(f"{output}: 将改变: {change}")
+        if not force:
+            held = ",且跟踪目录已有进度记录" if progress else ""
+            raise InputError(
+                f"{output} 与导入结果有 {len(changes)} 处不同(见上){held},未覆盖;"
+                f"核对无误后加 --force 覆盖,或先用 --review --onto {output} 查看"
+            )
     if output is not None:
         write_output(output, text)
-    return Imported(result, text, overrides, output)
+    return Imported(result, text, overrides, output, changes)
+
+
+class PlanExported(_Value):
+    """`xatrack plan export`: the workbook ``written`` and how many ``items`` and ``rows`` it has."""
+
+    __slots__ = ("written", "items", "rows")
+
+
+def plan_export(root=None, *, output: Path, warn: Warn | None = None) -> PlanExported:
+    """`xatrack plan export`: the registry as the 分解表 offices fill in (.xlsx), with drop-downs of
+    units.yaml's units and leaders; ``import`` reads it back (unchanged cells: the same tasks.yaml)."""
+    from xatrack.io.plan_xlsx import plan_workbook_bytes
+    from xatrack.safefs import write_output
+
+    if Path(output).suffix.lower() != ".xlsx":
+        raise InputError(f"plan export 写出 Excel 工作簿,-o 应为 .xlsx 文件,而不是 {output}")
+    loaded = open_tracker(root, warn=warn)
+    text = loaded.tracker.registry_path.read_text(encoding="utf-8")
+    directory = loaded.directory
+    units = list(dict.fromkeys([unit.name for unit in directory.units] + [n for i in loaded.plan.items for n in i.lead + i.units]))
+    leaders = list(dict.fromkeys([leader.name for leader in directory.leaders] + [n for i in loaded.plan.items for n in i.leaders]))
+    data = plan_workbook_bytes(loaded.plan, text, units, leaders)
+    write_output(Path(output), data)
+    rows = sum(max(1, len(item.metrics)) for item in loaded.plan.items)
+    return PlanExported(Path(output), len(loaded.plan.items), rows)
 
 
 # --------------------------------------------------------------------------- report
@@ -967,13 +1012,16 @@ class Initialized(_Value):
     __slots__ = ("folder", "plan_file", "plan", "warnings")
 
 
-def init_tracker(folder: Path, source: Path | None = None) -> Initialized:
+def init_tracker(folder: Path, source: Path | None = None, *, year: int | None = None, title: str | None = None,
+                 issuer: str | None = None) -> Initialized:
     """`xatrack init`: a new tracker in ``folder`` (tasks.yaml, units.yaml, progress/, .gitattributes,
-    .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan).
-    A folder that already holds a tasks.yaml is refused."""
+    .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan);
+    ``year``, ``title`` and ``issuer`` set what the document does not say clearly.
+    A folder that already holds a tasks.yaml is refused; so is a plan whose year is unknown."""
     from xatrack.setup import init_tracker as make
 
-    plan_file, result = make(Path(folder), Path(source) if source is not None else None)
+    plan_file, result = make(Path(folder), Path(source) if source is not None else None, year=year, title=title,
+                             issuer=issuer)
     return Initialized(Path(folder), plan_file, result.plan, list(result.warnings))
 
 

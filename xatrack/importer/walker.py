@@ -13,7 +13,7 @@ from xatrack.importer.formats import Document, Table
 from xatrack.importer.layouts import prepare
 from xatrack.importer.headings import CN_NUMBERED, CONVENTION, NUMBERED, PART_HEADING, UNIT_NAME, heading_assignment
 from xatrack.importer.table_reader import TableReader
-from xatrack.importer.overrides import apply_overrides
+from xatrack.importer.overrides import PLAN_KEY, apply_overrides
 from xatrack.importer.result import ImportResult, ImportWarning, ReviewRow
 import xatrack.importer.tables as tab
 from xatrack.importer.text import _CLOSE, _OPEN, _is_cjk, _short, chinese_number
@@ -498,14 +498,18 @@ class _Builder(TableReader):
         self._close_header()
         self._close_open_item()
         self._infer_assignments()
+        plan_fixes = overrides.get(PLAN_KEY, [{}])[0]
+        if "year" in plan_fixes:
+            self.years.insert(0, plan_fixes["year"])
         items = [self._item(draft, overrides.get(draft.id, [])) for draft in self.items]
         items = self._relative_targets(items)
         for item_id, entries in overrides.items():
-            if item_id not in self.ids:
+            if item_id not in self.ids and item_id != PLAN_KEY:
                 self.warn(0, f"覆盖文件第{entries[0]['line']}行: 原文中没有条目 {item_id}")
         if not items:
             self.warn(0, "没有找到任何目标或任务")
-        info = PlanInfo(title=self.title, issuer=self.issuer, issued=self.issued, year=self._year())
+        info = PlanInfo(title=plan_fixes.get("title", self.title), issuer=plan_fixes.get("issuer", self.issuer),
+                        issued=self.issued, year=self._year())
         actions = tuple(Action(a.id, a.title, a.intro, tuple(a.sections)) for a in self.actions)
         plan = Plan(
             info=info,
@@ -539,6 +543,17 @@ class _Builder(TableReader):
                 draft.lead, draft.units = draft.units[:1], draft.units[1:]
                 draft.inferred.append("牵头单位按“列第一位的为牵头单位”取责任单位第一个")
 
+    @staticmethod
+    def _fix_item(draft: _Draft, fields: dict) -> None:
+        """The office's settled fields (overrides without figure): they replace what the document gave."""
+        for key in ("text", "deadline"):
+            if key in fields:
+                setattr(draft, key, fields[key])
+        for key, title in (("leaders", "责任领导"), ("lead", "牵头单位"), ("units", "责任单位")):
+            if key in fields:
+                setattr(draft, key, list(fields[key]))
+                draft.inferred.append(f"{title}取自覆盖文件")
+
     def _relative_targets(self, items: list[Item]) -> list[Item]:
         """Targets (or tasks) stated against another figure (与经济增长基本同步, 不低于全市平均水平)
         get a RELATIVE metric (figures.relative_metrics), unless the text already
@@ -567,10 +582,17 @@ class _Builder(TableReader):
         def warn(message: str) -> None:
             self.warn(draft.line, f"{label}: {message}", draft.place if self.document.places or draft.place.startswith("表") else None)
 
+        fixed = [entry for entry in entries if "item" in entry]
+        entries = [entry for entry in entries if "item" not in entry]
+        for entry in fixed:
+            self._fix_item(draft, entry["item"])
         hits = extract_figures(draft.text)
         metrics, not_goals = apply_overrides(draft.text, hits, entries, warn)
         due = due_quarter(draft.text)
-        if draft.deadline:
+        fixed_due = next((entry["item"]["due"] for entry in fixed if "due" in entry["item"]), None)
+        if fixed_due is not None:
+            due = fixed_due
+        elif draft.deadline:
             from_words = deadline_quarter(draft.deadline, self._year())
             if from_words is None:
                 warn(f"完成时限“{draft.deadline}”无法换算成季度,按原文推断为第{due}季度")
