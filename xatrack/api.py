@@ -390,6 +390,42 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
     return Imported(result, text, overrides, output, changes)
 
 
+class PlanDocument(_Value):
+    """`xatrack plan`: the plan as the office issues it: ``text`` (Markdown, when not written to a
+    file), the file ``written`` (None: printed) and how many ``items``."""
+
+    __slots__ = ("text", "written", "items")
+
+
+def plan_document(root=None, *, format: str | None = None, output: Path | None = None, warn: Warn | None = None) -> PlanDocument:
+    """`xatrack plan --format docx|md`: the 分解方案 (title, targets, actions with their sections,
+    numbered tasks with their assignment) in the GB/T 9704 layout of the 通报 (docx) or Markdown.
+    The document carries its registry: ``import`` reads it back into the same tasks.yaml."""
+    from xatrack.importer.embedded import markdown_comment
+    from xatrack.safefs import write_output
+    from xatrack.views.plan_text import render_plan_markdown
+
+    if format is None:
+        format = "docx" if output is not None and Path(output).suffix.lower() == ".docx" else "md"
+    if format not in ("docx", "md"):
+        raise InputError(f"--format 应为 docx 或 md,而不是 {format}")
+    if format == "docx" and output is None:
+        raise InputError("Word 文档请用 -o 指定文件,如 -o 分解方案.docx")
+    loaded = open_tracker(root, warn=warn)
+    text = loaded.tracker.registry_path.read_text(encoding="utf-8")
+    plan = loaded.plan
+    if format == "docx":
+        from xatrack.views.plan_docx import render_plan_docx
+
+        write_output(Path(output), render_plan_docx(plan, text))
+        return PlanDocument("", Path(output), len(plan.items))
+    markdown = render_plan_markdown(plan) + "\n" + markdown_comment(text)
+    if output is None:
+        return PlanDocument(render_plan_markdown(plan), None, len(plan.items))
+    write_output(Path(output), markdown)
+    return PlanDocument("", Path(output), len(plan.items))
+
+
 class PlanExported(_Value):
     """`xatrack plan export`: the workbook ``written`` and how many ``items`` and ``rows`` it has."""
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from xatrack.errors import DataError, InputError
 from xatrack.importer import import_file
 from xatrack.importer.compare import plan_changes
+from xatrack.importer.embedded import carried_result, docx_registry, markdown_registry, onto_carried
 from xatrack.importer.sheet_edits import apply_sheet, sheet_result
 from xatrack.registry import dump_plan, parse_registry
 from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, write_atomic
@@ -49,8 +50,36 @@ def build_registry(plan_file: Path, overrides: Path | None):
 
         if is_plan_workbook(plan_file):
             return registry_from_sheet(plan_file)
+    carried = carried_registry(plan_file)
+    if carried:
+        return registry_from_document(plan_file, carried)
     result = import_file(plan_file, overrides)
     return result, dump_plan(result.plan, header=registry_header(plan_file, overrides))
+
+
+def carried_registry(path: Path) -> str:
+    """The registry a document written by ``plan --format docx|md`` carries ("" for any other file)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".docx", ".md", ".markdown") or not path.is_file():
+        return ""
+    if suffix == ".docx":
+        return docx_registry(path.read_bytes())
+    return markdown_registry(path.read_text(encoding="utf-8", errors="replace"))[1]
+
+
+def registry_from_document(path: Path, carried: str):
+    """(import result, registry text) of a 分解方案 xatrack wrote: what it shows onto the registry it
+    carries; unchanged, the carried registry byte for byte."""
+    plan, problems = parse_registry(carried, f"{path}[任务清单]")
+    result = import_file(path, None)
+    if plan is None:  # unreadable: read as any document
+        return result, dump_plan(result.plan, header=registry_header(path, None))
+    merged, changes = onto_carried(result, plan)
+    result = carried_result(result, merged, changes)
+    if not changes:
+        return result, carried
+    text = dump_plan(merged, header=comment_header(carried))
+    return result, with_settings_of(text, carried) or text
 
 
 def registry_from_sheet(path: Path):

@@ -4,6 +4,7 @@ A reader takes the lines and returns them as the walker should see them (the sam
 so every place stays the document's own, except for a page that came as one line) with what it did:
 ``Pass(lines, applied)``.
 
+    markdown_marks     Markdown: # headings and **bold** lines read as plain lines, <!-- comments --> dropped
     web_furniture      a web page copied to text: 设为首页, 发布时间:…, 浏览次数, 【打印】【关闭】 dropped
     page_on_one_line   a whole page on one line: cut before 一、 / (一) / 1. markers
     wrapped_units      a 责任单位 list wrapped by a PDF's layout (…、各乡镇 / 人民政府) joined again
@@ -124,7 +125,31 @@ def wrapped_units(lines: list[str]) -> Pass:
     return Pass(out, applied)
 
 
+# -- Markdown (a plan written by ``plan --format md``, or kept as Markdown)
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+(\S.*)$")
+_MD_BOLD = re.compile(r"^\*\*(\S.*?)\*\*$")
+
+
+def markdown_marks(lines: list[str]) -> Pass:
+    """# 标题 / **小标题** / <!-- … -->: the marks taken off, the comment (a carried registry) dropped."""
+    out, applied, in_comment = list(lines), False, False
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if in_comment or text.startswith("<!--"):
+            in_comment = not text.endswith("-->")
+            out[index] = ""
+            applied = True
+            continue
+        match = _MD_HEADING.match(text) or _MD_BOLD.match(text)
+        if match:
+            out[index] = match.group(1).strip()
+            applied = True
+    return Pass(out, applied)
+
+
 LAYOUTS: tuple[Layout, ...] = (
+    Layout("Markdown", markdown_marks),
     Layout("网页", web_furniture),
     Layout("整页一行", page_on_one_line),
     Layout("换行截断的单位", wrapped_units),
