@@ -1,0 +1,78 @@
+"""A new county adopting xatrack: init with its own year, title and issuer; overrides that carry the
+office's assignments; a tracker whose generated files speak of its own plan, not 咸安's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import run
+from xatrack.errors import DataError
+from xatrack.importer import import_plan, load_overrides
+from xatrack.registry import parse_registry
+
+PLAN = """某县人民政府办公室
+2030年2月1日
+某县重点工作责任分解方案
+一、主要预期目标
+(一)全县生产总值增长6%左右。(责任领导:甲乙;牵头单位:县发改局)
+二、重点工作
+(一)实施便民行动。办好民生实事。
+1.修缮步道12公里。(责任单位:县交通局、县财政局)
+2.新增岗位300个。
+"""
+
+
+def test_overrides_carry_assignments_text_deadline_and_plan_fields():
+    overrides = load_overrides(
+        "plan: {year: 2031, title: 某县2031年方案, issuer: 某县政府办}\n"
+        '"1":\n  - {lead: [县交通局], units: [县财政局], leaders: 丙丁, deadline: 6月底前}\n'
+        '"2":\n  - {text: 新增就业岗位300个。, lead: 县人社局, due: Q3}\n',
+        "审定.yaml",
+    )
+    result = import_plan(PLAN, overrides=overrides)
+    plan = result.plan
+    assert (plan.info.year, plan.info.title, plan.info.issuer) == (2031, "某县2031年方案", "某县政府办")
+    one, two = plan.get("1"), plan.get("2")
+    assert one.lead == ("县交通局",) and one.units == ("县财政局",) and one.leaders == ("丙丁",)
+    assert one.deadline == "6月底前" and one.due == 2
+    assert two.text == "新增就业岗位300个。" and two.lead == ("县人社局",) and two.due == 3
+    assert two.metrics[0].name.startswith("新增就业岗位")
+    assert not result.warnings
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('"1":\n  - {lead: 3}\n', "名称列表"),
+    ('"1":\n  - {due: Q5}\n', "Q1…Q4"),
+    ('"1":\n  - {lead: [甲局], colour: red}\n', "colour"),
+    ("plan: {year: 30}\n", "年份"),
+    ("plan: {month: 3}\n", "plan"),
+])
+def test_bad_overrides_name_file_and_line(text, fragment):
+    with pytest.raises(DataError) as error:
+        load_overrides(text, "审定.yaml")
+    assert "审定.yaml:" in str(error.value) and fragment in str(error.value)
+
+
+def test_init_with_year_title_issuer_and_own_examples(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text(PLAN.replace("某县重点工作责任分解方案", "某县重点工作责任分解方案"), encoding="utf-8")
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt", "--year", "2030", "--title", "某县2030年方案", "--issuer", "某县政府办")
+    assert code == 0, err
+    plan, _ = parse_registry(Path("t/tasks.yaml").read_text(encoding="utf-8"))
+    assert (plan.info.year, plan.info.title, plan.info.issuer) == (2030, "某县2030年方案", "某县政府办")
+    readme = Path("t/README.md").read_text(encoding="utf-8")
+    assert "2025" not in readme and "区科经局" not in readme and "报送表-2030Q2/" in readme
+    assert "update 1 --done 6 --by 县交通局" in readme
+    units = Path("t/units.yaml").read_text(encoding="utf-8")
+    assert "咸安" not in units and "2025" not in units
+
+
+def test_init_refuses_a_plan_whose_year_is_unknown(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text("某县重点工作\n1.修缮步道12公里。(牵头单位:县交通局)\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt")
+    assert code == 2 and "--year" in err and not Path("t/tasks.yaml").exists()
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt", "--year", "2030")
+    assert code == 0, err
