@@ -76,3 +76,33 @@ def test_init_refuses_a_plan_whose_year_is_unknown(tmp_path, capsys, monkeypatch
     assert code == 2 and "--year" in err and not Path("t/tasks.yaml").exists()
     code, out, err = run(capsys, "init", "t", "--from", "方案.txt", "--year", "2030")
     assert code == 0, err
+
+
+NO_LEADS = "2030年某县重点工作\n1.修缮步道12公里。(责任单位:县交通局、县财政局)\n2.新增岗位300个。(责任单位:县人社局)\n"
+
+
+def test_a_plan_without_lead_units_is_loud(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XATRACK_TODAY", "2030-06-20")
+    Path("方案.txt").write_text(NO_LEADS, encoding="utf-8")
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt")
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path / "t")
+    code, out, err = run(capsys, "check")
+    text = out + err
+    assert "任务1 没有牵头单位" in text and "任务2 没有牵头单位" in text and "--first-unit-lead" in text
+    code, out, err = run(capsys, "sheet", "--all", "--quarter", "Q2", "-o", "报送表/")
+    assert code == 2 and "都没有牵头单位" in err and not Path("报送表").exists()
+
+
+def test_first_unit_lead_is_an_option_marked_inferred(tmp_path, capsys, monkeypatch):
+    result = import_plan(NO_LEADS, first_unit_lead=True)
+    assert result.plan.get("1").lead == ("县交通局",) and result.plan.get("1").units == ("县财政局",)
+    assert any("first-unit-lead" in note for note in result.review[0].inferred)
+    assert import_plan(NO_LEADS).plan.get("1").lead == ()
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text(NO_LEADS, encoding="utf-8")
+    code, out, err = run(capsys, "import", "方案.txt", "-o", "t.yaml", "--first-unit-lead")
+    assert code == 0, err
+    plan, _ = parse_registry(Path("t.yaml").read_text(encoding="utf-8"))
+    assert plan.get("2").lead == ("县人社局",)

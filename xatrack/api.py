@@ -337,7 +337,8 @@ class Imported(_Value):
 
 
 def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path | None = None, strict: bool = False,
-                review: bool = False, warn: Warn | None = None, onto: Path | None = None, force: bool = False) -> Imported:
+                review: bool = False, warn: Warn | None = None, onto: Path | None = None, force: bool = False,
+                first_unit_lead: bool = False) -> Imported:
     """`xatrack import`: read an official plan with its overrides (the ``<name>.overrides.yaml``
     beside it when ``overrides`` is None), or a 分解表 written by ``plan export``, into a registry.
     ``warn`` gets each line the importer could not read (``file:place: 警告: …``). A plan without any
@@ -346,13 +347,14 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
 
     Over an existing registry (``output``, or ``onto`` for a review) the current ``settings`` are kept
     and the differences are listed (``changes``); a write that would change anything is refused
-    unless ``force``, and with ``force`` each change still goes to ``warn`` when progress exists."""
+    unless ``force``, and with ``force`` each change still goes to ``warn`` when progress exists.
+    ``first_unit_lead``: an item without a lead unit takes its first responsible unit (marked inferred)."""
     from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
     from xatrack.setup import build_registry, default_overrides, has_progress, onto_current
 
     if overrides is None and plan_file.suffix.lower() != ".xlsx":
         overrides = default_overrides(plan_file)
-    result, text = build_registry(plan_file, overrides)
+    result, text = build_registry(plan_file, overrides, first_unit_lead=first_unit_lead)
     for warning in result.warnings:
         if warn is not None:
             warn(f"{plan_file}:{warning.place or warning.line}: 警告: {warning.message}")
@@ -615,6 +617,13 @@ def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quart
             skipped.append((name, error.message))
             continue
         written.append((name, path, len({r.item.id for r in rows}), len(rows)))
+    if not written and not skipped:
+        without = [item for item in plan.items if not item.lead]
+        if not all_roles and len(without) == len(plan.items):
+            raise InputError(f"任务清单中 {len(without)} 项都没有牵头单位,未写入任何报送表;请先补写牵头单位"
+                             "(xatrack check 逐项列出;或 xatrack plan export 在分解表中补填),或加 --all-roles 按责任单位生成")
+        matching = "符合筛选条件的" if not filters.empty else ""
+        raise InputError(f"没有{matching}{'涉及单位' if all_roles else '有牵头单位'}的事项,未写入任何报送表")
     return Sheets(q, written, folder, skipped)
 
 
@@ -1049,7 +1058,7 @@ class Initialized(_Value):
 
 
 def init_tracker(folder: Path, source: Path | None = None, *, year: int | None = None, title: str | None = None,
-                 issuer: str | None = None) -> Initialized:
+                 issuer: str | None = None, first_unit_lead: bool = False) -> Initialized:
     """`xatrack init`: a new tracker in ``folder`` (tasks.yaml, units.yaml, progress/, .gitattributes,
     .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan);
     ``year``, ``title`` and ``issuer`` set what the document does not say clearly.
@@ -1057,7 +1066,7 @@ def init_tracker(folder: Path, source: Path | None = None, *, year: int | None =
     from xatrack.setup import init_tracker as make
 
     plan_file, result = make(Path(folder), Path(source) if source is not None else None, year=year, title=title,
-                             issuer=issuer)
+                             issuer=issuer, first_unit_lead=first_unit_lead)
     return Initialized(Path(folder), plan_file, result.plan, list(result.warnings))
 
 

@@ -43,6 +43,7 @@ def import_command(
         typer.Option("--onto", help="与 --review 同用:列出导入结果相对这个任务清单的改动", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖与导入结果不同的任务清单(改动仍会列出)")] = False,
+    first_unit_lead: Annotated[bool, typer.Option("--first-unit-lead", help="没有牵头单位的事项取责任单位第一个为牵头单位(标为推定)")] = False,
 ) -> None:
     """从官方方案(文本、Word、Excel、PDF)生成任务清单 tasks.yaml。
 
@@ -60,7 +61,7 @@ def import_command(
     if onto is not None and not review:
         raise InputError("--onto 与 --review 同用:先列出改动;写入时用 -o 指定任务清单")
     made = api.import_plan(plan_file, overrides, output=output, strict=strict, review=review, warn=echo_warning,
-                           onto=onto, force=force)
+                           onto=onto, force=force, first_unit_lead=first_unit_lead)
     result, plan = made.result, made.result.plan
     read = f"读取 {plan_file}:{result.source_format},版式:{result.layout}"
     if review and made.written is not None:
@@ -256,6 +257,7 @@ def init_command(
     year: Annotated[Optional[int], typer.Option("--year", help="计划年度(方案没有写清时必填),如 2030", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="方案标题(覆盖从文件中读到的)", show_default=False)] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="发文单位,如 某县人民政府办公室", show_default=False)] = None,
+    first_unit_lead: Annotated[bool, typer.Option("--first-unit-lead", help="没有牵头单位的事项取责任单位第一个为牵头单位(标为推定)")] = False,
 ) -> None:
     """新建跟踪目录:任务清单、单位目录、progress/、.gitattributes 和使用说明。
 
@@ -267,7 +269,7 @@ def init_command(
     """
     from xatrack import api
 
-    made = api.init_tracker(folder, source, year=year, title=title, issuer=issuer)
+    made = api.init_tracker(folder, source, year=year, title=title, issuer=issuer, first_unit_lead=first_unit_lead)
     plan, plan_file = made.plan, made.plan_file
     warned = f";{len(made.warnings)} 行无法识别,见 xatrack import {plan_file} 的警告" if made.warnings else ""
     typer.echo(

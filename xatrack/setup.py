@@ -41,7 +41,7 @@ def registry_header(plan_file: Path, overrides: Path | None) -> str:
     )
 
 
-def build_registry(plan_file: Path, overrides: Path | None):
+def build_registry(plan_file: Path, overrides: Path | None, *, first_unit_lead: bool = False):
     """(import result, registry text) for an official text and its overrides, or for a 分解表 that
     ``plan export`` wrote (its hidden copy of the registry with the changed cells applied)."""
     if plan_file.suffix.lower() == ".xlsx" and plan_file.is_file():
@@ -53,7 +53,7 @@ def build_registry(plan_file: Path, overrides: Path | None):
     carried = carried_registry(plan_file)
     if carried:
         return registry_from_document(plan_file, carried)
-    result = import_file(plan_file, overrides)
+    result = import_file(plan_file, overrides, first_unit_lead=first_unit_lead)
     return result, dump_plan(result.plan, header=registry_header(plan_file, overrides))
 
 
@@ -244,7 +244,7 @@ def with_plan_info(result, text: str, *, year: int | None = None, title: str | N
 
 
 def init_tracker(folder: Path, source: Path | None, *, year: int | None = None, title: str | None = None,
-                 issuer: str | None = None):
+                 issuer: str | None = None, first_unit_lead: bool = False):
     """Make a new tracker in ``folder`` from ``source`` (default: the bundled 2025 plan):
     tasks.yaml, units.yaml, progress/, .gitattributes, .gitignore and README.md. ``year``, ``title``
     and ``issuer`` set what the document does not say clearly; a plan whose year is still unknown is
@@ -259,7 +259,7 @@ def init_tracker(folder: Path, source: Path | None, *, year: int | None = None, 
     if source is not None and not source.is_file():
         raise InputError(f"--from 指定的文件 {source} 不存在")
     overrides = default_overrides(plan_file)
-    result, text = build_registry(plan_file, overrides)
+    result, text = build_registry(plan_file, overrides, first_unit_lead=first_unit_lead)
     result, text = with_plan_info(result, text, year=year, title=title, issuer=issuer)
     plan = result.plan
     if not plan.items:

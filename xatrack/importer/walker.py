@@ -64,8 +64,9 @@ class _ActionDraft:
 
 
 class _Builder(TableReader):
-    def __init__(self, lines: list[str], document: Document | None = None):
+    def __init__(self, lines: list[str], document: Document | None = None, first_unit_lead: bool = False):
         self.document = document or Document(lines=lines)
+        self.first_unit_lead = first_unit_lead  # items without a lead take their first responsible unit
         prepared, self.prepared = prepare(list(lines))
         self.lines = self._without_conventions(prepared)
         self.tables: dict[int, Table] = dict(self.document.tables)
@@ -542,6 +543,9 @@ class _Builder(TableReader):
             if not draft.lead and draft.units and self.first_is_lead:
                 draft.lead, draft.units = draft.units[:1], draft.units[1:]
                 draft.inferred.append("牵头单位按“列第一位的为牵头单位”取责任单位第一个")
+            elif not draft.lead and draft.units and self.first_unit_lead:
+                draft.lead, draft.units = draft.units[:1], draft.units[1:]
+                draft.inferred.append("牵头单位按 --first-unit-lead 推定为责任单位第一个")
 
     @staticmethod
     def _fix_item(draft: _Draft, fields: dict) -> None:
