@@ -106,3 +106,16 @@ def test_first_unit_lead_is_an_option_marked_inferred(tmp_path, capsys, monkeypa
     assert code == 0, err
     plan, _ = parse_registry(Path("t.yaml").read_text(encoding="utf-8"))
     assert plan.get("2").lead == ("县人社局",)
+
+
+def test_a_clock_outside_the_plan_year_is_said_on_writing_commands(tracker, capsys, monkeypatch):
+    monkeypatch.setenv("XATRACK_TODAY", "2027-05-01")
+    code, out, err = run(capsys, "update", "32", "--done", "1", "--by", "区科经局", "--quarter", "Q4")
+    assert code == 0 and "不在计划年度 2025 年内" in err and len([l for l in err.splitlines() if "计划年度" in l]) == 1
+    code, out, err = run(capsys, "sheet", "--unit", "区科经局", "--quarter", "Q2", "-o", "a.xlsx")
+    assert code == 0 and "不在计划年度 2025 年内" in err
+    monkeypatch.setenv("XATRACK_TODAY", "2026-01-08")  # Q4 is collected in January: no warning
+    code, out, err = run(capsys, "update", "32", "--done", "2", "--by", "区科经局", "--quarter", "Q4")
+    assert code == 0 and "计划年度" not in err
+    code, out, err = run(capsys, "list")  # reading commands say nothing
+    assert "计划年度" not in err

@@ -93,6 +93,18 @@ def open_tracker(root: str | Path | Loaded | None = None, *, item: str | None = 
     return load(root, item=item, warn=warn, lazy=lazy)
 
 
+def warn_outside_year(loaded: Loaded, warn: Warn | None) -> None:
+    """A writing command with the clock outside the plan year (and outside the first quarter after it,
+    when Q4 is collected): one line, since what it writes goes to the plan year's quarters."""
+    from xatrack.clock import today
+
+    year = loaded.plan.info.year if loaded.plan is not None else 0
+    day = today()
+    if warn is None or not year or year * 100 + 1 <= day.year * 100 + day.month <= (year + 1) * 100 + 3:
+        return
+    warn(f"提醒:今天({day.isoformat()})不在计划年度 {year} 年内,记录和报送表都按 {year} 年的季度计;请核对 --quarter、--date 或系统时间")
+
+
 def heading(quarter, filters: Filters, what: str) -> str:
     """``二季度滞后及未报送事项 · 领导:洪声耀、陈浩``: the quarter, what, and the filters given."""
     parts = [f"{quarter.label}{what}"]
@@ -255,6 +267,7 @@ def update(root=None, *, item_id: str, done: str | None = None, metric: str | No
     from xatrack.recording import Submission, build_record
 
     loaded = open_tracker(root, item=item_id, warn=warn)  # an append needs neither the whole log nor the whole plan
+    warn_outside_year(loaded, warn)
     report = Submission(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     moment = now or clock_now()
     recorded = build_record(
@@ -272,6 +285,7 @@ def retract(root=None, *, item_id: str, metric: str | None = None, quarter: str 
     from xatrack.recording import build_retraction
 
     loaded = open_tracker(root, item=item_id, warn=warn)
+    warn_outside_year(loaded, warn)
     moment = now or clock_now()
     item = loaded.plan.get(item_id)
     entries = loaded.item_entries(item.id) if item is not None else []
@@ -565,6 +579,7 @@ def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quart
     if not every_unit and not unit:
         raise InputError("请用 --unit 指定单位(如 --unit 区科经局),或用 --all 为每个牵头单位各生成一个报送表")
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     filters = _filters(filters)
     plan, directory = loaded.plan, loaded.directory
     q = loaded.quarter(quarter)
@@ -679,6 +694,7 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     plan = loaded.plan
     moment = now or clock_now()
     when = parse_date(day) if day else None
@@ -961,6 +977,7 @@ def add_finding(root=None, *, item_id: str | None = None, unit: str | None = Non
     from xatrack.schedule import parse_date
 
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     item = find_item(loaded.plan, item_id) if item_id is not None else None
     if text is None:
         raise InputError("缺少 --text:请写明发现的问题")
@@ -1007,6 +1024,7 @@ def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[
     from xatrack.findings_log import append
 
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     found = load_findings(loaded)
     finding = resolve(found, finding_id)
     year = loaded.plan.info.year
