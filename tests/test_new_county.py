@@ -119,3 +119,28 @@ def test_a_clock_outside_the_plan_year_is_said_on_writing_commands(tracker, caps
     assert code == 0 and "计划年度" not in err
     code, out, err = run(capsys, "list")  # reading commands say nothing
     assert "计划年度" not in err
+
+
+def test_name_matching_uses_the_trackers_own_places():
+    from xatrack.directory.index import Directory, Unit
+    from xatrack.directory.names import local_prefixes
+
+    assert local_prefixes("甲乙县人民政府办公室") == ("甲乙县", "甲乙")
+    assert local_prefixes("丙丁市甲乙县人民政府办公室") == ("丙丁市", "甲乙县", "丙丁", "甲乙")
+    assert local_prefixes("") == ()
+    units = (Unit("甲乙经济开发区"), Unit("丙丁经济开发区"), Unit("县交通局"))
+    assert Directory(units=units, prefixes=("甲乙",)).unit_query("jjkfq", []).name == "甲乙经济开发区"
+    with pytest.raises(Exception, match="多个匹配"):
+        Directory(units=units).unit_query("jjkfq", [])  # no place of its own: 咸安 is nobody's default
+    assert Directory(units=units).unit_query("交通局", []).name == "县交通局"  # a left-out level, any county's
+
+
+def test_init_writes_the_plans_places_into_units_yaml(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text(PLAN.replace("某县人民政府办公室", "甲乙县人民政府办公室"), encoding="utf-8")
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt")
+    assert code == 0, err
+    assert 'prefixes: ["甲乙县", "甲乙"]' in Path("t/units.yaml").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "t")
+    code, out, err = run(capsys, "check")
+    assert "prefixes" not in out + err

@@ -10,6 +10,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from xatrack.directory.names import local_prefixes
 from xatrack.errors import DataError, InputError
 from xatrack.importer import import_file
 from xatrack.importer.compare import plan_changes
@@ -179,6 +180,7 @@ def directory_skeleton(plan) -> str:
         "# 单位与领导目录(由 xatrack init 根据方案生成,请补充别名 aliases 和分组 groups)。",
         "# 每个单位可写 aliases(简称)、contact(联络员)、phone;groups 把“各乡镇”这样的统称展开为成员单位。",
         "# 例:  - {name: 县交通运输局, aliases: [交通局, jtj]}",
+        f"prefixes: [{', '.join(_quote(n) for n in local_prefixes(plan.info.issuer))}]  # 本地地名,查询时可省略",
         "units:" if units else "units: []",
         *(f"  - {{name: {_quote(n)}}}" for n in units),
         "groups: {}",
