@@ -137,3 +137,12 @@ def test_a_workbook_that_is_not_a_plan_export_is_refused_in_one_line(tmp_path, c
 def test_plan_export_wants_an_xlsx(tracker, capsys, name):
     code, out, err = run(capsys, "plan", "export", "-o", name)
     assert code == 2 and ".xlsx" in err
+
+
+def test_bad_cells_and_a_missing_onto_are_one_line(tracker, capsys):
+    sheet = export(capsys)
+    set_cells(sheet, {("5", "目标值"): "很多"})
+    code, out, err = run(capsys, "import", str(sheet), "--review")
+    assert code == 2 and "目标值“很多”不是数字" in err and "第" in err and "Traceback" not in err
+    code, out, err = run(capsys, "import", str(ROOT / "xatrack" / "data" / "2025-xianan.txt"), "--review", "--onto", "无.yaml")
+    assert code == 2 and "无.yaml 不存在" in err

@@ -377,6 +377,8 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
             f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
             "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
         )
+    if onto is not None and not Path(onto).is_file():
+        raise InputError(f"--onto 指定的任务清单 {onto} 不存在")
     current = onto if onto is not None else (output if not review else None)
     changes = None
     if current is not None:
