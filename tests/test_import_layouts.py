@@ -209,3 +209,11 @@ def test_compound_units_stay_whole():
 
     metrics = [h.metric for h in extract_figures("举办文化活动150场次,服务群众20万人次,保障航班30架次。") if h.metric]
     assert [(m.name, m.unit) for m in metrics] == [("举办文化活动", "场次"), ("服务群众", "万人次"), ("保障航班", "架次")]
+
+
+def test_cells_on_their_own_lines_ending_with_a_bar():
+    text = "\n".join(["2030年某县重点工作任务分解", "序号 |", "工作任务 |", "责任领导 |", "牵头单位 |", "完成时限 |",
+                      "1 |", "修缮步道12公里 |", "甲乙 |", "县交通局 |", "2030年6月底 |"])
+    found = items(text)
+    assert list(found) == ["1"] and found["1"].text == "修缮步道12公里"
+    assert found["1"].leaders == ("甲乙",) and found["1"].lead == ("县交通局",) and found["1"].due == 2

@@ -200,12 +200,12 @@ def _cell_per_line_table(lines: list[str], start: int) -> TextTable | None:
         return _blank_separated_table(lines, start)
     cells, index = [], start
     while index < len(lines):
-        text = lines[index].strip()
+        text = _cell_text(lines[index])
         if header_role(text):
             cells.append(text)
             index += 1
-        elif text and index + 1 < len(lines) and header_role(text + lines[index + 1].strip()):
-            cells.append(text + lines[index + 1].strip())  # 责任 / 领导 on two lines
+        elif text and index + 1 < len(lines) and header_role(text + _cell_text(lines[index + 1])):
+            cells.append(text + _cell_text(lines[index + 1]))  # 责任 / 领导 on two lines
             index += 2
         else:
             break
@@ -234,7 +234,7 @@ def _cell_per_line_table(lines: list[str], start: int) -> TextTable | None:
         current = []
 
     while index < len(lines):
-        text = lines[index].strip()
+        text = _cell_text(lines[index])
         starts_row = bool(_BARE_NUMBER.match(text)) if by_number else False
         if _HEADING_ROW.match(text) and len(text) <= 40 and "。" not in text:
             flush()
