@@ -42,9 +42,9 @@ def test_web_furniture_never_becomes_an_item():
 
 def test_furniture_lines_are_recognised_and_plan_lines_are_not():
     for line in ("设为首页", "• 信息索引号:011-2030-0001", "发布时间:2030-03-01 09:12", "来源:县政府办",
-                 "浏览次数:", "字号:大 中 小", "【打印】【关闭】", "当前位置:首页 > 政务公开"):
+                 "浏览次数:", "字号:大 中 小", "【打印】【关闭】", "当前位置:首页 > 政务公开", "— 1 —", "- 12 -", "第 3 页 共 9 页"):
         assert is_furniture(line), line
-    for line in ("1.修缮步道12公里。", "来源于群众的意见建议办理率100%。", "首页设计大赛举办2场。"):
+    for line in ("1.修缮步道12公里。", "来源于群众的意见建议办理率100%。", "首页设计大赛举办2场。", "1", "12", "2030年"):
         assert not is_furniture(line), line
     done = web_furniture(["设为首页", "1.做事。"])
     assert done.lines == ["", "1.做事。"] and done.applied  # same number of lines: places stay
@@ -217,3 +217,33 @@ def test_cells_on_their_own_lines_ending_with_a_bar():
     found = items(text)
     assert list(found) == ["1"] and found["1"].text == "修缮步道12公里"
     assert found["1"].leaders == ("甲乙",) and found["1"].lead == ("县交通局",) and found["1"].due == 2
+
+
+def test_a_pdf_with_wrapped_assignments_and_page_numbers(tmp_path):
+    import pytest
+
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from xatrack.importer import import_file
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "方案.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont("STSong-Light", 12)
+    lines = ["某县2030年重点工作责任分解方案", "一、甲乙县长牵头重点工作",
+             "1.修缮步道12公里,改造危桥5座。(牵头单位:县交通局;责任单", "位:县财政局、县属有关部门、各乡镇", "人民政府)",
+             "2.建成公园2个。", "责任单位:县住建局、县属有关部门、各乡镇", "人民政府"]
+    for index, line in enumerate(lines):
+        page.drawString(60, 780 - 22 * index, line)
+    page.drawString(280, 40, "— 1 —")
+    page.save()
+    result = import_file(path)
+    one, two = result.plan.items
+    assert one.leaders == ("甲乙",) and one.lead == ("县交通局",) and one.units == ("县财政局", "县属有关部门", "各乡镇人民政府")
+    assert [m.target for m in one.metrics] == [12, 5]
+    assert two.units == ("县住建局", "县属有关部门", "各乡镇人民政府")
+    assert not result.warnings  # neither the wrapped lines nor the page number

@@ -45,7 +45,8 @@ _FURNITURE = re.compile(
     r"(?:信息)?来源\s*[:\uff1a].{0,30}|(?:浏览|访问|阅读|点击)(?:次数|量)?\s*[:\uff1a]?\s*\d*\s*次?|"
     r"字号\s*[:\uff1a]?\s*[大中小\s]*|(?:【\s*(?:打印|关闭|收藏|顶部|返回顶部|打印本页|关闭窗口|字体\s*[:\uff1a]?[大中小\s]*)\s*】\s*)+|"
     r"(?:打印本页|关闭窗口|返回顶部|分享到\s*[:\uff1a]?.*|扫一扫.*|相关(?:链接|附件|文章)\s*[:\uff1a]?)|"
-    r"(?:主题分类|发文机关|发文字号|文号|有效性|公开方式|公开范围|体裁分类|组配分类|主题词)\s*[:\uff1a].{0,40}"
+    r"(?:主题分类|发文机关|发文字号|文号|有效性|公开方式|公开范围|体裁分类|组配分类|主题词)\s*[:\uff1a].{0,40}|"
+    r"[—–\-]+\s*\d{1,3}\s*[—–\-]+|第\s*\d{1,3}\s*页(?:\s*[,,/]?\s*共\s*\d{1,3}\s*页)?"  # page numbers of a PDF
     r")$"
 )
 _BULLET_MARK = re.compile(r"^[•·●▪◆■□\-*>\s]+")
@@ -54,7 +55,7 @@ _BULLET_MARK = re.compile(r"^[•·●▪◆■□\-*>\s]+")
 def is_furniture(line: str) -> bool:
     """A line that is a web page's menu or metadata, never part of the plan."""
     text = _BULLET_MARK.sub("", line.strip()).strip()
-    return bool(text) and bool(_FURNITURE.match(text))
+    return bool(text) and bool(_FURNITURE.match(text) or _FURNITURE.match(line.strip()))
 
 
 def web_furniture(lines: list[str]) -> Pass:

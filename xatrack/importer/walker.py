@@ -167,7 +167,7 @@ class _Builder(TableReader):
         ):
             count = len(self.items)
             if reader(number, line):
-                if reader is not self._read_assignment_line and len(self.items) == count:
+                if reader != self._read_assignment_line and len(self.items) == count:  # bound methods: ==, not is
                     self._close_open_item()  # a heading: the item above is complete
                 return
         if self._continue_item(number, line):
