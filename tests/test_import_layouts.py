@@ -247,3 +247,23 @@ def test_a_pdf_with_wrapped_assignments_and_page_numbers(tmp_path):
     assert [m.target for m in one.metrics] == [12, 5]
     assert two.units == ("县住建局", "县属有关部门", "各乡镇人民政府")
     assert not result.warnings  # neither the wrapped lines nor the page number
+
+
+def test_word_table_with_spread_header_justified_leader_and_starred_lead(tmp_path):
+    import docx
+
+    from xatrack.importer import import_file
+
+    document = docx.Document()
+    document.add_paragraph("某县2030年重点工作责任分解表")
+    table = document.add_table(rows=1, cols=6)
+    for cell, text in zip(table.rows[0].cells, ["序号", "主  要  工  作  任  务", "责任领导", "牵头单位", "责任单位", "完成时限"]):
+        cell.text = text
+    for values in (["1", "修缮步道12公里。", "甲乙", "县交通局", "县财政局\n各乡镇人民政府", "2030年10月底"],
+                   ["2", "新增岗位300个。", "丙  丁", "县人社局★", "县教育局、各乡镇", "2030年6月底前"]):
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = text
+    document.save(tmp_path / "表.docx")
+    found = {item.id: item for item in import_file(tmp_path / "表.docx").plan.items}
+    assert found["1"].units == ("县财政局", "各乡镇人民政府") and found["1"].due == 4
+    assert found["2"].leaders == ("丙丁",) and found["2"].lead == ("县人社局",) and found["2"].due == 2

@@ -114,6 +114,8 @@ class TableReader:
                 raw = "、".join(_joined_cell(cells, header, c) for c in columns if cells[c])
                 names = _cell_names(raw, leaders=role == tab.LEADERS)
             carried[role] = names
+            if role == tab.LEAD:
+                names = [n.strip("★☆*") for n in names if n.strip("★☆*")]  # 县人社局★: the mark, not the name
             if role == tab.UNITS:
                 starred = [n.strip("★☆*") for n in names if n[:1] in "★☆*" or n[-1:] in "★☆*"]
                 if starred:
