@@ -146,3 +146,19 @@ def test_bad_cells_and_a_missing_onto_are_one_line(tracker, capsys):
     assert code == 2 and "目标值“很多”不是数字" in err and "第" in err and "Traceback" not in err
     code, out, err = run(capsys, "import", str(ROOT / "xatrack" / "data" / "2025-xianan.txt"), "--review", "--onto", "无.yaml")
     assert code == 2 and "无.yaml 不存在" in err
+
+
+def test_a_sheet_copied_without_its_hidden_registry_is_read_row_by_row(tracker, capsys):
+    sheet = export(capsys)
+    wb = load_workbook(sheet)
+    del wb["xatrack"]
+    wb.save(sheet)
+    code, out, err = run(capsys, "import", str(sheet), "-o", "copy.yaml")
+    assert code == 0, err
+    assert "没有 plan export 留存的任务清单" in err
+    plan, _ = parse_registry(Path("copy.yaml").read_text(encoding="utf-8"))
+    original, _ = parse_registry(Path("tasks.yaml").read_text(encoding="utf-8"))
+    assert [i.id for i in plan.items] == [i.id for i in original.items] and plan.info.year == 2025
+    for mine, theirs in zip(plan.items, original.items):
+        assert (mine.text, mine.leaders, mine.lead, mine.units) == (theirs.text, theirs.leaders, theirs.lead, theirs.units)
+        assert [(m.name, m.target, m.unit, m.kind) for m in mine.metrics] == [(m.name, m.target, m.unit, m.kind) for m in theirs.metrics]

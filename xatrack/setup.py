@@ -6,6 +6,7 @@ Reads the official text through the importer, writes files through the store.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,9 @@ from xatrack.errors import DataError, InputError
 from xatrack.importer import import_file
 from xatrack.importer.compare import plan_changes
 from xatrack.importer.embedded import carried_result, docx_registry, markdown_registry, onto_carried
+from xatrack.importer.result import ImportWarning
 from xatrack.importer.sheet_edits import apply_sheet, sheet_result
+from xatrack.model import Plan, PlanInfo
 from xatrack.registry import dump_plan, parse_registry
 from xatrack.store import DIRECTORY, PROGRESS, REGISTRY, write_atomic
 
@@ -91,7 +94,7 @@ def registry_from_sheet(path: Path):
 
     sheet = read_plan_workbook(path)
     if not sheet.source:
-        raise DataError(f"{path} 缺少 plan export 留存的任务清单(隐藏表 xatrack),无法对照;请用 plan export 重新导出后再填写")
+        return registry_from_bare_sheet(path, sheet)
     plan, problems = parse_registry(sheet.source, f"{path}[xatrack]")
     if plan is None:
         first = problems[0].message if problems else "无法读取"
@@ -155,6 +158,18 @@ def has_progress(folder: Path) -> bool:
     """Whether a tracker folder holds progress logs (a re-import there must say what it changes)."""
     logs = folder / PROGRESS
     return logs.is_dir() and any(path.suffix == ".yaml" and path.stat().st_size > 0 for path in logs.iterdir())
+
+
+def registry_from_bare_sheet(path: Path, sheet):
+    """A 分解表 copied without its hidden registry (into a new workbook): every row read as a new item,
+    with what the table shows; actions and sections are not in the table."""
+    year = re.search(r"((?:19|20)\d{2})\s*年", sheet.title)
+    info = PlanInfo(title=sheet.title, year=int(year.group(1)) if year else 0)
+    edited = apply_sheet(Plan(info=info), sheet.rows)
+    result = sheet_result(edited, "Excel 分解表(.xlsx,无留存的任务清单)")
+    note = ImportWarning(0, "分解表中没有 plan export 留存的任务清单(可能复制到了新工作簿):按表中各行新建,行动和小标题不在表中")
+    result = replace(result, warnings=(note, *result.warnings))
+    return result, dump_plan(edited.plan, header=registry_header(path, None))
 
 
 def comment_header(registry_text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from xatrack.importer.assignments import split_names
 from xatrack.importer.deadlines import deadline_quarter, due_quarter
-from xatrack.importer.figures import extract_figures
+from xatrack.importer.figures import extract_figures, growth_target_id, relative_metrics
 from xatrack.importer.result import ImportResult, ImportWarning, ReviewRow
 from xatrack.model import TARGET, TASK, Item, Metric, Plan, normalize_id
 
@@ -53,6 +53,8 @@ def apply_sheet(plan: Plan, rows) -> Edited:
     for key in order:
         if key not in known:
             items.append(_new_item(key, groups[key], plan.info.year, changes, warnings))
+    growth = growth_target_id(items)
+    items = [item if item.id in known else _with_follows(item, growth) for item in items]
     targets = tuple(item for item in items if item.kind == TARGET)
     tasks = tuple(item for item in items if item.kind == TASK)
     return Edited(replace(plan, targets=targets, tasks=tasks), tuple(changes), tuple(warnings))
@@ -144,6 +146,20 @@ def _new_item(key: str, group: list, year: int, changes: list[str], warnings: li
     else:
         metrics = tuple(hit.metric for hit in extract_figures(row.text) if hit.metric is not None)
     changes.append(f"{label} 新增:{_short(row.text)}")
+    return replace(item, metrics=metrics)
+
+
+def _with_follows(item: Item, growth: str | None) -> Item:
+    """A new row's 对照 metric: what it follows (the plan's growth target, an average) read from its text,
+    as the importer reads it (figures.relative_metrics); the table has no column for it."""
+    relative = [m for m in item.metrics if m.kind in ("relative", "reference") and not m.follows]
+    if not relative:
+        return item
+    found = [m for m in relative_metrics(item.text, growth if growth != item.id else None) if m.kind == "relative"]
+    if not found:
+        return item
+    metrics = tuple(replace(m, follows=found[0].follows, figure=m.figure or found[0].figure, note=m.note or found[0].note)
+                    if m.kind == "relative" and not m.follows else m for m in item.metrics)
     return replace(item, metrics=metrics)
 
 

@@ -59,6 +59,7 @@ class SheetRow:
 class PlanSheet:
     rows: tuple[SheetRow, ...]
     source: str  # the registry text as exported ("" when the workbook has none)
+    title: str = ""  # the workbook's title property (the plan's title, as exported)
 
 
 def plan_workbook_bytes(plan: Plan, registry_text: str, units: list[str], leaders: list[str]) -> bytes:
@@ -174,7 +175,7 @@ def read_plan_workbook(path: Path) -> PlanSheet:
         if SOURCE_SHEET in wb.sheetnames:
             lines = [row[0] if row and row[0] is not None else "" for row in wb[SOURCE_SHEET].iter_rows(max_col=1, values_only=True)]
             source = "\n".join(str(line) for line in lines)
-        return PlanSheet(tuple(rows), source)
+        return PlanSheet(tuple(rows), source, _text(wb.properties.title))
     finally:
         wb.close()
 
