@@ -419,7 +419,7 @@ def plan_document(root=None, *, format: str | None = None, output: Path | None =
     """`xatrack plan --format docx|md`: the 分解方案 (title, targets, actions with their sections,
     numbered tasks with their assignment) in the GB/T 9704 layout of the 通报 (docx) or Markdown.
     The document carries its registry: ``import`` reads it back into the same tasks.yaml."""
-    from xatrack.importer.embedded import markdown_comment
+    from xatrack.importer.embedded import docvar_chunks, markdown_comment
     from xatrack.safefs import write_output
     from xatrack.views.plan_text import render_plan_markdown
 
@@ -435,7 +435,7 @@ def plan_document(root=None, *, format: str | None = None, output: Path | None =
     if format == "docx":
         from xatrack.views.plan_docx import render_plan_docx
 
-        write_output(Path(output), render_plan_docx(plan, text))
+        write_output(Path(output), render_plan_docx(plan, docvar_chunks(text)))
         return PlanDocument("", Path(output), len(plan.items))
     markdown = render_plan_markdown(plan) + "\n" + markdown_comment(text)
     if output is None:

@@ -1,6 +1,7 @@
 """The plan (分解方案) as a Word document in the GB/T 9704 layout the 通报 uses (the page, fonts and
 page numbers of ``views.report_docx``, imported, not copied), carrying its registry in document
-variables so that ``import`` reads it back into the same tasks.yaml (``importer.embedded``)."""
+variables (``variables``: names and values, made by ``importer.embedded.docvar_chunks``) so that
+``import`` reads it back into the same tasks.yaml."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from xatrack.importer.embedded import docvar_chunks
 from xatrack.model import Plan
 from xatrack.views import report_docx as gbt
 from xatrack.views.plan_text import plan_blocks
 
 
-def render_plan_docx(plan: Plan, registry_text: str) -> bytes:
+def render_plan_docx(plan: Plan, variables: list[tuple[str, str]]) -> bytes:
     doc = Document()
     gbt._page_setup(doc)
     gbt._styles(doc)
@@ -40,23 +40,23 @@ def render_plan_docx(plan: Plan, registry_text: str) -> bytes:
         for text in signature:
             paragraph = gbt._para(doc, text, align="right", indent=False)
             first.addprevious(paragraph._element)
-    _carry(doc, registry_text)
+    _carry(doc, variables)
     return gbt._save(doc)
 
 
-def _carry(doc, registry_text: str) -> None:
+def _carry(doc, variables: list[tuple[str, str]]) -> None:
     """The registry in document variables (w:docVars, kept by Word and WPS when the file is saved)."""
     settings = doc.settings.element
-    variables = OxmlElement("w:docVars")
-    for name, value in docvar_chunks(registry_text):
+    element = OxmlElement("w:docVars")
+    for name, value in variables:
         variable = OxmlElement("w:docVar")
         variable.set(qn("w:name"), name)
         variable.set(qn("w:val"), value)
-        variables.append(variable)
+        element.append(variable)
     anchor = settings.find(qn("w:rsids"))
     if anchor is None:
         anchor = settings.find(qn("w:mathPr"))
     if anchor is not None:
-        anchor.addprevious(variables)
+        anchor.addprevious(element)
     else:
-        settings.append(variables)
+        settings.append(element)
