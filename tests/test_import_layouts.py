@@ -267,3 +267,27 @@ def test_word_table_with_spread_header_justified_leader_and_starred_lead(tmp_pat
     found = {item.id: item for item in import_file(tmp_path / "表.docx").plan.items}
     assert found["1"].units == ("县财政局", "各乡镇人民政府") and found["1"].due == 4
     assert found["2"].leaders == ("丙丁",) and found["2"].lead == ("县人社局",) and found["2"].due == 2
+
+
+def test_word_table_row_under_merged_number_and_task_cells(tmp_path):
+    import docx
+
+    from xatrack.importer import import_file
+
+    document = docx.Document()
+    document.add_paragraph("某县2030年重点工作责任分解表")
+    table = document.add_table(rows=4, cols=5)
+    for cell, text in zip(table.rows[0].cells, ["序号", "工作任务", "责任领导", "牵头单位", "责任单位"]):
+        cell.text = text
+    for row, values in zip(table.rows[1:], (["1", "修缮步道12公里。", "甲乙", "县交通局", "县财政局"],
+                                            ["", "", "丙丁", "县住建局", "各乡镇"],
+                                            ["2", "新增岗位300个。", "丙丁", "县人社局", "各乡镇"])):
+        for cell, text in zip(row.cells, values):
+            cell.text = text
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "1"
+    table.cell(1, 1).merge(table.cell(2, 1)).text = "修缮步道12公里。"
+    document.save(tmp_path / "表.docx")
+    result = import_file(tmp_path / "表.docx")
+    one, two = result.plan.items
+    assert one.leaders == ("甲乙", "丙丁") and one.lead == ("县交通局", "县住建局") and one.units == ("县财政局", "各乡镇")
+    assert two.id == "2" and not result.warnings

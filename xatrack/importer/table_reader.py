@@ -52,6 +52,13 @@ class TableReader:
 
     table_header: "tab.Header | None" = None
 
+    def _more_of_item(self, draft, header, cells, row) -> None:
+        """A row under a merged 序号/任务 cell: its leaders and units belong to the item above."""
+        _more_names(draft, header, cells)
+        draft.source += " / " + " | ".join(c for c in row if c)
+        if "责任分工有一部分在合并单元格下的下一行" not in draft.inferred:
+            draft.inferred.append("责任分工有一部分在合并单元格下的下一行")
+
     def _read_cell_line(self, number: int, table: Table, found, row_index: int, text: str) -> None:
         line = found.line_of_row[row_index] + 1 if found else number
         place = None if found else table.place(row_index)
@@ -81,6 +88,10 @@ class TableReader:
         if found and len(row) != len(header.roles):
             self.warn(line, f"这一行有 {len(row)} 格,表头有 {len(header.roles)} 列,按顺序对应,请核对", where())
         text = _cell(cells, header, tab.TASK_TEXT)
+        merged = all(cells[c] is None for c in header.columns(tab.TASK_TEXT) + header.columns(tab.SEQ) if c < len(cells))
+        if not text and merged and self.items and self.items[-1].reader.startswith("表格"):
+            self._more_of_item(self.items[-1], header, cells, row)  # 序号 and 任务 merged over this row too
+            return
         if not text:
             filled = [c for c in row if c]
             self.warn(line, f"没有任务内容,已跳过: {_short(' | '.join(filled))}", where())
@@ -134,6 +145,13 @@ class TableReader:
             if role is None and column < len(cells) and cells[column]:
                 title = header.names[column] or f"第{column + 1}列"
                 self.warn(line, f"“{title}”列的内容未导入: {_short(cells[column])}", where(column))
+
+
+def _more_names(draft, header, cells) -> None:
+    for role in (tab.LEADERS, tab.LEAD, tab.UNITS):
+        raw = "、".join(_joined_cell(cells, header, c) for c in header.columns(role) if c < len(cells) and cells[c])
+        target = getattr(draft, role)
+        target.extend(n.strip("★☆*") for n in _cell_names(raw, leaders=role == tab.LEADERS) if n.strip("★☆*") not in target)
 
 
 def _distinct(row) -> list[str]:
