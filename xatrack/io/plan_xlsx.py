@@ -125,9 +125,9 @@ def plan_workbook_bytes(plan: Plan, registry_text: str, units: list[str], leader
         ws.add_data_validation(rule)
         rule.add(f"{column}2:{column}{last}")
 
-    pick("C", f"{NAMES_SHEET}!$B$2:$B${len(leaders) + 1}" if leaders else None, "责任领导")
-    pick("D", f"{NAMES_SHEET}!$A$2:$A${len(units) + 1}" if units else None, "牵头单位")
-    pick("E", f"{NAMES_SHEET}!$A$2:$A${len(units) + 1}" if units else None, "责任单位")
+    pick("C", f"'{NAMES_SHEET}'!$B$2:$B${len(leaders) + 1}" if leaders else None, "责任领导")
+    pick("D", f"'{NAMES_SHEET}'!$A$2:$A${len(units) + 1}" if units else None, "牵头单位")
+    pick("E", f"'{NAMES_SHEET}'!$A$2:$A${len(units) + 1}" if units else None, "责任单位")
     kinds = DataValidation(type="list", formula1='"' + ",".join(list(KIND_LABELS.values())[:3]) + '"', allow_blank=True,
                            showErrorMessage=True, error="类型请选:累计、增速、水平")
     ws.add_data_validation(kinds)
