@@ -291,3 +291,14 @@ def test_word_table_row_under_merged_number_and_task_cells(tmp_path):
     one, two = result.plan.items
     assert one.leaders == ("甲乙", "丙丁") and one.lead == ("县交通局", "县住建局") and one.units == ("县财政局", "各乡镇")
     assert two.id == "2" and not result.warnings
+
+
+def test_labels_in_lenticular_brackets_and_lead_marked_in_brackets():
+    found = items(
+        "2030年某县重点工作\n1.修缮步道12公里。【责任领导】甲乙【牵头单位】县交通局【责任单位】县财政局\n"
+        "2.新增岗位300个。(责任单位:县人社局(牵头)、县财政局)\n3.建成公园2个。(责任单位:县住建局〔牵头〕、各乡镇)\n"
+    )
+    assert (found["1"].text, found["1"].leaders, found["1"].lead, found["1"].units) == ("修缮步道12公里。", ("甲乙",), ("县交通局",), ("县财政局",))
+    assert found["2"].lead == ("县人社局",) and found["2"].units == ("县财政局",)
+    assert found["3"].lead == ("县住建局",) and found["3"].units == ("各乡镇",)
+    assert items("2030年某县重点工作\n1.举办【惠民】活动2场。(牵头单位:县文旅局)\n")["1"].text == "举办【惠民】活动2场。"

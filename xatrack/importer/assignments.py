@@ -25,7 +25,9 @@ _KEY_FIELDS = {
 }  # fmt: skip
 # longest first: 牵头责任单位 before 责任单位
 _KEY = re.compile("(" + "|".join(sorted(_KEY_FIELDS, key=len, reverse=True)) + r")\s*[:\uff1a]")
-_LEADS_HERE = re.compile(r"^(?P<name>.+?)\s*(?:牵头|牽頭)(?:负责|負責)?$")  # 省商务厅牵头: it and those before it lead
+# 省商务厅牵头 / 县人社局(牵头): it and those before it lead
+_BRACKETED_LABEL = re.compile("【\\s*(" + "|".join(sorted(_KEY_FIELDS, key=len, reverse=True)) + ")\\s*】\\s*[:\uff1a]?")
+_LEADS_HERE = re.compile(r"^(?P<name>.+?)\s*[(\uff08〔\[]?(?:牵头|牽頭)(?:负责|負責|单位|單位)?[)\uff09〕\]]?$")
 _OPEN_END = re.compile(r"^(?P<name>.+?[^\s、])等$")  # 市疾控中心等: the list goes on
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[省市县区縣區]$")
 _NOT_PLACE = re.compile(r"(开发区|開發區|物流区|示范区|風景區|风景区|园区|園區|新区|新區|经济区|功能区|试验区|实验区|保护区)$")
@@ -41,6 +43,17 @@ class _Assignment:
     leftover: str = ""  # text before the first key, not understood
     open_list: bool = False  # a unit ends with 等: more units than the list names
     lead_in_list: bool = False  # 责任单位:甲、乙牵头,丙: the lead marked inside the list
+
+
+def bracketed_labels(line: str) -> str:
+    """【责任领导】甲乙【牵头单位】县交通局 -> 责任领导:甲乙;牵头单位:县交通局 (a known label only)."""
+
+    def label(match: re.Match) -> str:
+        before = line[: match.start()].rstrip()
+        joiner = "" if not before or before.endswith(("。", ";", "\uff1b", " ")) else ";"
+        return f"{joiner}{match.group(1)}:"
+
+    return _BRACKETED_LABEL.sub(label, line)
 
 
 def has_key(text: str) -> bool:

@@ -5,6 +5,7 @@ so every place stays the document's own, except for a page that came as one line
 ``Pass(lines, applied)``.
 
     markdown_marks     Markdown: # headings and **bold** lines read as plain lines, <!-- comments --> dropped
+    labels_in_brackets 【牵头单位】县交通局【责任单位】县财政局 read as labels
     web_furniture      a web page copied to text: 设为首页, 发布时间:…, 浏览次数, 【打印】【关闭】 dropped
     page_on_one_line   a whole page on one line: cut before 一、 / (一) / 1. markers
     wrapped_units      a 责任单位 list wrapped by a PDF's layout (…、各乡镇 / 人民政府) joined again
@@ -19,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from xatrack.importer.assignments import has_key
+from xatrack.importer.assignments import bracketed_labels, has_key
 from xatrack.importer.headings import CN_NUMBERED, NUMBERED, PART_HEADING
 
 
@@ -149,8 +150,18 @@ def markdown_marks(lines: list[str]) -> Pass:
     return Pass(out, applied)
 
 
+# -- labels in lenticular brackets
+
+
+def labels_in_brackets(lines: list[str]) -> Pass:
+    """1.做事。【牵头单位】县交通局【责任单位】县财政局: the labels read as 牵头单位:…;责任单位:…"""
+    out = [bracketed_labels(line) if "【" in line else line for line in lines]
+    return Pass(out, out != list(lines))
+
+
 LAYOUTS: tuple[Layout, ...] = (
     Layout("Markdown", markdown_marks),
+    Layout("方括号标签", labels_in_brackets),
     Layout("网页", web_furniture),
     Layout("整页一行", page_on_one_line),
     Layout("换行截断的单位", wrapped_units),
