@@ -320,7 +320,7 @@ def test_review_lists_source_beside_fields_and_writes_html(tmp_path, capsys):
     plan_file.write_text(PROSE, encoding="utf-8")
     code, output = cli(capsys, "import", str(plan_file), "--review")
     assert code == 0, output
-    assert "任务 1  〔第4行〕" in output
+    assert "任务 1  〔第4行,条文〕" in output
     assert "原文    新建污水管网20公里。(市住建局、市水务局)" in output
     assert "〔推断〕牵头单位按“列第一位的为牵头单位”取责任单位第一个" in output
     assert not (tmp_path / "tasks.yaml").exists()

@@ -177,3 +177,44 @@ def test_no_private_names_across_modules():
 def test_the_private_name_check_sees_one(tmp_path):
     assert private_imports(ast.parse("from xatrack.evaluate import _metric_done, fmt\n")) == ["_metric_done"]
     assert private_imports(ast.parse("from xatrack.evaluate import metric_done as _done\n")) == []
+
+
+def importer_edges() -> dict[str, set[str]]:
+    """For each module of xatrack.importer, the xatrack.importer modules it imports at its top."""
+    edges: dict[str, set[str]] = {}
+    for path in sorted((PACKAGE / "importer").glob("*.py")):
+        name = "xatrack.importer" if path.name == "__init__.py" else f"xatrack.importer.{path.stem}"
+        found: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("xatrack.importer"):
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.startswith("xatrack.importer"))
+        edges[name] = found
+    return edges
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    found = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for target in sorted(edges.get(node, ())):
+            if target in path:
+                found.append(path[path.index(target):] + [target])
+            elif len(path) < 20:
+                visit(target, path + [target])
+
+    for start in edges:
+        visit(start, [start])
+    return found
+
+
+def test_the_importer_has_no_import_cycle():
+    """The package imports its modules; none of them imports the package back (walker did)."""
+    assert cycles(importer_edges()) == []
+    assert cycles({"a": {"b"}, "b": {"a"}})  # the check sees one
+
+
+def test_no_importer_module_is_over_800_lines():
+    long = {p.name: n for p in (PACKAGE / "importer").glob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800}
+    assert long == {}

@@ -173,7 +173,8 @@ def test_import_writes_whole_files_atomically(tmp_path, monkeypatch):
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))), real_fsync(fd))[1])
     monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", str(a), str(b))), real_replace(a, b))[1])
-    code, out = cli("import", str(REPO / "xatrack" / "data" / "2025-xianan.txt"), "-o", str(target))
+    # --force: "old" is not what the document gives, and import never overwrites a differing file silently
+    code, out = cli("import", str(REPO / "xatrack" / "data" / "2025-xianan.txt"), "-o", str(target), "--force")
     monkeypatch.undo()
     assert code == 0, out
     replaced = [e for e in events if e[0] == "replace" and e[2] == str(target)]

@@ -93,6 +93,18 @@ def open_tracker(root: str | Path | Loaded | None = None, *, item: str | None = 
     return load(root, item=item, warn=warn, lazy=lazy)
 
 
+def warn_outside_year(loaded: Loaded, warn: Warn | None) -> None:
+    """A writing command with the clock outside the plan year (and outside the first quarter after it,
+    when Q4 is collected): one line, since what it writes goes to the plan year's quarters."""
+    from xatrack.clock import today
+
+    year = loaded.plan.info.year if loaded.plan is not None else 0
+    day = today()
+    if warn is None or not year or year * 100 + 1 <= day.year * 100 + day.month <= (year + 1) * 100 + 3:
+        return
+    warn(f"提醒:今天({day.isoformat()})不在计划年度 {year} 年内,记录和报送表都按 {year} 年的季度计;请核对 --quarter、--date 或系统时间")
+
+
 def heading(quarter, filters: Filters, what: str) -> str:
     """``二季度滞后及未报送事项 · 领导:洪声耀、陈浩``: the quarter, what, and the filters given."""
     parts = [f"{quarter.label}{what}"]
@@ -303,6 +315,7 @@ def update(root=None, *, item_id: str, done: str | None = None, metric: str | No
     from xatrack.recording import Submission, build_record
 
     loaded = open_tracker(root, item=item_id, warn=warn)  # an append needs neither the whole log nor the whole plan
+    warn_outside_year(loaded, warn)
     report = Submission(item_id=item_id, done=done, metric=metric, status=status, note=note, quarter=quarter, day=day, by=by)
     moment = now or clock_now(_zone(loaded))
     recorded = build_record(
@@ -348,6 +361,7 @@ def retract(root=None, *, item_id: str, metric: str | None = None, quarter: str 
     from xatrack.recording import build_retraction
 
     loaded = open_tracker(root, item=item_id, warn=warn)
+    warn_outside_year(loaded, warn)
     moment = now or clock_now(_zone(loaded))
     item = loaded.plan.get(item_id)
     entries = loaded.item_entries(item.id) if item is not None else []
@@ -406,25 +420,32 @@ def _after_append(loaded: Loaded, recorded, path: Path) -> Recorded:
 
 class Imported(_Value):
     """`xatrack import`: the importer's ``result`` (plan, warnings, format, layout), the registry
-    ``text`` (tasks.yaml as it would be written), the ``overrides`` file applied (None: none) and
-    the file ``written`` (tasks.yaml, or the review page; None when nothing was written)."""
+    ``text`` (tasks.yaml as it would be written), the ``overrides`` file applied (None: none), the
+    file ``written`` (tasks.yaml, or the review page; None when nothing was written) and the
+    ``changes`` against the registry written over or given with ``onto`` (None: there was none)."""
 
-    __slots__ = ("result", "text", "overrides", "written")
+    __slots__ = ("result", "text", "overrides", "written", "changes")
 
 
 def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path | None = None, strict: bool = False,
-                review: bool = False, warn: Warn | None = None) -> Imported:
+                review: bool = False, warn: Warn | None = None, onto: Path | None = None, force: bool = False,
+                first_unit_lead: bool = False) -> Imported:
     """`xatrack import`: read an official plan with its overrides (the ``<name>.overrides.yaml``
-    beside it when ``overrides`` is None) into a registry. ``warn`` gets each line the importer could
-    not read (``file:place: 警告: …``). A plan without any item is refused; so is one with unread lines
-    when ``strict``. With ``output`` the registry is written there; with ``review`` nothing is, except
-    the review page when ``output`` is an .html file."""
-    from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
-    from xatrack.setup import build_registry, default_overrides
+    beside it when ``overrides`` is None), or a 分解表 written by ``plan export``, into a registry.
+    ``warn`` gets each line the importer could not read (``file:place: 警告: …``). A plan without any
+    item is refused; so is one with unread lines when ``strict``. With ``output`` the registry is
+    written there; with ``review`` nothing is, except the review page when ``output`` is an .html file.
 
-    if overrides is None:
+    Over an existing registry (``output``, or ``onto`` for a review) the current ``settings`` are kept
+    and the differences are listed (``changes``); a write that would change anything is refused
+    unless ``force``, and with ``force`` each change still goes to ``warn`` when progress exists.
+    ``first_unit_lead``: an item without a lead unit takes its first responsible unit (marked inferred)."""
+    from xatrack.safefs import write_output  # as every -o: a symlink's target, a device as is
+    from xatrack.setup import build_registry, default_overrides, has_progress, onto_current
+
+    if overrides is None and plan_file.suffix.lower() != ".xlsx":
         overrides = default_overrides(plan_file)
-    result, text = build_registry(plan_file, overrides)
+    result, text = build_registry(plan_file, overrides, first_unit_lead=first_unit_lead)
     for warning in result.warnings:
         if warn is not None:
             warn(f"{plan_file}:{warning.place or warning.line}: 警告: {warning.message}")
@@ -433,18 +454,96 @@ def import_plan(plan_file: Path, overrides: Path | None = None, *, output: Path 
             f"{plan_file}({result.source_format})中没有识别出任何目标或任务,未写入;"
             "请确认编号条目(1. / (一))或表格表头(序号、任务、牵头单位…)"
         )
+    if onto is not None and not Path(onto).is_file():
+        raise InputError(f"--onto 指定的任务清单 {onto} 不存在")
+    current = onto if onto is not None else (output if not review else None)
+    changes = None
+    if current is not None:
+        text, changes = onto_current(text, Path(current))
     if review:
         if output is None or output.suffix.lower() not in (".html", ".htm"):
-            return Imported(result, text, overrides, None)
+            return Imported(result, text, overrides, None, changes)
         from xatrack.importer.review import render_review_html
 
         write_output(output, render_review_html(result, str(plan_file)))
-        return Imported(result, text, overrides, output)
+        return Imported(result, text, overrides, output, changes)
     if strict and result.warnings:
         raise InputError(f"{plan_file} 有 {len(result.warnings)} 处无法识别(--strict),未写入 {output or 'tasks.yaml'}")
+    if output is not None and changes:
+        progress = has_progress(Path(output).resolve().parent)
+        if warn is not None and (progress or not force):
+            for change in changes:
+                warn(f"{output}: 将改变: {change}")
+        if not force:
+            held = ",且跟踪目录已有进度记录" if progress else ""
+            raise InputError(
+                f"{output} 与导入结果有 {len(changes)} 处不同(见上){held},未覆盖;"
+                f"核对无误后加 --force 覆盖,或先用 --review --onto {output} 查看"
+            )
     if output is not None:
         write_output(output, text)
-    return Imported(result, text, overrides, output)
+    return Imported(result, text, overrides, output, changes)
+
+
+class PlanDocument(_Value):
+    """`xatrack plan`: the plan as the office issues it: ``text`` (Markdown, when not written to a
+    file), the file ``written`` (None: printed) and how many ``items``."""
+
+    __slots__ = ("text", "written", "items")
+
+
+def plan_document(root=None, *, format: str | None = None, output: Path | None = None, warn: Warn | None = None) -> PlanDocument:
+    """`xatrack plan --format docx|md`: the 分解方案 (title, targets, actions with their sections,
+    numbered tasks with their assignment) in the GB/T 9704 layout of the 通报 (docx) or Markdown.
+    The document carries its registry: ``import`` reads it back into the same tasks.yaml."""
+    from xatrack.importer.embedded import docvar_chunks, markdown_comment
+    from xatrack.safefs import write_output
+    from xatrack.views.plan_text import render_plan_markdown
+
+    if format is None:
+        format = "docx" if output is not None and Path(output).suffix.lower() == ".docx" else "md"
+    if format not in ("docx", "md"):
+        raise InputError(f"--format 应为 docx 或 md,而不是 {format}")
+    if format == "docx" and output is None:
+        raise InputError("Word 文档请用 -o 指定文件,如 -o 分解方案.docx")
+    loaded = open_tracker(root, warn=warn)
+    text = loaded.tracker.registry_path.read_text(encoding="utf-8")
+    plan = loaded.plan
+    if format == "docx":
+        from xatrack.views.plan_docx import render_plan_docx
+
+        write_output(Path(output), render_plan_docx(plan, docvar_chunks(text)))
+        return PlanDocument("", Path(output), len(plan.items))
+    markdown = render_plan_markdown(plan) + "\n" + markdown_comment(text)
+    if output is None:
+        return PlanDocument(render_plan_markdown(plan), None, len(plan.items))
+    write_output(Path(output), markdown)
+    return PlanDocument("", Path(output), len(plan.items))
+
+
+class PlanExported(_Value):
+    """`xatrack plan export`: the workbook ``written`` and how many ``items`` and ``rows`` it has."""
+
+    __slots__ = ("written", "items", "rows")
+
+
+def plan_export(root=None, *, output: Path, warn: Warn | None = None) -> PlanExported:
+    """`xatrack plan export`: the registry as the 分解表 offices fill in (.xlsx), with drop-downs of
+    units.yaml's units and leaders; ``import`` reads it back (unchanged cells: the same tasks.yaml)."""
+    from xatrack.io.plan_xlsx import plan_workbook_bytes
+    from xatrack.safefs import write_output
+
+    if Path(output).suffix.lower() != ".xlsx":
+        raise InputError(f"plan export 写出 Excel 工作簿,-o 应为 .xlsx 文件,而不是 {output}")
+    loaded = open_tracker(root, warn=warn)
+    text = loaded.tracker.registry_path.read_text(encoding="utf-8")
+    directory = loaded.directory
+    units = list(dict.fromkeys([unit.name for unit in directory.units] + [n for i in loaded.plan.items for n in i.lead + i.units]))
+    leaders = list(dict.fromkeys([leader.name for leader in directory.leaders] + [n for i in loaded.plan.items for n in i.leaders]))
+    data = plan_workbook_bytes(loaded.plan, text, units, leaders)
+    write_output(Path(output), data)
+    rows = sum(max(1, len(item.metrics)) for item in loaded.plan.items)
+    return PlanExported(Path(output), len(loaded.plan.items), rows)
 
 
 # --------------------------------------------------------------------------- report
@@ -608,6 +707,7 @@ def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quart
     if not every_unit and not unit:
         raise InputError("请用 --unit 指定单位(如 --unit 区科经局),或用 --all 为每个牵头单位各生成一个报送表")
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     filters = _filters(filters)
     plan, directory = loaded.plan, loaded.directory
     q = loaded.quarter(quarter)
@@ -660,6 +760,13 @@ def sheet(root=None, *, unit: str | None = None, every_unit: bool = False, quart
             skipped.append((name, error.message))
             continue
         written.append((name, path, len({r.item.id for r in rows}), len(rows)))
+    if not written and not skipped:
+        without = [item for item in plan.items if not item.lead]
+        if not all_roles and len(without) == len(plan.items):
+            raise InputError(f"任务清单中 {len(without)} 项都没有牵头单位,未写入任何报送表;请先补写牵头单位"
+                             "(xatrack check 逐项列出;或 xatrack plan export 在分解表中补填),或加 --all-roles 按责任单位生成")
+        matching = "符合筛选条件的" if not filters.empty else ""
+        raise InputError(f"没有{matching}{'涉及单位' if all_roles else '有牵头单位'}的事项,未写入任何报送表")
     return Sheets(q, written, folder, skipped)
 
 
@@ -718,6 +825,7 @@ def ingest(root=None, *, files: list[Path], by: str | None = None, partial: bool
     if evidence_dir is not None and not evidence_dir.is_dir():
         raise InputError(f"--evidence-dir 的值\"{evidence_dir}\"不是目录")
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     plan = loaded.plan
     moment = now or clock_now(_zone(loaded))
     when = parse_date(day) if day else None
@@ -1104,6 +1212,7 @@ def add_finding(root=None, *, item_id: str | None = None, unit: str | None = Non
     from xatrack.schedule import parse_date
 
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     actor = acting(loaded, default_by)
     if actor.unit:
         from xatrack.authority import FINDINGS, refusal
@@ -1155,6 +1264,7 @@ def _follow_up(op: str, root, finding_id: str, note: str | None, evidence: list[
     from xatrack.findings_log import append
 
     loaded = open_tracker(root, warn=warn)
+    warn_outside_year(loaded, warn)
     found = load_findings(loaded)
     finding = resolve(found, finding_id)
     year = loaded.plan.info.year
@@ -1220,13 +1330,16 @@ class Initialized(_Value):
     __slots__ = ("folder", "plan_file", "plan", "warnings")
 
 
-def init_tracker(folder: Path, source: Path | None = None) -> Initialized:
+def init_tracker(folder: Path, source: Path | None = None, *, year: int | None = None, title: str | None = None,
+                 issuer: str | None = None, first_unit_lead: bool = False) -> Initialized:
     """`xatrack init`: a new tracker in ``folder`` (tasks.yaml, units.yaml, progress/, .gitattributes,
-    .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan).
-    A folder that already holds a tasks.yaml is refused."""
+    .gitignore, README.md) from the official plan ``source`` (default: the bundled 2025 plan);
+    ``year``, ``title`` and ``issuer`` set what the document does not say clearly.
+    A folder that already holds a tasks.yaml is refused; so is a plan whose year is unknown."""
     from xatrack.setup import init_tracker as make
 
-    plan_file, result = make(Path(folder), Path(source) if source is not None else None)
+    plan_file, result = make(Path(folder), Path(source) if source is not None else None, year=year, title=title,
+                             issuer=issuer, first_unit_lead=first_unit_lead)
     return Initialized(Path(folder), plan_file, result.plan, list(result.warnings))
 
 

@@ -21,6 +21,7 @@ xatrack:政府工作报告目标任务责任分解方案的督办跟踪工具
 
 按一个季度的工作顺序:
   xatrack import 方案.txt           从官方文本生成任务清单 tasks.yaml
+  xatrack plan export -o 分解表.xlsx  导出分解表,在 Excel 中补填分工后再 import
   xatrack check                     检查 tasks.yaml、units.yaml 和进度记录
   xatrack list --leader 洪声耀      查看某位领导、某个单位的事项
   xatrack sheet --all -o 报送表/    为各牵头单位生成季度报送表(Excel)

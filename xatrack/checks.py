@@ -50,6 +50,7 @@ def check_tracker(tracker) -> list[Problem]:
             problems.extend(check_credit(plan, entries, loaded.roles))
         problems.extend(check_follows(plan))
         problems.extend(check_workday_calendar(plan))
+        problems.extend(check_leads(plan))
         problems.extend(check_folder(tracker.root, plan))
         problems.extend(check_findings_and_evidence(tracker, plan))
     return problems

@@ -38,6 +38,12 @@ def import_command(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="有无法识别的行时报错退出,不写文件")] = False,
     review: Annotated[bool, typer.Option("--review", help="逐项对照原文显示解析结果和推断之处,不写任务清单")] = False,
+    onto: Annotated[
+        Optional[Path],
+        typer.Option("--onto", help="与 --review 同用:列出导入结果相对这个任务清单的改动", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖与导入结果不同的任务清单(改动仍会列出)")] = False,
+    first_unit_lead: Annotated[bool, typer.Option("--first-unit-lead", help="没有牵头单位的事项取责任单位第一个为牵头单位(标为推定)")] = False,
 ) -> None:
     """从官方方案(文本、Word、Excel、PDF)生成任务清单 tasks.yaml。
 
@@ -46,12 +52,16 @@ def import_command(
       xatrack import xatrack/data/2025-xianan.txt -o tasks.yaml
       xatrack import 2026年方案.docx --strict
       xatrack import 2026年方案.docx --review -o 核对.html
+      xatrack import 分解表.xlsx --review --onto tasks.yaml
     """
     from xatrack import api
 
     if review and output != Path("tasks.yaml") and output.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--review 的 -o 应为网页文件(.html),而不是 {output}")
-    made = api.import_plan(plan_file, overrides, output=output, strict=strict, review=review, warn=echo_warning)
+    if onto is not None and not review:
+        raise InputError("--onto 与 --review 同用:先列出改动;写入时用 -o 指定任务清单")
+    made = api.import_plan(plan_file, overrides, output=output, strict=strict, review=review, warn=echo_warning,
+                           onto=onto, force=force, first_unit_lead=first_unit_lead)
     result, plan = made.result, made.result.plan
     read = f"读取 {plan_file}:{result.source_format},版式:{result.layout}"
     if review and made.written is not None:
@@ -60,6 +70,10 @@ def import_command(
         from xatrack.importer.review import render_review_text
 
         typer.echo(render_review_text(result, str(plan_file)), nl=False)
+        if made.changes is not None:
+            typer.echo(f"\n相对 {onto} 的改动 {len(made.changes)} 处" + (":" if made.changes else "(无改动)"))
+            for change in made.changes:
+                typer.echo(f"  {change}")
     else:
         metrics = sum(len(i.metrics) for i in plan.items)
         used = f",已应用审定文件 {made.overrides}" if made.overrides else ""
@@ -68,6 +82,13 @@ def import_command(
             f"已写入 {output}:{len(plan.targets)} 项主要目标、{len(plan.actions)} 项行动、"
             f"{len(plan.tasks)} 项任务、{metrics} 项量化指标{used};警告 {len(result.warnings)} 条"
         )
+        without = [item.id for item in plan.items if not item.lead]
+        if len(without) * 2 > len(plan.items):
+            typer.echo(
+                f"{len(plan.items)} 项中 {len(without)} 项没有牵头单位:可用 xatrack plan export -o 分解表.xlsx "
+                "在 Excel 中补填后再 xatrack import 分解表.xlsx",
+                err=True,
+            )
 
 
 @app.command("check")
@@ -233,6 +254,10 @@ def init_command(
         Optional[Path],
         typer.Option("--from", help="官方方案(.txt/.docx/.xlsx/.pdf);不给则使用随附的 2025 年咸安区方案", show_default=False),
     ] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="计划年度(方案没有写清时必填),如 2030", show_default=False)] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="方案标题(覆盖从文件中读到的)", show_default=False)] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="发文单位,如 某县人民政府办公室", show_default=False)] = None,
+    first_unit_lead: Annotated[bool, typer.Option("--first-unit-lead", help="没有牵头单位的事项取责任单位第一个为牵头单位(标为推定)")] = False,
 ) -> None:
     """新建跟踪目录:任务清单、单位目录、progress/、.gitattributes 和使用说明。
 
@@ -240,10 +265,11 @@ def init_command(
     例:
       xatrack init 督办2025
       xatrack init 督办2026 --from 2026年方案.txt
+      xatrack init 督办 --from 方案.pdf --year 2026 --issuer 某县人民政府办公室
     """
     from xatrack import api
 
-    made = api.init_tracker(folder, source)
+    made = api.init_tracker(folder, source, year=year, title=title, issuer=issuer, first_unit_lead=first_unit_lead)
     plan, plan_file = made.plan, made.plan_file
     warned = f";{len(made.warnings)} 行无法识别,见 xatrack import {plan_file} 的警告" if made.warnings else ""
     typer.echo(
@@ -500,6 +526,7 @@ from xatrack import cli_sheet  # noqa: E402,F401  (registers `sheet` and `ingest
 from xatrack import cli_audit  # noqa: E402,F401  (registers `audit` and `githook`)
 from xatrack import cli_finding  # noqa: E402,F401  (registers `finding`)
 from xatrack import cli_remind  # noqa: E402,F401  (registers `remind`)
+from xatrack import cli_plan  # noqa: E402,F401  (registers `plan` and `plan export`)
 
 # `xatrack 命令 --help` ends with where the manual says more: docs/commands.md, one section per
 # command (or per family of commands), its heading starting with these words.
@@ -509,6 +536,7 @@ MANUAL_SECTIONS = {
     "list": "list、show、overdue", "show": "list、show、overdue", "overdue": "list、show、overdue",
     "leaders": "leaders、units", "units": "leaders、units", "update": "update、retract", "retract": "update、retract",
     "report": "report", "remind": "remind", "finding": "finding", "audit": "audit、githook", "githook": "audit、githook",
+    "plan": "plan、plan export",
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from xatrack.directory.names import (
     COLLECTIVE,
+    GENERIC_PREFIXES,
     PERSON,
     POST,
     normalize_name,
@@ -115,6 +116,7 @@ class Directory:
     groups: tuple[Group, ...] = ()
     leaders: tuple[Leader, ...] = ()
     source: str = ""
+    prefixes: tuple[str, ...] = ()  # the tracker's own places a user may leave out (units.yaml prefixes:)
     _index: _Index = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -122,7 +124,12 @@ class Directory:
 
     def __reduce__(self):
         # The index is derived; rebuild it instead of pickling it.
-        return (type(self), (self.units, self.groups, self.leaders, self.source))
+        return (type(self), (self.units, self.groups, self.leaders, self.source, self.prefixes))
+
+    @property
+    def name_prefixes(self) -> tuple[str, ...]:
+        """Leading parts of names a query may leave out: the tracker's places, then any level."""
+        return tuple(dict.fromkeys(self.prefixes + GENERIC_PREFIXES))
 
     @classmethod
     def empty(cls, source: str = "") -> Directory:
@@ -192,7 +199,7 @@ class Directory:
         pool += [(g.name, g.name) for g in self.groups]
         pool += [(a, g.name) for g in self.groups for a in g.aliases]
         pool += [(n, self.canonical_unit(n)) for n in known_names if n and n.strip()]
-        name = resolve(query, pool, "单位", self._index.pinyin_cache)
+        name = resolve(query, pool, "单位", self._index.pinyin_cache, self.name_prefixes)
         return UnitQuery(query=query, name=name, is_group=name in self._index.group_units, directory=self)
 
     def leader_query(
@@ -202,7 +209,7 @@ class Directory:
         pool += [(a, p.name) for p in self.leaders for a in p.aliases]
         pool += [(p.holder, p.holder) for p in self.leaders if p.holder]
         pool += [(n, self.canonical_leader(n)) for n in known_leaders if n and n.strip()]
-        name = resolve(query, pool, "领导", self._index.pinyin_cache)
+        name = resolve(query, pool, "领导", self._index.pinyin_cache, self.name_prefixes)
         names = {name} | set(self._index.posts_held.get(name, ()))
         collectives = {
             c for c, members in self._index.collective_members.items() if c != name and members & names

@@ -19,9 +19,25 @@ COLLECTIVE = "集体"  # a collective (区政府班子成员) with members
 LEADER_TYPES = (PERSON, POST, COLLECTIVE)
 
 MAX_CANDIDATES = 5  # candidates named in an ambiguity message
-# Leading parts of a name a user may leave out (科经局 for 区科经局, kjj for 区科经局).
-_OPTIONAL_PREFIXES = ("区", "市", "咸安", "咸宁")
+# Leading parts of a name a user may leave out (科经局 for 区科经局, kjj for 区科经局): the levels of
+# government, any county's; a tracker adds its own places (units.yaml ``prefixes:``, written by init
+# from the plan's issuer: 咸安区人民政府办公室 -> 咸安区, 咸安).
+GENERIC_PREFIXES = ("区", "县", "市", "州", "旗", "盟", "省")
+_LEVEL = re.compile(r"([\u4e00-\u9fff]{2,6}?)(省|自治区|市|自治州|州|盟|县|自治县|旗|区)")
 _LATIN = re.compile(r"[a-z]")
+
+
+def local_prefixes(issuer: str) -> tuple[str, ...]:
+    """The places an issuer names, longest first: 咸宁市咸安区人民政府办公室 -> 咸宁市, 咸安区, 咸宁, 咸安."""
+    found: list[str] = []
+    text = (issuer or "").strip()
+    while True:
+        match = _LEVEL.match(text)
+        if not match or match.group(1).endswith(("人民", "政府")):
+            break
+        found += [match.group(0), match.group(1)]
+        text = text[match.end():]
+    return tuple(sorted(dict.fromkeys(found), key=len, reverse=True))
 
 
 def normalize_name(name: object) -> str:
@@ -33,16 +49,18 @@ def normalize_name(name: object) -> str:
 # ---------------------------------------------------------------- resolution
 
 
-def resolve(query: str, pool: list[tuple[str, str]], kind: str, cache: dict) -> str:
-    """(surface name, canonical) pairs -> the canonical name the query means."""
+def resolve(query: str, pool: list[tuple[str, str]], kind: str, cache: dict,
+             prefixes: tuple[str, ...] = GENERIC_PREFIXES) -> str:
+    """(surface name, canonical) pairs -> the canonical name the query means; ``prefixes``: the leading
+    parts a user may leave out, the tracker's own places first."""
     text = (query or "").strip()
     key = normalize_name(text)
     if not key:
         raise InputError(f"{kind}名称不能为空")
     pool = [(s, c) for s, c in pool if normalize_name(s)]
 
-    # 1. exact (also with a left-out leading 区: 科经局 -> 区科经局)
-    for variant in (key, "区" + key):
+    # 1. exact (also with a left-out leading level: 科经局 -> 区科经局)
+    for variant in (key, *(prefix + key for prefix in prefixes if len(prefix) == 1)):
         hits = _distinct(c for s, c in pool if normalize_name(s) == variant)
         if hits:
             return hits[0]
@@ -55,13 +73,13 @@ def resolve(query: str, pool: list[tuple[str, str]], kind: str, cache: dict) -> 
     # 3. pinyin (full, initials, or mixed; tone-less)
     latin = bool(_LATIN.search(key))
     if latin:
-        hits = _pinyin_hits(key, pool, cache)
+        hits = _pinyin_hits(key, pool, cache, prefixes)
         if len(hits) == 1:
             return hits[0]
         if hits:
             raise InputError(_ambiguous(kind, text, hits))
     # 4. nothing: suggest
-    suggestion = _suggest(key, pool, cache, latin)
+    suggestion = _suggest(key, pool, cache, latin, prefixes)
     if suggestion:
         raise InputError(f'没有找到{kind}"{text}",是否为"{suggestion}"?')
     raise InputError(f'没有找到{kind}"{text}"')
@@ -89,10 +107,10 @@ def _syllables(name: str, cache: dict) -> tuple[str, ...]:
     return found
 
 
-def _starts(name: str, syllables: tuple[str, ...]) -> tuple[int, ...]:
-    """Syllable positions where the name 'starts' (0, and after 区/市/咸安 …)."""
+def _starts(name: str, syllables: tuple[str, ...], prefixes: tuple[str, ...] = GENERIC_PREFIXES) -> tuple[int, ...]:
+    """Syllable positions where the name 'starts' (0, and after 区/市/a place of the tracker's …)."""
     starts = [0]
-    for prefix in _OPTIONAL_PREFIXES:
+    for prefix in prefixes:
         if name.startswith(prefix) and len(name) > len(prefix):
             starts.append(len(prefix))
     return tuple(s for s in starts if s < len(syllables))
@@ -124,7 +142,7 @@ def _consumes(q: str, syllables: tuple[str, ...], start: int) -> bool:
     return rec(0, start)
 
 
-def _pinyin_tier(q: str, name: str, cache: dict) -> int | None:
+def _pinyin_tier(q: str, name: str, cache: dict, prefixes: tuple[str, ...] = GENERIC_PREFIXES) -> int | None:
     """0: the whole name's full pinyin (a leading 区 may be left out);
     1: from the start of the name (initials, full, mixed); 2: from inside the
     name; None: no match.
@@ -135,7 +153,7 @@ def _pinyin_tier(q: str, name: str, cache: dict) -> int | None:
     syl = _syllables(name, cache)
     if not syl:
         return None
-    starts = _starts(name, syl)
+    starts = _starts(name, syl, prefixes)
     if any(q == "".join(syl[s:]) for s in starts):
         return 0
     if any(_consumes(q, syl, s) for s in starts):
@@ -145,13 +163,13 @@ def _pinyin_tier(q: str, name: str, cache: dict) -> int | None:
     return None
 
 
-def _pinyin_hits(key: str, pool: list[tuple[str, str]], cache: dict) -> list[str]:
+def _pinyin_hits(key: str, pool: list[tuple[str, str]], cache: dict, prefixes: tuple[str, ...] = GENERIC_PREFIXES) -> list[str]:
     q = _latin_key(key, cache)
     if not q:
         return []
     best: dict[str, int] = {}
     for surface, canonical in pool:
-        tier = _pinyin_tier(q, surface, cache)
+        tier = _pinyin_tier(q, surface, cache, prefixes)
         if tier is not None and tier < best.get(canonical, 99):
             best[canonical] = tier
     if not best:
@@ -167,19 +185,20 @@ def _latin_key(key: str, cache: dict) -> str:
     return "".join(_syllables(key, cache))
 
 
-def _suggest(key: str, pool: list[tuple[str, str]], cache: dict, latin: bool) -> str | None:
+def _suggest(key: str, pool: list[tuple[str, str]], cache: dict, latin: bool,
+             prefixes: tuple[str, ...] = GENERIC_PREFIXES) -> str | None:
     best, best_score = None, 0.0
     for surface, _canonical in pool:
         if latin:
             syl = _syllables(surface, cache)
             q = _latin_key(key, cache)
-            forms = ["".join(syl[s:]) for s in _starts(surface, syl)]
-            forms += ["".join(x[0] for x in syl[s:]) for s in _starts(surface, syl)]
+            forms = ["".join(syl[s:]) for s in _starts(surface, syl, prefixes)]
+            forms += ["".join(x[0] for x in syl[s:]) for s in _starts(surface, syl, prefixes)]
             score = max((difflib.SequenceMatcher(None, q, f).ratio() for f in forms), default=0.0)
             cutoff = 0.7
         else:
             target = normalize_name(surface)
-            score = max(difflib.SequenceMatcher(None, k, target).ratio() for k in (key, "区" + key))
+            score = max(difflib.SequenceMatcher(None, k, target).ratio() for k in (key, prefixes[0] + key if prefixes else key))
             cutoff = 0.6
         if score >= cutoff and score > best_score:
             best, best_score = surface, score

@@ -96,7 +96,7 @@ def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, l
     if not isinstance(data, dict):
         p.error(_line_of(data, 1), "目录文件的顶层应为 units / groups / leaders 三部分")
         return Directory.empty(source), p.problems
-    p.check_keys(data, ("units", "groups", "leaders", "accounts"), 1, "目录文件")
+    p.check_keys(data, ("units", "groups", "leaders", "accounts", "prefixes"), 1, "目录文件")
 
     units = _parse_units(p, data)
     groups = _parse_groups(p, data)
@@ -104,7 +104,19 @@ def parse_directory(text: str, source: str = "units.yaml") -> tuple[Directory, l
     _check(p, units, groups, leaders)
     if "accounts" in data:
         _check_accounts(p, data, text, units, groups)
-    return Directory(units=units, groups=groups, leaders=leaders, source=source), p.problems
+    prefixes = _parse_prefixes(p, data)
+    return Directory(units=units, groups=groups, leaders=leaders, source=source, prefixes=prefixes), p.problems
+
+
+def _parse_prefixes(p: _Parser, data) -> tuple[str, ...]:
+    """prefixes: [咸安区, 咸安]: the tracker's places, which a query may leave out of a name."""
+    raw = data.get("prefixes")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(v, str) and v.strip() for v in raw):
+        p.error(_line_of_key(data, "prefixes"), "prefixes 应为地名列表,如 [咸安区, 咸安]")
+        return ()
+    return tuple(sorted(dict.fromkeys(v.strip() for v in raw), key=len, reverse=True))
 
 
 def _brief(value, limit: int = 40) -> str:

@@ -48,21 +48,22 @@ __all__ = [
 ]  # fmt: skip
 
 
-def import_plan(text: str, *, overrides: dict | None = None) -> ImportResult:
-    """Parse the official text; apply reviewed overrides (from ``load_overrides``)."""
+def import_plan(text: str, *, overrides: dict | None = None, first_unit_lead: bool = False) -> ImportResult:
+    """Parse the official text; apply reviewed overrides (from ``load_overrides``). With
+    ``first_unit_lead`` an item without a lead unit takes its first responsible unit (marked inferred)."""
     text = _normalize_newlines(text)
-    return import_document(Document(lines=text.split("\n"), format="文本"), overrides=overrides)
+    return import_document(Document(lines=text.split("\n"), format="文本"), overrides=overrides, first_unit_lead=first_unit_lead)
 
 
-def import_document(document: Document, *, overrides: dict | None = None) -> ImportResult:
+def import_document(document: Document, *, overrides: dict | None = None, first_unit_lead: bool = False) -> ImportResult:
     """Parse a document read by ``read_document`` (lines and tables); apply reviewed overrides."""
     entries = _normalize_overrides(overrides or {}, "<overrides>", None)
-    builder = _Builder(document.lines, document)
+    builder = _Builder(document.lines, document, first_unit_lead)
     builder.run()
     return builder.finish(entries)
 
 
-def import_file(path, overrides_path=None) -> ImportResult:
+def import_file(path, overrides_path=None, *, first_unit_lead: bool = False) -> ImportResult:
     """Read a plan file (text in UTF-8/GB18030/UTF-16, .docx, .xlsx, .pdf) and import it.
 
     Without ``overrides_path``, ``<name>.overrides.yaml`` next to the file is
@@ -76,7 +77,7 @@ def import_file(path, overrides_path=None) -> ImportResult:
     overrides = None
     if overrides_path is not None:
         overrides = load_overrides(read_text_file(Path(overrides_path)), str(overrides_path))
-    return import_document(document, overrides=overrides)
+    return import_document(document, overrides=overrides, first_unit_lead=first_unit_lead)
 
 
 def default_overrides_path(path) -> Path:

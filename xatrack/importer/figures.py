@@ -17,7 +17,8 @@ from xatrack.model import CUMULATIVE, GROWTH, LEVEL, Item, Metric
 _UNITS = sorted(
     [
         "万平方米", "平方公里", "平方米", "个百分点", "百分点", "万千瓦", "千瓦时", "千瓦", "兆瓦",
-        "万人次", "人次", "万人", "万户", "万头", "万吨", "万亩", "万元", "亿元", "亿斤", "万斤",
+        "万人次", "人次", "万场次", "场次", "架次", "车次", "班次", "批次", "户次", "家次", "萬場次", "場次",
+        "万人", "万户", "万头", "万吨", "万亩", "万元", "亿元", "亿斤", "万斤",
         "公里", "千米", "公顷", "%", "％", "‰", "亿", "万", "元", "亩", "人", "个", "家", "件",
         "户", "座", "套", "项", "所", "处", "条", "台", "张", "名", "次", "场", "栋", "只",
         "辆", "头", "吨", "斤", "米", "篇", "批", "部", "支", "床", "宗", "株", "棵",
@@ -178,6 +179,43 @@ def _name_metrics(text: str, hits: list[FigureHit]) -> None:
         hit.metric = replace(hit.metric, name=name, kind=kind, op=op)
         previous_name = name
         boundary = _after_qualifiers(text, hit.end)
+    _name_respectively(text, hits)
+
+
+_RESPECTIVELY = re.compile(r"(?P<subject>[^,\uff0c;\uff1b。:\uff1a]*?)分别(?:增长|增加|提高|下降|降低|达到|达|为|控制在)?\s*$")
+
+
+def _name_respectively(text: str, hits: list[FigureHit]) -> None:
+    """城镇和农村居民人均可支配收入分别增长8%、8.5%: one metric per subject (城镇居民…, 农村居民…),
+    all of the first figure's kind."""
+    metrics = [hit for hit in hits if hit.metric is not None]
+    index = 0
+    while index < len(metrics):
+        first = metrics[index]
+        group = [first]
+        while index + len(group) < len(metrics):
+            following = metrics[index + len(group)]
+            if text[group[-1].end : following.start].strip() not in ("、", "和", "及", ",", "\uff0c"):
+                break
+            group.append(following)
+        match = _RESPECTIVELY.search(text[_clause_start(text, first.start) : first.start])
+        subjects = _subjects(match.group("subject")) if match and len(group) > 1 else []
+        if len(subjects) == len(group):
+            word = "增速" if first.metric.kind == GROWTH else ""
+            for hit, subject in zip(group, subjects):
+                hit.metric = replace(hit.metric, name=_clean_name(subject) + word, kind=first.metric.kind, op=first.metric.op)
+        index += len(group)
+
+
+def _subjects(subject: str) -> list[str]:
+    """城镇和农村居民人均可支配收入 -> [城镇居民人均可支配收入, 农村居民人均可支配收入]."""
+    parts = [part for part in re.split(r"[和及与、]", subject.strip()) if part]
+    if len(parts) < 2:
+        return []
+    last = parts[-1]
+    head = len(parts[0])
+    tail = last[head:] if all(len(part) <= head for part in parts[:-1]) and len(last) > head else ""
+    return [part + tail for part in parts[:-1]] + [last]
 
 
 def _clause_start(text: str, pos: int) -> int:

@@ -40,6 +40,10 @@ def load_overrides(text: str, source: str) -> dict:
 
 _METRIC_FIELDS = ("name", "kind", "op", "target", "unit", "note", "schedule")
 _ENTRY_FIELDS = ("figure", "not_goal", "split", *_METRIC_FIELDS)
+# an entry without figure: the item's own fields, as the office settled them
+ITEM_FIELDS = ("text", "leaders", "lead", "units", "deadline", "due")
+PLAN_KEY = "plan"  # plan: {title: …, issuer: …, year: 2030}
+_PLAN_FIELDS = ("title", "issuer", "year")
 
 
 class _OverrideChecker:
@@ -73,6 +77,10 @@ class _OverrideChecker:
         result: dict[str, list[dict]] = {}
         for index, (raw_id, entries) in enumerate(data.items()):
             key_node, value_node = self.child(self.root, index) or (None, None)
+            if raw_id == PLAN_KEY:
+                already = isinstance(entries, list) and len(entries) == 1 and isinstance(entries[0], dict) and "line" in entries[0]
+                result[PLAN_KEY] = entries if already else [self.plan(entries, value_node or key_node)]
+                continue
             if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
                 raise DataError(f"{self.where(key_node)}: 条目编号应为 G1 或 32 这样的编号,而不是 {raw_id!r}")
             item_id = normalize_id(raw_id)
@@ -84,13 +92,61 @@ class _OverrideChecker:
                 result.setdefault(item_id, []).append(self.entry(entry, item_id, node))
         return result
 
+    def plan(self, entry, node: Node | None) -> dict:
+        where = self.where(node)
+        if not isinstance(entry, dict) or any(key not in _PLAN_FIELDS for key in entry):
+            raise DataError(f"{where}: plan 应为只含 {'、'.join(_PLAN_FIELDS)} 的映射,如 {{year: 2030}}")
+        checked: dict = {"line": int(where.rsplit(":", 1)[1])}
+        for key in ("title", "issuer"):
+            if key in entry:
+                if not isinstance(entry[key], str) or not entry[key].strip():
+                    raise DataError(f"{self.where(node, key)}: plan 的 {key} 应为文字")
+                checked[key] = entry[key].strip()
+        if "year" in entry:
+            year = entry["year"]
+            if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2100:
+                raise DataError(f"{self.where(node, 'year')}: plan 的 year 应为年份,如 2030")
+            checked["year"] = year
+        return checked
+
+    def item_fields(self, entry: dict, item_id: str, node: Node | None) -> dict:
+        checked: dict = {"line": int(self.where(node).rsplit(":", 1)[1]), "item": {}}
+        for key in ITEM_FIELDS:
+            if key not in entry:
+                continue
+            value = entry[key]
+            where = self.where(node, key)
+            if key in ("leaders", "lead", "units"):
+                if isinstance(value, str):
+                    value = [value]
+                if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                    raise DataError(f"{where}: 条目 {item_id} 的 {key} 应为名称列表,如 [区发改局, 区财政局]")
+                checked["item"][key] = tuple(v.strip() for v in value)
+            elif key == "due":
+                text = str(value).strip().upper().lstrip("Q")
+                if text not in ("1", "2", "3", "4"):
+                    raise DataError(f"{where}: 条目 {item_id} 的 due 应为 Q1…Q4")
+                checked["item"][key] = int(text)
+            else:
+                if not isinstance(value, str) or (key == "text" and not value.strip()):
+                    raise DataError(f"{where}: 条目 {item_id} 的 {key} 应为文字")
+                checked["item"][key] = value.strip()
+        return checked
+
     def entry(self, entry, item_id: str, node: Node | None) -> dict:
         where = self.where(node)
         if not isinstance(entry, dict):
             raise DataError(f"{where}: 条目 {item_id} 的覆盖项应为映射,如 {{figure: 336个, name: 新建5G基站}}")
+        if set(entry) == {"item", "line"} and isinstance(entry["item"], dict):
+            return entry  # checked already (load_overrides)
+        if "figure" not in entry and any(key in entry for key in ITEM_FIELDS):
+            unknown = [key for key in entry if key not in ITEM_FIELDS and key != "line"]
+            if unknown:
+                raise DataError(f"{where}: 条目 {item_id} 有未知的键 {unknown[0]!r}(不写 figure 时可用: {'、'.join(ITEM_FIELDS)})")
+            return self.item_fields(entry, item_id, node)
         unknown = [key for key in entry if key not in _ENTRY_FIELDS and key != "line"]
         if unknown:
-            allowed = "、".join(_ENTRY_FIELDS)
+            allowed = "、".join(_ENTRY_FIELDS + ITEM_FIELDS)
             raise DataError(f"{where}: 条目 {item_id} 有未知的键 {unknown[0]!r}(可用: {allowed})")
         figure = entry.get("figure")
         if isinstance(figure, bool) or not isinstance(figure, (str, int, float)) or not str(figure).strip():

@@ -43,6 +43,7 @@ class ReviewRow:
     place: str  # 第12行 / 表1第3行
     source: str  # the text as the document has it (a table row: its cells joined by " | ")
     inferred: tuple[str, ...] = ()  # what was not written on the item itself (lead by convention, …)
+    reader: str = ""  # the layout that recognised the item: 条文、表格、要点列表…
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def render_review_text(result: ImportResult, source: str) -> str:
     out = [f"{source}:{result.source_format},版式:{result.layout};{len(result.plan.items)} 项,逐项核对:", ""]
     for item in result.plan.items:
         row = rows.get(item.id)
-        out.append(f"{_label(item)}  〔{row.place if row else ''}〕")
+        reader = f",{row.reader}" if row and row.reader else ""
+        out.append(f"{_label(item)}  〔{row.place if row else ''}{reader}〕")
         if row:
             out.append(f"  原文    {row.source}")
         for name, value in _fields(item):
@@ -56,7 +57,7 @@ def render_review_html(result: ImportResult, source: str) -> str:
         fields = "".join(f"<tr><th>{escape(n)}</th><td>{escape(v)}</td></tr>" for n, v in _fields(item))
         inferred = "".join(f"<li>{escape(note)}</li>" for note in (row.inferred if row else ()))
         body.append(
-            f'<tr><td class="id">{escape(_label(item))}<br><small>{escape(row.place if row else "")}</small></td>'
+            f'<tr><td class="id">{escape(_label(item))}<br><small>{escape(row.place if row else "")}{escape("," + row.reader if row and row.reader else "")}</small></td>'
             f'<td class="src">{escape(row.source if row else "")}</td>'
             f'<td><table class="f">{fields}</table>'
             + (f'<ul class="inf">{inferred}</ul>' if inferred else "")

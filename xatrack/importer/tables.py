@@ -29,7 +29,7 @@ _ROLE_PATTERNS = (
     (LEAD, re.compile(r"(牵头)")),
     (UNITS, re.compile(r"(单位|部门|科室|配合|协同|协办|参与)")),
     (SEQ, re.compile(r"^(序号|编号|序|号|项次)$")),
-    (TASK_TEXT, re.compile(r"(任务|工作|事项|内容|目标|举措|措施|项目|指标)")),
+    (TASK_TEXT, re.compile(r"(任务|工作|事项|内容|目标|举措|措施|项目|指标|实事)")),
 )
 
 
@@ -181,17 +181,28 @@ def _pipe_table(lines: list[str], start: int) -> TextTable | None:
     return TextTable(start, index, table, "表格(| 分隔)", at)
 
 
+_CELL_END = re.compile(r"\s*[|｜]\s*$")
+
+
+def _cell_text(line: str) -> str:
+    """A cell as copied from a web table: `县交通局 |` -> `县交通局`."""
+    return _CELL_END.sub("", line.strip())
+
+
 def _cell_per_line_table(lines: list[str], start: int) -> TextTable | None:
-    if header_role(lines[start].strip()) not in (SEQ, TASK_TEXT):
+    if header_role(_cell_text(lines[start])) not in (SEQ, TASK_TEXT):
         return None
+    blank_separated = start + 2 < len(lines) and not lines[start + 1].strip() and header_role(_cell_text(lines[start + 2]))
+    if blank_separated:
+        return _blank_separated_table(lines, start)
     cells, index = [], start
     while index < len(lines):
-        text = lines[index].strip()
+        text = _cell_text(lines[index])
         if header_role(text):
             cells.append(text)
             index += 1
-        elif text and index + 1 < len(lines) and header_role(text + lines[index + 1].strip()):
-            cells.append(text + lines[index + 1].strip())  # 责任 / 领导 on two lines
+        elif text and index + 1 < len(lines) and header_role(text + _cell_text(lines[index + 1])):
+            cells.append(text + _cell_text(lines[index + 1]))  # 责任 / 领导 on two lines
             index += 2
         else:
             break
@@ -220,7 +231,7 @@ def _cell_per_line_table(lines: list[str], start: int) -> TextTable | None:
         current = []
 
     while index < len(lines):
-        text = lines[index].strip()
+        text = _cell_text(lines[index])
         starts_row = bool(_BARE_NUMBER.match(text)) if by_number else False
         if _HEADING_ROW.match(text) and len(text) <= 40 and "。" not in text:
             flush()
@@ -246,6 +257,60 @@ def _cell_per_line_table(lines: list[str], start: int) -> TextTable | None:
         index += 1
         end = index
     flush()
+    if len(rows) < 2:
+        return None
+    table = Table(rows=rows, name="", row_labels=[f"第{i + 1}行" for i in at])
+    return TextTable(start, end, table, "表格(每格一行)", at)
+
+
+def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
+    """Cells on their own lines with a blank line between cells (a web table copied to text); a cell
+    of several lines (units one per line) is one cell; a row starts at a bare number."""
+    groups: list[tuple[int, str]] = []  # (line index, cell text), consecutive non-blank lines joined
+    index, current, current_at = start, [], start
+    while index <= len(lines):
+        text = _cell_text(lines[index]) if index < len(lines) else ""
+        if text:
+            if not current:
+                current_at = index
+            current.append(text)
+        elif current:
+            groups.append((current_at, "\n".join(current)))
+            current = []
+        index += 1
+    header: list[str] = []
+    for at, text in groups:
+        if header_role(text.replace("\n", "")) is None:
+            break
+        header.append(text.replace("\n", ""))
+    roles = [header_role(c) for c in header]
+    if len(header) < 3 or not _qualifies(roles):
+        return None
+    width = len(header)
+    rows: list[list[str | None]] = [header]
+    at = [start]
+    row: list[str] = []
+    end = groups[len(header) - 1][0] + 1
+    for position, (line_index, text) in enumerate(groups[len(header):]):
+        if _HEADING_ROW.match(text) and len(text) <= 40 and "。" not in text and not row:
+            rows.append([text])
+            at.append(line_index)
+            end = line_index + 1
+            continue
+        starts_row = roles[0] == SEQ and bool(_BARE_NUMBER.match(text))
+        if starts_row and row:
+            rows.append(row + [""] * (width - len(row)))
+            row = []
+        if not row:
+            if roles[0] == SEQ and not starts_row:
+                break  # text after the table
+            at.append(line_index)
+        row.append(text.rstrip(".．、 ") if starts_row else text)
+        end = line_index + text.count("\n") + 1
+        if len(row) > width:
+            return None
+    if row:
+        rows.append(row + [""] * (width - len(row)))
     if len(rows) < 2:
         return None
     table = Table(rows=rows, name="", row_labels=[f"第{i + 1}行" for i in at])

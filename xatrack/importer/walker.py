@@ -6,39 +6,20 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from xatrack.importer.assignments import _KEY, _has_key, parse_assignment, split_assignment, split_names
+from xatrack.importer.assignments import _KEY, _has_key, duty_in_words, parse_assignment, split_assignment, split_names
 from xatrack.importer.deadlines import deadline_quarter, due_quarter
 from xatrack.importer.figures import extract_figures, growth_target_id, relative_metrics
 from xatrack.importer.formats import Document, Table
-from xatrack.importer.overrides import apply_overrides
+from xatrack.importer.layouts import prepare
+from xatrack.importer.headings import CN_NUMBERED, CONVENTION, NUMBERED, PART_HEADING, UNIT_NAME, heading_assignment
+from xatrack.importer.table_reader import TableReader
+from xatrack.importer.overrides import PLAN_KEY, apply_overrides
 from xatrack.importer.result import ImportResult, ImportWarning, ReviewRow
-from xatrack.importer import tables as tab
+import xatrack.importer.tables as tab
 from xatrack.importer.text import _CLOSE, _OPEN, _is_cjk, _short, chinese_number
 from xatrack.model import TARGET, TASK, Action, Item, Plan, PlanInfo
 
 
-_PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.\uff0e]\s*(\S.*)$")
-_CN_NUMBERED = re.compile(r"^[(\uff08〔]\s*([零〇一二两三四五六七八九十百]+)\s*[)\uff09〕]\s*(.*)$")
-_NUMBERED = re.compile(r"^(?:(\d+)\s*(?:[.\uff0e](?!\d)|、)|[(\uff08](\d+)[)\uff09]|([\u2460-\u2473]))\s*(.*)$")
-# 一、张三市长主抓重点工作 / 一、李四县长牵头重点工作: the leader of every item below
-_LEADER_HEADING = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff]{2,4}?)\s*(?:同志)?\s*(?:常务)?(?:副)?(?:市长|县长|区长|州长|旗长|书记|主任|部长|局长)"
-    r"(?:主抓|牵头|负责|分管|领衔|主责)"
-)
-# 一、县示范区管委会牵头工作(8项): the lead unit of every item below
-_UNIT_HEADING = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff()()]{2,30}?(?:局|委|办|会|院|中心|公司|政府|部|处|站|所|队|馆|厅|镇|乡|街道|办事处|集团|银行|委员会|管委会|总工会|团委|妇联|法院|检察院))"
-    r"(?:牵头|负责|主抓)(?:的)?(?:重点)?(?:工作|任务|事项)"
-)
-_COUNT = re.compile(r"[(\uff08]\s*(?:共)?\s*\d+\s*(?:项|条|个)\s*[)\uff09]\s*$")
-# 列第一位的为牵头单位 / 排在第一位的为牵头单位: a convention stated once for the whole document
-_CONVENTION = re.compile(
-    r"[(\uff08]?\s*(?:注\s*[:\uff1a])?[^。;\uff1b()\uff08\uff09]{0,20}?(?:列|排|排列|位列)(?:在|于)?(?:第一|首)位的?(?:单位|部门)?(?:为|是|系)牵头(?:单位|部门)"
-    r"[^。;\uff1b()\uff08\uff09]{0,12}[。;\uff1b.]?\s*[)\uff09]?"
-)
-_UNIT_NAME = re.compile(
-    r"(局|委|办|会|院|中心|公司|政府|部|处|站|所|队|馆|厅|镇|乡|街道|办事处|集团|银行|委员会|管委会|工会|团委|妇联|法院|检察院|各乡镇办场|各乡镇|各县市区|各区县|各县区|各地)$"
-)
 _UNFINISHED_END = "。;\uff1b)\uff09〕]】!\uff01?\uff1f"
 _BULLET = re.compile(r"^[-•*●▪◆·]\s*(.+)$")
 _BLOCK_MARKER = re.compile(r"^·\s*(\S.*?)\s*·$")
@@ -65,6 +46,7 @@ class _Draft:
     source: str = ""  # the text as the document has it
     place: str = ""
     inferred: list[str] = field(default_factory=list)
+    reader: str = ""  # the layout that recognised it: 条文、表格、要点列表…
     heading_leaders: list[str] = field(default_factory=list)  # from the heading above (一、张三市长主抓…)
     heading_lead: list[str] = field(default_factory=list)  # from the heading above (一、某局牵头工作)
     open_body: str | None = None  # the body while the item may continue on the next line
@@ -81,13 +63,15 @@ class _ActionDraft:
     has_tasks: bool = False
 
 
-class _Builder:
-    def __init__(self, lines: list[str], document: Document | None = None):
+class _Builder(TableReader):
+    def __init__(self, lines: list[str], document: Document | None = None, first_unit_lead: bool = False):
         self.document = document or Document(lines=lines)
-        self.lines = self._without_conventions(list(lines))
+        self.first_unit_lead = first_unit_lead  # items without a lead take their first responsible unit
+        prepared, self.prepared = prepare(list(lines))
+        self.lines = self._without_conventions(prepared)
         self.tables: dict[int, Table] = dict(self.document.tables)
         self.text_tables = {found.start: found for found in tab.find_text_tables(self.lines)}
-        self.layouts: list[str] = []
+        self.layouts: list[str] = list(self.prepared)
         self.heading_leaders: list[str] = []
         self.heading_lead: list[str] = []
         self.renumber = 0  # added to item numbers once numbering restarts under a new heading
@@ -134,7 +118,7 @@ class _Builder:
         """Lines with the note 列第一位的为牵头单位 taken out (it is never a unit nor an item)."""
         self.first_is_lead = False
         for index, line in enumerate(lines):
-            match = _CONVENTION.search(line)
+            match = CONVENTION.search(line)
             if match:
                 self.first_is_lead = True
                 lines[index] = (line[: match.start()] + line[match.end() :]).rstrip()
@@ -143,9 +127,9 @@ class _Builder:
         for table in self.document.tables.values():
             for row in table.rows:
                 for column, cell in enumerate(row):
-                    if cell and _CONVENTION.search(cell):
+                    if cell and CONVENTION.search(cell):
                         self.first_is_lead = True
-                        row[column] = _CONVENTION.sub("", cell).strip()
+                        row[column] = CONVENTION.sub("", cell).strip()
         return lines
 
     def _body_start(self) -> int:
@@ -159,13 +143,13 @@ class _Builder:
             return False
         if self._is_part_heading(line) or _BLOCK_MARKER.match(line) or _CORE.match(line):
             return True
-        if _CN_NUMBERED.match(line) and chinese_number(_CN_NUMBERED.match(line).group(1)):
+        if CN_NUMBERED.match(line) and chinese_number(CN_NUMBERED.match(line).group(1)):
             return True
-        return bool(_NUMBERED.match(line)) or (bool(_BULLET.match(line)) and not line.startswith("·"))
+        return bool(NUMBERED.match(line)) or (bool(_BULLET.match(line)) and not line.startswith("·"))
 
     @staticmethod
     def _is_part_heading(line: str) -> bool:
-        match = _PART_HEADING.match(line)
+        match = PART_HEADING.match(line)
         return bool(match) and "。" not in line and len(line) <= 40 and not _has_key(line)
 
     def _read_line(self, number: int, line: str) -> None:
@@ -183,7 +167,7 @@ class _Builder:
         ):
             count = len(self.items)
             if reader(number, line):
-                if reader is not self._read_assignment_line and len(self.items) == count:
+                if reader != self._read_assignment_line and len(self.items) == count:  # bound methods: ==, not is
                     self._close_open_item()  # a heading: the item above is complete
                 return
         if self._continue_item(number, line):
@@ -260,7 +244,7 @@ class _Builder:
     def _read_part_heading(self, number: int, line: str) -> bool:
         if not self._is_part_heading(line):
             return False
-        heading = _PART_HEADING.match(line).group(2)
+        heading = PART_HEADING.match(line).group(2)
         self._heading_assignment(heading)
         is_targets = _TARGET_WORDS.search(heading) and not _ACTION_WORDS.search(heading.replace("目标任务", ""))
         self.mode = TARGET if is_targets else TASK
@@ -304,7 +288,7 @@ class _Builder:
         return True
 
     def _read_cn_numbered(self, number: int, line: str) -> bool:
-        match = _CN_NUMBERED.match(line)
+        match = CN_NUMBERED.match(line)
         value = chinese_number(match.group(1)) if match else None
         if not value:
             return False
@@ -317,7 +301,7 @@ class _Builder:
         return True
 
     def _read_numbered(self, number: int, line: str) -> bool:
-        match = _NUMBERED.match(line)
+        match = NUMBERED.match(line)
         if not match:
             return False
         circled = match.group(3)
@@ -339,15 +323,12 @@ class _Builder:
 
     def _heading_assignment(self, heading: str, only_if_found: bool = False) -> bool:
         """一、张三市长主抓重点工作 / 一、某局牵头工作(8项): who answers for the items below."""
-        heading = _COUNT.sub("", heading.strip())
-        leader = _LEADER_HEADING.match(heading)
-        unit = _UNIT_HEADING.match(heading) if not leader else None
-        if only_if_found and not (leader or unit):
+        leaders, lead = heading_assignment(heading)
+        if only_if_found and not (leaders or lead):
             return False
-        self.heading_leaders = [leader.group("name")] if leader else []
-        self.heading_lead = [unit.group("name")] if unit else []
+        self.heading_leaders, self.heading_lead = leaders, lead
         self.heading_since_item = True
-        return bool(leader or unit)
+        return bool(leaders or lead)
 
     def _read_bullet(self, number: int, line: str) -> bool:
         match = _BULLET.match(line)
@@ -357,7 +338,9 @@ class _Builder:
         kind = TARGET if self.mode == TARGET else TASK
         existing = [int(d.id.lstrip("G")) for d in self.items if d.kind == kind and d.id.lstrip("G").isdigit()]
         next_id = max(existing, default=0) + 1
-        self._add_item(number, f"G{next_id}" if kind == TARGET else str(next_id), kind, match.group(1).strip())
+        draft = self._add_item(number, f"G{next_id}" if kind == TARGET else str(next_id), kind, match.group(1).strip())
+        if draft is not None:
+            draft.reader = "要点列表"
         self._note_layout("要点列表")
         return True
 
@@ -437,6 +420,7 @@ class _Builder:
         self.items.append(draft)
         if place is None:
             self._note_layout("条文")
+            draft.reader = "条文"
         self._set_body(number, draft, body, place)
         if not draft.text:
             self.warn(number, f"编号 {item_id} 没有内容", place)
@@ -457,8 +441,9 @@ class _Builder:
             else:
                 units = _unlabelled_units(text)
                 if units is not None:
-                    text, draft.units = units
-                    draft.inferred.append("责任单位取自句末括号(未写“责任单位”)")
+                    text, lead, draft.units, note = units
+                    draft.lead = lead or draft.lead
+                    draft.inferred.append(note)
                 elif may_continue and not body.rstrip().endswith(tuple(_UNFINISHED_END)):
                     draft.open_body = body
         draft.text = text
@@ -501,6 +486,10 @@ class _Builder:
         for name in ("leaders", "lead", "units"):
             target = getattr(draft, name)
             target.extend(value for value in getattr(parsed, name) if value not in target)
+        if parsed.open_list and "责任单位以“等”结尾,名单未列全" not in draft.inferred:
+            draft.inferred.append("责任单位以“等”结尾,名单未列全")
+        if parsed.lead_in_list and "牵头单位取自单位名单中标“牵头”的" not in draft.inferred:
+            draft.inferred.append("牵头单位取自单位名单中标“牵头”的")
         if parsed.deadline:
             draft.deadline = "、".join(parsed.deadline) if not draft.deadline else draft.deadline
 
@@ -510,14 +499,18 @@ class _Builder:
         self._close_header()
         self._close_open_item()
         self._infer_assignments()
+        plan_fixes = overrides.get(PLAN_KEY, [{}])[0]
+        if "year" in plan_fixes:
+            self.years.insert(0, plan_fixes["year"])
         items = [self._item(draft, overrides.get(draft.id, [])) for draft in self.items]
         items = self._relative_targets(items)
         for item_id, entries in overrides.items():
-            if item_id not in self.ids:
+            if item_id not in self.ids and item_id != PLAN_KEY:
                 self.warn(0, f"覆盖文件第{entries[0]['line']}行: 原文中没有条目 {item_id}")
         if not items:
             self.warn(0, "没有找到任何目标或任务")
-        info = PlanInfo(title=self.title, issuer=self.issuer, issued=self.issued, year=self._year())
+        info = PlanInfo(title=plan_fixes.get("title", self.title), issuer=plan_fixes.get("issuer", self.issuer),
+                        issued=self.issued, year=self._year())
         actions = tuple(Action(a.id, a.title, a.intro, tuple(a.sections)) for a in self.actions)
         plan = Plan(
             info=info,
@@ -526,7 +519,7 @@ class _Builder:
             tasks=tuple(item for item in items if item.kind == TASK),
         )
         warnings = sorted(self.warnings, key=lambda w: w.line)
-        review = tuple(ReviewRow(d.id, d.place, d.source, tuple(d.inferred)) for d in self.items)
+        review = tuple(ReviewRow(d.id, d.place, d.source, tuple(d.inferred), d.reader) for d in self.items)
         return ImportResult(
             plan=plan,
             warnings=tuple(warnings),
@@ -550,6 +543,20 @@ class _Builder:
             if not draft.lead and draft.units and self.first_is_lead:
                 draft.lead, draft.units = draft.units[:1], draft.units[1:]
                 draft.inferred.append("牵头单位按“列第一位的为牵头单位”取责任单位第一个")
+            elif not draft.lead and draft.units and self.first_unit_lead:
+                draft.lead, draft.units = draft.units[:1], draft.units[1:]
+                draft.inferred.append("牵头单位按 --first-unit-lead 推定为责任单位第一个")
+
+    @staticmethod
+    def _fix_item(draft: _Draft, fields: dict) -> None:
+        """The office's settled fields (overrides without figure): they replace what the document gave."""
+        for key in ("text", "deadline"):
+            if key in fields:
+                setattr(draft, key, fields[key])
+        for key, title in (("leaders", "责任领导"), ("lead", "牵头单位"), ("units", "责任单位")):
+            if key in fields:
+                setattr(draft, key, list(fields[key]))
+                draft.inferred.append(f"{title}取自覆盖文件")
 
     def _relative_targets(self, items: list[Item]) -> list[Item]:
         """Targets (or tasks) stated against another figure (与经济增长基本同步, 不低于全市平均水平)
@@ -579,10 +586,17 @@ class _Builder:
         def warn(message: str) -> None:
             self.warn(draft.line, f"{label}: {message}", draft.place if self.document.places or draft.place.startswith("表") else None)
 
+        fixed = [entry for entry in entries if "item" in entry]
+        entries = [entry for entry in entries if "item" not in entry]
+        for entry in fixed:
+            self._fix_item(draft, entry["item"])
         hits = extract_figures(draft.text)
         metrics, not_goals = apply_overrides(draft.text, hits, entries, warn)
         due = due_quarter(draft.text)
-        if draft.deadline:
+        fixed_due = next((entry["item"]["due"] for entry in fixed if "due" in entry["item"]), None)
+        if fixed_due is not None:
+            due = fixed_due
+        elif draft.deadline:
             from_words = deadline_quarter(draft.deadline, self._year())
             if from_words is None:
                 warn(f"完成时限“{draft.deadline}”无法换算成季度,按原文推断为第{due}季度")
@@ -604,154 +618,6 @@ class _Builder:
             source_line=draft.line,
             deadline=draft.deadline,
         )
-
-    # -- tables
-
-    def _read_table(self, number: int, table: Table, found) -> None:
-        """Rows of a table: heading rows go to the line readers, item rows become items."""
-        header = tab.find_header(table.rows)
-        name = table.name or f"第{number}行起的表格"
-        if header is None:
-            if self.table_header is not None and table.rows and len(table.rows[0]) == len(self.table_header.roles):
-                header = tab.Header(-1, 1, self.table_header.roles, self.table_header.names)  # continued on a new page
-            else:
-                for row_index, row in enumerate(table.rows):
-                    for text in _distinct(row):
-                        for part in text.split("\n"):
-                            if part.strip():
-                                self._read_cell_line(number, table, found, row_index, part.strip())
-                return
-        self._note_layout(found.layout if found else "表格")
-        self.table_header = header
-        for row_index in range(0, max(header.row, 0)):
-            for text in _distinct(table.rows[row_index]):
-                if text.strip():
-                    self._read_cell_line(number, table, found, row_index, text.strip())
-        progress = [c for c in header.columns(tab.PROGRESS)]
-        if progress:
-            names = "、".join(header.names[c] for c in progress)
-            self.warn(number, f"“{names}”列是进展情况,不属于方案,未导入(其中的数字不作为目标)", f"{name}")
-        carried: dict[str, list[str]] = {}
-        for row_index in range(header.body_start, len(table.rows)):
-            row = table.rows[row_index]
-            if tab.is_header_repeat(row, header):
-                continue
-            self._read_row(number, table, found, header, row_index, row, carried)
-
-    table_header: "tab.Header | None" = None
-
-    def _read_cell_line(self, number: int, table: Table, found, row_index: int, text: str) -> None:
-        line = found.line_of_row[row_index] + 1 if found else number
-        place = None if found else table.place(row_index)
-        for reader in (self._read_part_heading, self._read_cn_numbered, self._read_section, self._read_numbered):
-            if reader(line, text):
-                return
-        if self.items or self.actions or self.mode:
-            self.warn(line, f"无法识别的内容,已跳过: {_short(text)}", place)
-        elif not self.title:
-            self.title = text
-            self._note_year(text)
-        else:
-            self.warn(line, f"无法识别的内容,已跳过: {_short(text)}", place)
-
-    def _read_row(self, number, table, found, header, row_index, row, carried) -> None:
-        line = found.line_of_row[row_index] + 1 if found else number
-        where = (lambda column=None: None) if found else (lambda column=None: table.place(row_index, column))
-        if found:
-            where = lambda column=None: f"第{line}行" + (f"第{column + 1}格" if column is not None else "")  # noqa: E731
-        cells = list(row) + [""] * (len(header.roles) - len(row))
-        distinct = _distinct(row)
-        if len(distinct) == 1 and (len(row) == 1 or len([c for c in row if c]) != 1 or not _cell(cells, header, tab.TASK_TEXT)):
-            self._read_cell_line(number, table, found, row_index, distinct[0])  # a heading row across the table
-            return
-        if not distinct:
-            return
-        if found and len(row) != len(header.roles):
-            self.warn(line, f"这一行有 {len(row)} 格,表头有 {len(header.roles)} 列,按顺序对应,请核对", where())
-        text = _cell(cells, header, tab.TASK_TEXT)
-        if not text:
-            filled = [c for c in row if c]
-            self.warn(line, f"没有任务内容,已跳过: {_short(' | '.join(filled))}", where())
-            return
-        seq = _cell(cells, header, tab.SEQ)
-        kind = TARGET if self.mode == TARGET else TASK
-        numbered = re.match(r"^\s*(\d+)\s*[.\uff0e、]?\s*$", seq or "")
-        own = _NUMBERED.match(text)
-        if own and not numbered:
-            value = int(own.group(1) or own.group(2)) if not own.group(3) else ord(own.group(3)) - 0x2460 + 1
-            text = own.group(4)
-        elif numbered:
-            value = int(numbered.group(1))
-        else:
-            existing = [int(d.id.lstrip("G")) for d in self.items if d.kind == kind and d.id.lstrip("G").isdigit()]
-            value = max(existing, default=0) + 1
-        item_id = f"G{value}" if kind == TARGET else str(self._task_number(value))
-        place = where()
-        draft = self._add_item(line, item_id, kind, text.replace("\n", ""), place=place if place else f"第{line}行")
-        if draft is None:
-            return
-        draft.source = " | ".join(c if c is not None else "(合并)" for c in row)
-        for role, label in ((tab.LEADERS, "责任领导"), (tab.LEAD, "牵头单位"), (tab.UNITS, "责任单位")):
-            columns = header.columns(role)
-            values = [cells[c] for c in columns]
-            if columns and all(v is None or (role == tab.LEADERS and v == "") for v in values) and carried.get(role):
-                names = carried[role]
-                draft.inferred.append(f"{label}沿用上一行(合并单元格)")
-            else:
-                raw = "、".join(_joined_cell(cells, header, c) for c in columns if cells[c])
-                names = _cell_names(raw, leaders=role == tab.LEADERS)
-            carried[role] = names
-            if role == tab.UNITS:
-                starred = [n.strip("★☆*") for n in names if n[:1] in "★☆*" or n[-1:] in "★☆*"]
-                if starred:
-                    names = [n.strip("★☆*") for n in names]
-                    for star in starred:
-                        if star not in draft.lead:
-                            draft.lead.append(star)
-                    names = [n for n in names if n not in starred]
-                    draft.inferred.append("牵头单位取自责任单位中标★的")
-            target = getattr(draft, role)
-            target.extend(n for n in names if n not in target)
-        due_text = _cell(cells, header, tab.DUE)
-        if due_text:
-            draft.deadline = " ".join(due_text.split())
-        for column, role in enumerate(header.roles):
-            if role is None and column < len(cells) and cells[column]:
-                title = header.names[column] or f"第{column + 1}列"
-                self.warn(line, f"“{title}”列的内容未导入: {_short(cells[column])}", where(column))
-
-
-def _distinct(row) -> list[str]:
-    seen: list[str] = []
-    for cell in row:
-        if cell and cell.strip() and cell.strip() not in seen:
-            seen.append(cell.strip())
-    return seen
-
-
-def _cell(cells, header, role) -> str:
-    parts = [_joined_cell(cells, header, c) for c in header.columns(role) if c < len(cells) and cells[c]]
-    return ";".join(p for p in parts if p).strip()
-
-
-def _joined_cell(cells, header, column) -> str:
-    value = cells[column] or ""
-    if column + 1 < len(header.roles) and header.roles[column + 1] == tab.JOINED and column + 1 < len(cells):
-        extra = cells[column + 1] or ""
-        value = value + ("、" if value and extra else "") + extra
-    return value.strip()
-
-
-_JUSTIFIED = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ \u3000]+([\u4e00-\u9fff])(?:[ \u3000]+([\u4e00-\u9fff]))?(?![\u4e00-\u9fff])")
-
-
-def _cell_names(raw: str, leaders: bool) -> list[str]:
-    """Names in a cell; 俞  悦 (justified with spaces) is one name."""
-    text = raw.replace("\n", "、")
-    if leaders:
-        text = _JUSTIFIED.sub(lambda m: "".join(g for g in m.groups() if g), text)
-    return split_names(text)
-
 
 def _split_glued(names: list[str], known: set[str]) -> list[str]:
     """洪声耀俞悦 -> 洪声耀, 俞悦, only when the document names both on their own elsewhere."""
@@ -784,8 +650,9 @@ def _unclosed_assignment(body: str) -> tuple[str, str] | None:
     return None
 
 
-def _unlabelled_units(text: str) -> tuple[str, list[str]] | None:
-    """做事。(市人社局、市财政局): units in a last bracket without 责任单位:, when every name is a unit."""
+def _unlabelled_units(text: str) -> tuple[str, list[str], list[str], str] | None:
+    """做事。(市人社局、市财政局) / 做事。(县交通局、县财政局负责): (text, lead, units, what was inferred)
+    from a last bracket without 责任单位:, when every name is a unit."""
     stripped = text.rstrip()
     if not stripped or stripped[-1] not in _CLOSE:
         return None
@@ -796,10 +663,15 @@ def _unlabelled_units(text: str) -> tuple[str, list[str]] | None:
         elif stripped[pos] in _OPEN:
             depth -= 1
             if depth == 0:
-                names = split_names(stripped[pos + 1 : -1])
+                inner = stripped[pos + 1 : -1]
                 before = stripped[:pos].rstrip()
-                if names and before and all(_UNIT_NAME.search(_strip_brackets(n)) for n in names):
-                    return before, names
+                duty = duty_in_words(inner)
+                if duty is not None and before and all(UNIT_NAME.search(_strip_brackets(n)) for n in duty[0] + duty[1]):
+                    lead, units, note = duty
+                    return before, lead, units, note or "牵头单位取自句末括号中的“牵头”"
+                names = split_names(inner)
+                if names and before and all(UNIT_NAME.search(_strip_brackets(n)) for n in names):
+                    return before, [], names, "责任单位取自句末括号(未写“责任单位”)"
                 return None
     return None
 
