@@ -463,3 +463,26 @@ def test_check_names_outside_reports_and_disagreeing_leads(own, capsys, monkeypa
     assert "progress/2025-Q2.yaml:" in text and "丙局 不是 1 的牵头单位或责任单位" in text
     assert "xatrack retract 1 --by 丙局 --quarter Q2" in text
     assert "2025年第二季度 1 新建公路:牵头单位报送不一致(甲局 65、乙局 60)" in text
+
+
+def test_update_says_when_lead_units_disagree(own, capsys, monkeypatch):
+    cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "1", "--done", "65", "--by", "甲局", "-q", "Q2")
+    code, out, err = cli(capsys, monkeypatch, "2025-07-04T10:00:00+08:00", "update", "1", "--done", "60", "--by", "乙局", "-q", "Q2")
+    assert code == 0
+    assert "请核实:任务 1 新建公路 牵头单位报送不一致(甲局 65、乙局 60),以列第一位的牵头单位的为准" in err
+
+
+def test_the_office_figure_is_said_and_not_warned_as_unknown(own, capsys, monkeypatch):
+    code, out, err = cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "2", "--status", "推进中", "--by", "督查室", "-q", "Q2")
+    assert code == 0 and "不是单位目录中的单位" not in err and "督查室核实数据" in err
+
+
+def test_a_late_first_report_of_one_metric_is_late_while_another_is_missing(roles):
+    two = Item(id="5", kind=TASK, text="两个指标", lead=("甲局",),
+               metrics=(Metric("甲", 10, unit="个"), Metric("乙", 10, unit="个")))
+    p, statuses = judged([e(5, Q2, "甲局", 5, metric="甲", when="2025-07-12")], roles=roles, items=(two,))
+    report = statuses[0].unit_report("甲局")
+    assert report.state == UNIT_MISSING and report.missing == ("乙",) and report.late
+    bulletin = build_report(p, roles.directory, [e(5, Q2, "甲局", 5, metric="甲", when="2025-07-12")], Q2, roles=roles)
+    assert [(u.unit, u.ids) for u in bulletin.late] == [("甲局", ("5",))]
+    assert [(r.unit, r.ids) for r in bulletin.reminders] == [("甲局", ("5",))]

@@ -90,6 +90,18 @@ def check_credit(plan: Plan, entries: list[Entry], roles) -> list[Problem]:
     return problems
 
 
+def check_leads(plan: Plan) -> list[Problem]:
+    """An item without a lead unit has nobody to report its figure: one warning per item."""
+    problems = []
+    for item in plan.items:
+        if not item.lead:
+            label = f"目标{item.id}" if item.is_target else f"任务{item.id}"
+            hint = f"(可取责任单位第一个“{item.units[0]}”:重新导入时加 --first-unit-lead)" if item.units else ""
+            problems.append(Problem("tasks.yaml", item.line, f"{label} 没有牵头单位,无人报送、不能排名和催办;请补写 lead{hint},"
+                                    "或用 xatrack plan export 在分解表中补填", "warning", code="no-lead"))
+    return problems
+
+
 def check_retractions(entries: list[Entry]) -> list[Problem]:
     """A retraction must name an entry that exists; a second retraction of
     the same entry (two clones withdrawing it) changes nothing (warning)."""

@@ -115,3 +115,8 @@ def confirm_update(done, say, announce: bool = True) -> None:
     if not late and any(u.corrected_late for u in status.units):
         late = "(逾期更正:首次报送在截止日前,不计逾期)"
     say(f"{what} 当前状态:{status.label}{late}({status.reason})")
+    for metric, values in status.disagreements:
+        sent = "、".join(f"{unit} {fmt_number(value)}" for unit, value in values)
+        say(f"请核实:{what} {metric} 牵头单位报送不一致({sent}),以列第一位的牵头单位的为准", err=True)
+    if status.figure_note:
+        say(f"注意:{what} {status.figure_note}", err=True)

@@ -109,6 +109,9 @@ class UnitReport:
     # Metrics (or "状态" for an item without metrics) first reported on time
     # and corrected after the deadline (逾期更正: not late, listed apart).
     corrected_late: tuple[str, ...] = ()
+    # Some metric's first report came after the deadline (逾期报送), even where
+    # others are still missing (then the unit is also on the 催办 list).
+    late: bool = False
 
     @property
     def owes(self) -> bool:
@@ -722,7 +725,7 @@ def _unit_report(
         state = UNIT_MISSING if due else (UNIT_LATE if late else UNIT_PENDING)
     else:
         state = UNIT_LATE if late else UNIT_ON_TIME
-    return UnitReport(unit, state, missing, tuple(corrected))
+    return UnitReport(unit, state, missing, tuple(corrected), late)
 
 
 def _disagreements(item: Item, lead_entries: list[Entry], roles) -> tuple:

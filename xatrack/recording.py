@@ -140,6 +140,8 @@ def resolve_reporter(directory, plan: Plan, by: str, typed: bool) -> tuple[str, 
     text = (by or "").strip()
     if not text or directory is None:
         return text, None
+    if text in plan.settings.office:
+        return text, None  # the office: its figure verifies the item (督查室核实数据); the lead unit still owes its report
     if directory.knows_unit(text):
         return directory.canonical_unit(text), None
     if not typed:
@@ -154,7 +156,8 @@ def resolve_reporter(directory, plan: Plan, by: str, typed: bool) -> tuple[str, 
     except InputError as error:
         if "多个匹配" in error.message:
             raise InputError(f"--by:{error.message}") from None
-    return text, f'报送人"{text}"不是单位目录中的单位,按原样记录(视为督查室或个人报送,其数字作为事项的数字)'
+    return text, (f'报送人"{text}"不是单位目录中的单位,也不是 settings.office 中的督查室,按原样记录'
+                  '(其数字作为事项的数字,但不算任何牵头单位的报送)')
 
 
 def parse_status(raw: str) -> str:

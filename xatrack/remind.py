@@ -18,7 +18,7 @@ from datetime import date
 
 from xatrack.evaluate import ItemStatus, fmt
 from xatrack.findings import overdue_for_unit, short_ids
-from xatrack.model import CUMULATIVE, MISSING, REFERENCE, RELATIVE, SEVERE, UNIT_LATE, Quarter, relative_target_text
+from xatrack.model import CUMULATIVE, MISSING, REFERENCE, RELATIVE, SEVERE, Quarter, relative_target_text
 from xatrack.rollup import leaders_of, leads_of
 from xatrack.workdays import reply_date
 
@@ -98,7 +98,7 @@ def _finding(status: ItemStatus, unit: str) -> str | None:
     if status.state == SEVERE:
         return SEVERE
     report = status.unit_report(unit)
-    if report.state == UNIT_LATE if report is not None else status.late:
+    if report.late if report is not None else status.late:
         return LATE
     return None
 

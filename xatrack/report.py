@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from xatrack.evaluate import OFFICE_FIGURE, ItemStatus, evaluate, fmt, sort_worst_first
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, UNIT_LATE, Plan, Quarter
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, Plan, Quarter
 from xatrack.roles import Roles
 from xatrack.rollup import NO_LEAD, NO_LEADER, by_leader, grouped, leaders_of, leads_of
 from xatrack.schedule import deadline
@@ -535,12 +535,12 @@ def _by_unit(statuses, directory, keep) -> tuple[UnitItems, ...]:
 
 def _late(statuses, directory) -> tuple[UnitItems, ...]:
     """逾期报送: lead units whose own first report of an item came after the deadline."""
-    return _by_unit(statuses, directory, lambda report: report.state == UNIT_LATE)
+    return _by_unit(statuses, directory, lambda report: report.late)
 
 
 def _corrected(statuses, directory) -> tuple[UnitItems, ...]:
     """逾期更正: reported on time, corrected after the deadline (not late)."""
-    return _by_unit(statuses, directory, lambda report: bool(report.corrected_late) and report.state != UNIT_LATE)
+    return _by_unit(statuses, directory, lambda report: bool(report.corrected_late) and not report.late)
 
 
 def _queries(statuses, roles) -> tuple[Query, ...]:

@@ -38,7 +38,7 @@ def load_overrides(text: str, source: str) -> dict:
     return _normalize_overrides(data, source, root)
 
 
-_METRIC_FIELDS = ("name", "kind", "op", "target", "unit", "note", "schedule")
+_METRIC_FIELDS = ("name", "kind", "op", "target", "unit", "note", "schedule", "baseline")
 _ENTRY_FIELDS = ("figure", "not_goal", "split", *_METRIC_FIELDS)
 # an entry without figure: the item's own fields, as the office settled them
 ITEM_FIELDS = ("text", "leaders", "lead", "units", "deadline", "due")
@@ -205,6 +205,11 @@ class _OverrideChecker:
             if not is_finite_number(target):  # also 10**400, which overflows a float
                 raise fail("target", f"应为数字,而不是 {target!r}")
             checked["target"] = float(target)
+        if "baseline" in entry:
+            baseline = entry["baseline"]
+            if not is_finite_number(baseline):
+                raise fail("baseline", f"(基期值)应为数字,而不是 {baseline!r}")
+            checked["baseline"] = float(baseline)
         if "schedule" in entry:
             schedule = entry["schedule"]
             if not _is_schedule(schedule):
