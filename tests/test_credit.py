@@ -252,7 +252,7 @@ def test_at_the_due_quarter_short_of_target_is_unfinished(roles):
     _, statuses = judged([e(3, Q2, "乙局", 9)], roles=roles)
     st = status_of(statuses, "3")
     assert st.state == SEVERE and st.unfinished and st.label == UNFINISHED
-    assert st.reason.startswith("到期未完成")
+    assert st.reason.startswith("已到完成时限(Q2)仍未完成")
 
 
 def test_year_end_status_item_still_in_progress_is_unfinished(roles):

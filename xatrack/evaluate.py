@@ -921,7 +921,7 @@ def evaluate_item(
             reasons.append("已报送(未注明状态)")
     unfinished = past_due or (final and state not in (DONE, MISSING, PENDING))
     if final and not past_due and unfinished:
-        reasons.insert(0, "到期未完成" + (f"({_qlabel(item.due)}为完成时限)" if item.due < 4 else "(年末)"))
+        reasons.insert(0, "已到完成时限" + (f"({_qlabel(item.due)})" if item.due < 4 else "(年末)") + "仍未完成")
     if past_due or reported in ("滞后", "受阻") or unfinished:
         state = SEVERE
     return result(state, ";".join(dict.fromkeys(reasons)), claim, unfinished)
