@@ -486,3 +486,10 @@ def test_a_late_first_report_of_one_metric_is_late_while_another_is_missing(role
     bulletin = build_report(p, roles.directory, [e(5, Q2, "甲局", 5, metric="甲", when="2025-07-12")], Q2, roles=roles)
     assert [(u.unit, u.ids) for u in bulletin.late] == [("甲局", ("5",))]
     assert [(r.unit, r.ids) for r in bulletin.reminders] == [("甲局", ("5",))]
+
+
+def test_show_gives_the_projection_per_metric(own, capsys, monkeypatch):
+    cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "1", "--done", "30", "--by", "甲局", "-q", "Q2")
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "show", "1")
+    flat = "".join(out.split())
+    assert code == 0 and "新建公路按目前进度预计全年60公里(预计难以完成全年目标)" in flat

@@ -86,6 +86,10 @@ def quarter_reason(status) -> str:
         parts.append(f"请核实:牵头单位报送不一致({metric}:" + "、".join(f"{u} {fmt_number(v)}" for u, v in values) + ")")
     if status.outside:
         parts.append("请核实:非本事项单位报送(未采用):" + "、".join(dict.fromkeys(e.by for e in status.outside)))
+    for ms in status.metrics:
+        if ms.projected is not None:
+            unlikely = "(预计难以完成全年目标)" if ms.unlikely else ""
+            parts.append(f"{ms.metric.name}按目前进度预计全年 {fmt_number(ms.projected)}{ms.metric.unit}{unlikely}")
     return ";".join(p for p in parts if p)
 
 
