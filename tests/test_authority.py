@@ -226,7 +226,7 @@ def test_5_one_damaged_line_costs_that_line_only(tracker: Path, capsys, monkeypa
     """Before: list/overdue/report/show exited 2 for the whole quarter ("不是 UTF-8 文本"), a comment
     with \\x0b sent the log to the YAML parser (every item 未报送), a bad byte in a findings comment
     dropped every finding."""
-    monkeypatch.setenv("XATRACK_TODAY", "2025-07-10")
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-11")  # after the Q2 deadline: what nobody reported is 未报送
     assert run(capsys, "update", "32", "--done", "120", "--by", "区科经局", "-q", "Q2")[0] == 0
     append_bytes(tracker, "# 备注\x0b  x: [1\n".encode())
     append_bytes(tracker, line(entry("1", "区发改局", 80, note="NOTE")).replace(b"NOTE", b"\xff\xfe"))

@@ -493,3 +493,11 @@ def test_show_gives_the_projection_per_metric(own, capsys, monkeypatch):
     code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "show", "1")
     flat = "".join(out.split())
     assert code == 0 and "新建公路按目前进度预计全年60公里(预计难以完成全年目标)" in flat
+
+
+def test_the_quick_path_reads_confirm_as_an_on_off_flag():
+    from xatrack import quick
+
+    assert quick.parse(["update", "1", "--done", "10", "--confirm", "--note", "x"])[1]["confirm"] is True
+    assert "confirm" not in quick.parse(["update", "1", "--done", "10"])[1]
+    assert quick.parse(["update", "1", "--confirm=yes"]) is None  # Typer says what is wrong

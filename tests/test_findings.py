@@ -81,6 +81,7 @@ def test_add_update_close_with_evidence_and_the_bulletin(tracker, capsys, monkey
     assert state_of(capsys, "32", "Q2") == DONE_OPEN_FINDINGS
     code, out, err = run(capsys, "list", "--quarter", "Q2", "--status", "已完成", "--format", "json")
     assert "32" not in [row["id"] for row in json.loads(out)]
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")  # the bulletin after the Q2 deadline (连续未报送 is a table)
     code, out, err = run(capsys, "report", "--quarter", "Q2", "--format", "md")
     assert code == 0, err
     # A heading of its own: an empty line parts it from the table above (it used to follow the last row).

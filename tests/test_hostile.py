@@ -672,10 +672,12 @@ def test_10_no_cell_written_from_data_is_a_formula(tracker, capsys):
     assert any(isinstance(c.value, str) and c.value.startswith("=1+2") for c in cells)
 
 
-def test_10_csv_fields_that_would_be_formulas_are_neutralised(tracker, capsys):
+def test_10_csv_fields_that_would_be_formulas_are_neutralised(tracker, capsys, monkeypatch):
     """Before: units --format csv and overdue --format csv passed =HYPERLINK(…) unchanged."""
     import csv
     import io
+
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")  # after the Q2 deadline: overdue lists what nobody reported
 
     _hostile_plan(tracker)
     for args in (["units", "--quarter", "Q2"], ["overdue", "--quarter", "Q2"], ["list", "--quarter", "Q2"]):

@@ -206,8 +206,8 @@ def test_quick_flags_are_the_typer_commands_flags():
             assert flag in options, (name, flag)
             param = options[flag]
             assert param.name == param_name, (name, flag)
-            assert param.multiple == (kind != "one"), (name, flag)
-            assert not param.is_flag and param.envvar is None
+            assert param.multiple == (kind not in ("one", "flag")), (name, flag)
+            assert param.is_flag == (kind == "flag") and param.envvar is None
         assert set(options) == set(flags), name  # (--help is not a parameter: it goes to Typer)
         arguments = [p.name for p in command.params if p.param_type_name == "argument"]
         assert arguments == ([quick.ARGUMENT[name]] if name in quick.ARGUMENT else []), name

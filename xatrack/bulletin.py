@@ -22,7 +22,7 @@ from xatrack.model import STATES, Quarter
 from xatrack.schedule import check_moment, end_of_day, in_zone, parse_date, plan_zone
 from xatrack.authority import bulletin_name, bulletin_version
 from xatrack.safefs import guard_inside
-from xatrack.store import PROGRESS, _log_lock, write_atomic
+from xatrack.store import PROGRESS, log_lock, write_atomic
 
 FOLDER = "bulletins"
 FORMAT = "xatrack-bulletin"
@@ -106,8 +106,9 @@ def record(report, published_at: datetime, issue: str = "") -> dict[str, Any]:
 
 
 def comparable(data: dict[str, Any]) -> dict[str, Any]:
-    """A bulletin without its time of publication: what `--as-of` must reproduce."""
-    return {key: value for key, value in data.items() if key != "published_at"}
+    """A bulletin without its time of publication and the 期号 it was issued under
+    (paperwork, not judgement): what `--as-of` must reproduce."""
+    return {key: value for key, value in data.items() if key not in ("published_at", "issue")}
 
 
 def folder(root: Path) -> Path:
@@ -190,7 +191,7 @@ def publish(root: Path, quarter: Quarter, data: dict[str, Any], force: bool) -> 
     quarter_lock = root / PROGRESS / f"{quarter.year}-Q{quarter.q}.yaml.lock"
     guard_inside(root, quarter_lock.parent, "进度记录目录")
     quarter_lock.parent.mkdir(parents=True, exist_ok=True)
-    with _log_lock(quarter_lock, timeout=60):
+    with log_lock(quarter_lock, timeout=60):
         found = versions(root, quarter)
         kept = found[-1][1] if found else None
         if kept is not None and not force:

@@ -55,6 +55,7 @@ from xatrack.report import (
     late_sentence,
     percent,
     published_sentence,
+    reminder_parts,
     reminder_text,
 )
 from xatrack.trends import TRENDS_BASIS, TRENDS_NOTE, counts_text, rank_change_text
@@ -588,8 +589,8 @@ def _reminders(report: Report) -> list:
         out.append(Table(
             "reminders",
             (Column("牵头单位"), Column("未报送", NUMBER), Column("事项编号")),
-            tuple(Row((Cell(r.unit), Cell(len(r.ids), NUMBER), Cell(reminder_text(r).replace("、", " "))), name=r.unit)
-                  for r in report.reminders),  # wraps between ids
+            tuple(Row((Cell(r.unit), Cell(len(r.ids), NUMBER), Cell(" ".join(reminder_parts(r)))), name=r.unit)
+                  for r in report.reminders),  # wraps between ids, never inside a metric name that holds 、
             media=(TERM,),
         ))
         out.append(Table(

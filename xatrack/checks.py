@@ -13,7 +13,9 @@ from xatrack.errors import Problem
 from xatrack.evidence import verify
 from xatrack.findings_log import finding_evidence, progress_evidence
 from xatrack.findings_log import load as load_findings
+from xatrack.evaluate import evaluate, fmt, live
 from xatrack.load import Loaded
+from xatrack.roles import OUTSIDE
 from xatrack.model import Entry, Plan, entry_ref
 from xatrack.safefs import outside_links
 from xatrack.store import PROGRESS
@@ -61,10 +63,6 @@ def check_credit(plan: Plan, entries: list[Entry], roles) -> list[Problem]:
     item it neither leads nor shares (almost always a wrong item number: never the item's
     figure; the retract command that withdraws it), and lead units that sent different
     figures for one metric of a quarter."""
-    from xatrack.evaluate import evaluate, fmt, live
-    from xatrack.model import Quarter
-    from xatrack.roles import OUTSIDE
-
     problems = []
     kept = live(entries)
     office = plan.settings.office

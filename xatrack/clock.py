@@ -13,7 +13,7 @@ import os
 from datetime import date, datetime, tzinfo
 
 from xatrack.errors import InputError, XatrackError
-from xatrack.schedule import _shown, check_moment, in_zone, parse_date, plan_zone
+from xatrack.schedule import shown, check_moment, in_zone, parse_date, plan_zone
 
 
 def now(zone: tzinfo | None = None) -> datetime:
@@ -31,7 +31,7 @@ def now(zone: tzinfo | None = None) -> datetime:
             moment = datetime.fromisoformat(fixed.strip())
         except ValueError:
             raise InputError(
-                f"环境变量 XATRACK_NOW 的值\"{_shown(fixed)}\"不是时间(如 2025-07-08T10:00:00+08:00)"
+                f"环境变量 XATRACK_NOW 的值\"{shown(fixed)}\"不是时间(如 2025-07-08T10:00:00+08:00)"
             ) from None
         check_moment(moment, "环境变量 XATRACK_NOW", fixed)
         return in_zone(moment, zone)
@@ -41,7 +41,7 @@ def now(zone: tzinfo | None = None) -> datetime:
         try:
             fixed_day = parse_date(day, flag="环境变量 XATRACK_TODAY")
         except XatrackError:
-            raise InputError(f"环境变量 XATRACK_TODAY 的值\"{_shown(day)}\"不是日期(如 2025-07-08)") from None
+            raise InputError(f"环境变量 XATRACK_TODAY 的值\"{shown(day)}\"不是日期(如 2025-07-08)") from None
         check_moment(fixed_day, "环境变量 XATRACK_TODAY", day)
         return wall.replace(year=fixed_day.year, month=fixed_day.month, day=fixed_day.day)
     return wall

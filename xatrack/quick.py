@@ -49,7 +49,7 @@ QUICK = {
         "--done": ("done", "one"), "--metric": ("metric", "one"), "-m": ("metric", "one"),
         "--status": ("status", "one"), "--note": ("note", "one"), "--quarter": ("quarter", "one"),
         "-q": ("quarter", "one"), "--date": ("day", "one"), "--by": ("by", "one"),
-        "--evidence": ("evidence", "many"), "--root": ("root", "one"),
+        "--evidence": ("evidence", "many"), "--root": ("root", "one"), "--confirm": ("confirm", "flag"),
     },
 }
 ARGUMENT = {"update": "item_id"}  # the one positional argument a command takes
@@ -72,6 +72,11 @@ def parse(argv: list[str]):
         flag, glued, value = arg.partition("=")
         if flag not in flags or (glued and not flag.startswith("--")):
             return None
+        if flags[flag][1] == "flag":  # an on/off option takes no value
+            if glued:
+                return None
+            values[flags[flag][0]] = True
+            continue
         if not glued:
             value = next(args, None)
             if value is None:
@@ -124,7 +129,7 @@ def _record(values: dict) -> None:
             values["item_id"], done=values.get("done"), metric=values.get("metric"), status=values.get("status"),
             note=values.get("note"), quarter=values.get("quarter"), day=values.get("day"), by=values.get("by"),
             evidence=values.get("evidence"), root=values.get("root"), warn=lambda message: _say(message, err=True),
-            say=_say,
+            say=_say, confirm=values.get("confirm", False),
         )
     except XatrackError as error:
         _say(f"错误:{error.message}", err=True)

@@ -38,7 +38,7 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
-def _shown(text: object, limit: int = 40) -> str:
+def shown(text: object, limit: int = 40) -> str:
     """The user's text made safe for a one-line message."""
     raw = str(text)
     clean = "".join(ch if ch.isprintable() else "?" for ch in raw)
@@ -53,7 +53,7 @@ def _quarter_number(token: str) -> int:
 
 def parse_quarter(text: str, plan_year: int, flag: str = "--quarter") -> Quarter:
     """'Q2', '2', '2025-Q2', '二季度', '2025年第二季度' … -> Quarter(plan_year, 2)."""
-    prefix = f'{flag} 的值"{_shown(text)}"无效:'
+    prefix = f'{flag} 的值"{shown(text)}"无效:'
     if not isinstance(text, str):
         raise InputError(prefix + QUARTER_HINT)
     norm = _normalize(text)
@@ -89,7 +89,7 @@ def parse_date(text: str, flag: str = "--date") -> date:
     Incomplete dates ('6月', '2025-06', '28') are rejected rather than
     completed from today.
     """
-    message = f'{flag} 的值"{_shown(text)}"无法识别为日期{DATE_HINT}'
+    message = f'{flag} 的值"{shown(text)}"无法识别为日期{DATE_HINT}'
     if not isinstance(text, str):
         raise InputError(message)
     norm = unicodedata.normalize("NFKC", text).strip()
@@ -155,7 +155,7 @@ def check_moment(moment: date, where: str, text: str) -> None:
     """Refuse a clock value (read from ``where``, as typed: ``text``) outside the years
     xatrack reasons about, 1970–2200: one Chinese line (InputError)."""
     if not CLOCK_YEARS[0] <= moment.year <= CLOCK_YEARS[1]:
-        raise InputError(f'{where} 的值"{_shown(text)}"不在 {CLOCK_YEARS[0]}–{CLOCK_YEARS[1]} 年之间')
+        raise InputError(f'{where} 的值"{shown(text)}"不在 {CLOCK_YEARS[0]}–{CLOCK_YEARS[1]} 年之间')
 
 
 @lru_cache(maxsize=None)
@@ -316,11 +316,11 @@ def _schedule_number(raw: object) -> tuple[float, bool]:
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f'进度安排的值"{_shown(raw)}"不是数字或百分比') from None
+            raise ValueError(f'进度安排的值"{shown(raw)}"不是数字或百分比') from None
     else:
-        raise ValueError(f"进度安排的值 {_shown(raw)} 不是数字或百分比")
+        raise ValueError(f"进度安排的值 {shown(raw)} 不是数字或百分比")
     if not math.isfinite(number):
-        raise ValueError(f'进度安排的值"{_shown(raw)}"不是有限数字')
+        raise ValueError(f'进度安排的值"{shown(raw)}"不是有限数字')
     return number, percent
 
 
@@ -338,7 +338,7 @@ def parse_schedule(value) -> tuple[float, float, float, float]:
         for key, raw in value.items():
             q = _schedule_key(key)
             if q is None:
-                raise ValueError(f'进度安排的键"{_shown(key)}"无效,应为 Q1–Q4')
+                raise ValueError(f'进度安排的键"{shown(key)}"无效,应为 Q1–Q4')
             if q in slots:
                 raise ValueError(f"进度安排中 Q{q} 重复")
             slots[q] = raw

@@ -221,7 +221,7 @@ def append_entries(path: Path, records: list[dict[str, Any]], header: str = "", 
             guard_inside(root, path, "进度记录")
             guard_inside(root, lock_path, "锁文件")
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _log_lock(lock_path, timeout=30):
+        with log_lock(lock_path, timeout=30):
             if keep is not None:
                 records = keep(records)
                 if not records:
@@ -286,7 +286,7 @@ class LockTimeout(Exception):
     pass
 
 
-class _log_lock:
+class log_lock:
     """An exclusive lock on ``<log>.lock``: fcntl.flock where there is fcntl
     (the same lock filelock takes, 70 ms of imports cheaper), filelock elsewhere."""
 
