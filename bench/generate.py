@@ -19,8 +19,9 @@ Writes into OUTDIR (which must be empty or missing):
   ``xatrack.store.record_line``, at least ``--entries-per-task`` entries per
   target and task per quarter (one per metric at least), dated within the
   quarter, in date order, recorded (``at``) that day by the item's first lead
-  unit; a mix of on-pace, behind and far-behind values, some with a note or
-  a 滞后 status; tasks without metrics report a status and a note.
+  unit (each co-lead unit reports the same final figures a minute later); a mix
+  of on-pace, behind and far-behind values, some with a note or a 滞后 status;
+  tasks without metrics report a status and a note.
 
 - ``.bench.json``: the summary run.py uses (counts, sizes, the task and
   value that ``update`` reports, leaders' frequencies).
@@ -162,6 +163,16 @@ def quarter_entries(plan: Plan, quarter: Quarter, per_task: int, rng: random.Ran
             record["by"] = by
             record["at"] = at.isoformat(timespec="seconds")
             records.append((day, at, len(records), record))
+        # Every co-lead unit reports too (each unit is judged on its own entries): the
+        # same final figure of each metric (or the status), a minute after the first lead.
+        finals = {}
+        for day_, at_, _, record in records:
+            if record.get("id") == (int(item.id) if item.id.isdigit() else item.id):
+                finals[record.get("metric")] = (day_, at_, record)
+        for n, co_lead in enumerate(item.lead[1:], start=1):
+            for day_, at_, record in finals.values():
+                copy = dict(record, by=co_lead, at=(at_ + timedelta(minutes=n)).isoformat(timespec="seconds"))
+                records.append((day_, at_ + timedelta(minutes=n), len(records), copy))
     records.sort(key=lambda r: (r[0], r[1], r[2]))
     return [r[3] for r in records]
 

@@ -485,7 +485,7 @@ def test_xlsx_read_back(tracker, capsys):
     assert header[:2] == ["名次", "牵头单位"] and header[-2:] == ["推进率", "及时率"]
     assert ranked[0]["名次"] == 1 and all(isinstance(r["名次"], int) for r in ranked)
     assert all(0 <= r["推进率"] <= 1 and 0 <= r["及时率"] <= 1 for r in ranked)
-    assert note.startswith("按推进率")  # the ranking rule is stated above the table
+    assert note.startswith("依次按推进率")  # the ranking rule is stated above the table
     assert [tables["上季度(2025年第一季度)"][1][0][s] for s in STATES] == list(Q1_OVERALL.values())
     for row in summary.iter_rows(min_row=2):
         for cell in row:

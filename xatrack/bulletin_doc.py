@@ -44,7 +44,6 @@ from xatrack.report import (
     FINDINGS_SECTION,
     OTHER_ITEMS,
     SECTIONS,
-    UNIT_RULE,
     Report,
     Tally,
     comparison_sentence,
@@ -420,7 +419,7 @@ def _units(report: Report) -> list:
     rates = _rate_columns(units)
     return [
         Heading(1, SECTIONS[2], key="units"),
-        Paragraph(report.ranking_rule + UNIT_RULE, role="note"),
+        Paragraph(report.ranking_rule, role="note"),
         *([Paragraph(no_lead_sentence(report), role="note")] if report.no_lead else []),
         Table(
             "units",
@@ -469,21 +468,37 @@ def forecast_sentence(report: Report) -> str:
             "超过容差,预计难以完成全年目标:")
 
 
-def _forecast(report: Report) -> list:
+def _forecast(report: Report, media: tuple[str, ...] = SCREEN + (XLSX,)) -> list:
+    """The forecast table (screens and the workbook; the Word 通报 says it in one sentence)."""
     if not report.forecast:
         return []
     return [
-        Heading(2, f"预计难以完成全年目标({len(report.forecast)} 项)", key="forecast"),
-        Paragraph(forecast_sentence(report), role="note"),
+        Heading(2, f"预计难以完成全年目标({len(report.forecast)} 项)", key="forecast", media=media),
+        Paragraph(forecast_sentence(report), role="note", media=media),
         Table(
             "forecast",
             (Column("编号", ID, width=7), Column("指标", width=40), Column("已完成", NUMBER, width=14),
              Column("预计全年", NUMBER, width=14), Column("全年目标", NUMBER, width=14), Column("单位", width=10)),
             tuple(Row((Cell(f.item_id, ID), Cell(f.metric), Cell(f.value, NUMBER), Cell(f.projected, NUMBER),
                        Cell(f.target, NUMBER), Cell(f.unit or "—")), item=f.item_id) for f in report.forecast),
-            caption="预计难以完成全年目标",
+            caption="预计难以完成全年目标", media=media,
         ),
     ]
+
+
+def forecast_summary(report: Report) -> str:
+    """The Word 通报's one sentence of the forecast (the table is in its 附件)."""
+    ids = "、".join(dict.fromkeys(f.item_id for f in report.forecast))
+    return f"预计难以完成全年目标的指标{len(report.forecast)}项(事项{ids})。"
+
+
+def queries_summary(report: Report) -> str:
+    """The Word 通报's one sentence of the 请核实 list (the table is in its 附件)."""
+    kinds = {}
+    for q in report.queries:
+        kinds.setdefault(q.kind, []).append(q.item_id)
+    parts = ";".join(f"{kind}{len(ids)}条({'、'.join(dict.fromkeys(ids))})" for kind, ids in kinds.items())
+    return f"请核实:{parts}(明细见 Excel 版通报)。"
 
 
 def _lagging(report: Report) -> list:
@@ -495,15 +510,21 @@ def _lagging(report: Report) -> list:
         out.append(Paragraph("没有滞后或严重滞后的事项。", role="empty"))
     for group in report.lagging:
         out.append(Heading(2, f"{group.leader}({len(group.items)} 项)", key=group.leader, numbered=True))
-        out.append(Table(
-            "lagging",
-            (Column("编号", ID, width=7), Column("事项", width=45), Column("牵头单位", width=14, role="lead"),
-             Column("状态", STATUS, width=10), Column("应完成 / 已报送", width=34, role="figures")),
-            tuple(Row((Cell(e.item.id, ID), Cell(e.item.text), Cell("、".join(e.item.lead) or "—"),
-                       Cell(e.status.label, STATUS, e.state), Cell(item_figures_text(e))), item=e.item.id, state=e.state)
-                  for e in group.items),
-            caption=group.leader,
-        ))
+        for media, lagging_only in ((SCREEN + (XLSX,), False), ((DOCX,), True)):
+            # The Word 通报 names only the metrics that lag; the other formats every metric.
+            out.append(Table(
+                "lagging",
+                (Column("编号", ID, width=7), Column("事项", width=45), Column("牵头单位", width=14, role="lead"),
+                 Column("状态", STATUS, width=10),
+                 Column("应完成 / 已报送(滞后的指标)" if lagging_only else "应完成 / 已报送", width=34, role="figures")),
+                tuple(Row((Cell(e.item.id, ID), Cell(e.item.text), Cell("、".join(e.item.lead) or "—"),
+                           Cell(e.status.label, STATUS, e.state), Cell(item_figures_text(e, lagging_only))),
+                          item=e.item.id, state=e.state)
+                      for e in group.items),
+                caption=group.leader, media=media,
+            ))
+    if report.forecast:
+        out.append(Paragraph(forecast_summary(report), role="body", media=(DOCX,)))
     return out + _forecast(report)
 
 
@@ -561,17 +582,18 @@ def no_lead_sentence(report: Report) -> str:
 QUERY_NOTE = "以下情况须核实后再定:牵头单位报送的数字不一致时以列第一位的牵头单位(汇总单位)的数字为准;非本事项单位的报送不作为事项的数字;报送已完成但数字未达目标的按数字评价。"
 
 
-def _queries(report: Report) -> list:
+def _queries(report: Report, media: tuple[str, ...] = SCREEN + (XLSX,)) -> list:
+    """The 请核实 table (screens and the workbook; the Word 通报 says it in one sentence)."""
     if not report.queries:
         return []
     return [
-        Heading(2, f"请核实({len(report.queries)} 条)", key="queries"),
-        Paragraph(QUERY_NOTE, role="note"),
+        Heading(2, f"请核实({len(report.queries)} 条)", key="queries", media=media),
+        Paragraph(QUERY_NOTE, role="note", media=media),
         Table(
             "queries",
             (Column("编号", ID, width=7), Column("情况", width=22), Column("内容", width=71)),
             tuple(Row((Cell(q.item_id, ID), Cell(q.kind), Cell(q.text)), item=q.item_id) for q in report.queries),
-            caption="请核实",
+            caption="请核实", media=media,
         ),
     ]
 
@@ -611,6 +633,8 @@ def _reminders(report: Report) -> list:
                            ("late", corrected_sentence(report)), ("contributors", contributors_sentence(report))):
         if sentence:
             out.append(Paragraph(sentence, role=role))
+    if report.queries:
+        out.append(Paragraph(queries_summary(report), role="body", media=(DOCX,)))
     return out + _queries(report)
 
 

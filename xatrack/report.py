@@ -647,8 +647,10 @@ def figure_text(figure: Figure) -> tuple[str, str]:
     return expected, reported
 
 
-def item_figures_text(entry: LaggingItem) -> str:
-    """All figures of a lagging item in one line; the reported status for items without metrics."""
+def item_figures_text(entry: LaggingItem, lagging_only: bool = False) -> str:
+    """All figures of a lagging item in one line; the reported status for items without metrics.
+    ``lagging_only``: only the metrics that lag or are missing (the Word 通报's table: what a leader
+    must act on; the other formats list every metric)."""
     if not entry.figures:
         reported = entry.status.reported_status
         text = f"报送状态:{reported}" if reported else "—"
@@ -656,7 +658,10 @@ def item_figures_text(entry: LaggingItem) -> str:
         return f"{text}({note})" if note else text
     single = len(entry.figures) == 1
     parts = []
-    for figure in entry.figures:
+    shown = entry.figures
+    if lagging_only and not single:
+        shown = [f for f in entry.figures if f.state not in (DONE, ON_TRACK)] or list(entry.figures)
+    for figure in shown:
         expected, reported = figure_text(figure)
         name = "" if single else f"{figure.name} "
         parts.append(f"{name}应 {expected} / 报 {reported}")
@@ -841,11 +846,9 @@ def explain_lines(explanation: Explanation) -> list[str]:
         f"严重滞后 {row.count(SEVERE)} 项。",
         f"名次:第 {row.rank} 名(共 {e.of} 个牵头单位)。",
         "",
-        "计分规则:" + e.rule + UNIT_RULE,
+        "计分规则:" + e.rule,
     ]
     return lines
 
 
-# The credit rule, as every bulletin states it (issue 24).
-UNIT_RULE = "每个牵头单位只按本单位自己的报送计:事项状态计入报送了的每个牵头单位,本单位未报送的事项按未报送计;及时率看本单位首次报送的时间,截止日后的更正不算逾期。"
 

@@ -92,9 +92,13 @@ def rule_sentence(weights: tuple[tuple[str, float], ...]) -> str:
         parts = " + ".join(f"{name}×{round(100 * w / total)}%" for name, w in weights)
         return (
             f"按综合得分从高到低排名(得分 = {parts};推进率为正常和已完成事项的占比,未报送计为最差;"
-            "及时率为截止日前报送齐全的事项占比),得分相同时严重滞后占比低的在前;都相同的并列。"
+            "及时率为截止日前报送齐全的事项占比),得分相同时严重滞后占比低的在前;都相同的并列。" + UNIT_RULE
         )
     return (
-        "按推进率(正常和已完成事项占本单位牵头事项的比例,未报送计为最差)从高到低排名,"
-        "相同时按及时率(截止日前报送齐全的事项占比)从高到低,再按严重滞后占比从低到高;三项都相同的并列。"
+        "依次按推进率(正常和已完成事项占本单位牵头事项的比例)、及时率(截止日前报送齐全的事项占比)"
+        "从高到低和严重滞后占比从低到高排名,三项都相同的并列。" + UNIT_RULE
     )
+
+
+# Each unit on its own entries (issue 24), said with the ranking rule in every bulletin format.
+UNIT_RULE = "各单位只按本单位的报送计:本单位未报送的事项计为未报送(最差),及时率看本单位首次报送的时间,截止日后更正不算逾期。"
