@@ -96,8 +96,9 @@ def record(report, published_at: datetime, issue: str = "") -> dict[str, Any]:
 
 
 def comparable(data: dict[str, Any]) -> dict[str, Any]:
-    """A bulletin without its time of publication: what `--as-of` must reproduce."""
-    return {key: value for key, value in data.items() if key != "published_at"}
+    """A bulletin without its time of publication and its 期号 (how it was published,
+    not what it says): what `--as-of` must reproduce."""
+    return {key: value for key, value in data.items() if key not in ("published_at", "issue")}
 
 
 def folder(root: Path) -> Path:
