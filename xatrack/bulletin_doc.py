@@ -20,6 +20,8 @@ Blocks (docs/ARCHITECTURE.md, "通报的文档块"):
 - ``Cards``, ``Chart``: the counts by state as cards and stacked bars (HTML draws
   them; text formats skip them).
 - ``Signature``: the 落款 (issuer and date), kept with the last paragraph.
+- ``Annex``: a 附件 of the Word 通报, after the 落款 on a page of its own; the blocks
+  after it are the annex's.
 - ``Sheet``: a worksheet of the Excel workbook, holding blocks of its own.
 
 A block may be meant for some media only (``media``: "term", "md", "html",
@@ -38,7 +40,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from xatrack.evaluate import fmt
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
 from xatrack.report import (
     FINDINGS_SECTION,
@@ -63,7 +64,7 @@ TERM, MD, HTML, DOCX, XLSX = "term", "md", "html", "docx", "xlsx"
 SCREEN = (TERM, MD, HTML)
 PAGES = (MD, HTML)
 
-# Cell kinds
+# Cell kinds (and two the terminal draws in colour: "colours", a quarter's counts; "change", a rank's move)
 TEXT, ID, STATUS, COUNT, TOTAL, NUMBER, PERCENT = "text", "id", "status", "count", "total", "number", "percent"
 NUMERIC_KINDS = frozenset({COUNT, TOTAL, NUMBER, PERCENT})
 

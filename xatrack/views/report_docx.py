@@ -5,8 +5,11 @@ title 2号 方正小标宋简体; body 3号 仿宋_GB2312 on a fixed grid of 22 
 characters; headings 一、 in 黑体 and (一) in 楷体_GB2312; page numbers `— 1 —`
 in 4号 宋体 at the outside edge (odd pages right, even pages left). The font
 table names a fallback for each 公文 font (宋体, 仿宋, 楷体), so a computer without
-them shows the nearest font it has. Reads the same ``Report`` fields as the
-Markdown view; python-docx is imported only here.
+them shows the nearest font it has. Tables in 5号 at 1.25 lines, header rows
+repeated and kept with the next row, rows never split, state/rate/count/id
+columns as wide as their longest value; the 落款 kept with the paragraph above
+it; 附件 on pages of their own. Maps the blocks of ``xatrack.bulletin_doc`` (the
+remind 催办单 shares the pieces); python-docx is imported only here.
 """
 
 from __future__ import annotations

@@ -23,13 +23,9 @@ from openpyxl.utils import get_column_letter
 from xatrack.bulletin_doc import (
     COUNT,
     ID,
-    ITEMS_SHEET,
-    LAGGING_SHEET,
     NUMBER,
     PERCENT,
-    REMINDER_SHEET,
     STATUS,
-    SUMMARY_SHEET,
     XLSX,
     Paragraph,
     Sheet,
@@ -47,7 +43,6 @@ WHITE_TEXT = {DONE, ON_TRACK, SEVERE, MISSING}
 HEADER_FILL = "ECEFF3"
 FONT = "微软雅黑"
 
-__all__ = ["ITEMS_SHEET", "LAGGING_SHEET", "REMINDER_SHEET", "SUMMARY_SHEET", "render_xlsx"]
 
 
 def display_width(text: object) -> int:
