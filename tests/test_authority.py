@@ -515,3 +515,34 @@ def test_a_units_git_account_is_refused_before_writing(hub: Path) -> None:
     assert (last["by"], last["actor"]) == ("区科经局", KJJ) and "office" not in last
     commit(kjj, KJJ)
     accepted(kjj, KJJ)
+
+
+# --------------------------------------------------------------------------- 13. the hook reads a run of commits at once
+
+
+def test_13_a_push_of_many_commits_is_judged_line_by_line_and_author_by_author(hub: Path) -> None:
+    """The hook reads one diff per run of one author's commits (bench/hook_push.py): a forged line
+    in the middle of a run is still found, and each author's lines are judged against that author."""
+    kjj = clone(hub, "kjj")
+    for n in range(3):
+        append_bytes(kjj, line(entry("32", "区发改局" if n == 1 else "区科经局", 100 + n)))
+        commit(kjj, KJJ)
+    result = push(kjj, KJJ)
+    assert result.returncode != 0 and f'{LOG} 第 2 行以"区发改局"名义报送,但提交者 {KJJ}' in result.stderr, result.stderr
+
+    mixed = clone(hub, "mixed")
+    append_bytes(mixed, line(entry("32", "区科经局", 120)))
+    commit(mixed, KJJ)
+    append_bytes(mixed, line(entry("G1", "区发改局", 6.5)))
+    commit(mixed, FGJ)  # the other unit's own commit, carried in the same push
+    append_bytes(mixed, line(entry("32", "区科经局", 121)))
+    commit(mixed, KJJ)
+    accepted(mixed, KJJ)
+
+    again = clone(hub, "again")
+    append_bytes(again, line(entry("32", "区科经局", 122)))
+    commit(again, KJJ)
+    append_bytes(again, line(entry("33", "区科经局", 1)))
+    commit(again, FGJ)  # 区发改局's account writing 区科经局's line
+    result = push(again, KJJ)
+    assert result.returncode != 0 and f'以"区科经局"名义报送,但提交者 {FGJ}' in result.stderr, result.stderr

@@ -538,19 +538,26 @@ def changes_by_path(commit: Commit) -> dict:
     return paths
 
 
+def is_log(path: str) -> bool:
+    """A progress or findings log (relative to the tracker root)."""
+    return authority.kind_of(path) in (authority.PROGRESS, authority.FINDINGS)
+
+
 def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str = "",
-                 strict_identity: bool = True, side_changed=None) -> list:
+                 strict_identity: bool = True, side_changed=None, logs: bool = True, others: bool = True) -> list:
     """Violations of one commit. ``read_blob(sha) -> bytes`` reads a blob (a
     units.yaml the office commits, a log a rule needs whole, an evidence
     file's bytes); ``prefix``: the tracker's directory inside the repository
     ("" or "sub/dir/"). ``strict_identity``: a committer without account is an
     error (else a warning). ``side_changed(theirs, ours, path) -> bool``: for a
     merge, whether commits on ``theirs`` not on ``ours`` changed ``path``
-    (what lets a merge take the other side's version of an office-only file)."""
+    (what lets a merge take the other side's version of an office-only file).
+    ``logs`` / ``others``: judge the logs / the other files (the hook reads
+    the logs' patches apart, once for a run of commits: gitlog.judge_commits)."""
     out: list = []
     email = commit.email
     role = accounts.role(email) if accounts.present else OFFICE
-    if accounts.present and role is None:
+    if accounts.present and role is None and others:
         out.append(Violation("error" if strict_identity else "warning", "no_account", commit.sha, email, "", None,
                              f"提交者 {email} 在 units.yaml 的 accounts 中没有账号"))
         role = None
@@ -572,6 +579,8 @@ def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str
             continue  # outside the tracker
         path = full[len(prefix):]
         kind = authority.kind_of(path)
+        if not (logs if kind in (authority.PROGRESS, authority.FINDINGS) else others):
+            continue
         present = [c for c in per_parent if c is not None]
         new_to_all = len(present) == len(per_parent)  # changed against every parent: the commit's own change
         if kind == authority.BAD_NAME:

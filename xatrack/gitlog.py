@@ -7,12 +7,14 @@ gives every commit with its raw changes and -U0 patches against each parent
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
 import tempfile
 
-from xatrack.audit import DIRECTORY, Accounts, Commit, FileChange, Violation, check_commit, parse_units_text, settle_hunk
+from xatrack.audit import (DIRECTORY, Accounts, Commit, FileChange, Violation, check_commit, is_log, parse_units_text,
+                           settle_hunk)
 
 ZERO = "0" * 40
 
@@ -89,12 +91,14 @@ LOG_ARGS = ["log", "-m", "--raw", "-p", "-U0", "--pretty=raw", "--no-renames", "
             "--ignore-submodules=none"]
 
 
-def commits(revs: list, cwd=None, paths: list | None = None):
-    """Commits of ``git log revs`` (oldest first) with their changes against each parent."""
+def commits(revs: list, cwd=None, paths: list | None = None, patches: bool = True):
+    """Commits of ``git log revs`` (oldest first) with their changes against each parent
+    (``patches``: with the -U0 patches; else the changed files only, no file read)."""
     for rev in revs:
         if rev.startswith("-") and rev not in ("--not", "--all"):
             raise GitError(f"版本\"{rev[:40]}\"不能以 - 开头(不是选项)")
-    args = [*LOG_ARGS, *revs, "--"]
+    options = LOG_ARGS if patches else [a for a in LOG_ARGS if a not in ("-p", "-U0")]
+    args = [*options, *revs, "--"]
     if paths:
         args += paths
     try:
@@ -258,6 +262,71 @@ def parse_log(stream):
     close_hunk()
     if current is not None:
         yield current
+
+
+DIFF_ARGS = ["diff", "--raw", "-p", "-U0", "--no-renames", "--full-index", "--no-color", "--diff-algorithm=myers",
+             "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"]
+
+
+def span_commit(parent: str, end: Commit, paths: list, cwd=None) -> Commit:
+    """One Commit standing for the run of one author's one-parent commits from
+    ``parent`` (exclusive) to ``end``: ``end``'s sha and author, the changes of
+    ``paths`` between the two (one diff, whatever the number of commits)."""
+    out = git([*DIFF_ARGS, parent, end.sha, "--", *paths], cwd=cwd)
+    header = (f"commit {end.sha}\nparent {parent}\nauthor - <{end.email}> {end.when} +0000\n\n").encode("utf-8")
+    found = list(parse_log(io.BytesIO(header + out)))  # lines end at "\n" only
+    span = found[0] if found else Commit(sha=end.sha, parents=(parent,), email=end.email, when=end.when)
+    span.parents = (parent,)
+    span.changes.setdefault(parent, {})
+    return span
+
+
+def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "") -> list:
+    """Violations of the commits a push brings (``new --not --all``), judged as
+    ``check_commit`` judges each, at a cost that grows with the lines pushed,
+    not with the logs' size: files other than logs need no patch; a log's
+    lines are read once per run of one author's consecutive one-parent
+    commits (one diff from the run's first parent to its last commit that
+    changes a log), a merge's from its own patches against each parent."""
+    out: list = []
+
+    def blob(sha):
+        return read_blob(sha, cwd)
+
+    def changed(theirs, ours, path):
+        return side_changed(theirs, ours, path, cwd)
+
+    def log_paths(commit: Commit) -> list:
+        return sorted({path for per in commit.changes.values() for path in per
+                       if path.startswith(prefix) and is_log(path[len(prefix):])})
+
+    runs: list = []  # [first parent, email, last commit changing a log, its log paths]
+    tip = None
+    for commit in commits([new, "--not", "--all"], cwd, patches=False):
+        out += check_commit(commit, accounts, blob, prefix, side_changed=changed, logs=False)
+        paths = log_paths(commit)
+        if len(commit.parents) != 1:
+            if paths:
+                for merge in commits([commit.sha, "--not", *commit.parents], cwd, paths=paths):
+                    out += check_commit(merge, accounts, blob, prefix, side_changed=changed, others=False)
+            tip = None
+            continue
+        run = runs[-1] if runs and tip == commit.parents[0] else None
+        if run is not None and paths and run[1] not in ("", commit.email):
+            run = None
+        if run is None:
+            run = [commit.parents[0], "", None, set()]
+            runs.append(run)
+        if paths:
+            run[1], run[2] = commit.email, commit
+            run[3].update(paths)
+        tip = commit.sha
+        commit.changes.clear()
+    for parent, _email, last, paths in runs:
+        if last is not None:
+            out += check_commit(span_commit(parent, last, sorted(paths), cwd), accounts, blob, prefix,
+                                side_changed=changed, others=False)
+    return out
 
 
 def verify_signatures(revs: list, cwd=None, allowed_signers: str | None = None) -> dict:
