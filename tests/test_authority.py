@@ -253,6 +253,18 @@ def test_5_one_damaged_line_costs_that_line_only(tracker: Path, capsys, monkeypa
 # --------------------------------------------------------------------------- 6. findings
 
 
+def test_6_a_unit_reporting_an_item_it_neither_leads_nor_shares_is_refused(hub: Path) -> None:
+    kjj = clone(hub, "kjj")
+    append_bytes(kjj, line(entry("G1", "区科经局", 9.9, metric="地区生产总值增速")))  # 区发改局's target
+    commit(kjj, KJJ)
+    refused(kjj, KJJ, f"{LOG} 第 1 行:单位只能以本单位名义报送本单位牵头或负责的事项(区科经局 不是事项 G1 的牵头单位或责任单位")
+    # its own items pass: task 32 (it leads), task 1 (a responsible unit)
+    town = clone(hub, "town")
+    append_bytes(town, line(entry("32", "区科经局", 120)) + line(entry("1", "区科经局", 1, metric="1")))
+    commit(town, KJJ)
+    accepted(town, KJJ)
+
+
 def test_6_a_unit_may_report_rectification_but_not_close_or_file_findings(hub: Path) -> None:
     office = hub.parent / "office"
     code, out = xatrack("finding", "add", "32", "--unit", "区科经局", "--kind", "暗访", "--text", "基站未建成",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from xatrack.audit import DIRECTORY, OFFICE, REGISTRY
 from xatrack.gitlog import (_CONFIG, ZERO, GitError, accounts_of, blob_at, default_branch, git, git_env, judge_commits,
-                            signature_violations)
+                            scope_of, signature_violations)
 
 MARK = "# xatrack-pre-receive"
 MODULES = ("xatrack.authority", "xatrack.audit", "xatrack.gitlog", "xatrack.githook")
@@ -58,7 +58,8 @@ def judge_push(updates: list, cwd=None, signed: bool = False) -> list:
             reasons.append(f"拒绝:仓库中的 {DIRECTORY}{f' 第 {line} 行' if line else ''}{message},"
                            "钩子无法确认账号(请管理员在服务器上修复)")
             continue
-        for violation in judge_commits(new, accounts, cwd):
+        scope = scope_of(blob_at(base, REGISTRY, cwd) if base else None, cwd, cache)
+        for violation in judge_commits(new, accounts, cwd, scope=scope):
             key = (violation.sha, violation.reason)
             if key not in seen:
                 seen.add(key)

@@ -13,8 +13,8 @@ import re
 import subprocess
 import tempfile
 
-from xatrack.audit import (DIRECTORY, Accounts, Commit, FileChange, Violation, check_commit, is_log, parse_units_text,
-                           settle_hunk)
+from xatrack.audit import (DIRECTORY, REGISTRY, Accounts, Commit, FileChange, Violation, check_commit, is_log,
+                           parse_units_text, read_scope, settle_hunk)
 
 ZERO = "0" * 40
 
@@ -281,7 +281,7 @@ def span_commit(parent: str, end: Commit, paths: list, cwd=None) -> Commit:
     return span
 
 
-def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "") -> list:
+def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "", scope: dict | None = None) -> list:
     """Violations of the commits a push brings (``new --not --all``), judged as
     ``check_commit`` judges each, at a cost that grows with the lines pushed,
     not with the logs' size: files other than logs need no patch; a log's
@@ -308,7 +308,7 @@ def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "") -> l
         if len(commit.parents) != 1:
             if paths:
                 for merge in commits([commit.sha, "--not", *commit.parents], cwd, paths=paths):
-                    out += check_commit(merge, accounts, blob, prefix, side_changed=changed, others=False)
+                    out += check_commit(merge, accounts, blob, prefix, side_changed=changed, others=False, scope=scope)
             tip = None
             continue
         run = runs[-1] if runs and tip == commit.parents[0] else None
@@ -325,7 +325,7 @@ def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "") -> l
     for parent, _email, last, paths in runs:
         if last is not None:
             out += check_commit(span_commit(parent, last, sorted(paths), cwd), accounts, blob, prefix,
-                                side_changed=changed, others=False)
+                                side_changed=changed, others=False, scope=scope)
     return out
 
 
@@ -366,6 +366,21 @@ def accounts_of(blob: str | None, cwd=None, cache: dict | None = None):
     return found
 
 
+def scope_of(blob: str | None, cwd=None, cache: dict | None = None) -> dict:
+    """read_scope of a tasks.yaml blob ({} for None or text that is not UTF-8)."""
+    if blob is None:
+        return {}
+    if cache is not None and ("scope", blob) in cache:
+        return cache[("scope", blob)]
+    try:
+        found = read_scope(read_blob(blob, cwd).decode("utf-8"))
+    except UnicodeDecodeError:
+        found = {}
+    if cache is not None:
+        cache[("scope", blob)] = found
+    return found
+
+
 def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False, signed: bool = False):
     """(violations, number of commits, tip accounts) for the history of ``rev``.
 
@@ -380,14 +395,19 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         line, message = tip_errors[0]
         raise GitError(f"{directory}{f' 第 {line} 行' if line else ''}:{message}")
     units_at: dict = {}
+    tasks_at: dict = {}
     violations: list = []
     count = 0
+    registry = prefix + REGISTRY
     for commit in commits([rev], cwd):
         count += 1
         first = commit.parents[0] if commit.parents else ""
         base = units_at.get(first, tip_blob) if first else None
         own = commit.changes.get(first, {}).get(directory)
         units_at[commit.sha] = base if own is None else (None if own.status == "D" else own.new_blob)
+        tasks = tasks_at.get(first) if first else None
+        own_tasks = commit.changes.get(first, {}).get(registry)
+        tasks_at[commit.sha] = tasks if own_tasks is None else (None if own_tasks.status == "D" else own_tasks.new_blob)
         accounts, _ = accounts_of(base, cwd, cache)
         if not commit.parents and strict and not accounts_of(units_at[commit.sha], cwd, cache)[0].present:
             violations.append(Violation("error", "history", commit.sha, commit.email, directory, None,
@@ -395,7 +415,8 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         if not accounts.present:
             accounts = tip
         violations += check_commit(commit, accounts, lambda sha: read_blob(sha, cwd), prefix, strict_identity=strict,
-                                   side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd))
+                                   side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd),
+                                   scope=scope_of(tasks, cwd, cache))
         commit.changes.clear()  # keep memory flat on long histories
     if signed:
         violations += signature_violations(cwd, [rev], tip)
