@@ -180,6 +180,8 @@ def test_4_retracting_another_units_entry_is_refused_and_ones_own_passes(hub: Pa
                             "at": "2025-07-05T11:00:00+08:00"}))
     commit(kjj, KJJ)
     refused(kjj, KJJ, f"{LOG} 第 4 行撤回的记录 {target} 属于 区发改局", "单位只能撤回本单位的记录")
+    code, out = xatrack("check", "--root", str(kjj))
+    assert code != 0 and f'{LOG}:4' in out and '以"区科经局"名义撤回了"区发改局"的记录' in out, out
 
     own = clone(hub, "kjj2")
     record(own, "32", "120", "区科经局")
@@ -322,6 +324,20 @@ def test_7_a_hub_whose_head_names_a_missing_branch(tmp_path: Path) -> None:
     record(own, "32", "120", "区科经局")
     commit(own, KJJ)
     assert git(own, "push", "origin", "HEAD:refs/heads/work", email=KJJ).returncode == 0
+
+
+def test_7_install_asks_when_the_default_branch_is_ambiguous(tmp_path: Path) -> None:
+    hub, office = lay_out_tracker(tmp_path)
+    commit(office, OFFICE, "新建跟踪目录")
+    for branch in ("prod", "dev"):
+        ok(git(office, "push", "origin", f"HEAD:refs/heads/{branch}"))
+    ok(git(hub, "symbolic-ref", "HEAD", "refs/heads/trunk"))
+    code, out = xatrack("githook", "install", str(hub))
+    assert code != 0 and "无法确定默认分支" in out and "trunk" in out and "prod" in out, out
+    assert len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    ok(git(hub, "symbolic-ref", "HEAD", "refs/heads/prod"))
+    code, out = xatrack("githook", "install", str(hub))
+    assert code == 0, out
 
 
 # --------------------------------------------------------------------------- 8. names
