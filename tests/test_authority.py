@@ -180,6 +180,8 @@ def test_4_retracting_another_units_entry_is_refused_and_ones_own_passes(hub: Pa
                             "at": "2025-07-05T11:00:00+08:00"}))
     commit(kjj, KJJ)
     refused(kjj, KJJ, f"{LOG} 第 4 行撤回的记录 {target} 属于 区发改局", "单位只能撤回本单位的记录")
+    code, out = xatrack("check", "--root", str(kjj))
+    assert code != 0 and f'{LOG}:4' in out and '以"区科经局"名义撤回了"区发改局"的记录' in out, out
 
     own = clone(hub, "kjj2")
     record(own, "32", "120", "区科经局")
@@ -253,6 +255,18 @@ def test_5_one_damaged_line_costs_that_line_only(tracker: Path, capsys, monkeypa
 # --------------------------------------------------------------------------- 6. findings
 
 
+def test_6_a_unit_reporting_an_item_it_neither_leads_nor_shares_is_refused(hub: Path) -> None:
+    kjj = clone(hub, "kjj")
+    append_bytes(kjj, line(entry("G1", "区科经局", 9.9, metric="地区生产总值增速")))  # 区发改局's target
+    commit(kjj, KJJ)
+    refused(kjj, KJJ, f"{LOG} 第 1 行:单位只能以本单位名义报送本单位牵头或负责的事项(区科经局 不是事项 G1 的牵头单位或责任单位")
+    # its own items pass: task 32 (it leads), task 1 (a responsible unit)
+    town = clone(hub, "town")
+    append_bytes(town, line(entry("32", "区科经局", 120)) + line(entry("1", "区科经局", 1, metric="1")))
+    commit(town, KJJ)
+    accepted(town, KJJ)
+
+
 def test_6_a_unit_may_report_rectification_but_not_close_or_file_findings(hub: Path) -> None:
     office = hub.parent / "office"
     code, out = xatrack("finding", "add", "32", "--unit", "区科经局", "--kind", "暗访", "--text", "基站未建成",
@@ -310,6 +324,20 @@ def test_7_a_hub_whose_head_names_a_missing_branch(tmp_path: Path) -> None:
     record(own, "32", "120", "区科经局")
     commit(own, KJJ)
     assert git(own, "push", "origin", "HEAD:refs/heads/work", email=KJJ).returncode == 0
+
+
+def test_7_install_asks_when_the_default_branch_is_ambiguous(tmp_path: Path) -> None:
+    hub, office = lay_out_tracker(tmp_path)
+    commit(office, OFFICE, "新建跟踪目录")
+    for branch in ("prod", "dev"):
+        ok(git(office, "push", "origin", f"HEAD:refs/heads/{branch}"))
+    ok(git(hub, "symbolic-ref", "HEAD", "refs/heads/trunk"))
+    code, out = xatrack("githook", "install", str(hub))
+    assert code != 0 and "无法确定默认分支" in out and "trunk" in out and "prod" in out, out
+    assert len(out.strip().splitlines()) == 1 and "Traceback" not in out
+    ok(git(hub, "symbolic-ref", "HEAD", "refs/heads/prod"))
+    code, out = xatrack("githook", "install", str(hub))
+    assert code == 0, out
 
 
 # --------------------------------------------------------------------------- 8. names
@@ -515,3 +543,34 @@ def test_a_units_git_account_is_refused_before_writing(hub: Path) -> None:
     assert (last["by"], last["actor"]) == ("区科经局", KJJ) and "office" not in last
     commit(kjj, KJJ)
     accepted(kjj, KJJ)
+
+
+# --------------------------------------------------------------------------- 13. the hook reads a run of commits at once
+
+
+def test_13_a_push_of_many_commits_is_judged_line_by_line_and_author_by_author(hub: Path) -> None:
+    """The hook reads one diff per run of one author's commits (bench/hook_push.py): a forged line
+    in the middle of a run is still found, and each author's lines are judged against that author."""
+    kjj = clone(hub, "kjj")
+    for n in range(3):
+        append_bytes(kjj, line(entry("32", "区发改局" if n == 1 else "区科经局", 100 + n)))
+        commit(kjj, KJJ)
+    result = push(kjj, KJJ)
+    assert result.returncode != 0 and f'{LOG} 第 2 行以"区发改局"名义报送,但提交者 {KJJ}' in result.stderr, result.stderr
+
+    mixed = clone(hub, "mixed")
+    append_bytes(mixed, line(entry("32", "区科经局", 120)))
+    commit(mixed, KJJ)
+    append_bytes(mixed, line(entry("G1", "区发改局", 6.5)))
+    commit(mixed, FGJ)  # the other unit's own commit, carried in the same push
+    append_bytes(mixed, line(entry("32", "区科经局", 121)))
+    commit(mixed, KJJ)
+    accepted(mixed, KJJ)
+
+    again = clone(hub, "again")
+    append_bytes(again, line(entry("32", "区科经局", 122)))
+    commit(again, KJJ)
+    append_bytes(again, line(entry("33", "区科经局", 1)))
+    commit(again, FGJ)  # 区发改局's account writing 区科经局's line
+    result = push(again, KJJ)
+    assert result.returncode != 0 and f'以"区科经局"名义报送,但提交者 {FGJ}' in result.stderr, result.stderr

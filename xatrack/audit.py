@@ -59,6 +59,28 @@ class Accounts:
     keys: dict = field(default_factory=dict)  # lower-case e-mail -> SSH public key
     lines: dict = field(default_factory=dict)  # lower-case e-mail -> line in units.yaml
     present: bool = False  # an accounts: section exists
+    groups: dict = field(default_factory=dict)  # normalized group name or alias -> member names as written
+
+    def members(self, name: str, seen: set | None = None) -> set:
+        """The normalized canonical units a group names (groups of groups expanded); empty for a unit."""
+        key = normalize_name(name)
+        seen = set() if seen is None else seen
+        if key not in self.groups or key in seen:
+            return set()
+        seen.add(key)
+        found: set = set()
+        for member in self.groups[key]:
+            inner = self.members(member, seen)
+            found |= inner if inner else {normalize_name(self.canonical(member))}
+        return found
+
+    def names_unit(self, unit: str, names) -> bool:
+        """Whether ``names`` (as tasks.yaml writes them) include ``unit``, by alias or through a group."""
+        target = normalize_name(self.canonical(unit))
+        for raw in names:
+            if normalize_name(self.canonical(raw)) == target or target in self.members(raw):
+                return True
+        return False
 
     def canonical(self, name: str) -> str:
         return self.units.get(normalize_name(name), str(name).strip())
@@ -272,6 +294,8 @@ def parse_units_text(text: str, source: str = DIRECTORY) -> tuple[Accounts, list
     if "accounts" in sections:
         accounts.present = True
         _read_accounts(sections["accounts"], accounts, errors)
+    if "groups" in sections:
+        _read_groups(sections["groups"], accounts)
     errors.sort(key=lambda e: e[0])
     return accounts, errors
 
@@ -322,6 +346,97 @@ def _read_units(section, accounts: Accounts, errors: list) -> None:
                 raise _Unreadable("无法读取这一行(单位请写成 - {name: …, aliases: [...]})")
         except _Unreadable as error:
             errors.append((number, error.message))
+
+
+def _read_groups(section, accounts: Accounts) -> None:
+    """groups: NAME: {members: [...], aliases: [...]} in block style, a list
+    possibly running over several lines. Read leniently: a group this reader
+    cannot read is left out (no unit is then found in it: the stricter answer)."""
+    _, _, body = section
+    current = None
+    pending = None  # (key, text so far) of a list running over lines
+    for _number, line in body:
+        text = _strip_comment(line)
+        if not text.strip():
+            continue
+        if pending is not None:
+            pending = (pending[0], pending[1] + " " + text.strip())
+            if pending[1].count("[") > pending[1].count("]"):
+                continue
+            key, joined = pending
+            pending = None
+            _group_value(accounts, current, key, joined)
+            continue
+        indent = len(text) - len(text.lstrip(" "))
+        stripped = text.strip()
+        if indent == 2 and stripped.endswith(":"):
+            name = stripped[:-1].strip().strip("'\"")
+            current = [name]
+            accounts.groups[normalize_name(name)] = []
+            continue
+        if current is None or indent != 4 or ":" not in stripped:
+            continue
+        key, _, rest = stripped.partition(":")
+        rest = rest.strip()
+        if key not in ("members", "aliases"):
+            continue
+        if rest.count("[") > rest.count("]"):
+            pending = (key, rest)
+            continue
+        _group_value(accounts, current, key, rest)
+
+
+def _group_value(accounts: Accounts, current: list, key: str, text: str) -> None:
+    try:
+        value = _value(text)
+    except _Unreadable:
+        return
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return
+    members = accounts.groups[normalize_name(current[0])]
+    if key == "members":
+        members.extend(value)
+    else:
+        for alias in value:
+            accounts.groups[normalize_name(alias)] = members
+
+
+def read_scope(text: str) -> dict:
+    """tasks.yaml (as xatrack writes it) -> {item id: lead and responsible names}.
+    An item whose lists this reader cannot read is left out: not judged."""
+    scope: dict = {}
+    section = None
+    current = None
+    for raw in text.split("\n"):
+        line = raw.rstrip("\r")
+        if line[:1] not in (" ", "", "#"):
+            section = line.split(":", 1)[0].strip()
+            current = None
+            continue
+        if section not in ("targets", "tasks"):
+            continue
+        if line.startswith("  - id:"):
+            current = authority.normalize_id(line[len("  - id:"):].strip().strip("'\""))
+            scope[current] = []
+            continue
+        if current is None:
+            continue
+        for key in ("    lead:", "    units:"):
+            if line.startswith(key):
+                try:
+                    value = _value(_strip_comment(line[len(key):]).strip())
+                except _Unreadable:
+                    scope.pop(current, None)
+                    current = None
+                    break
+                if value is None:
+                    continue
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    scope.pop(current, None)
+                    current = None
+                    break
+                scope[current].extend(value)
+    return scope
 
 
 def _add_unit(entry, number: int, accounts: Accounts, partial: bool = False) -> None:
@@ -538,19 +653,29 @@ def changes_by_path(commit: Commit) -> dict:
     return paths
 
 
+def is_log(path: str) -> bool:
+    """A progress or findings log (relative to the tracker root)."""
+    return authority.kind_of(path) in (authority.PROGRESS, authority.FINDINGS)
+
+
 def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str = "",
-                 strict_identity: bool = True, side_changed=None) -> list:
+                 strict_identity: bool = True, side_changed=None, logs: bool = True, others: bool = True,
+                 scope: dict | None = None) -> list:
     """Violations of one commit. ``read_blob(sha) -> bytes`` reads a blob (a
     units.yaml the office commits, a log a rule needs whole, an evidence
     file's bytes); ``prefix``: the tracker's directory inside the repository
     ("" or "sub/dir/"). ``strict_identity``: a committer without account is an
     error (else a warning). ``side_changed(theirs, ours, path) -> bool``: for a
     merge, whether commits on ``theirs`` not on ``ours`` changed ``path``
-    (what lets a merge take the other side's version of an office-only file)."""
+    (what lets a merge take the other side's version of an office-only file).
+    ``logs`` / ``others``: judge the logs / the other files (the hook reads
+    the logs' patches apart, once for a run of commits: gitlog.judge_commits).
+    ``scope``: {item id: its lead and responsible units} (``read_scope`` of
+    tasks.yaml): a unit reports only items it leads or shares."""
     out: list = []
     email = commit.email
     role = accounts.role(email) if accounts.present else OFFICE
-    if accounts.present and role is None:
+    if accounts.present and role is None and others:
         out.append(Violation("error" if strict_identity else "warning", "no_account", commit.sha, email, "", None,
                              f"提交者 {email} 在 units.yaml 的 accounts 中没有账号"))
         role = None
@@ -572,13 +697,15 @@ def check_commit(commit: Commit, accounts: Accounts, read_blob=None, prefix: str
             continue  # outside the tracker
         path = full[len(prefix):]
         kind = authority.kind_of(path)
+        if not (logs if kind in (authority.PROGRESS, authority.FINDINGS) else others):
+            continue
         present = [c for c in per_parent if c is not None]
         new_to_all = len(present) == len(per_parent)  # changed against every parent: the commit's own change
         if kind == authority.BAD_NAME:
             if any(c.status != "D" for c in present):
                 add("bad_name", path, None, authority.name_rule(path))
         elif kind in (authority.PROGRESS, authority.FINDINGS):
-            _check_log(path, kind, per_parent, role, email, accounts, add, content)
+            _check_log(path, kind, per_parent, role, email, accounts, add, content, scope)
         elif kind in (authority.BULLETIN, authority.EVIDENCE):
             for change in present:
                 if change.status in ("M", "T", "D") and change.old_blob != change.new_blob:
@@ -643,7 +770,8 @@ def _file_lines(data) -> list:
     return authority.decode_lines(data).split("\n") if data is not None else []
 
 
-def _check_log(path: str, kind: str, per_parent: list, role, email: str, accounts: Accounts, add, content) -> None:
+def _check_log(path: str, kind: str, per_parent: list, role, email: str, accounts: Accounts, add, content,
+               scope: dict | None = None) -> None:
     present = [c for c in per_parent if c is not None]
     for change in present:
         if change.status == "D":
@@ -708,6 +836,13 @@ def _check_log(path: str, kind: str, per_parent: list, role, email: str, account
             add("forged", path, number,
                 f'{where(path, number)}以"{by.strip()}"名义报送,但提交者 {email} 只能代表 {role}')
             continue
+        if kind == authority.PROGRESS and scope and not isinstance(entry.get("retracts"), str):
+            item = authority.normalize_id(entry.get("id"))
+            names = scope.get(item)
+            if names and not accounts.names_unit(role, names):
+                add("authority", path, number, f"{where(path, number)}:{authority.who(authority.PROGRESS, 'report')[1]}"
+                                               f"({role} 不是事项 {item} 的牵头单位或责任单位,提交者 {email})")
+                continue
         if kind == authority.PROGRESS and isinstance(entry.get("retracts"), str):
             target = _find_ref(new_lines(), entry["retracts"])
             target_by = target.get("by") if target is not None else None

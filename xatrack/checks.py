@@ -115,6 +115,12 @@ def check_retractions(entries: list[Entry]) -> list[Problem]:
             continue
         if target.item != entry.item:
             problems.append(Problem(entry.file, entry.line, f"撤回记录写的是 {entry.item},被撤回的记录却是 {target.item} 的", code="retract-other-item"))
+        if target.by.strip() != entry.by.strip():
+            # xatrack writes a retraction in the name of the withdrawn entry's unit (the office's
+            # retraction too, its actor recorded apart): another name is a unit withdrawing another's.
+            problems.append(Problem(entry.file, entry.line, f"撤回记录以\"{entry.by or '未署名'}\"名义撤回了"
+                                    f"\"{target.by or '未署名'}\"的记录 {entry.retracts}(单位只能撤回本单位的记录)",
+                                    code="retract-other-unit"))
         earlier = first.get(entry.retracts)
         if earlier is not None:
             problems.append(

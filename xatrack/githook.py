@@ -10,7 +10,7 @@ For each pushed ref the hook reads the accounts from ``units.yaml`` of the
 default branch as it was before the push (found from HEAD, else main, else
 master, else the only branch: ``gitlog.default_branch``), so a push cannot
 grant itself rights and a new branch never starts from "no accounts", and judges every commit the push brings (``NEW --not --all``)
-with ``xatrack.audit.check_commit``. It also refuses deleting a branch and
+with ``xatrack.gitlog.judge_commits`` (``xatrack.audit.check_commit`` for each). It also refuses deleting a branch and
 rewriting pushed history (a non-fast-forward push).
 """
 
@@ -21,9 +21,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from xatrack.audit import DIRECTORY, OFFICE, REGISTRY, Violation, check_commit
-from xatrack.gitlog import (_CONFIG, ZERO, GitError, accounts_of, blob_at, commits, default_branch, git, git_env, read_blob,
-                            side_changed, signature_violations)
+from xatrack.audit import DIRECTORY, OFFICE, REGISTRY
+from xatrack.gitlog import (_CONFIG, ZERO, GitError, accounts_of, blob_at, default_branch, git, git_env, judge_commits,
+                            scope_of, signature_violations)
 
 MARK = "# xatrack-pre-receive"
 MODULES = ("xatrack.authority", "xatrack.audit", "xatrack.gitlog", "xatrack.githook")
@@ -58,13 +58,12 @@ def judge_push(updates: list, cwd=None, signed: bool = False) -> list:
             reasons.append(f"拒绝:仓库中的 {DIRECTORY}{f' 第 {line} 行' if line else ''}{message},"
                            "钩子无法确认账号(请管理员在服务器上修复)")
             continue
-        for commit in commits([new, "--not", "--all"], cwd):
-            for violation in check_commit(commit, accounts, lambda sha: read_blob(sha, cwd),
-                                          side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd)):
-                key = (violation.sha, violation.reason)
-                if key not in seen:
-                    seen.add(key)
-                    reasons.append(violation.hook_line())
+        scope = scope_of(blob_at(base, REGISTRY, cwd) if base else None, cwd, cache)
+        for violation in judge_commits(new, accounts, cwd, scope=scope):
+            key = (violation.sha, violation.reason)
+            if key not in seen:
+                seen.add(key)
+                reasons.append(violation.hook_line())
         if signed:
             for violation in signature_violations(cwd, [new, "--not", "--all"], accounts):
                 key = (violation.sha, violation.reason)

@@ -7,12 +7,14 @@ gives every commit with its raw changes and -U0 patches against each parent
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
 import tempfile
 
-from xatrack.audit import DIRECTORY, Accounts, Commit, FileChange, Violation, check_commit, parse_units_text, settle_hunk
+from xatrack.audit import (DIRECTORY, REGISTRY, Accounts, Commit, FileChange, Violation, check_commit, is_log,
+                           parse_units_text, read_scope, settle_hunk)
 
 ZERO = "0" * 40
 
@@ -89,12 +91,14 @@ LOG_ARGS = ["log", "-m", "--raw", "-p", "-U0", "--pretty=raw", "--no-renames", "
             "--ignore-submodules=none"]
 
 
-def commits(revs: list, cwd=None, paths: list | None = None):
-    """Commits of ``git log revs`` (oldest first) with their changes against each parent."""
+def commits(revs: list, cwd=None, paths: list | None = None, patches: bool = True):
+    """Commits of ``git log revs`` (oldest first) with their changes against each parent
+    (``patches``: with the -U0 patches; else the changed files only, no file read)."""
     for rev in revs:
         if rev.startswith("-") and rev not in ("--not", "--all"):
             raise GitError(f"版本\"{rev[:40]}\"不能以 - 开头(不是选项)")
-    args = [*LOG_ARGS, *revs, "--"]
+    options = LOG_ARGS if patches else [a for a in LOG_ARGS if a not in ("-p", "-U0")]
+    args = [*options, *revs, "--"]
     if paths:
         args += paths
     try:
@@ -260,6 +264,71 @@ def parse_log(stream):
         yield current
 
 
+DIFF_ARGS = ["diff", "--raw", "-p", "-U0", "--no-renames", "--full-index", "--no-color", "--diff-algorithm=myers",
+             "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"]
+
+
+def span_commit(parent: str, end: Commit, paths: list, cwd=None) -> Commit:
+    """One Commit standing for the run of one author's one-parent commits from
+    ``parent`` (exclusive) to ``end``: ``end``'s sha and author, the changes of
+    ``paths`` between the two (one diff, whatever the number of commits)."""
+    out = git([*DIFF_ARGS, parent, end.sha, "--", *paths], cwd=cwd)
+    header = (f"commit {end.sha}\nparent {parent}\nauthor - <{end.email}> {end.when} +0000\n\n").encode("utf-8")
+    found = list(parse_log(io.BytesIO(header + out)))  # lines end at "\n" only
+    span = found[0] if found else Commit(sha=end.sha, parents=(parent,), email=end.email, when=end.when)
+    span.parents = (parent,)
+    span.changes.setdefault(parent, {})
+    return span
+
+
+def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "", scope: dict | None = None) -> list:
+    """Violations of the commits a push brings (``new --not --all``), judged as
+    ``check_commit`` judges each, at a cost that grows with the lines pushed,
+    not with the logs' size: files other than logs need no patch; a log's
+    lines are read once per run of one author's consecutive one-parent
+    commits (one diff from the run's first parent to its last commit that
+    changes a log), a merge's from its own patches against each parent."""
+    out: list = []
+
+    def blob(sha):
+        return read_blob(sha, cwd)
+
+    def changed(theirs, ours, path):
+        return side_changed(theirs, ours, path, cwd)
+
+    def log_paths(commit: Commit) -> list:
+        return sorted({path for per in commit.changes.values() for path in per
+                       if path.startswith(prefix) and is_log(path[len(prefix):])})
+
+    runs: list = []  # [first parent, email, last commit changing a log, its log paths]
+    tip = None
+    for commit in commits([new, "--not", "--all"], cwd, patches=False):
+        out += check_commit(commit, accounts, blob, prefix, side_changed=changed, logs=False)
+        paths = log_paths(commit)
+        if len(commit.parents) != 1:
+            if paths:
+                for merge in commits([commit.sha, "--not", *commit.parents], cwd, paths=paths):
+                    out += check_commit(merge, accounts, blob, prefix, side_changed=changed, others=False, scope=scope)
+            tip = None
+            continue
+        run = runs[-1] if runs and tip == commit.parents[0] else None
+        if run is not None and paths and run[1] not in ("", commit.email):
+            run = None
+        if run is None:
+            run = [commit.parents[0], "", None, set()]
+            runs.append(run)
+        if paths:
+            run[1], run[2] = commit.email, commit
+            run[3].update(paths)
+        tip = commit.sha
+        commit.changes.clear()
+    for parent, _email, last, paths in runs:
+        if last is not None:
+            out += check_commit(span_commit(parent, last, sorted(paths), cwd), accounts, blob, prefix,
+                                side_changed=changed, others=False, scope=scope)
+    return out
+
+
 def verify_signatures(revs: list, cwd=None, allowed_signers: str | None = None) -> dict:
     """sha -> (status letter, signer) from ``git log --format=%G?``."""
     config = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"] if allowed_signers else []
@@ -297,6 +366,21 @@ def accounts_of(blob: str | None, cwd=None, cache: dict | None = None):
     return found
 
 
+def scope_of(blob: str | None, cwd=None, cache: dict | None = None) -> dict:
+    """read_scope of a tasks.yaml blob ({} for None or text that is not UTF-8)."""
+    if blob is None:
+        return {}
+    if cache is not None and ("scope", blob) in cache:
+        return cache[("scope", blob)]
+    try:
+        found = read_scope(read_blob(blob, cwd).decode("utf-8"))
+    except UnicodeDecodeError:
+        found = {}
+    if cache is not None:
+        cache[("scope", blob)] = found
+    return found
+
+
 def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False, signed: bool = False):
     """(violations, number of commits, tip accounts) for the history of ``rev``.
 
@@ -311,14 +395,19 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         line, message = tip_errors[0]
         raise GitError(f"{directory}{f' 第 {line} 行' if line else ''}:{message}")
     units_at: dict = {}
+    tasks_at: dict = {}
     violations: list = []
     count = 0
+    registry = prefix + REGISTRY
     for commit in commits([rev], cwd):
         count += 1
         first = commit.parents[0] if commit.parents else ""
         base = units_at.get(first, tip_blob) if first else None
         own = commit.changes.get(first, {}).get(directory)
         units_at[commit.sha] = base if own is None else (None if own.status == "D" else own.new_blob)
+        tasks = tasks_at.get(first) if first else None
+        own_tasks = commit.changes.get(first, {}).get(registry)
+        tasks_at[commit.sha] = tasks if own_tasks is None else (None if own_tasks.status == "D" else own_tasks.new_blob)
         accounts, _ = accounts_of(base, cwd, cache)
         if not commit.parents and strict and not accounts_of(units_at[commit.sha], cwd, cache)[0].present:
             violations.append(Violation("error", "history", commit.sha, commit.email, directory, None,
@@ -326,7 +415,8 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         if not accounts.present:
             accounts = tip
         violations += check_commit(commit, accounts, lambda sha: read_blob(sha, cwd), prefix, strict_identity=strict,
-                                   side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd))
+                                   side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd),
+                                   scope=scope_of(tasks, cwd, cache))
         commit.changes.clear()  # keep memory flat on long histories
     if signed:
         violations += signature_violations(cwd, [rev], tip)
