@@ -86,3 +86,16 @@ def test_plan_format_errors_are_one_line(tracker, capsys):
     assert code == 2 and "docx 或 md" in err and "Traceback" not in err
     code, out, err = run(capsys, "plan", "--format", "docx")
     assert code == 2 and "-o" in err
+
+
+def test_a_plan_without_title_comes_back_the_same(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text("·谋划2030·\n抓统筹\n奋力推进某项工作\n核心:修缮设施\n- 修缮步道12公里。\n- 新增岗位300个。\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt")
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path / "t")
+    for name in ("p.md", "p.docx"):
+        assert run(capsys, "plan", "-o", name)[0] == 0
+        code, out, err = run(capsys, "import", name, "-o", f"{name}.yaml")
+        assert code == 0, err
+        assert Path(f"{name}.yaml").read_bytes() == Path("tasks.yaml").read_bytes(), name
