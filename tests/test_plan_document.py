@@ -99,3 +99,15 @@ def test_a_plan_without_title_comes_back_the_same(tmp_path, capsys, monkeypatch)
         code, out, err = run(capsys, "import", name, "-o", f"{name}.yaml")
         assert code == 0, err
         assert Path(f"{name}.yaml").read_bytes() == Path("tasks.yaml").read_bytes(), name
+
+
+def test_plan_never_writes_over_a_document_with_edits_not_yet_imported(tracker, capsys):
+    run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx")
+    assert run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx")[0] == 0  # unchanged: written again
+    document = docx.Document("分解方案.docx")
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("5.全年完成固定资产投资"))
+    paragraph.runs[0].text = paragraph.runs[0].text.replace("牵头单位:区发改局", "牵头单位:区财政局")
+    document.save("分解方案.docx")
+    code, out, err = run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx")
+    assert code == 2 and "还没有导入" in err
+    assert run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx", "--force")[0] == 0
