@@ -302,3 +302,14 @@ def test_labels_in_lenticular_brackets_and_lead_marked_in_brackets():
     assert found["2"].lead == ("县人社局",) and found["2"].units == ("县财政局",)
     assert found["3"].lead == ("县住建局",) and found["3"].units == ("各乡镇",)
     assert items("2030年某县重点工作\n1.举办【惠民】活动2场。(牵头单位:县文旅局)\n")["1"].text == "举办【惠民】活动2场。"
+
+
+def test_web_table_whose_header_has_two_rows():
+    """序号 and 任务 merged over two header rows, 责任分工 over 责任领导 / 牵头单位 / 责任单位."""
+    cells = ["序号", "工作任务", "责任分工", "完成时限", "责任领导", "牵头单位", "责任单位",
+             "1", "修缮步道12公里", "甲乙", "县交通局", "县财政局", "2030年6月底",
+             "2", "新增岗位300个", "丙丁", "县人社局", "各乡镇", "2030年12月底"]
+    found = items("2030年某县重点工作\n" + "\n\n".join(cells) + "\n")
+    assert list(found) == ["1", "2"]
+    assert (found["1"].leaders, found["1"].lead, found["1"].units, found["1"].due) == (("甲乙",), ("县交通局",), ("县财政局",), 2)
+    assert found["2"].lead == ("县人社局",) and found["2"].deadline == "2030年12月底"

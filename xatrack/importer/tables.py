@@ -185,6 +185,7 @@ def _pipe_table(lines: list[str], start: int) -> TextTable | None:
 
 
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
+_GROUP_HEADER = re.compile(r"^(?:责任分工|分工|责任主体|责任分解|责任落实|责任单位及领导)$")
 
 
 def _cell_text(line: str) -> str:
@@ -282,10 +283,22 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
             current = []
         index += 1
     header: list[str] = []
+    group_at = None  # 责任分工 over 责任领导 / 牵头单位 / 责任单位 (a header of two rows)
+    taken = 0
     for at, text in groups:
-        if header_role(text.replace("\n", "")) is None:
+        cell = text.replace("\n", "")
+        if group_at is None and _GROUP_HEADER.match(_plain(cell)) and header:
+            group_at = len(header)
+            taken += 1
+            continue
+        if header_role(cell) is None:
             break
-        header.append(text.replace("\n", ""))
+        header.append(cell)
+        taken += 1
+    if group_at is not None:
+        after = header[group_at:]
+        under = [c for c in after if header_role(c) in (LEADERS, LEAD, UNITS)]
+        header = header[:group_at] + under + [c for c in after if c not in under]
     roles = [header_role(c) for c in header]
     if len(header) < 3 or not _qualifies(roles):
         return None
@@ -293,8 +306,8 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
     rows: list[list[str | None]] = [header]
     at = [start]
     row: list[str] = []
-    end = groups[len(header) - 1][0] + 1
-    for position, (line_index, text) in enumerate(groups[len(header):]):
+    end = groups[taken - 1][0] + 1
+    for position, (line_index, text) in enumerate(groups[taken:]):
         if _HEADING_ROW.match(text) and len(text) <= 40 and "。" not in text and not row:
             rows.append([text])
             at.append(line_index)
