@@ -313,3 +313,10 @@ def test_web_table_whose_header_has_two_rows():
     assert list(found) == ["1", "2"]
     assert (found["1"].leaders, found["1"].lead, found["1"].units, found["1"].due) == (("甲乙",), ("县交通局",), ("县财政局",), 2)
     assert found["2"].lead == ("县人社局",) and found["2"].deadline == "2030年12月底"
+
+
+def test_prose_after_a_web_table_ends_it():
+    cells = ["序号", "工作任务", "牵头单位", "1", "修缮步道12公里", "县交通局", "2", "新增岗位300个", "县人社局",
+             "各单位要按时报送进展情况。"]
+    result = import_plan("2030年某县重点工作\n" + "\n\n".join(cells) + "\n")
+    assert [item.id for item in result.plan.items] == ["1", "2"] and result.plan.items[1].lead == ("县人社局",)

@@ -314,6 +314,8 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
             end = line_index + 1
             continue
         starts_row = roles[0] == SEQ and bool(_BARE_NUMBER.match(text))
+        if len(row) == width and not starts_row:
+            break  # a full row and no new number: the table has ended, prose follows
         if starts_row and row:
             rows.append(row + [""] * (width - len(row)))
             row = []
@@ -323,8 +325,6 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
             at.append(line_index)
         row.append(text.rstrip(".．、 ") if starts_row else text)
         end = line_index + text.count("\n") + 1
-        if len(row) > width:
-            return None
     if row:
         rows.append(row + [""] * (width - len(row)))
     if len(rows) < 2:
