@@ -128,7 +128,10 @@ def test_heading_leaders_of_every_rank_and_script():
     assert heading_assignment("张伟常务副县长牵头重点工作(5项)") == (["张伟"], [])
     assert heading_assignment("王強縣長牽頭重點工作") == (["王強"], [])
     assert heading_assignment("县住建局牵头工作(8项)") == ([], ["县住建局"])
+    assert heading_assignment("县委常委、常务副县长王强牵头重点工作") == (["王强"], [])
+    assert heading_assignment("王强同志牵头负责的工作") == (["王强"], [])
     assert heading_assignment("主要预期目标") == ([], [])
+    assert heading_assignment("同志们要牵头抓总") == ([], [])
 
 
 def test_traditional_script_document():
