@@ -13,7 +13,6 @@ from xatrack.app import app
 from xatrack.cliutil import RootOpt, echo_warning
 
 plan_app = typer.Typer(
-    help="方案本身:写成分解方案(Word 公文格式或 Markdown),或导出分解表(Excel)补填后再导入。",
     rich_markup_mode=None,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -29,7 +28,9 @@ def plan_command(
     force: Annotated[bool, typer.Option("--force", help="覆盖有未导入改动的文件")] = False,
     root: RootOpt = None,
 ) -> None:
-    """把任务清单写成分解方案(标题、主要目标、行动和小标题、编号任务及其责任分工)。
+    """方案本身:写成分解方案(Word 公文格式或 Markdown),或导出分解表(Excel)补填后再导入。
+
+    分解方案含标题、主要目标、行动和小标题、编号任务及其责任分工;再导入得到同一个任务清单。
 
     \b
     例:
