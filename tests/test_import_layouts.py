@@ -128,7 +128,10 @@ def test_heading_leaders_of_every_rank_and_script():
     assert heading_assignment("张伟常务副县长牵头重点工作(5项)") == (["张伟"], [])
     assert heading_assignment("王強縣長牽頭重點工作") == (["王強"], [])
     assert heading_assignment("县住建局牵头工作(8项)") == ([], ["县住建局"])
+    assert heading_assignment("县委常委、常务副县长王强牵头重点工作") == (["王强"], [])
+    assert heading_assignment("王强同志牵头负责的工作") == (["王强"], [])
     assert heading_assignment("主要预期目标") == ([], [])
+    assert heading_assignment("同志们要牵头抓总") == ([], [])
 
 
 def test_traditional_script_document():
@@ -302,3 +305,21 @@ def test_labels_in_lenticular_brackets_and_lead_marked_in_brackets():
     assert found["2"].lead == ("县人社局",) and found["2"].units == ("县财政局",)
     assert found["3"].lead == ("县住建局",) and found["3"].units == ("各乡镇",)
     assert items("2030年某县重点工作\n1.举办【惠民】活动2场。(牵头单位:县文旅局)\n")["1"].text == "举办【惠民】活动2场。"
+
+
+def test_web_table_whose_header_has_two_rows():
+    """序号 and 任务 merged over two header rows, 责任分工 over 责任领导 / 牵头单位 / 责任单位."""
+    cells = ["序号", "工作任务", "责任分工", "完成时限", "责任领导", "牵头单位", "责任单位",
+             "1", "修缮步道12公里", "甲乙", "县交通局", "县财政局", "2030年6月底",
+             "2", "新增岗位300个", "丙丁", "县人社局", "各乡镇", "2030年12月底"]
+    found = items("2030年某县重点工作\n" + "\n\n".join(cells) + "\n")
+    assert list(found) == ["1", "2"]
+    assert (found["1"].leaders, found["1"].lead, found["1"].units, found["1"].due) == (("甲乙",), ("县交通局",), ("县财政局",), 2)
+    assert found["2"].lead == ("县人社局",) and found["2"].deadline == "2030年12月底"
+
+
+def test_prose_after_a_web_table_ends_it():
+    cells = ["序号", "工作任务", "牵头单位", "1", "修缮步道12公里", "县交通局", "2", "新增岗位300个", "县人社局",
+             "各单位要按时报送进展情况。"]
+    result = import_plan("2030年某县重点工作\n" + "\n\n".join(cells) + "\n")
+    assert [item.id for item in result.plan.items] == ["1", "2"] and result.plan.items[1].lead == ("县人社局",)

@@ -144,3 +144,16 @@ def test_init_writes_the_plans_places_into_units_yaml(tmp_path, capsys, monkeypa
     monkeypatch.chdir(tmp_path / "t")
     code, out, err = run(capsys, "check")
     assert "prefixes" not in out + err
+
+
+def test_a_plan_mostly_without_leads_says_so_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text(NO_LEADS, encoding="utf-8")
+    code, out, err = run(capsys, "import", "方案.txt", "-o", "t.yaml")
+    assert code == 0 and len([l for l in err.splitlines() if "plan export" in l]) == 1 and "2 项中 2 项没有牵头单位" in err
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt")
+    assert code == 0 and "plan export" in err
+    Path("有.txt").write_text("2030年某县重点工作\n1.修缮步道12公里。(牵头单位:县交通局)\n2.新增岗位300个。(牵头单位:县人社局)\n"
+                             "3.建成公园2个。\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", "有.txt", "-o", "u.yaml")
+    assert code == 0 and "plan export" not in err  # 1 of 3 without lead: check names it, no need for the sheet

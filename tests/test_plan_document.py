@@ -86,3 +86,28 @@ def test_plan_format_errors_are_one_line(tracker, capsys):
     assert code == 2 and "docx 或 md" in err and "Traceback" not in err
     code, out, err = run(capsys, "plan", "--format", "docx")
     assert code == 2 and "-o" in err
+
+
+def test_a_plan_without_title_comes_back_the_same(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("方案.txt").write_text("·谋划2030·\n抓统筹\n奋力推进某项工作\n核心:修缮设施\n- 修缮步道12公里。\n- 新增岗位300个。\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "t", "--from", "方案.txt")
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path / "t")
+    for name in ("p.md", "p.docx"):
+        assert run(capsys, "plan", "-o", name)[0] == 0
+        code, out, err = run(capsys, "import", name, "-o", f"{name}.yaml")
+        assert code == 0, err
+        assert Path(f"{name}.yaml").read_bytes() == Path("tasks.yaml").read_bytes(), name
+
+
+def test_plan_never_writes_over_a_document_with_edits_not_yet_imported(tracker, capsys):
+    run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx")
+    assert run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx")[0] == 0  # unchanged: written again
+    document = docx.Document("分解方案.docx")
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("5.全年完成固定资产投资"))
+    paragraph.runs[0].text = paragraph.runs[0].text.replace("牵头单位:区发改局", "牵头单位:区财政局")
+    document.save("分解方案.docx")
+    code, out, err = run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx")
+    assert code == 2 and "还没有导入" in err
+    assert run(capsys, "plan", "--format", "docx", "-o", "分解方案.docx", "--force")[0] == 0

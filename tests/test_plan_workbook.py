@@ -162,3 +162,16 @@ def test_a_sheet_copied_without_its_hidden_registry_is_read_row_by_row(tracker, 
     for mine, theirs in zip(plan.items, original.items):
         assert (mine.text, mine.leaders, mine.lead, mine.units) == (theirs.text, theirs.leaders, theirs.lead, theirs.units)
         assert [(m.name, m.target, m.unit, m.kind) for m in mine.metrics] == [(m.name, m.target, m.unit, m.kind) for m in theirs.metrics]
+
+
+def test_export_never_writes_over_edits_not_yet_imported(tracker, capsys):
+    sheet = export(capsys)
+    export(capsys)  # unchanged: written again
+    set_cells(sheet, {("5", "牵头单位"): "区财政局"})
+    code, out, err = run(capsys, "plan", "export", "-o", str(sheet))
+    assert code == 2 and "还没有导入" in err and "任务5" in err
+    assert "区财政局" in str([c.value for c in load_workbook(sheet)["分解表"]["D"]])
+    assert run(capsys, "plan", "export", "-o", str(sheet), "--force")[0] == 0
+    Path("别人的.xlsx").write_bytes(b"PK not ours")
+    code, out, err = run(capsys, "plan", "export", "-o", "别人的.xlsx")
+    assert code == 2 and "不是 xatrack 生成的文件" in err

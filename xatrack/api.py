@@ -492,7 +492,24 @@ class PlanDocument(_Value):
     __slots__ = ("text", "written", "items")
 
 
-def plan_document(root=None, *, format: str | None = None, output: Path | None = None, warn: Warn | None = None) -> PlanDocument:
+def _keep_edits(output: Path | None, force: bool, root) -> None:
+    """Refuse to write over a 分解表/分解方案 holding edits not yet imported (unless ``force``), and over
+    the tracker's own files or a file xatrack did not make."""
+    from xatrack.safefs import check_output
+    from xatrack.setup import unimported_changes
+
+    if output is None:
+        return
+    check_output(Path(output), "-o", [Path(root)] if isinstance(root, (str, Path)) else [], force)
+    if not force:
+        changes = unimported_changes(Path(output))
+        if changes:
+            raise InputError(f"{output} 中有 {len(changes)} 处改动还没有导入(如 {changes[0]}),未覆盖;"
+                             f"先 xatrack import {output} --review --onto tasks.yaml,或换文件名,或加 --force")
+
+
+def plan_document(root=None, *, format: str | None = None, output: Path | None = None, warn: Warn | None = None,
+                  force: bool = False) -> PlanDocument:
     """`xatrack plan --format docx|md`: the 分解方案 (title, targets, actions with their sections,
     numbered tasks with their assignment) in the GB/T 9704 layout of the 通报 (docx) or Markdown.
     The document carries its registry: ``import`` reads it back into the same tasks.yaml."""
@@ -507,6 +524,7 @@ def plan_document(root=None, *, format: str | None = None, output: Path | None =
     if format == "docx" and output is None:
         raise InputError("Word 文档请用 -o 指定文件,如 -o 分解方案.docx")
     loaded = open_tracker(root, warn=warn)
+    _keep_edits(output, force, loaded.root)
     text = loaded.tracker.registry_path.read_text(encoding="utf-8")
     plan = loaded.plan
     if format == "docx":
@@ -527,7 +545,7 @@ class PlanExported(_Value):
     __slots__ = ("written", "items", "rows")
 
 
-def plan_export(root=None, *, output: Path, warn: Warn | None = None) -> PlanExported:
+def plan_export(root=None, *, output: Path, warn: Warn | None = None, force: bool = False) -> PlanExported:
     """`xatrack plan export`: the registry as the 分解表 offices fill in (.xlsx), with drop-downs of
     units.yaml's units and leaders; ``import`` reads it back (unchanged cells: the same tasks.yaml)."""
     from xatrack.io.plan_xlsx import plan_workbook_bytes
@@ -536,6 +554,7 @@ def plan_export(root=None, *, output: Path, warn: Warn | None = None) -> PlanExp
     if Path(output).suffix.lower() != ".xlsx":
         raise InputError(f"plan export 写出 Excel 工作簿,-o 应为 .xlsx 文件,而不是 {output}")
     loaded = open_tracker(root, warn=warn)
+    _keep_edits(Path(output), force, loaded.root)
     text = loaded.tracker.registry_path.read_text(encoding="utf-8")
     directory = loaded.directory
     units = list(dict.fromkeys([unit.name for unit in directory.units] + [n for i in loaded.plan.items for n in i.lead + i.units]))

@@ -82,13 +82,18 @@ def import_command(
             f"已写入 {output}:{len(plan.targets)} 项主要目标、{len(plan.actions)} 项行动、"
             f"{len(plan.tasks)} 项任务、{metrics} 项量化指标{used};警告 {len(result.warnings)} 条"
         )
-        without = [item.id for item in plan.items if not item.lead]
-        if len(without) * 2 > len(plan.items):
-            typer.echo(
-                f"{len(plan.items)} 项中 {len(without)} 项没有牵头单位:可用 xatrack plan export -o 分解表.xlsx "
-                "在 Excel 中补填后再 xatrack import 分解表.xlsx",
-                err=True,
-            )
+        _say_unassigned(plan)
+
+
+def _say_unassigned(plan) -> None:
+    """One line when most items have no lead unit: where to assign them."""
+    without = [item.id for item in plan.items if not item.lead]
+    if len(without) * 2 > len(plan.items):
+        typer.echo(
+            f"{len(plan.items)} 项中 {len(without)} 项没有牵头单位:可用 xatrack plan export -o 分解表.xlsx "
+            "在 Excel 中补填后再 xatrack import 分解表.xlsx",
+            err=True,
+        )
 
 
 @app.command("check")
@@ -276,6 +281,7 @@ def init_command(
         f"已新建跟踪目录 {made.folder}:{len(plan.targets)} 项主要目标、{len(plan.tasks)} 项任务(来自 {plan_file.name}){warned}。\n"
         f"下一步:cd {made.folder} && xatrack list"
     )
+    _say_unassigned(plan)
 
 
 @app.command("update")

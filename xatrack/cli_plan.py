@@ -13,7 +13,6 @@ from xatrack.app import app
 from xatrack.cliutil import RootOpt, echo_warning
 
 plan_app = typer.Typer(
-    help="方案本身:写成分解方案(Word 公文格式或 Markdown),或导出分解表(Excel)补填后再导入。",
     rich_markup_mode=None,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -26,9 +25,12 @@ def plan_command(
     ctx: typer.Context,
     format_: Annotated[Optional[str], typer.Option("--format", help="docx(Word 公文格式)或 md", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入的文件(.docx 或 .md)", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖有未导入改动的文件")] = False,
     root: RootOpt = None,
 ) -> None:
-    """把任务清单写成分解方案(标题、主要目标、行动和小标题、编号任务及其责任分工)。
+    """方案本身:写成分解方案(Word 公文格式或 Markdown),或导出分解表(Excel)补填后再导入。
+
+    分解方案含标题、主要目标、行动和小标题、编号任务及其责任分工;再导入得到同一个任务清单。
 
     \b
     例:
@@ -40,7 +42,7 @@ def plan_command(
         return
     from xatrack import api
 
-    made = api.plan_document(root, format=format_, output=output, warn=echo_warning)
+    made = api.plan_document(root, format=format_, output=output, warn=echo_warning, force=force)
     if made.written is None:
         typer.echo(made.text, nl=False)
     else:
@@ -50,6 +52,7 @@ def plan_command(
 @plan_app.command("export")
 def export_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="写入的 Excel 文件(.xlsx)")] = Path("分解表.xlsx"),
+    force: Annotated[bool, typer.Option("--force", help="覆盖有未导入改动的分解表")] = False,
     root: RootOpt = None,
 ) -> None:
     """导出分解表(Excel):序号、目标任务、责任领导、牵头单位、责任单位、完成时限和各项指标。
@@ -64,5 +67,5 @@ def export_command(
     """
     from xatrack import api
 
-    made = api.plan_export(root, output=output, warn=echo_warning)
+    made = api.plan_export(root, output=output, warn=echo_warning, force=force)
     typer.echo(f"已写入 {made.written}:{made.items} 项、{made.rows} 行;改好后用 xatrack import {made.written.name} --review --onto tasks.yaml 核对")

@@ -154,6 +154,28 @@ def with_settings_of(text: str, current: str) -> str | None:
     return "\n".join(new_lines[: new_span[0]] + block + new_lines[new_span[1] :])
 
 
+def unimported_changes(path: Path) -> list[str]:
+    """What an existing 分解表 or 分解方案 that xatrack wrote changes against the registry it carries (the
+    office's edits, not yet imported); [] for an unchanged one or any other file."""
+    if not path.is_file():
+        return []
+    try:
+        if path.suffix.lower() == ".xlsx":
+            # lazy: heavy - openpyxl, only for a workbook
+            from xatrack.io.plan_xlsx import is_plan_workbook, read_plan_workbook
+
+            if not is_plan_workbook(path):
+                return []
+            sheet = read_plan_workbook(path)
+            plan, _ = parse_registry(sheet.source, str(path)) if sheet.source else (None, [])
+            return list(apply_sheet(plan, sheet.rows).changes) if plan is not None else []
+        carried = carried_registry(path)
+        plan, _ = parse_registry(carried, str(path)) if carried else (None, [])
+        return onto_carried(import_file(path, None), plan)[1] if plan is not None else []
+    except DataError:
+        return []
+
+
 def has_progress(folder: Path) -> bool:
     """Whether a tracker folder holds progress logs (a re-import there must say what it changes)."""
     logs = folder / PROGRESS

@@ -95,7 +95,9 @@ def onto_carried(document: ImportResult, carried: Plan) -> tuple[Plan, list[str]
             fields.update(action=item.action, section=item.section)
         items.append(replace(old, **fields) if fields else old)
     info = carried.info
-    fixed = {name: getattr(shown.info, name) for name in ("title", "issuer", "year") if getattr(shown.info, name) and getattr(shown.info, name) != getattr(info, name)}
+    # a field the registry leaves empty stays empty: the document shows a made-up title then (plan_text)
+    fixed = {name: getattr(shown.info, name) for name in ("title", "issuer", "year")
+             if getattr(info, name) and getattr(shown.info, name) and getattr(shown.info, name) != getattr(info, name)}
     actions = carried.actions if _same_actions(carried, shown) else shown.actions
     plan = replace(
         carried,

@@ -20,8 +20,10 @@ _DUTY = r"(?:主抓|牵头|牽頭|负责|負責|分管|领衔|領銜|主责|主�
 _NAME = r"[\u4e00-\u9fff]{2,4}?"
 # 一、张三市长主抓重点工作 / 一、李四常务副县长牵头: the leader of every item below
 _LEADER_BEFORE = re.compile(rf"^(?P<name>{_NAME})\s*(?:同志)?\s*{_TITLE}\s*{_DUTY}")
-# 三、区长李华主抓
-_LEADER_AFTER = re.compile(rf"^{_TITLE}\s*(?P<name>[\u4e00-\u9fff]{{2,3}}?)\s*(?:同志)?\s*{_DUTY}")
+# 三、区长李华主抓 / 县委常委、常务副县长王强牵头
+_LEADER_AFTER = re.compile(rf"^(?:[\u4e00-\u9fff]{{2,8}}、)?{_TITLE}\s*(?P<name>[\u4e00-\u9fff]{{2,3}}?)\s*(?:同志)?\s*{_DUTY}")
+# 一、王强同志牵头的工作
+_LEADER_COMRADE = re.compile(rf"^(?P<name>[\u4e00-\u9fff]{{2,3}}?)\s*同志\s*{_DUTY}")
 # 一、县示范区管委会牵头工作(8项): the lead unit of every item below
 _UNIT_HEADING = re.compile(
     r"^(?P<name>[\u4e00-\u9fff()()]{2,30}?(?:局|委|办|辦|会|會|院|中心|公司|政府|部|处|處|站|所|队|隊|馆|館|厅|廳|镇|鎮|乡|鄉|"
@@ -44,7 +46,7 @@ UNIT_NAME = re.compile(
 def heading_assignment(heading: str) -> tuple[list[str], list[str]]:
     """(leaders, lead units) a heading gives the items below it; both empty when it gives none."""
     heading = COUNT.sub("", heading.strip())
-    leader = _LEADER_BEFORE.match(heading) or _LEADER_AFTER.match(heading)
+    leader = _LEADER_BEFORE.match(heading) or _LEADER_AFTER.match(heading) or _LEADER_COMRADE.match(heading)
     if leader:
         return [leader.group("name")], []
     unit = _UNIT_HEADING.match(heading)

@@ -182,6 +182,7 @@ def _pipe_table(lines: list[str], start: int) -> TextTable | None:
 
 
 _CELL_END = re.compile(r"\s*[|｜]\s*$")
+_GROUP_HEADER = re.compile(r"^(?:责任分工|分工|责任主体|责任分解|责任落实|责任单位及领导)$")
 
 
 def _cell_text(line: str) -> str:
@@ -279,10 +280,22 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
             current = []
         index += 1
     header: list[str] = []
+    group_at = None  # 责任分工 over 责任领导 / 牵头单位 / 责任单位 (a header of two rows)
+    taken = 0
     for at, text in groups:
-        if header_role(text.replace("\n", "")) is None:
+        cell = text.replace("\n", "")
+        if group_at is None and _GROUP_HEADER.match(_plain(cell)) and header:
+            group_at = len(header)
+            taken += 1
+            continue
+        if header_role(cell) is None:
             break
-        header.append(text.replace("\n", ""))
+        header.append(cell)
+        taken += 1
+    if group_at is not None:
+        after = header[group_at:]
+        under = [c for c in after if header_role(c) in (LEADERS, LEAD, UNITS)]
+        header = header[:group_at] + under + [c for c in after if c not in under]
     roles = [header_role(c) for c in header]
     if len(header) < 3 or not _qualifies(roles):
         return None
@@ -290,14 +303,16 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
     rows: list[list[str | None]] = [header]
     at = [start]
     row: list[str] = []
-    end = groups[len(header) - 1][0] + 1
-    for position, (line_index, text) in enumerate(groups[len(header):]):
+    end = groups[taken - 1][0] + 1
+    for position, (line_index, text) in enumerate(groups[taken:]):
         if _HEADING_ROW.match(text) and len(text) <= 40 and "。" not in text and not row:
             rows.append([text])
             at.append(line_index)
             end = line_index + 1
             continue
         starts_row = roles[0] == SEQ and bool(_BARE_NUMBER.match(text))
+        if len(row) == width and not starts_row:
+            break  # a full row and no new number: the table has ended, prose follows
         if starts_row and row:
             rows.append(row + [""] * (width - len(row)))
             row = []
@@ -307,8 +322,6 @@ def _blank_separated_table(lines: list[str], start: int) -> TextTable | None:
             at.append(line_index)
         row.append(text.rstrip(".．、 ") if starts_row else text)
         end = line_index + text.count("\n") + 1
-        if len(row) > width:
-            return None
     if row:
         rows.append(row + [""] * (width - len(row)))
     if len(rows) < 2:
