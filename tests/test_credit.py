@@ -9,6 +9,8 @@ its figure, and nothing was 待报送 before the deadline.
 
 from __future__ import annotations
 
+import json
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -501,3 +503,14 @@ def test_the_quick_path_reads_confirm_as_an_on_off_flag():
     assert quick.parse(["update", "1", "--done", "10", "--confirm", "--note", "x"])[1]["confirm"] is True
     assert "confirm" not in quick.parse(["update", "1", "--done", "10"])[1]
     assert quick.parse(["update", "1", "--confirm=yes"]) is None  # Typer says what is wrong
+
+
+def test_overdue_for_one_unit_lists_what_it_owes_though_its_co_lead_reported(own, capsys, monkeypatch):
+    cli(capsys, monkeypatch, "2025-07-03T10:00:00+08:00", "update", "1", "--done", "50", "--by", "甲局", "-q", "Q2")
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "overdue", "-q", "Q2", "--unit", "乙局", "--format", "json")
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert rows["1"]["status"] == MISSING and rows["1"]["reason"].startswith("本单位未报送(事项状态:正常")
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "overdue", "-q", "Q2", "--unit", "甲局", "--format", "json")
+    assert "1" not in {row["id"] for row in json.loads(out)}
+    code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "overdue", "-q", "Q2", "--lead", "乙局")
+    assert code == 0 and "本单位未报送" in "".join(out.split())

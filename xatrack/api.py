@@ -175,8 +175,18 @@ def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = 
     grouping = check_grouping(by)
     loaded = open_tracker(root, warn=warn, lazy=True)
     filters = _filters(filters)
-    q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING, PENDING), lines=lines)
+    unit = _one_unit(loaded, filters)
+    if unit is None:
+        q, selected = _evaluate_selected(loaded, filters, quarter, (SEVERE, BEHIND, MISSING, PENDING), lines=lines)
+    else:
+        # One unit asks what it owes: an item its co-lead reported is still 未报送 for it (issue 24).
+        q, selected = _evaluate_selected(loaded, filters, quarter)
+        selected = [_as_owed_by(s, unit) for s in selected]
     statuses = sort_worst_first([s for s in selected if s.state in (SEVERE, BEHIND, MISSING)])
+    if unit is not None and lines:
+        from xatrack.evaluate import item_line
+
+        statuses = [item_line(s) for s in statuses]
     still = sum(1 for s in selected if s.state == PENDING)
     # Before the deadline nothing unreported is late: say when it is and how much is still to come.
     pending = (loaded.deadline(q), still) if still else None
@@ -184,6 +194,32 @@ def overdue(root=None, *, filters: Filters | None = None, quarter: str | None = 
 
     groups = group(statuses, grouping, loaded.directory, lines=lines) if grouping else None
     return Selection(q, statuses, heading(q, filters, "滞后及未报送事项"), groups, pending)
+
+
+def _one_unit(loaded: Loaded, filters: Filters) -> str | None:
+    """The lead unit a `--unit X` or `--lead X` filter names, when it names exactly one."""
+    given = filters.values("unit") + filters.values("lead")
+    if len(given) != 1:
+        return None
+    from xatrack.queries import all_units
+
+    try:
+        found = loaded.directory.unit_query(given[0], all_units(loaded.plan))
+    except XatrackError:
+        return None  # the selection says what is wrong
+    return None if found.is_group else found.name
+
+
+def _as_owed_by(status, unit: str):
+    """The item as ``unit`` stands on it: 未报送 when its own report is missing, whatever its co-leads did."""
+    from dataclasses import replace
+
+    from xatrack.model import BEHIND, MISSING, SEVERE
+
+    own = status.unit_report(unit)
+    if own is None or not own.owes or status.state in (MISSING, SEVERE, BEHIND):
+        return status
+    return replace(status, state=MISSING, reason=f"本单位未报送(事项状态:{status.label};{status.reason})")
 
 
 class Rollup(_Value):
