@@ -175,3 +175,32 @@ def test_export_never_writes_over_edits_not_yet_imported(tracker, capsys):
     Path("别人的.xlsx").write_bytes(b"PK not ours")
     code, out, err = run(capsys, "plan", "export", "-o", "别人的.xlsx")
     assert code == 2 and "不是 xatrack 生成的文件" in err
+
+
+def test_the_baseline_column_sets_a_stocks_starting_value(tracker, capsys):
+    """基期值 (issue 25/27): the office fills a stock's starting value in the 分解表; a sheet
+    exported before the column existed keeps the registry's."""
+    sheet = export(capsys)
+    wb = load_workbook(sheet)
+    ws = wb["分解表"]
+    header = [c.value for c in ws[1]]
+    assert header[-1] == "基期值"
+    for row in ws.iter_rows(min_row=2):
+        if str(row[0].value) == "16" and row[header.index("指标")].value == "金龙企业":
+            row[header.index("基期值")].value = 6
+    wb.save(sheet)
+    code, out, err = run(capsys, "import", str(sheet), "-o", "back.yaml")
+    assert code == 0, err
+    plan, _ = parse_registry(Path("back.yaml").read_text(encoding="utf-8"), "back.yaml")
+    assert [m.baseline for m in plan.get("16").metrics][:2] == [6, None]
+    # a sheet without its 基期值 column (as exported before the column existed): the baselines of
+    # the registry it was exported from stay
+    Path("tasks.yaml").write_text(Path("back.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    sheet = export(capsys, "新表.xlsx")
+    wb = load_workbook(sheet)
+    wb["分解表"].delete_cols(len(header))
+    wb.save("旧表.xlsx")
+    code, out, err = run(capsys, "import", "旧表.xlsx", "-o", "again.yaml")
+    assert code == 0, err
+    again, _ = parse_registry(Path("again.yaml").read_text(encoding="utf-8"), "again.yaml")
+    assert again.get("16").metrics[0].baseline == 6

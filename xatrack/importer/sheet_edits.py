@@ -115,11 +115,12 @@ def _metrics(old: tuple[Metric, ...], rows: list, label: str, changes: list[str]
             op = before.op if before else ">="
             warnings.append(ImportWarning(row.row, f"{label} 方向“{row.op}”不认识(不低于、不高于),未改", place))
         name = row.metric or (before.name if before else "")
+        baseline = row.baseline if getattr(row, "has_baseline", False) else (before.baseline if before else None)
         if before is None:
-            metric = Metric(name=name, target=row.target, unit=row.unit, kind=kind, op=op)
+            metric = Metric(name=name, target=row.target, unit=row.unit, kind=kind, op=op, baseline=baseline)
             changes.append(f"{label} 新增指标:{name} {row.target:g}{row.unit}")
         else:
-            metric = replace(before, name=name, target=row.target, unit=row.unit, kind=kind, op=op)
+            metric = replace(before, name=name, target=row.target, unit=row.unit, kind=kind, op=op, baseline=baseline)
             if metric != before:
                 changes.append(f"{label} 指标{index + 1}:{_metric_text(before)} → {_metric_text(metric)}")
         result.append(metric)
@@ -129,7 +130,8 @@ def _metrics(old: tuple[Metric, ...], rows: list, label: str, changes: list[str]
 
 
 def _metric_text(metric: Metric) -> str:
-    return f"{metric.name} {'≤' if metric.op == '<=' else '≥'}{metric.target:g}{metric.unit}({metric.kind})"
+    base = f",基期值 {metric.baseline:g}" if metric.baseline is not None else ""
+    return f"{metric.name} {'≤' if metric.op == '<=' else '≥'}{metric.target:g}{metric.unit}({metric.kind}{base})"
 
 
 def _new_item(key: str, group: list, year: int, changes: list[str], warnings: list[ImportWarning]) -> Item:

@@ -1,7 +1,7 @@
 """The plan as the table offices use (分解表.xlsx): written by ``plan export``, read back by ``import``.
 
 Sheet 分解表: 序号, 目标任务, 责任领导, 牵头单位, 责任单位, 完成时限, then one metric per row (指标, 目标值,
-计量单位, 类型, 方向); an item of several metrics takes several rows with the same 序号, its own cells
+计量单位, 类型, 方向, 基期值); an item of several metrics takes several rows with the same 序号, its own cells
 filled on the first. Drop-downs (from units.yaml) help fill 责任领导 / 牵头单位 / 责任单位 without
 forbidding a list of several names.
 
@@ -22,10 +22,12 @@ from xatrack.model import Plan
 SHEET = "分解表"
 SOURCE_SHEET = "xatrack"
 NAMES_SHEET = "名录"
-COLUMNS = ("序号", "目标任务", "责任领导", "牵头单位", "责任单位", "完成时限", "指标", "目标值", "计量单位", "类型", "方向")
+COLUMNS = ("序号", "目标任务", "责任领导", "牵头单位", "责任单位", "完成时限", "指标", "目标值", "计量单位", "类型", "方向", "基期值")
+# A 分解表 exported before the 基期值 column (baseline) was added is read too; its metrics keep their baselines.
+EARLIER_COLUMNS = COLUMNS[:-1]
 KIND_LABELS = {"cumulative": "累计", "growth": "增速", "level": "水平", "relative": "对照", "reference": "对照数"}
 OP_LABELS = {">=": "不低于", "<=": "不高于"}
-_WIDTHS = (6, 60, 14, 18, 30, 12, 22, 9, 9, 7, 7)
+_WIDTHS = (6, 60, 14, 18, 30, 12, 22, 9, 9, 7, 7, 8)
 MAX_ROWS = 20000
 
 
@@ -45,6 +47,8 @@ class SheetRow:
     unit: str
     kind: str  # the label (累计…) as written
     op: str  # 不低于 / 不高于 as written
+    baseline: float | None = None  # 基期值, None when empty
+    has_baseline: bool = True  # False for a sheet exported before the 基期值 column: keep the registry's
 
     @property
     def has_item_cells(self) -> bool:
@@ -102,12 +106,13 @@ def plan_workbook_bytes(plan: Plan, registry_text: str, units: list[str], leader
                 metric.unit if metric else "",
                 KIND_LABELS.get(metric.kind, metric.kind) if metric else "",
                 OP_LABELS.get(metric.op, metric.op) if metric else "",
+                metric.baseline if metric else None,
             ]
             ws.append(values)
             for column in range(1, len(COLUMNS) + 1):
                 cell = ws.cell(row=ws.max_row, column=column)
                 cell.alignment = wrap
-                if column != 8:
+                if column not in (8, 12):
                     cell.number_format = "@"  # 序号 1 stays "1", never 1.0
     last = max(ws.max_row, 2) + 200  # room for rows the office adds
 
@@ -152,7 +157,7 @@ def is_plan_workbook(path: Path) -> bool:
     """Whether an .xlsx is a 分解表 written by ``plan export`` (its sheet 分解表 with our header)."""
     wb = _open(path)
     try:
-        return SHEET in wb.sheetnames and _header(wb[SHEET]) == list(COLUMNS)
+        return SHEET in wb.sheetnames and _known_header(_header(wb[SHEET]))
     finally:
         wb.close()
 
@@ -160,9 +165,10 @@ def is_plan_workbook(path: Path) -> bool:
 def read_plan_workbook(path: Path) -> PlanSheet:
     wb = _open(path)
     try:
-        if SHEET not in wb.sheetnames or _header(wb[SHEET]) != list(COLUMNS):
+        if SHEET not in wb.sheetnames or not _known_header(_header(wb[SHEET])):
             raise DataError(f"{path} 不是 plan export 写出的分解表(缺少“{SHEET}”表或表头不符)")
         ws = wb[SHEET]
+        with_baseline = _header(ws) == list(COLUMNS)
         if (ws.max_row or 0) > MAX_ROWS:
             raise DataError(f"{path} 的分解表超过 {MAX_ROWS} 行,未读取")
         rows = []
@@ -170,7 +176,7 @@ def read_plan_workbook(path: Path) -> PlanSheet:
             cells = list(values) + [None] * (len(COLUMNS) - len(values))
             if all(value is None or str(value).strip() == "" for value in cells):
                 continue
-            rows.append(_row(path, number, cells))
+            rows.append(_row(path, number, cells, with_baseline))
         source = ""
         if SOURCE_SHEET in wb.sheetnames:
             lines = [row[0] if row and row[0] is not None else "" for row in wb[SOURCE_SHEET].iter_rows(max_col=1, values_only=True)]
@@ -180,18 +186,25 @@ def read_plan_workbook(path: Path) -> PlanSheet:
         wb.close()
 
 
-def _row(path: Path, number: int, cells: list) -> SheetRow:
+def _known_header(header: list[str]) -> bool:
+    return header == list(COLUMNS) or (header[: len(EARLIER_COLUMNS)] == list(EARLIER_COLUMNS) and not any(header[len(EARLIER_COLUMNS):]))
+
+
+def _number(path: Path, number: int, value, what: str) -> float | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return float(str(value).strip().rstrip("%"))
+    except ValueError:
+        raise DataError(f"{path} 分解表第{number}行:{what}“{_text(value)}”不是数字") from None
+
+
+def _row(path: Path, number: int, cells: list, with_baseline: bool = True) -> SheetRow:
     text = [_text(value) for value in cells]
-    target = cells[7]
-    if target is None or str(target).strip() == "":
-        number_value = None
-    else:
-        try:
-            number_value = float(str(target).strip().rstrip("%"))
-        except ValueError:
-            raise DataError(f"{path} 分解表第{number}行:目标值“{_text(target)}”不是数字") from None
-    return SheetRow(number, _seq(cells[0]), text[1], text[2], text[3], text[4], text[5], text[6], number_value,
-                    text[8], text[9], text[10])
+    target = _number(path, number, cells[7], "目标值")
+    baseline = _number(path, number, cells[11], "基期值") if with_baseline else None
+    return SheetRow(number, _seq(cells[0]), text[1], text[2], text[3], text[4], text[5], text[6], target,
+                    text[8], text[9], text[10], baseline, with_baseline)
 
 
 def _seq(value) -> str:
