@@ -49,7 +49,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 
 LEADER = "洪声耀"
-TODAY = "2025-06-20"  # a day in Q2: `list` and `update` default to Q2
+TODAY = "2025-07-20"  # after the Q2 deadline, in its report window: `list` and `update` default to Q2 and nothing is 待报送
 FLOOR_CODE = "import typer, rich.console, rich.table, ruamel.yaml, dateutil.parser"
 TW_CHUNK = 1000
 TW_RC = ("confirmation=off", "verbose=nothing", "hooks=off", "gc=off",
