@@ -603,3 +603,10 @@ def test_a_record_xatrack_cannot_read_is_refused_at_push(hub: Path) -> None:
     append_bytes(kjj, line({"id": "32", "value": "很多", "date": "2025-06-30", "by": "区科经局"}))
     commit(kjj, KJJ)
     refused(kjj, KJJ, f"{LOG} 第 1 行不是 xatrack 能读取的记录:value 应为有限数值")
+
+
+def test_8_a_case_twin_of_any_file_is_refused(hub: Path) -> None:
+    office = hub.parent / "office"
+    (office / "Tasks.yaml").write_text("# 另一份\n", encoding="utf-8")
+    commit(office, OFFICE, "case twin")
+    refused(office, OFFICE, "Tasks.yaml 与 tasks.yaml 只是大小写(或字形)不同")
