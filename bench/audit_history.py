@@ -37,6 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from xatrack.audit import parse_units_text, read_scope  # noqa: E402
 from xatrack.gitlog import LOG_ARGS  # noqa: E402
 from xatrack.store import log_header, record_line  # noqa: E402
 from xatrack.model import Quarter  # noqa: E402
@@ -61,6 +62,14 @@ def build(folder: Path, units: int, quarters: int, pushes: int) -> tuple[Path, i
     extra = "".join(f"  - {{name: {n}}}\n" for n in names if n.startswith("合成单位"))
     if extra:
         base_units = base_units.replace("\ngroups:", "\n" + extra + "\ngroups:", 1)
+    # A unit reports its own items: units named by no item (the synthetic ones too) join 区直相关单位.
+    scope = read_scope((REPO / "tasks.yaml").read_text(encoding="utf-8"))
+    directory, _ = parse_units_text(base_units)
+    idle = [n for n in names if not any(directory.names_unit(n, listed) for listed in scope.values())]
+    if idle:
+        base_units = base_units.replace("    members: [区政府各部门,", f"    members: [区政府各部门, {', '.join(idle)},", 1)
+        directory, _ = parse_units_text(base_units)
+    own_items = {n: [item for item, listed in scope.items() if directory.names_unit(n, listed)] for n in names}
     accounts = "\naccounts:\n" + "".join(f"  u{i:03d}@xianan.gov.cn: {n}\n" for i, n in enumerate(names))
     accounts += '  dcs@xianan.gov.cn: "*"\n'
     out = bytearray()
@@ -102,7 +111,8 @@ def build(folder: Path, units: int, quarters: int, pushes: int) -> tuple[Path, i
                 lines = []
                 for j in (i, i + 1):
                     if j < len(names):
-                        lines.append(record_line({"id": 1 + (j + round_) % 100, "value": round_ + 1, "date": day,
+                        mine = own_items[names[j]]
+                        lines.append(record_line({"id": mine[(j + round_) % len(mine)], "value": round_ + 1, "date": day,
                                                   "by": names[j], "at": f"{day}T09:30:00+08:00"}))
                 mark += 1
                 commit(mark, f"u{i:03d}@xianan.gov.cn", [tip], {path: log + lines[0]})

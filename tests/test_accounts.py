@@ -404,7 +404,7 @@ def test_what_the_hook_cannot_read_is_a_check_error() -> None:
 def test_a_line_the_hook_cannot_read_is_a_rejection_not_a_pass() -> None:
     accounts = _accounts()
     lines = [(3, "- {id: 32, value: 5, by: 区科经局}"), (4, '- {"id": 32, "value": 5, "by": "区科经局"'),
-             (5, "# 注释"), (6, ""), (7, '- {"id": 32, "value": 6, "by": "区科经局"}')]
+             (5, "# 注释"), (6, ""), (7, '- {"id": 32, "value": 6, "date": "2025-06-20", "by": "区科经局"}')]
     found = check_commit(_commit(KJJ, lines), accounts)
     assert [(v.kind, v.line) for v in found] == [("unreadable", 3), ("unreadable", 4)]
     # a torn write that the next append voided is what xatrack ignores too
@@ -416,7 +416,8 @@ def test_entries_without_by_and_the_office_and_bulletins() -> None:
     accounts = _accounts()
     found = check_commit(_commit(KJJ, [(3, '- {"id": 32, "value": 5, "date": "2025-06-20"}')]), accounts)
     assert [v.kind for v in found] == ["forged"] and "没有写报送单位" in found[0].reason
-    assert check_commit(_commit(OFFICE, [(3, '- {"id": 32, "value": 5, "by": "区发改局"}')]), accounts) == []
+    assert check_commit(_commit(OFFICE, [(3, '- {"id": 32, "value": 5, "date": "2025-06-20", "by": "区发改局"}')]),
+                        accounts) == []
     # findings are append-only logs too; the rule is the same
     found = check_commit(_commit(KJJ, [(1, '- {"id": 1, "by": "区发改局"}')], path="findings/2025.yaml"), accounts)
     assert [v.kind for v in found] == ["forged"]

@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from test_accounts import (FGJ, KJJ, LOG, OFFICE, clone, commit, git, isolated_python, lay_out_tracker, needs_git,
                            needs_posix_hook, ok, push, record, start_tracker, xatrack)
@@ -574,3 +576,37 @@ def test_13_a_push_of_many_commits_is_judged_line_by_line_and_author_by_author(h
     commit(again, FGJ)  # 区发改局's account writing 区科经局's line
     result = push(again, KJJ)
     assert result.returncode != 0 and f'以"区科经局"名义报送,但提交者 {FGJ}' in result.stderr, result.stderr
+
+
+# --------------------------------------------------------------------------- what the hook accepts, xatrack reads
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+                    st.text(max_size=12), st.sampled_from(["2025-06-20", " 2025-06-30 ", "2025-13-01", "推进中", "受阻",
+                                                           "0123456789ab", "2025-06-20T10:00:00+08:00", "\ud800"]),
+                    st.lists(st.integers(), max_size=2))
+_KEYS = ["id", "metric", "value", "status", "note", "by", "actor", "retracts", "date", "at"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8))
+def test_the_hook_refuses_exactly_the_records_xatrack_cannot_read(record) -> None:
+    from xatrack.authority import entry_problem
+    from xatrack.logfile import entry_from_record
+
+    _, message = entry_from_record(record, Q2, LOG, 1, 1)
+    assert bool(entry_problem(record)) == bool(message), (record, message)
+
+
+def test_a_record_xatrack_cannot_read_is_refused_at_push(hub: Path) -> None:
+    kjj = clone(hub, "kjj")
+    append_bytes(kjj, line({"id": "32", "value": "很多", "date": "2025-06-30", "by": "区科经局"}))
+    commit(kjj, KJJ)
+    refused(kjj, KJJ, f"{LOG} 第 1 行不是 xatrack 能读取的记录:value 应为有限数值")
+
+
+def test_8_a_case_twin_of_any_file_is_refused(hub: Path) -> None:
+    office = hub.parent / "office"
+    (office / "Tasks.yaml").write_text("# 另一份\n", encoding="utf-8")
+    commit(office, OFFICE, "case twin")
+    refused(office, OFFICE, "Tasks.yaml 与 tasks.yaml 只是大小写(或字形)不同")

@@ -813,6 +813,11 @@ def _check_log(path: str, kind: str, per_parent: list, role, email: str, account
                 continue  # a write cut short, voided by the next append (xatrack ignores it too)
             add("unreadable", path, number, f"{where(path, number)}{problem}")
             continue
+        if entry is not None and kind == authority.PROGRESS:
+            problem = authority.entry_problem(entry)
+            if problem:
+                add("unreadable", path, number, f"{where(path, number)}不是 xatrack 能读取的记录:{problem}")
+                continue
         if entry is None:
             if text.strip() == TORN_MARK and number > 1 and role != OFFICE:
                 above = own.get(number - 1)

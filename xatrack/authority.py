@@ -16,8 +16,9 @@ and refused for everyone, so case twins and look-alikes never land.
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 OFFICE = "*"
 UNIT = "unit"  # the unit the entry is about, and only that unit
@@ -157,6 +158,69 @@ def record_ref(record: dict) -> str:
     import hashlib  # lazy: heavy - as above; only a retraction a unit pushes is looked up
 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+REPORT_STATUSES = ("未启动", "推进中", "已完成", "滞后", "受阻")  # xatrack.model.REPORT_STATUSES
+_REF = re.compile(r"^[0-9a-f]{12}$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def entry_problem(record: dict) -> str:
+    """Why a progress log record is not an entry xatrack reads (as
+    xatrack.logfile.entry_from_record judges a JSON line), or ""."""
+    item = record.get("id")
+    if isinstance(item, bool) or not isinstance(item, (int, str)) or str(item).strip() == "":
+        return "缺少或无效的 id"
+    metric = record.get("metric")
+    if metric is not None and not isinstance(metric, str):
+        return "metric 应为指标名称(文字)"
+    value = record.get("value")
+    if value is not None and not _finite(value):
+        return "value 应为有限数值"
+    status = record.get("status")
+    if status is not None and status not in REPORT_STATUSES:
+        return f"未知的状态(应为 {'/'.join(REPORT_STATUSES)})"
+    for key in ("note", "by", "actor"):
+        text = record.get(key)
+        if text is not None and (isinstance(text, bool) or not isinstance(text, (str, int, float))):
+            return f"{key} 应为文字"
+    for key in ("id", "metric", "note", "by", "actor"):
+        text = record.get(key)
+        if isinstance(text, str) and _SURROGATE.search(text):
+            return f"{key} 含有无效的字符(孤立的 UTF-16 代理项)"
+    retracts = record.get("retracts")
+    if retracts is not None:
+        if not isinstance(retracts, str) or not _REF.match(retracts):
+            return "retracts 应为被撤回记录的编号(12 位十六进制)"
+        if value is not None or status is not None:
+            return "撤回记录不能同时带 value 或 status"
+    elif value is None and status is None and not record.get("note"):
+        return "记录中既没有 value,也没有 status 或 note"
+    day = record.get("date")
+    try:
+        if not isinstance(day, str):
+            raise ValueError
+        date.fromisoformat(day.strip())
+    except ValueError:
+        return "缺少或无效的 date"
+    at = record.get("at")
+    if at is not None:
+        try:
+            if not isinstance(at, str):
+                raise ValueError
+            datetime.fromisoformat(at)
+        except ValueError:
+            return "at 应为记录时间(如 2025-06-20T09:30:00+08:00)"
+    return ""
+
+
+def _finite(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def finding_action(record: dict) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import subprocess
 import tempfile
 
@@ -281,6 +282,28 @@ def span_commit(parent: str, end: Commit, paths: list, cwd=None) -> Commit:
     return span
 
 
+def case_twins(commit: Commit, cwd=None) -> list:
+    """A violation for each path the commit adds that differs from another
+    path of its tree only by case (or Unicode form): one file on Windows and
+    macOS, two in git."""
+    added = {path for per in commit.changes.values() for path, change in per.items() if change.status == "A"}
+    if not added:
+        return []
+    listing = git(["ls-tree", "-r", "--name-only", "-z", "--end-of-options", commit.sha], cwd=cwd)
+    folded: dict = {}
+    for raw in listing.split(b"\0"):
+        if raw:
+            name = raw.decode("utf-8", "surrogateescape")
+            folded.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
+    out = []
+    for path in sorted(added):
+        twins = [p for p in folded.get(unicodedata.normalize("NFC", path).casefold(), []) if p != path]
+        if twins:
+            out.append(Violation("error", "bad_name", commit.sha, commit.email, path, None,
+                                 f"{path} 与 {twins[0]} 只是大小写(或字形)不同:在 Windows、macOS 上是同一个文件"))
+    return out
+
+
 def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "", scope: dict | None = None) -> list:
     """Violations of the commits a push brings (``new --not --all``), judged as
     ``check_commit`` judges each, at a cost that grows with the lines pushed,
@@ -304,6 +327,7 @@ def judge_commits(new: str, accounts: Accounts, cwd=None, prefix: str = "", scop
     tip = None
     for commit in commits([new, "--not", "--all"], cwd, patches=False):
         out += check_commit(commit, accounts, blob, prefix, side_changed=changed, logs=False)
+        out += case_twins(commit, cwd)
         paths = log_paths(commit)
         if len(commit.parents) != 1:
             if paths:
@@ -417,6 +441,7 @@ def audit_history(cwd, rev: str = "HEAD", prefix: str = "", strict: bool = False
         violations += check_commit(commit, accounts, lambda sha: read_blob(sha, cwd), prefix, strict_identity=strict,
                                    side_changed=lambda theirs, ours, path: side_changed(theirs, ours, path, cwd),
                                    scope=scope_of(tasks, cwd, cache))
+        violations += case_twins(commit, cwd)
         commit.changes.clear()  # keep memory flat on long histories
     if signed:
         violations += signature_violations(cwd, [rev], tip)

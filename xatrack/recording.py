@@ -71,8 +71,9 @@ def check_unit_authority(directory, item: Item, actor: Actor | None, by: str, ac
     if not same:
         raise InputError(f'{rule}:{actor.name} 代表 {actor.unit},不能以"{by or "(未署名)"}"名义{_verb(action)},未写入任何内容')
     if directory is not None and (item.lead or item.units) and not names_unit(directory, actor.unit, (*item.lead, *item.units)):
+        account = f"(账号 {actor.name})" if actor.name and actor.name != actor.unit else ""
         raise InputError(f"{who(PROGRESS, 'report')[1]}:{actor.unit} 不是{_label(item)}的牵头单位或责任单位"
-                         f"({actor.name}),未写入任何内容")
+                         f"{account},未写入任何内容")
 
 
 def _verb(action: str) -> str:
