@@ -778,3 +778,18 @@ def test_help_states_the_default_quarter_as_applied(tracker, capsys, command, mo
     code, out, err = run(capsys, "report", "--format", "md")
     assert code == 0, err
     assert out.startswith("# 2025年第二季度目标任务推进情况通报")
+
+
+def test_table_properties_in_the_order_word_requires(tracker, capsys):
+    """Word refuses properties out of the schema's order (w:tblPr: ... tblLayout, tblCellMar, tblLook;
+    w:pPr: keepNext ... snapToGrid, spacing, ind ... jc); LibreOffice is lenient, so only this test sees it."""
+    doc = _docx(tracker, capsys, "-q", "Q2")
+    table_order = ["tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook"]
+    paragraph_order = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "snapToGrid", "spacing", "ind", "jc"]
+    for table in doc.tables:
+        tags = [child.tag.replace(W, "") for child in table._tbl.tblPr]
+        assert tags == sorted(tags, key=table_order.index), tags
+        for row in table.rows:
+            for cell in row.cells:
+                tags = [child.tag.replace(W, "") for child in cell.paragraphs[0]._p.pPr]
+                assert tags == sorted(tags, key=paragraph_order.index), tags

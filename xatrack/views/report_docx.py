@@ -493,10 +493,10 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
 
     parts = [
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="1"/>'
-        # 1 mm left and right instead of 1.9: room for the columns' text
+        '<w:tblLayout w:type="fixed"/>'
+        # 1 mm left and right instead of 1.9: room for the columns' text (tblCellMar before tblLook: the schema's order)
         f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>",
         # 跨页重复标题行; a row never runs across a page break
         "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
