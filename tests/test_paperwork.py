@@ -723,6 +723,10 @@ def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
     assert rows[0] == ["编号", "事项", "情况", "未报送的指标", "责任领导"]
     assert [(r[0], r[2]) for r in rows[1:]] == [("4", MISSING), ("28", SEVERE)]
     assert round(doc.sections[0].top_margin.mm, 1) == 37
+    # The state never wraps ("严重滞/后"): its column as wide as "严重滞后" at 小四, its cells noWrap.
+    states = [row.cells[2] for row in doc.tables[0].rows]
+    assert all(c._element.tcPr.find(f"{W}noWrap") is not None for c in states)
+    assert states[0].width.pt >= 4 * 12 + 2 * 57 / 20
 
 
 def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):

@@ -464,6 +464,7 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
     The table is written as one piece of XML (python-docx's cell by cell API took
     most of the time of a 通报).
     """
+    whole = set(whole) | ({status_col} if status_col is not None else set())  # a state never wraps (严重滞/后)
     given = sum(widths)
     rest = len(header) - len(widths)
     share = max((100 - given) / rest, 6) if rest else 0
