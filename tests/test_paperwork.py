@@ -804,6 +804,10 @@ def test_remind_cli_md_and_docx(tracker, capsys, tmp_path):
     assert [(r[0], r[2]) for r in rows[1:]] == [("4", "连续未报送"), ("28", SEVERE)]  # 4: nothing in Q1 either
     assert rows[2][3] == "报送状态:受阻"  # an item without metrics: its reported status, not "—"
     assert round(doc.sections[0].top_margin.mm, 1) == 37
+    # The state never wraps ("严重滞/后"): its column as wide as "严重滞后" at 小四, its cells noWrap.
+    states = [row.cells[2] for row in doc.tables[0].rows]
+    assert all(c._element.tcPr.find(f"{W}noWrap") is not None for c in states)
+    assert states[0].width.pt >= 4 * 12 + 2 * 57 / 20
 
 
 def test_remind_shows_contacts_from_units_yaml(tracker, capsys, tmp_path):
@@ -859,3 +863,18 @@ def test_help_states_the_default_quarter_as_applied(tracker, capsys, command, mo
     code, out, err = run(capsys, "report", "--format", "md")
     assert code == 0, err
     assert out.startswith("# 2025年第二季度目标任务推进情况通报")
+
+
+def test_table_properties_in_the_order_word_requires(tracker, capsys):
+    """Word refuses properties out of the schema's order (w:tblPr: ... tblLayout, tblCellMar, tblLook;
+    w:pPr: keepNext ... snapToGrid, spacing, ind ... jc); LibreOffice is lenient, so only this test sees it."""
+    doc = _docx(tracker, capsys, "-q", "Q2")
+    table_order = ["tblStyle", "tblW", "jc", "tblLayout", "tblCellMar", "tblLook"]
+    paragraph_order = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "snapToGrid", "spacing", "ind", "jc"]
+    for table in doc.tables:
+        tags = [child.tag.replace(W, "") for child in table._tbl.tblPr]
+        assert tags == sorted(tags, key=table_order.index), tags
+        for row in table.rows:
+            for cell in row.cells:
+                tags = [child.tag.replace(W, "") for child in cell.paragraphs[0]._p.pPr]
+                assert tags == sorted(tags, key=paragraph_order.index), tags

@@ -652,9 +652,10 @@ def test_report_year_places_each_lead_unit_per_quarter_and_over_the_year(tmp_pat
 
 def test_the_bulletin_sentences_are_written_once_in_bulletin_doc():
     """The renderers map blocks (xatrack.bulletin_doc) and own no wording: the
-    bulletin's sentences and headers appear in bulletin_doc, in no renderer."""
+    bulletin's sentences and headers appear in bulletin_doc (the workbook's in
+    bulletin_sheets), in no renderer."""
     views = Path(__file__).resolve().parent.parent / "xatrack" / "views"
-    doc = (views.parent / "bulletin_doc.py").read_text(encoding="utf-8")
+    doc = "".join((views.parent / name).read_text(encoding="utf-8") for name in ("bulletin_doc.py", "bulletin_sheets.py"))
     for words in ("各牵头单位本季度均已报送", "应完成 / 已报送", "没有滞后或严重滞后的事项", "没有符合条件的事项",
                   "事项编号(缺报的指标)", "本季度新完成", "新转为严重滞后", "上季度报送、本季度未报送", "纳入通报",
                   "主要预期目标和七大行动", "分行动看", "下步要求", "滞后及未报送"):

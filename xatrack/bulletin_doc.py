@@ -29,10 +29,13 @@ A block may be meant for some media only (``media``: "term", "md", "html",
 differently (the Word 通报 writes 总体情况 as sentences, the terminal keeps a
 narrow ranking), each wording is a block of its own here, for its media.
 
+The block types are in ``xatrack.bulletin_blocks``, the workbook's sheets in
+``xatrack.bulletin_sheets``; this module writes the document and re-exports both.
+
 To add a section: add its fields to ``Report`` (report.py), write one function
-``_section_x(report) -> list[Block]`` below and call it from ``_body`` (and
-from ``_workbook`` for a sheet of its own). No renderer changes unless it
-brings a new kind of block.
+``_section_x(report) -> list[Block]`` below and call it from ``_body`` (and a
+sheet in ``bulletin_sheets.workbook`` for the workbook). No renderer changes
+unless it brings a new kind of block.
 """
 
 from __future__ import annotations
@@ -40,212 +43,105 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from xatrack.bulletin_blocks import (  # the block types, for the renderers too
+    COUNT,
+    DOCX,
+    HTML,
+    ID,
+    MD,
+    NUMBER,
+    NUMERIC_KINDS,
+    PAGES,
+    PERCENT,
+    SCREEN,
+    STATUS,
+    TERM,
+    TEXT,
+    TOTAL,
+    XLSX,
+    Annex,
+    Bar,
+    Cards,
+    Cell,
+    Chart,
+    Column,
+    Document,
+    Heading,
+    Masthead,
+    Meta,
+    Paragraph,
+    Row,
+    Sheet,
+    Signature,
+    Table,
+    count_cells,
+    count_columns,
+    rate_cells,
+    rate_columns,
+)
+from xatrack.bulletin_sheets import workbook
+
 from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, SEVERE, STATES, Bulletin
 from xatrack.report import (
     FINDINGS_SECTION,
     OTHER_ITEMS,
     SECTIONS,
     Report,
-    Tally,
     comparison_sentence,
     contributors_sentence,
     counts_sentence,
     findings_sentence,
     item_figures_text,
     late_sentence,
-    percent,
     published_sentence,
     reminder_parts,
     reminder_text,
 )
 from xatrack.trends import TRENDS_BASIS, TRENDS_NOTE, counts_text, rank_change_text
 
-TERM, MD, HTML, DOCX, XLSX = "term", "md", "html", "docx", "xlsx"
-SCREEN = (TERM, MD, HTML)
-PAGES = (MD, HTML)
-
-# Cell kinds (and two the terminal draws in colour: "colours", a quarter's counts; "change", a rank's move)
-TEXT, ID, STATUS, COUNT, TOTAL, NUMBER, PERCENT = "text", "id", "status", "count", "total", "number", "percent"
-NUMERIC_KINDS = frozenset({COUNT, TOTAL, NUMBER, PERCENT})
-
-
-# --------------------------------------------------------------------------- blocks
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: ``value`` as data (a str, an int, a fraction for a
-    percent, None for empty) and its ``kind``; ``state`` colours a status or a count."""
-
-    value: object
-    kind: str = TEXT
-    state: str = ""
-
-    @property
-    def text(self) -> str:
-        """The cell as printed: '3', '95.3%', '85.5', '' for None."""
-        value = self.value
-        if value is None:
-            return ""
-        if self.kind == PERCENT:
-            return percent(value)
-        if self.kind in NUMERIC_KINDS and isinstance(value, float):
-            return f"{value:g}"
-        return str(value)
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in NUMERIC_KINDS
-
-
-@dataclass(frozen=True)
-class Column:
-    """``width``: relative width on a page (0: share what is left); ``wrap``: the
-    widest it may grow in a workbook, in characters (0: as wide as its text);
-    ``role``: what it holds, for a renderer that shows fewer columns (title, lead)."""
-
-    header: str
-    kind: str = TEXT
-    width: int = 0
-    wrap: int = 0
-    role: str = ""
-    state: str = ""  # a column of counts in one state (its header coloured)
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in NUMERIC_KINDS
-
-
-@dataclass(frozen=True)
-class Row:
-    """Cells, and what a row is about (for HTML's data attributes): ``name`` (a
-    leader, a unit), ``item`` (an item id), ``state``; ``total``: the 合计 row."""
-
-    cells: tuple[Cell, ...]
-    name: str = ""
-    item: str = ""
-    state: str = ""
-    rank: int | None = None
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    caption: str = ""  # a title above the table (a workbook's caption line, the terminal's table title)
-    note: str = ""  # a grey line under the caption
-    filtered: bool = False  # a workbook filters it
-    groups: tuple[tuple[str, int], ...] = ()  # a header row above the header: (label, columns spanned)
-    lead: int = 0  # columns before the groups
-    media: tuple[str, ...] = ()
-
-    @property
-    def header(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int  # 0 title, 1 section, 2 part
-    text: str
-    key: str = ""
-    numbered: bool = False  # the Word 通报 numbers it: (一)(二)
-    media: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    role: str = "body"  # body, note, counts, overview, empty, published, late, contributors, stopped, requirement
-    media: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What the bulletin covers: each line as written, '' where it has none."""
-
-    plan: str
-    scope: str  # '范围:领导:洪声耀 · …'
-    scope_print: str  # '(领导:洪声耀;…)' under the Word title
-    as_of: str  # '统计日期:2025-07-10'
-    published: str  # published_sentence
-    sheet_title: str  # the title row of every worksheet
-    media: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Masthead:
-    masthead: str
-    issue: str
-    issuer: str
-    day: str  # '2025年7月15日'
-    media: tuple[str, ...] = (DOCX,)
-
-
-@dataclass(frozen=True)
-class Signature:
-    issuer: str
-    day: str
-    media: tuple[str, ...] = (DOCX,)
-
-
-@dataclass(frozen=True)
-class Annex:
-    """附件: starts a page of its own after the 落款 ("附件", its title); the blocks after it are the annex's."""
-
-    label: str  # '附件' or '附件1'
-    title: str
-    media: tuple[str, ...] = (DOCX,)
-
-
-@dataclass(frozen=True)
-class Cards:
-    """The counts by state as cards: a total under ``label``, then each state."""
-
-    label: str
-    total: int
-    counts: tuple[tuple[str, int], ...]
-    media: tuple[str, ...] = (HTML,)
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    name: str
-    counts: tuple[int, ...]  # in STATES order
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    caption: str
-    bars: tuple[Bar, ...]
-    media: tuple[str, ...] = (HTML,)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A worksheet: ``several`` tables (the title row frozen) or one (title and header frozen, filtered)."""
-
-    name: str
-    blocks: tuple
-    several: bool = False
-    media: tuple[str, ...] = (XLSX,)
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    blocks: tuple
-
-    def for_medium(self, medium: str) -> list:
-        return [b for b in self.blocks if not b.media or medium in b.media]
+__all__ = [
+    "Annex",
+    "Bar",
+    "COUNT",
+    "Cards",
+    "Cell",
+    "Chart",
+    "Column",
+    "DOCX",
+    "Document",
+    "HTML",
+    "Heading",
+    "ID",
+    "MD",
+    "Masthead",
+    "Meta",
+    "NUMBER",
+    "NUMERIC_KINDS",
+    "PAGES",
+    "PERCENT",
+    "Paragraph",
+    "Row",
+    "SCREEN",
+    "STATUS",
+    "Sheet",
+    "Signature",
+    "TERM",
+    "TEXT",
+    "TOTAL",
+    "Table",
+    "WORD_JOINER",
+    "XLSX",
+    "build_document",
+    "cn_date",
+    "cn_number",
+    "consecutive_text",
+    "counts_cell",
+    "findings_tables",
+    "meta",
+    "moves_sentence",
+    "overview_sentences",
+    "reminder_ids",
+]
 
 
 # --------------------------------------------------------------------------- building
@@ -256,7 +152,8 @@ def build_document(report: Report, bulletin: Bulletin | None = None, made: date 
     ``made``: the day it is made (bulletin.date wins)."""
     bulletin = bulletin or Bulletin()
     day = bulletin.date or made or _day(report.as_of) or date.today()
-    return Document(report.title, tuple(_body(report, bulletin, day)) + tuple(_workbook(report)))
+    sheets = workbook(report)
+    return Document(report.title, tuple(_body(report, bulletin, day)) + tuple(sheets[:4] + _queries_sheet(report) + sheets[4:]))
 
 
 def _day(as_of) -> date | None:
@@ -360,28 +257,6 @@ def overview_sentences(report: Report) -> list[str]:
     return sentences
 
 
-def _count_cells(row: Tally) -> list[Cell]:
-    return [Cell(row.total, TOTAL)] + [Cell(row.count(state), COUNT, state) for state in STATES]
-
-
-def _count_columns() -> list[Column]:
-    return [Column("事项", TOTAL)] + [Column(state, COUNT, state=state) for state in STATES]
-
-
-def _rate_cells(row: Tally) -> list[Cell]:
-    cells = [Cell(row.progress_rate, PERCENT), Cell(row.timely_rate, PERCENT)]
-    if row.score is not None:
-        cells.append(Cell(row.score, NUMBER))
-    return cells
-
-
-def _rate_columns(rows) -> list[Column]:
-    columns = [Column("推进率", PERCENT), Column("及时率", PERCENT)]
-    if any(r.score is not None for r in rows):
-        columns.append(Column("综合得分", NUMBER))
-    return columns
-
-
 def _overall(report: Report) -> list:
     out: list = [Heading(1, SECTIONS[0], key="overall")]
     out.append(Paragraph(counts_sentence(report.overall), role="counts", media=SCREEN))
@@ -396,8 +271,8 @@ def _overall(report: Report) -> list:
     rows = [report.overall] + parts
     out.append(Table(  # the Word 通报 says the same in its sentences (overview_sentences)
         "headline",
-        (Column("分类", width=13, role="name"), Column("名称", width=27, role="title"), *_count_columns()),
-        tuple(Row((Cell(r.name), Cell(r.title), *_count_cells(r)), name=r.name, total=r is report.overall) for r in rows),
+        (Column("分类", width=13, role="name"), Column("名称", width=27, role="title"), *count_columns()),
+        tuple(Row((Cell(r.name), Cell(r.title), *count_cells(r)), name=r.name, total=r is report.overall) for r in rows),
         media=SCREEN,
     ))
     return out
@@ -409,23 +284,23 @@ def _leaders(report: Report) -> list:
         Chart("chart-leaders", "", tuple(Bar(r.name, r.name, r.counts) for r in report.leaders)),
         Table(
             "leaders",
-            (Column("责任领导", width=40, role="name"), *_count_columns()),
-            tuple(Row((Cell(r.name), *_count_cells(r)), name=r.name) for r in report.leaders),
+            (Column("责任领导", width=40, role="name"), *count_columns()),
+            tuple(Row((Cell(r.name), *count_cells(r)), name=r.name) for r in report.leaders),
         ),
     ]
 
 
 def _units(report: Report) -> list:
     units = report.units
-    rates = _rate_columns(units)
+    rates = rate_columns(units)
     return [
         Heading(1, SECTIONS[2], key="units"),
         Paragraph(report.ranking_rule, role="note"),
         *([Paragraph(no_lead_sentence(report), role="note")] if report.no_lead else []),
         Table(
             "units",
-            (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=25, role="name"), *_count_columns(), *rates),
-            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), *_count_cells(r), *_rate_cells(r)), name=r.name, rank=r.rank)
+            (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=25, role="name"), *count_columns(), *rates),
+            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), *count_cells(r), *rate_cells(r)), name=r.name, rank=r.rank)
                   for r in units),
             media=SCREEN,
         ),
@@ -435,7 +310,7 @@ def _units(report: Report) -> list:
             (Column("名次", NUMBER, width=7, role="rank"), Column("牵头单位", width=40, role="name"), Column("事项", TOTAL),
              *(Column(state, COUNT, state=state) for state in (BEHIND, SEVERE, MISSING)), *rates),
             tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), Cell(r.total, TOTAL),
-                       *(Cell(r.count(state), COUNT, state) for state in (BEHIND, SEVERE, MISSING)), *_rate_cells(r)),
+                       *(Cell(r.count(state), COUNT, state) for state in (BEHIND, SEVERE, MISSING)), *rate_cells(r)),
                       name=r.name, rank=r.rank) for r in units),
             media=(DOCX,),
         ),
@@ -444,7 +319,7 @@ def _units(report: Report) -> list:
             "units-narrow",
             (Column("名次", NUMBER, role="rank"), Column("牵头单位", role="name"), Column("事项", TOTAL), *rates,
              Column(SEVERE, COUNT, state=SEVERE), Column(MISSING, COUNT, state=MISSING)),
-            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), Cell(r.total, TOTAL), *_rate_cells(r),
+            tuple(Row((Cell(r.rank, NUMBER), Cell(r.name), Cell(r.total, TOTAL), *rate_cells(r),
                        Cell(r.count(SEVERE), COUNT, SEVERE), Cell(r.count(MISSING), COUNT, MISSING)), name=r.name, rank=r.rank)
                   for r in units),
             media=(TERM,),
@@ -916,226 +791,10 @@ def _requirements(report: Report, bulletin: Bulletin) -> list:
     ]
 
 
-# --------------------------------------------------------------------------- the workbook
-
-SUMMARY_SHEET = "汇总"
-LAGGING_SHEET = "滞后事项"
-ITEMS_SHEET = "全部事项"
-REMINDER_SHEET = "催办名单"
-TRENDS_SHEET = "各季度对比"
-FINDINGS_SHEET = "督查发现"
-
-
 QUERIES_SHEET = "请核实与预计"
 
 
 def _queries_sheet(report: Report) -> list:
-    """请核实 and 预计难以完成全年目标, when there are any, on one sheet."""
+    """请核实 and 预计难以完成全年目标, when there are any, on one sheet after 催办名单."""
     blocks = [b for b in _queries(report) + _forecast(report) if isinstance(b, (Table, Paragraph))]
     return [Sheet(QUERIES_SHEET, tuple(blocks), several=True)] if blocks else []
-
-
-def _workbook(report: Report) -> list:
-    sheets = [_summary_sheet(report), _lagging_sheet(report), _items_sheet(report), _reminder_sheet(report)]
-    sheets += _queries_sheet(report)
-    sheets += _trends_sheet(report)
-    sheets += _findings_sheets(report)
-    return sheets
-
-
-def _sheet_counts(row: Tally) -> list[Cell]:
-    return _count_cells(row) + [Cell(row.problems, NUMBER)]
-
-
-def _sheet_count_columns() -> list[Column]:
-    return _count_columns() + [Column("滞后及未报送", NUMBER)]
-
-
-def _summary_sheet(report: Report) -> Sheet:
-    """汇总: 总体及各行动, 各责任领导, 牵头单位排名 (with the rates and the ranking
-    rule), 上季度: each its own table with its own header row."""
-    blocks: list = []
-    line = ";".join(t for t in (f"统计日期:{report.as_of_text}" if report.as_of else "", published_sentence(report)) if t)
-    if line:
-        blocks.append(Paragraph(line, role="note"))
-
-    def headline(caption: str, rows) -> Table:
-        return Table("headline", (Column("分类"), Column("名称", wrap=40), *_sheet_count_columns()),
-                     tuple(Row((Cell(kind), Cell(name), *_sheet_counts(r))) for kind, name, r in rows), caption=caption)
-
-    rows = [("总体", report.overall.name, report.overall)]
-    if report.targets:
-        rows.append(("主要目标", report.targets.name, report.targets))
-    rows += [("行动", f"{r.name} {r.title}".strip(), r) for r in report.actions]
-    blocks.append(headline("总体情况", rows))
-    blocks.append(Table("leaders", (Column("责任领导"), *_sheet_count_columns()),
-                        tuple(Row((Cell(r.name), *_sheet_counts(r))) for r in report.leaders), caption="各责任领导"))
-    blocks.append(Table(
-        "units",
-        (Column("名次", NUMBER), Column("牵头单位", wrap=30), *_sheet_count_columns(), *_rate_columns(report.units)),
-        tuple(Row((Cell(r.rank or None, NUMBER), Cell(r.name), *_sheet_counts(r), Cell(round(r.progress_rate, 4), PERCENT),
-                   Cell(round(r.timely_rate, 4), PERCENT), *([Cell(r.score, NUMBER)] if r.score is not None else [])))
-              for r in report.units),
-        caption="牵头单位排名", note=report.ranking_rule, filtered=True,
-    ))
-    if report.comparison is not None:
-        before = report.comparison.before
-        blocks.append(headline(f"上季度({report.comparison.previous.label})", [("总体", before.name, before)]))
-    return Sheet(SUMMARY_SHEET, tuple(blocks), several=True)
-
-
-def _note(status) -> str:
-    return status.reason + (f";{status.note}" if status.note else "")
-
-
-def _lagging_sheet(report: Report) -> Sheet:
-    columns = (Column("责任领导"), Column("编号", ID), Column("事项", wrap=50), Column("牵头单位", wrap=24), Column("状态", STATUS),
-               Column("指标", wrap=24), Column("单位"), Column("全年目标", NUMBER), Column("应完成", NUMBER),
-               Column("已报送", NUMBER), Column("指标状态", STATUS), Column("说明", wrap=50))
-    rows = []
-    for group in report.lagging:
-        for entry in group.items:
-            item = entry.item
-            base = (Cell(group.leader), Cell(item.id, ID), Cell(item.text), Cell("、".join(item.lead)),
-                    Cell(entry.state, STATUS, entry.state))
-            note = Cell(_note(entry.status))
-            if not entry.figures:
-                rows.append(Row(base + (Cell(None),) * 6 + (note,)))
-                continue
-            for f in entry.figures:
-                rows.append(Row(base + (Cell(f.name), Cell(f.unit or None), Cell(f.target, NUMBER), Cell(f.expected, NUMBER),
-                                        Cell(f.value, NUMBER), Cell(f.state, STATUS, f.state), note)))
-    return Sheet(LAGGING_SHEET, (Table("lagging", columns, tuple(rows)),))
-
-
-def item_columns() -> tuple[Column, ...]:
-    """全部事项: every item of the report (the workbook's sheet)."""
-    return (Column("编号", ID), Column("类型"), Column("行动", NUMBER), Column("章节", wrap=20), Column("事项", wrap=50),
-            Column("责任领导"), Column("牵头单位"), Column("责任单位", wrap=30), Column("状态", STATUS),
-            Column("上季度状态", STATUS), Column("说明", wrap=40), Column("报送状态"), Column("进展说明", wrap=30),
-            Column("完成时限"))
-
-
-def _items_sheet(report: Report) -> Sheet:
-    comparison = report.comparison
-    rows = []
-    for status in report.statuses:
-        item = status.item
-        before = comparison.state_of(item.id) if comparison else None
-        rows.append(Row((
-            Cell(item.id, ID), Cell("主要目标" if item.is_target else "任务"), Cell(item.action, NUMBER), Cell(item.section),
-            Cell(item.text), Cell("、".join(item.leaders)), Cell("、".join(item.lead)), Cell("、".join(item.units)),
-            Cell(status.label, STATUS, status.state), Cell(before, STATUS, before or ""), Cell(status.reason),
-            Cell(status.reported_status), Cell(status.note), Cell(f"Q{item.due}"),
-        )))
-    return Sheet(ITEMS_SHEET, (Table("items", item_columns(), tuple(rows)),))
-
-
-def _reminder_sheet(report: Report) -> Sheet:
-    columns = (Column("牵头单位"), Column("未报送", NUMBER), Column("事项编号(缺报的指标)", wrap=60), Column("连续未报送"))
-    rows = [Row((Cell(r.unit), Cell(len(r.ids), COUNT, MISSING), Cell(reminder_text(r)), Cell("、".join(r.consecutive) or None)))
-            for r in report.reminders]
-    rows += [Row((Cell(u.unit), Cell(None), Cell("逾期报送:" + "、".join(u.ids)), Cell(None))) for u in report.late]
-    rows += [Row((Cell(u.unit), Cell(None), Cell("逾期更正(不计逾期):" + "、".join(u.ids)), Cell(None))) for u in report.corrected]
-    return Sheet(REMINDER_SHEET, (Table("reminders", columns, tuple(rows)),))
-
-
-# The four colours of 各季度对比 (xatrack.trends.counts_text): 已完成 and 正常推进 are both green.
-TREND_COLUMNS = (("已完成/正常", ON_TRACK), ("滞后", BEHIND), ("严重滞后", SEVERE), ("未报送", MISSING))
-
-
-def _colours(counts: tuple[int, ...]) -> list[int]:
-    done, on_track, behind, severe, missing = counts
-    return [done + on_track, behind, severe, missing]
-
-
-def _trends_sheet(report: Report) -> list:
-    """各季度对比 (report.trends): per lead unit the counts at each quarter, rank and
-    its change; per leader; items improved and worsened; units that stopped
-    reporting; 连续未报送. Each part its own table under a caption."""
-    trends = report.trends
-    if trends is None or not trends.units:
-        return []
-    labels = list(trends.labels)
-    blocks: list = [Paragraph(TRENDS_NOTE, role="note")]
-
-    def counts_table(key: str, caption: str, names: list[Column], rows, filtered: bool = False) -> Table:
-        columns = tuple(names) + tuple(Column(name, COUNT, state=state) for _ in labels for name, state in TREND_COLUMNS)
-        return Table(
-            key, columns,
-            tuple(Row(tuple(leading) + tuple(Cell(n, COUNT, state) for c in counts
-                                             for n, (_, state) in zip(_colours(c), TREND_COLUMNS)))
-                  for leading, counts in rows),
-            caption=caption, filtered=filtered, groups=tuple((label, len(TREND_COLUMNS)) for label in labels), lead=len(names),
-        )
-
-    blocks.append(counts_table(
-        "unit-quarters", "各牵头单位各季度情况",
-        [Column("名次", NUMBER), Column("上季度名次", NUMBER), Column("名次变化"), Column("牵头单位", wrap=30)],
-        [([Cell(r.rank or None, NUMBER), Cell(r.previous_rank or None, NUMBER), Cell(rank_change_text(r) or None), Cell(r.name)],
-          r.counts) for r in trends.units],
-        filtered=True,
-    ))
-    blocks.append(counts_table("leader-quarters", "各责任领导各季度情况", [Column("责任领导", wrap=12)],
-                               [([Cell(r.name)], r.counts) for r in trends.leaders]))
-    if trends.overall:
-        blocks.append(counts_table("overall-quarters", "全部事项各季度情况", [Column("范围")], [([Cell("全部事项")], trends.overall)]))
-    if not trends.has_previous:
-        blocks.append(Paragraph(report.no_previous_text, role="note"))
-        return [Sheet(TRENDS_SHEET, tuple(blocks), several=True)]
-    for key, title, _, moves in trends.moves:
-        if not moves:
-            blocks.append(Paragraph(f"{title}:无。", role="caption"))
-            continue
-        blocks.append(Table(
-            key,
-            (Column("编号", ID), Column("事项", wrap=50), Column("牵头单位", wrap=24), Column(f"{labels[-2]}状态", STATUS),
-             Column(f"{labels[-1]}状态", STATUS)),
-            tuple(Row((Cell(m.item_id, ID), Cell(m.text), Cell("、".join(m.lead) or None), Cell(m.before, STATUS, m.before),
-                       Cell(m.after, STATUS, m.after))) for m in moves),
-            caption=f"{title}({len(moves)} 项)",
-        ))
-    owed = {r.unit: r for r in report.reminders}
-    if trends.stopped:
-        rows = []
-        for unit in trends.stopped:
-            reminder = owed.get(unit)
-            rows.append(Row((Cell(unit), Cell(len(reminder.ids) if reminder else None, COUNT, MISSING),
-                             Cell("、".join(reminder.ids) if reminder else None))))
-        blocks.append(Table("stopped", (Column("牵头单位"), Column("本季度未报送", NUMBER), Column("事项编号", wrap=40)), tuple(rows),
-                            caption=f"上季度报送、本季度未报送的单位({len(trends.stopped)} 个)"))
-    else:
-        blocks.append(Paragraph("上季度报送、本季度未报送的单位:无。", role="caption"))
-    if trends.streaks:
-        blocks.append(Table(
-            "streaks", (Column("牵头单位"), Column("连续未报送季度数", NUMBER), Column("事项数", NUMBER), Column("事项编号", wrap=40)),
-            tuple(Row((Cell(s.unit), Cell(s.quarters, COUNT, MISSING), Cell(len(s.ids), NUMBER), Cell("、".join(s.ids))))
-                  for s in trends.streaks),
-            caption=f"连续未报送({len(trends.streaks)} 个单位)",
-        ))
-    else:
-        blocks.append(Paragraph("连续未报送:无。", role="caption"))
-    return [Sheet(TRENDS_SHEET, tuple(blocks), several=True)]
-
-
-def _findings_sheets(report: Report) -> list:
-    """Two sheets: 督查发现 (one row per finding the section lists: overdue, new,
-    closed; the first column says which, so it filters) and 督查发现汇总 (by unit and leader)."""
-    part = report.findings
-    if part is None:
-        return []
-    columns = (Column("分类"), Column("编号"), Column("事项", ID), Column("单位"), Column("类型"), Column("问题", wrap=50),
-               Column("发现日期"), Column("整改时限"), Column("状态"), Column("销号日期"), Column("佐证材料", wrap=30))
-    rows = []
-    for title, found in (("逾期未整改", part.overdue), ("本季度新发现", part.new), ("本季度销号", part.closed)):
-        for f in found:
-            closed = f.closed_on(part.end)
-            rows.append(Row((Cell(title), Cell(part.short[f.fid]), Cell(f.item if f.item else None, ID), Cell(f.unit), Cell(f.kind),
-                             Cell(f.text), Cell(f.day.isoformat()), Cell(f.due.isoformat()), Cell(part.statuses[f.fid]),
-                             Cell(closed.isoformat() if closed else None), Cell("、".join(r.name for r in f.evidence) or None))))
-    tallies = [Row((Cell(group), Cell(r.name), Cell(r.new, NUMBER), Cell(r.closed, NUMBER), Cell(r.open, NUMBER), Cell(r.overdue, NUMBER)))
-               for group, rows_ in (("单位", part.units), ("责任领导", part.leaders)) for r in rows_]
-    tally_columns = (Column("分组"), Column("名称"), Column("本季度新发现", NUMBER), Column("本季度销号", NUMBER), Column("未销号", NUMBER),
-                     Column("其中逾期未整改", NUMBER))
-    return [Sheet(FINDINGS_SHEET, (Table("findings", columns, tuple(rows)),)),
-            Sheet("督查发现汇总", (Table("findings-tallies", tally_columns, tuple(tallies)),))]

@@ -464,6 +464,7 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
     The table is written as one piece of XML (python-docx's cell by cell API took
     most of the time of a 通报).
     """
+    whole = set(whole) | ({status_col} if status_col is not None else set())  # a state never wraps (严重滞/后)
     given = sum(widths)
     rest = len(header) - len(widths)
     share = max((100 - given) / rest, 6) if rest else 0
@@ -493,10 +494,10 @@ def _table(doc, header: list[str], rows: list[list[str]], widths: list[int], sta
 
     parts = [
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="1"/>'
-        # 1 mm left and right instead of 1.9: room for the columns' text
+        '<w:tblLayout w:type="fixed"/>'
+        # 1 mm left and right instead of 1.9: room for the columns' text (tblCellMar before tblLook: the schema's order)
         f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         "</w:tblPr><w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>",
         # 跨页重复标题行; a row never runs across a page break
         "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
