@@ -442,9 +442,9 @@ def test_a_line_naming_the_committers_unit_by_an_alias_is_its_own() -> None:
     accounts = _accounts()
     assert accounts.role(FGJ) == "区发改局"
     for by in ("区发展和改革局", "区发改局"):
-        line = '- {"id": "G1", "value": 7.1, "by": "%s"}' % by
+        line = '- {"id": "G1", "value": 7.1, "date": "2025-06-30", "by": "%s"}' % by  # a record xatrack reads
         assert check_commit(_commit(FGJ, [(3, line)]), accounts) == [], by
-    found = check_commit(_commit(FGJ, [(3, '- {"id": "G1", "value": 7.1, "by": "区科经局"}')]), accounts)
+    found = check_commit(_commit(FGJ, [(3, '- {"id": "G1", "value": 7.1, "date": "2025-06-30", "by": "区科经局"}')]), accounts)
     assert [(v.kind, v.line) for v in found] == [("forged", 3)]
 
 
