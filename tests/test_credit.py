@@ -514,3 +514,18 @@ def test_overdue_for_one_unit_lists_what_it_owes_though_its_co_lead_reported(own
     assert "1" not in {row["id"] for row in json.loads(out)}
     code, out, _ = cli(capsys, monkeypatch, "2025-07-20T10:00:00+08:00", "overdue", "-q", "Q2", "--lead", "乙局")
     assert code == 0 and "本单位未报送" in "".join(out.split())
+
+
+def test_china_time_without_zone_files_agrees_with_the_zone_files():
+    """The default zone is UTC+8 without importing zoneinfo; it must say what the zone files say."""
+    from zoneinfo import ZoneInfo
+
+    from xatrack.schedule import zone_named
+
+    files = ZoneInfo("Asia/Shanghai")
+    for year in (1992, 2000, 2025, 2026, 2100, 2200):
+        for month in (1, 4, 7, 10):
+            moment = datetime(year, month, 15, 12, 0)
+            assert moment.replace(tzinfo=zone_named("Asia/Shanghai")).utcoffset() == moment.replace(tzinfo=files).utcoffset()
+    # before 1992 China kept summer time: the zone files decide
+    assert datetime(1988, 7, 1, 12).replace(tzinfo=zone_named("Asia/Shanghai", 1988)).utcoffset() == timedelta(hours=9)
