@@ -529,3 +529,15 @@ def test_china_time_without_zone_files_agrees_with_the_zone_files():
             assert moment.replace(tzinfo=zone_named("Asia/Shanghai")).utcoffset() == moment.replace(tzinfo=files).utcoffset()
     # before 1992 China kept summer time: the zone files decide
     assert datetime(1988, 7, 1, 12).replace(tzinfo=zone_named("Asia/Shanghai", 1988)).utcoffset() == timedelta(hours=9)
+
+
+def test_an_unreported_relative_target_reads_with_the_figure_it_follows(tracker, capsys, monkeypatch):
+    """Issue 29: G7 follows G1; with G1 reported and G7 not, list and the 催办单 say ≥G1 7.1%."""
+    from cli_helpers import run
+
+    monkeypatch.setenv("XATRACK_TODAY", "2025-07-15")
+    assert run(capsys, "update", "G1", "--done", "7.1", "--by", "区发改局", "-q", "Q2")[0] == 0
+    code, out, _ = run(capsys, "list", "-q", "Q2", "--search", "可支配")
+    assert code == 0 and "—/≥G1 7.1%" in out
+    code, out, _ = run(capsys, "remind", "-q", "Q2", "--unit", "区发改局")
+    assert "应 ≥G1 7.1% / 报 未报送" in out

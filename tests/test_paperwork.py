@@ -699,7 +699,7 @@ def test_notice_items_show_their_figures_and_consecutive_marks(replayed):
     assert (items["28"].state, items["28"].figures) == (SEVERE, "报送状态:受阻")
     # 金龙/玉龙企业 are stocks judged at year end (levels without a 基期值): the target itself
     assert items["16"].figures.startswith("金龙企业 应 ≥8家 / 报 未报送;玉龙企业 应 ≥10家 / 报 未报送;")
-    assert items["G7"].figures == "应 ≥G1 / 报 未报送"  # never ≥0%
+    assert items["G7"].figures == "应 ≥G1 6.5% / 报 未报送"  # never ≥0%: what it follows, and G1's figure (reported)
     assert items["G2"].figures == "应 ≥9% / 报 未报送"
     assert items["4"].consecutive and items["16"].consecutive  # nothing in Q1 either
     assert items["79"].state == MISSING and not items["79"].consecutive  # reported in Q1

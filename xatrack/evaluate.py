@@ -622,6 +622,10 @@ def _metric_status(
             state = _judge(metric, expected, value, settings)
         projected, short = _projection(item, metric, value, quarter.q, final, settings)
         return MetricStatus(metric, expected, value, state, entry, late=late, projected=projected, forecast_short=short)
+    if metric.kind == RELATIVE and follow is not None:
+        # Not reported: still say what it follows and that figure, where reported (≥G1 7.1%)
+        followed, label, _ = follow.figure(item, metric, now + list(fallback))
+        return MetricStatus(metric, followed, None, MISSING, None, follows_value=followed, follows_label=label)
     if metric.kind in (REFERENCE, RELATIVE):
         return MetricStatus(metric, None, None, MISSING, None)
     # Nothing this quarter: carry a goal already reached in an earlier quarter.

@@ -157,7 +157,7 @@ def metric_segments(weakest: tuple, with_bar: bool = True) -> Segments:
     """█████░░░ 120/336个 36% for a line's weakest metric (evaluate.ItemLine.weakest)."""
     value, expected, state, target, unit, kind, op, follows = weakest
     if value is None:
-        text = f"—/{relative_target(op, follows)}" if kind == "relative" else f"—/{fmt_number(target)}{unit}"
+        text = f"—/{relative_target(op, follows, expected, unit)}" if kind == "relative" else f"—/{fmt_number(target)}{unit}"
         return ((f"{'░' * 8} {text}" if with_bar else text, "dim"),)
     fraction, words = progress_words(value, target, unit, kind, op, follows, expected)
     return ((f"{bar(fraction)} {words}" if with_bar else words, STATE_STYLE[state]),)
