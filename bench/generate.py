@@ -135,6 +135,7 @@ def quarter_entries(plan: Plan, quarter: Quarter, per_task: int, rng: random.Ran
         count = max(per_task, len(item.metrics))
         days = sorted(quarter.start + timedelta(days=rng.randint(0, span)) for _ in range(count))
         by = item.lead[0] if item.lead else "区政府办公室"
+        finals: dict = {}  # metric (None: the status) -> (day, at, record): the item's last report of each
         for k, day in enumerate(days):
             # the k-th second keeps two entries of one item from sharing a time
             at = datetime(day.year, day.month, day.day, 8, 30, k % 60, tzinfo=TZ) + timedelta(minutes=rng.randint(0, 600))
@@ -163,12 +164,9 @@ def quarter_entries(plan: Plan, quarter: Quarter, per_task: int, rng: random.Ran
             record["by"] = by
             record["at"] = at.isoformat(timespec="seconds")
             records.append((day, at, len(records), record))
+            finals[record.get("metric")] = (day, at, record)
         # Every co-lead unit reports too (each unit is judged on its own entries): the
         # same final figure of each metric (or the status), a minute after the first lead.
-        finals = {}
-        for day_, at_, _, record in records:
-            if record.get("id") == (int(item.id) if item.id.isdigit() else item.id):
-                finals[record.get("metric")] = (day_, at_, record)
         for n, co_lead in enumerate(item.lead[1:], start=1):
             for day_, at_, record in finals.values():
                 copy = dict(record, by=co_lead, at=(at_ + timedelta(minutes=n)).isoformat(timespec="seconds"))
