@@ -778,6 +778,7 @@ def evaluate_item(
     shared: list[Entry] = []
     outside: list[Entry] = []
     office_now = False
+    kinds_of: dict[str, str] = {}  # reporter -> what it is to this item (roles.kind), asked once
     for entry in entries:
         if normalize_id(entry.item) != item_id or entry.quarter.year != quarter.year or entry.retracts:
             continue
@@ -786,7 +787,7 @@ def evaluate_item(
         if entry.quarter.q > quarter.q:
             continue
         this = entry.quarter.q == quarter.q
-        kind = roles.kind(item, entry.by, office)
+        kind = kinds_of[entry.by] if entry.by in kinds_of else kinds_of.setdefault(entry.by, roles.kind(item, entry.by, office))
         if kind == RESPONSIBLE:
             if this:
                 shared.append(entry)
@@ -825,12 +826,12 @@ def evaluate_item(
     deciding = [ms.entry for ms in metrics if ms.entry is not None and not ms.carried]
     if not metrics and status_entry is not None:
         deciding.append(status_entry)
-    kinds = {roles.kind(item, e.by, office) for e in deciding}
+    kinds = {kinds_of[e.by] for e in deciding}
     figure_note = ""
     if OFFICE in kinds:
         figure_note = OFFICE_FIGURE
     elif CO_LEAD in kinds and item.lead:
-        names = "、".join(dict.fromkeys(roles.canonical(e.by) for e in deciding if roles.kind(item, e.by, office) == CO_LEAD))
+        names = "、".join(dict.fromkeys(roles.canonical(e.by) for e in deciding if kinds_of[e.by] == CO_LEAD))
         figure_note = f"汇总单位未报送,采用{names}报送的数字"
 
     goals = [ms for ms in metrics if ms.metric.kind != REFERENCE]
@@ -841,7 +842,7 @@ def evaluate_item(
     )
     # Each lead unit on its own entries.
     owed = [ms.metric for ms in metrics if not ms.carried and not (ms.metric.kind == REFERENCE and ms.entry is not None)]
-    lead_entries = [e for e in now + co_now if roles.kind(item, e.by, office) in (LEAD, CO_LEAD)]
+    lead_entries = [e for e in now + co_now if kinds_of[e.by] in (LEAD, CO_LEAD)]
     units = tuple(
         _unit_report(item, unit, [e for e in lead_entries if roles.is_unit(unit, e.by)], owed, settings, carried_done, due)
         for unit in roles.lead_units(item)

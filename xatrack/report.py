@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date
 
 from xatrack.evaluate import OFFICE_FIGURE, ItemStatus, evaluate, fmt, sort_worst_first
@@ -180,7 +181,12 @@ class Comparison:
     published: str = ""
 
     def state_of(self, item_id: str) -> str | None:
-        return dict(self.states).get(item_id)
+        return self._state_by_id.get(item_id)
+
+    @cached_property
+    def _state_by_id(self) -> dict[str, str]:
+        """``states`` as a dict, made once: a workbook asks it for each of 10,000 items."""
+        return dict(self.states)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class Roles:
         self._canon: dict[str, str] = {}
         self._answers: dict[tuple[str, str], bool] = {}
         self._kinds: dict[tuple, str] = {}
+        self._leads: dict[tuple, tuple[str, ...]] = {}
+        self._is: dict[tuple[str, str], bool] = {}
 
     def canonical(self, by: str) -> str:
         """The canonical unit a reporter names (别名 merged), or the text itself."""
@@ -91,11 +93,20 @@ class Roles:
 
     def lead_units(self, item: Item) -> tuple[str, ...]:
         """The item's lead units as the directory names them, in the document's order."""
-        return tuple(dict.fromkeys(self.directory.canonical_unit(n) for n in item.lead))
+        found = self._leads.get(item.lead)
+        if found is None:
+            found = self._leads[item.lead] = tuple(dict.fromkeys(self.directory.canonical_unit(n) for n in item.lead))
+        return found
 
     def is_unit(self, unit: str, by: str) -> bool:
         """Whether the reporter ``by`` is the (canonical) unit ``unit`` or a member of that group."""
-        return self._names(self.canonical(by), (unit,)) if by else False
+        if not by:
+            return False
+        key = (unit, by)
+        answer = self._is.get(key)
+        if answer is None:
+            answer = self._is[key] = self._names(self.canonical(by), (unit,))
+        return answer
 
     def _decide(self, item: Item, name: str) -> bool:
         if not name:
