@@ -998,7 +998,7 @@ def _ingest_notes(loaded: Loaded, info, result, moment) -> list[str]:
     """What ingest says of one sheet beyond its count (issue 24): on time or late against the
     deadline, the quarter's bulletin already published, co-leads disagreeing, rows outside the unit."""
     from xatrack import bulletin
-    from xatrack.evaluate import evaluate
+    from xatrack.evaluate import evaluate, fmt
     from xatrack.schedule import deadline, deadline_passed
 
     plan = loaded.plan
@@ -1025,7 +1025,7 @@ def _ingest_notes(loaded: Loaded, info, result, moment) -> list[str]:
         entries = [e for e in loaded.entries if e.item in ids] + new
         for status in evaluate(plan, entries, quarter, items, roles=loaded.roles):
             for metric, values in status.disagreements:
-                sent = "、".join(f"{unit} {fmt_value(value)}" for unit, value in values)
+                sent = "、".join(f"{unit} {fmt(value)}" for unit, value in values)
                 notes.append(f"请核实:{status.item.id} {metric} 牵头单位报送不一致({sent}),以列第一位的牵头单位的为准")
             mine = {(e.by, e.metric, e.value) for e in new if e.item == status.item.id}
             for entry in status.outside:
@@ -1033,12 +1033,6 @@ def _ingest_notes(loaded: Loaded, info, result, moment) -> list[str]:
                     notes.append(f"请核实:{entry.by} 不是 {status.item.id} 的牵头单位或责任单位,此行已记录但不作为事项的数字"
                                  f"(编号填错时用 xatrack retract {status.item.id} --by {entry.by} 撤回)")
     return notes
-
-
-def fmt_value(value) -> str:
-    from xatrack.evaluate import fmt
-
-    return fmt(value)
 
 
 def _evidence_of(total, folder: Path | None) -> dict:
@@ -1108,9 +1102,9 @@ def remind(root=None, *, quarter: str | None = None, unit: str | None = None, fi
         statuses, loaded.directory, plan.settings, q, today or clock_today(_zone(loaded)), plan.info.title, units,
         findings=findings, owed_before=owed_before,
     )
-    from xatrack.model import PENDING
+    from xatrack.model import PENDING, UNIT_PENDING
 
-    still = sum(1 for s in statuses if s.state == PENDING or any(u.state == PENDING for u in s.units))
+    still = sum(1 for s in statuses if s.state == PENDING or any(u.state == UNIT_PENDING for u in s.units))
     return Notices(q, units, notices, (loaded.deadline(q), still) if still else None)
 
 

@@ -363,13 +363,13 @@ def _forecast(report: Report, media: tuple[str, ...] = SCREEN + (XLSX,)) -> list
 
 
 def forecast_summary(report: Report) -> str:
-    """The Word 通报's one sentence of the forecast (the table is in its 附件)."""
+    """The Word 通报's one sentence of the forecast (the table is in the workbook and on screen)."""
     ids = "、".join(dict.fromkeys(f.item_id for f in report.forecast))
     return f"预计难以完成全年目标的指标{len(report.forecast)}项(事项{ids})。"
 
 
 def queries_summary(report: Report) -> str:
-    """The Word 通报's one sentence of the 请核实 list (the table is in its 附件)."""
+    """The Word 通报's one sentence of the 请核实 list (the table is in the workbook and on screen)."""
     kinds = {}
     for q in report.queries:
         kinds.setdefault(q.kind, []).append(q.item_id)

@@ -14,7 +14,7 @@ from functools import cached_property
 from datetime import date
 
 from xatrack.evaluate import OFFICE_FIGURE, ItemStatus, evaluate, fmt, sort_worst_first
-from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, Plan, Quarter
+from xatrack.model import BEHIND, DONE, MISSING, ON_TRACK, PENDING, SEVERE, STATES, UNIT_PENDING, Plan, Quarter
 from xatrack.roles import Roles
 from xatrack.rollup import NO_LEAD, NO_LEADER, by_leader, grouped, leaders_of, leads_of
 from xatrack.schedule import deadline
@@ -572,7 +572,7 @@ def _queries(statuses, roles) -> tuple[Query, ...]:
 
 def _pending(statuses, plan: Plan, quarter: Quarter):
     ids = tuple(s.item.id for s in statuses if s.state == PENDING)
-    if not ids and not any(u.state == "待报送" for s in statuses for u in s.units):
+    if not ids and not any(u.state == UNIT_PENDING for s in statuses for u in s.units):
         return None
     return deadline(quarter, plan.settings), ids
 
